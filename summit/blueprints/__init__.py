@@ -1,0 +1,33 @@
+"""Every blueprint and its URL prefix, in one list."""
+from __future__ import annotations
+
+from flask import Flask
+
+from summit.blueprints.admin import bp as admin_bp
+from summit.blueprints.api import bp as api_bp
+from summit.blueprints.auth import bp as auth_bp
+from summit.blueprints.main import bp as main_bp
+from summit.blueprints.summits import bp as summits_bp
+from summit.http import SlugConverter
+
+BLUEPRINTS = (
+    (main_bp, None),
+    (auth_bp, "/auth"),
+    (summits_bp, "/summits"),
+    (admin_bp, "/admin"),
+    (api_bp, "/api/v1"),
+)
+
+
+def register(app: Flask) -> None:
+    from summit.extensions import csrf
+    from summit.models import Role
+    from summit.permissions import ROLE_LABELS, Permission, can
+
+    app.url_map.converters["slug"] = SlugConverter
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix)
+    # The API authenticates with bearer tokens only, never cookies, so CSRF cannot apply.
+    csrf.exempt(api_bp)
+    app.jinja_env.globals.update(can=can, Permission=Permission, Role=Role,
+                                 ROLE_LABELS=ROLE_LABELS)

@@ -1,0 +1,61 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from summit.blueprints.admin import bp
+from summit.extensions import db
+from summit.models import User
+from summit.permissions import admin_required
+from summit.services import audit, roles
+from summit.services.errors import DomainError
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    q = request.args.get("q", "")[:100]
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template("admin/users.html", users=roles.list_users(current_user, q, page), q=q)
+
+
+def _toggle(user_id: int, change, flag: str):
+    user = db.get_or_404(User, user_id)
+    value = request.form.get(flag) == "1"
+    try:
+        change(current_user, user, value)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("%(email)s has been updated.", email=user.email), "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/admin")
+@admin_required
+def set_admin(user_id: int):
+    return _toggle(user_id, roles.set_admin, "is_admin")
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def set_active(user_id: int):
+    return _toggle(user_id, roles.set_active, "active")
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    object_type = request.args.get("object_type", "")[:64] or None
+    object_id = request.args.get("object_id", "")[:64] or None
+    page = max(request.args.get("page", 1, type=int), 1)
+    entries = audit.list_entries(current_user, object_type=object_type, object_id=object_id,
+                                 page=page)
+    return render_template("admin/audit.html", entries=entries, object_type=object_type,
+                           object_id=object_id, object_types=audit.object_types())

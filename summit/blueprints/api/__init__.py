@@ -1,0 +1,6 @@
+"""The JSON API, version 1: stable, outside tools depend on it."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from summit.blueprints.api import auth, openapi, summits, tokens  # noqa: E402,F401

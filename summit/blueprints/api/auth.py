@@ -1,0 +1,70 @@
+"""Bearer-token authentication, JSON body parsing and error replies for the API."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import g, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from summit.blueprints.api import bp
+from summit.errors import json_error
+from summit.services import api_tokens
+
+
+@bp.before_request
+def load_bearer_user() -> None:
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        g.api_user = api_tokens.user_for_token(raw.strip())
+        g.api_token_given = True
+
+
+def token_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("api_user") is None:
+            response, status = json_error(401, _("Send a valid token: Authorization: Bearer "
+                                                 "<token>."))
+            response.headers["WWW-Authenticate"] = 'Bearer realm="summit"'
+            return response, status
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+class BodyError(Exception):
+    def __init__(self, status: int, message: str, fields: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.fields = status, message, fields or {}
+
+
+@bp.errorhandler(BodyError)
+def body_error(error: BodyError):
+    return json_error(error.status, error.message, fields=error.fields)
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says what is wrong with it."""
+    if not request.is_json:
+        raise BodyError(415, _("Send the body as JSON (Content-Type: application/json)."))
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise BodyError(400, _("The body must be a JSON object."))
+    return payload
+
+
+def form_data(payload: dict, names: list[str]) -> MultiDict:
+    """Strings for a form's fields; any other JSON type is a 422 naming the field."""
+    wrong = {name: _("Must be a string.") for name in names
+             if name in payload and not isinstance(payload[name], str)}
+    if wrong:
+        raise BodyError(422, _("Some values have the wrong type."), wrong)
+    return MultiDict({name: payload[name] for name in names if name in payload})
+
+
+def form_errors(form: Any) -> dict[str, str]:
+    return {name: "; ".join(str(e) for e in errors) for name, errors in form.errors.items()}

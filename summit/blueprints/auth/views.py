@@ -1,0 +1,118 @@
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from summit.blueprints.auth import bp
+from summit.blueprints.auth.forms import AccountForm, EmailForm, LoginForm, ResetPasswordForm, \
+    SignUpForm
+from summit.blueprints.main.views import safe_next
+from summit.forms import apply_domain_error
+from summit.i18n import select_locale
+from summit.services import accounts
+from summit.services.errors import DomainError
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            accounts.sign_up(form.email.data, form.name.data, form.password.data,
+                             locale=select_locale())
+        except DomainError as error:
+            if not apply_domain_error(form, error):
+                flash(str(error), "error")
+        else:
+            flash(_("Account created. We have emailed you a link to confirm your address."),
+                  "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/signup.html", form=form)
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):
+    try:
+        accounts.verify_email(token[:500])
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.resend_verification"))
+    flash(_("Thank you, your email address is confirmed. You can log in now."), "success")
+    return redirect(url_for("auth.login"))
+
+@bp.route("/verify", methods=["GET", "POST"])
+def resend_verification():
+    form = EmailForm()
+    if form.validate_on_submit():
+        accounts.resend_verification(form.email.data)
+        flash(_("If this address has an unconfirmed account, a new link is on its way."),
+              "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/email_form.html", form=form,
+                           title=_("Send the confirmation link again"))
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr or "unknown")
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+    return render_template("auth/login.html", form=form)
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("main.index"))
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = EmailForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash(_("If an account uses this address, we have emailed it a link to set a new "
+                "password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/email_form.html", form=form, title=_("Forgot your password?"))
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    token = token[:500]
+    try:
+        accounts.user_for_reset_token(token)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except DomainError as error:
+            if not apply_domain_error(form, error):
+                flash(str(error), "error")
+        else:
+            flash(_("Your password has been changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=current_user)
+    if request.method == "GET" and not current_user.locale:
+        form.locale.data = select_locale()
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.name.data, form.locale.data)
+
+        session["lang"] = form.locale.data
+        flash(_("Your account has been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)

@@ -1,0 +1,35 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from summit.blueprints.main import bp
+from summit.services import accounts, summits
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths, so a crafted link cannot send users elsewhere."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return fallback
+    return target
+
+
+@bp.get("/")
+def index():
+    mine = summits.summits_of(current_user) if current_user.is_authenticated else []
+    return render_template("main/index.html", summits=summits.list_summits(), mine=mine)
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    target = safe_next(request.form.get("next"), url_for("main.index"))
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, lang)
+    return redirect(target)

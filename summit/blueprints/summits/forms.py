@@ -1,0 +1,80 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, \
+    SubmitField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from summit.forms import BaseForm
+from summit.models import Role
+from summit.permissions import ROLE_LABELS
+from summit.services.summits import timezone_choices
+
+
+def lines(value: str | None) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class SummitForm(BaseForm):
+    slug = StringField(_l("Web address (slug)"), validators=[
+        DataRequired(), Length(max=64),
+        Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and hyphens only."))],
+        description=_l("Used in links, e.g. kangding-2017."))
+    title_zh = StringField(_l("Title (Chinese)"), validators=[DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    theme_zh = StringField(_l("Theme (Chinese)"), validators=[Optional(), Length(max=200)])
+    theme_en = StringField(_l("Theme (English)"), validators=[Optional(), Length(max=200)])
+    description_zh = TextAreaField(_l("Description (Chinese)"),
+                                   validators=[Optional(), Length(max=5000)])
+    description_en = TextAreaField(_l("Description (English)"),
+                                   validators=[Optional(), Length(max=5000)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    timezone = SelectField(_l("Time zone"), default="Asia/Shanghai")
+    hosts = TextAreaField(_l("Host organisations"), validators=[Optional(), Length(max=2000)],
+                          description=_l("One per line."))
+    organisers = TextAreaField(_l("Organising organisations"),
+                               validators=[Optional(), Length(max=2000)],
+                               description=_l("One per line."))
+    supporters = TextAreaField(_l("Supporting organisations"),
+                               validators=[Optional(), Length(max=2000)],
+                               description=_l("One per line."))
+    submit = SubmitField(_l("Save summit"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+    def organisation_lists(self) -> dict[str, list[str]]:
+        return {name: [line[:200] for line in lines(getattr(self, name).data)]
+                for name in ("hosts", "organisers", "supporters")}
+
+
+class ZoneForm(BaseForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=16)],
+                       description=_l("Printed on badges, e.g. MAIN."))
+    label_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    label_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=100)])
+    submit = SubmitField(_l("Add zone"))
+
+
+class CategoryForm(BaseForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("Lower-case, e.g. delegate."))
+    label_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=100)])
+    label_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=100)])
+    colour = StringField(_l("Colour"), default="#1f6feb", validators=[
+        DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Give the colour as #RRGGBB."))],
+        render_kw={"type": "color"})
+    public = BooleanField(_l("Open to public registration"), default=True)
+    zones = SelectMultipleField(_l("Access zones"), choices=[],
+                                option_widget=widgets.CheckboxInput(),
+                                widget=widgets.ListWidget(prefix_label=False))
+    submit = SubmitField(_l("Save category"))
+
+
+class GrantRoleForm(BaseForm):
+    email = StringField(_l("Email of the account"), validators=[
+        DataRequired(), Length(max=254), Email(check_deliverability=False)])
+    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    submit = SubmitField(_l("Grant role"))

@@ -1,0 +1,87 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``SUMMIT_*`` variables.
+
+Every setting that an operator may change is listed in ``ENVIRONMENT`` with the type it is
+parsed as, so ``README.md`` and the code cannot drift apart.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+class Defaults:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None means "SQLite in the instance folder"; resolved in create_app.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Summit <no-reply@summit.local>"
+    # Where emails go when no MAIL_SERVER is configured.
+    MAIL_OUTBOX: str | None = None
+
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
+
+    # Login throttling: failures allowed within the window before refusing.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    EMAIL_TOKEN_MAX_AGE = timedelta(days=2)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
+    PASSWORD_HASH_METHOD = "scrypt"
+    # Base URL used in emailed links when there is no request (CLI, jobs).
+    SERVER_BASE_URL = "http://127.0.0.1:5000"
+
+
+# name of the environment variable (without SUMMIT_) -> (config key, parser)
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+ENVIRONMENT: dict[str, tuple[str, type | object]] = {
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "REDIS_URL": ("REDIS_URL", str),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "SERVER_BASE_URL": ("SERVER_BASE_URL", str),
+}
+
+
+def from_environment(environ: os._Environ | dict) -> dict:
+    """The settings given as ``SUMMIT_*`` environment variables, parsed."""
+    settings = {}
+    for name, (key, parse) in ENVIRONMENT.items():
+        raw = environ.get(f"SUMMIT_{name}")
+        if raw not in (None, ""):
+            settings[key] = parse(raw)  # type: ignore[operator]
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept ``postgres://`` and ``postgresql://`` and use psycopg 3 for both."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

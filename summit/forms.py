@@ -1,0 +1,62 @@
+"""The base of every form: CSRF (Flask-WTF), trimmed text and no control characters.
+
+Forms check shape only; rules that need the database live in services.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+# C0/C1 controls except tab, newline and carriage return (allowed in text areas only).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_LINE_BREAKS = re.compile(r"[\t\r\n]")
+
+
+def strip_text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def has_bad_characters(value: str, multiline: bool) -> bool:
+    if _CONTROL.search(value) or (not multiline and _LINE_BREAKS.search(value)):
+        return True
+    # Lone surrogates come from broken UTF-8 decoded with surrogateescape.
+    return any(unicodedata.category(ch) == "Cs" for ch in value)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
+            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
+                filters = list(unbound_field.kwargs.get("filters", ()))
+                if strip_text not in filters and unbound_field.kwargs.get("strip", True):
+                    filters.append(strip_text)
+                unbound_field.kwargs["filters"] = filters
+            unbound_field.kwargs.pop("strip", None)
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            data = field.data
+            if isinstance(field, (StringField, TextAreaField)) and isinstance(data, str):
+                if has_bad_characters(data, multiline=isinstance(field, TextAreaField)):
+                    field.errors = list(field.errors) + [
+                        _l("Remove control characters or line breaks from this field.")]
+                    valid = False
+        return valid
+
+
+def apply_domain_error(form: BaseForm, error: Any) -> bool:
+    """Attach a service error to the form field it names; False when it names none."""
+    attached = False
+    for name, message in (error.fields or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [str(message)]
+            attached = True
+    return attached

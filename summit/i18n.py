@@ -1,0 +1,55 @@
+"""Language and time zone choice, and the helpers templates use for both."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+LOGIN_REQUIRED_MESSAGE = _l("Please log in to see this page.")
+
+
+def supported() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """Explicit choice (session, then account), then the browser's, then zh_Hans."""
+    choice = session.get("lang")
+    if choice in supported():
+        return choice
+    if current_user and current_user.is_authenticated and current_user.locale in supported():
+        return current_user.locale
+    return from_accept_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def from_accept_language() -> str | None:
+    for value, _quality in request.accept_languages:
+        tag = value.lower().replace("_", "-")
+        if tag.startswith("en"):
+            return "en"
+        if tag in {"zh-hant", "zh-tw", "zh-hk", "zh-mo"} or tag.startswith("zh-hant"):
+            return "zh_Hant"
+        if tag.startswith("zh"):
+            return "zh_Hans"
+    return None
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def language() -> str:
+    """The current language as the short form models use: 'zh' or 'en'."""
+    return "en" if str(get_locale()) == "en" else "zh"
+
+
+def html_lang() -> str:
+    return {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}.get(str(get_locale()), "zh")
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def language_context() -> dict:
+        return {"language": language(), "html_lang": html_lang(),
+                "current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

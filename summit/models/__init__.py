@@ -1,0 +1,21 @@
+"""Every model, importable from one place: ``from summit.models import Summit``."""
+from summit.models.audit import AuditEntry
+from summit.models.membership import Membership, Role
+from summit.models.summit import (
+    AttendeeCategory,
+    Delegation,
+    Organisation,
+    OrganisationKind,
+    OrganisationRole,
+    Summit,
+    SummitOrganisation,
+    Zone,
+    category_zones,
+)
+from summit.models.user import ApiToken, LoginFailure, User
+
+__all__ = [
+    "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",
+    "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
+    "SummitOrganisation", "User", "Zone", "category_zones",
+]

@@ -1,0 +1,118 @@
+"""Who may do what: roles per summit, the permissions each grants, and the checks.
+
+Services call ``require`` so that a rule holds whatever calls it; views call ``authorize`` to
+answer 403 before doing any work. Templates use ``can``.
+"""
+from __future__ import annotations
+
+import enum
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Callable
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+
+from summit.models.membership import Role
+from summit.services.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from summit.models import Summit, User
+
+__all__ = ["Role", "Permission", "ROLE_LABELS", "can", "require", "authorize", "admin_required"]
+
+
+class Permission(enum.Enum):
+    SUMMIT_CREATE = "summit.create"
+    SUMMIT_EDIT = "summit.edit"
+    ROLES_MANAGE = "roles.manage"
+    AUDIT_READ = "audit.read"
+    REGISTRATIONS_MANAGE = "registrations.manage"
+    DELEGATION_MANAGE = "delegation.manage"
+    REGISTER = "register"
+    PRESS_APPLY = "press.apply"
+    PRESS_REVIEW = "press.review"
+    AGREEMENTS_WRITE = "agreements.write"
+    AGREEMENTS_READ = "agreements.read"
+    ATTENDANCE_READ = "attendance.read"
+    CHECKIN_SCAN = "checkin.scan"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ORGANISER: frozenset({
+        Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
+        Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
+        Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
+    }),
+    Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
+    Role.DELEGATE: frozenset({Permission.REGISTER}),
+    Role.PRESS: frozenset({Permission.PRESS_APPLY}),
+    Role.MEDIA_OFFICER: frozenset({Permission.PRESS_REVIEW}),
+    Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ}),
+    Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ}),
+    Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN}),
+}
+
+ROLE_LABELS: dict[Role, Any] = {
+    Role.ORGANISER: _l("Organiser"),
+    Role.REGISTRAR: _l("Delegation registrar"),
+    Role.DELEGATE: _l("Delegate"),
+    Role.PRESS: _l("Press"),
+    Role.MEDIA_OFFICER: _l("Media officer"),
+    Role.AGREEMENTS_OFFICER: _l("Agreements officer"),
+    Role.OFFICIAL: _l("Official"),
+    Role.CHECKIN_STAFF: _l("Check-in staff"),
+}
+
+# Permissions that are not tied to one summit: holding them at any summit is enough.
+GLOBAL_PERMISSIONS = frozenset({Permission.SUMMIT_CREATE})
+
+
+def roles_at(user: User | None, summit: Summit | None) -> set[Role]:
+    if user is None or summit is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {m.role for m in user.memberships if m.summit_id == summit.id}
+
+
+def can(user: User | None, permission: Permission, summit: Summit | None = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if permission in GLOBAL_PERMISSIONS:
+        held = {m.role for m in user.memberships}
+    else:
+        held = roles_at(user, summit)
+    return any(permission in ROLE_PERMISSIONS[role] for role in held)
+
+
+def require(user: User | None, permission: Permission, summit: Summit | None = None) -> None:
+    if not can(user, permission, summit):
+        raise NotAllowed(_l("You do not have permission to do this."))
+
+
+def authorize(permission: Permission, summit: Summit | None = None) -> None:
+    """For views: 401 for anonymous users (login redirect), 403 for the rest."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        from summit.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    if not can(current_user, permission, summit):
+        abort(403)
+
+
+def admin_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        from flask_login import current_user
+
+        from summit.extensions import login_manager
+
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

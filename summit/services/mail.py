@@ -1,0 +1,61 @@
+"""Outgoing email: SMTP when ``MAIL_SERVER`` is set, otherwise ``.eml`` files in the outbox."""
+from __future__ import annotations
+
+import smtplib
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL, also outside a request (CLI, background jobs)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config["SERVER_BASE_URL"]
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def outbox_path() -> Path:
+    configured = current_app.config.get("MAIL_OUTBOX")
+    return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
+
+
+def send_email(to: str, subject: str, text_body: str, html_body: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="summit.local")
+    message.set_content(text_body)
+    if html_body:
+        message.add_alternative(html_body, subtype="html")
+
+    server = current_app.config.get("MAIL_SERVER")
+    if server:
+        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=15) as smtp:
+            if current_app.config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if current_app.config.get("MAIL_USERNAME"):
+                smtp.login(current_app.config["MAIL_USERNAME"],
+                           current_app.config["MAIL_PASSWORD"] or "")
+            smtp.send_message(message)
+    else:
+        folder = outbox_path()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+    return message
+
+
+def send_template(to: str, locale: str | None, template: str, **context: Any) -> EmailMessage:
+    """Render ``email/<template>.txt`` (first line is the subject) in the recipient's language."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        rendered = render_template(f"email/{template}.txt", **context)
+    subject, _, body = rendered.strip().partition("\n")
+    return send_email(to, subject.strip(), body.strip() + "\n")
