@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    instance_path = os.environ.get("SUMMIT_INSTANCE_PATH") or None
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "SUMMIT_INSTANCE_PATH") or None
     if instance_path:
         instance_path = str(Path(instance_path).resolve())
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)

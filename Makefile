@@ -1,0 +1,62 @@
+# Summit: `make run` to try it, `make test` to prove it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := summit
+
+.PHONY: run test bench install install-dev system system-test translations instance db demo \
+        extract-messages clean
+
+run: install system translations instance db demo
+	@echo "Serving Summit on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-dev system-test translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev system-test translations
+	$(BIN)/python bench/run.py
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || scripts/system-packages.sh run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+system:
+	scripts/system-packages.sh run
+
+system-test:
+	scripts/system-packages.sh test
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -q -d summit/translations
+
+# Developers: refresh the catalogs after changing user-facing text.
+extract-messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o summit/translations/messages.pot .
+	$(BIN)/pybabel update -i summit/translations/messages.pot -d summit/translations --no-fuzzy-matching
+	$(BIN)/python scripts/fill_zh_hant.py
+
+instance: install
+	@test -f instance/config.py || $(BIN)/python scripts/make_instance_config.py instance/config.py
+
+db: install instance
+	$(BIN)/flask db upgrade
+
+demo: db
+	$(BIN)/flask seed-demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,190 @@
+"""Fixtures: an app per test on SQLite and on PostgreSQL, a real SMTP server, logins."""
+from __future__ import annotations
+
+import email
+import os
+import threading
+import time
+from email import policy
+from typing import Callable
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+
+from summit import create_app
+from summit.extensions import db
+from summit.models import Role, Summit, User
+from tests import factories, pg
+
+IN_CI = os.environ.get("CI") == "true"
+_schemas_ready: set[str] = set()
+
+
+# --- PostgreSQL and the database parameter ------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    bin_dir = pg.find_bin_dir()
+    if bin_dir is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL is not installed: CI must run the PostgreSQL tests. "
+                        "Run scripts/system-packages.sh test.")
+        pytest.skip("PostgreSQL is not installed (scripts/system-packages.sh test)")
+    cluster = pg.Cluster(bin_dir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database("summit_test")
+
+
+def wipe(database_url: str) -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if database_url.startswith("postgresql"):
+        db.session.execute(text(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f'DELETE FROM "{table}"'))
+    db.session.commit()
+
+
+# --- mail ---------------------------------------------------------------------------------
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} emails, got {len(self.messages)}")
+
+    def body(self, message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=pg.free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    smtp_server.handler.clear()
+    return smtp_server.handler
+
+
+# --- the app ------------------------------------------------------------------------------
+
+def test_config(database_url: str, instance: str, smtp_port: int, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": instance,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        # Cheap hashing keeps the suite fast; production uses werkzeug's scrypt defaults.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "SERVER_BASE_URL": "http://localhost",
+    }
+    config.update(extra)
+    return config
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path, smtp_server) -> dict:
+    """Override entries in a test (before `app` is created) to change the configuration."""
+    return test_config(database_url, str(tmp_path / "instance"), smtp_server.port)
+
+
+@pytest.fixture
+def app(app_config, database_url):
+    app = create_app(app_config)
+    with app.app_context():
+        if database_url not in _schemas_ready:
+            db.drop_all()
+            db.create_all()
+            _schemas_ready.add(database_url)
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    db.session.rollback()
+    db.session.remove()
+    wipe(database_url)
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client) -> Callable[[str, str], None]:
+    """Log in through the real login form."""
+
+    def do(email: str, password: str = factories.PASSWORD) -> None:
+        response = client.post("/auth/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+    return do
+
+
+@pytest.fixture
+def summit(app) -> Summit:
+    return factories.make_summit("kangding-test")
+
+
+@pytest.fixture
+def as_role(app, login, summit) -> Callable[[str | None], User | None]:
+    """Log in as a fresh user holding `role` at `summit` ('admin', 'user' for no role, or
+    None for anonymous)."""
+
+    def do(role: str | None) -> User | None:
+        if role is None:
+            return None
+        user = factories.make_user(f"{role}@example.com", admin=role == "admin")
+        if role not in ("admin", "user"):
+            factories.grant(user, summit, Role(role))
+        login(user.email)
+        return user
+
+    return do

@@ -1,0 +1,58 @@
+"""Objects for tests, with sensible defaults. Each commits, like a finished use case."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from summit.extensions import db
+from summit.models import AttendeeCategory, Membership, Role, Summit, User, Zone
+from summit.services import accounts
+
+PASSWORD = "correct-horse-9"
+_counter = itertools.count(1)
+
+
+def make_user(email: str | None = None, *, name: str = "赵波", password: str = PASSWORD,
+              admin: bool = False, verified: bool = True, locale: str | None = None) -> User:
+    email = email or f"user{next(_counter)}@example.com"
+    user = accounts.create_user(email, name, password, verified=verified, is_admin=admin,
+                                locale=locale)
+    db.session.commit()
+    return user
+
+
+def make_summit(slug: str | None = None, *, organiser: User | None = None, **overrides) -> Summit:
+    values = dict(slug=slug or f"summit-{next(_counter)}", title_zh="测试峰会",
+                  title_en="Test Summit", theme_zh="融合共享", city="康定", venue="会议中心",
+                  starts_on=date(2027, 8, 3), ends_on=date(2027, 8, 4))
+    values.update(overrides)
+    summit = Summit(**values)
+    db.session.add(summit)
+    if organiser is not None:
+        summit.memberships.append(Membership(user=organiser, role=Role.ORGANISER))
+    db.session.commit()
+    return summit
+
+
+def grant(user: User, summit: Summit, role: Role) -> Membership:
+    membership = Membership(user=user, summit=summit, role=role)
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def make_zone(summit: Summit, code: str = "MAIN", label_zh: str = "主会场") -> Zone:
+    zone = Zone(summit=summit, code=code, label_zh=label_zh, label_en=code.title())
+    db.session.add(zone)
+    db.session.commit()
+    return zone
+
+
+def make_category(summit: Summit, code: str = "delegate", label_zh: str = "代表",
+                  zones: list[Zone] | None = None, public: bool = True) -> AttendeeCategory:
+    category = AttendeeCategory(summit=summit, code=code, label_zh=label_zh,
+                                label_en=code.title(), colour="#1f5fbf", public=public,
+                                zones=list(zones or []))
+    db.session.add(category)
+    db.session.commit()
+    return category
