@@ -48,6 +48,8 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"
     # Base URL used in emailed links when there is no request (CLI, jobs).
     SERVER_BASE_URL = "http://127.0.0.1:5000"
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX_HOPS = 0
 
 
 # name of the environment variable (without SUMMIT_) -> (config key, parser)
@@ -66,6 +68,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "SERVER_BASE_URL": ("SERVER_BASE_URL", str),
+    "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
 }
 
 

@@ -48,3 +48,9 @@ def add_security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.after_request(add_security_headers)
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops:
+        # Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

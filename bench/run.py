@@ -1,0 +1,36 @@
+"""Run every benchmark in bench/ (each file but this one and _*.py), one after another.
+
+Each benchmark measures its own baseline in the same run and prints ratios, because the
+machines are small and noisy: absolute times are not comparable between runs.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def benchmarks() -> list[Path]:
+    return sorted(p for p in HERE.glob("*.py") if p.name != "run.py" and not p.name.startswith("_"))
+
+
+def main(names: list[str]) -> int:
+    found = [p for p in benchmarks() if not names or p.stem in names]
+    if not found:
+        print("No benchmarks yet: add bench/<area>.py (see bench/README.md).")
+        return 0
+    failed = 0
+    for path in found:
+        print(f"== {path.stem} ==", flush=True)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, str(path)], cwd=HERE.parent)
+        print(f"-- {path.stem}: exit {result.returncode} in {time.perf_counter() - started:.1f} s")
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
