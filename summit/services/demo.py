@@ -97,8 +97,8 @@ def _summit(now: datetime) -> Summit:
                         "破解发展瓶颈，推动区域电子商务产业升级发展。"),
         description_en=("Bringing together the e-commerce trade of Sichuan's Tibetan areas to "
                         "share experience, remove bottlenecks and upgrade the regional industry."),
-        city="康定",
-        venue="康定市 跑马山下",
+        city="康定市",
+        venue="跑马山下",
         timezone="Asia/Shanghai",
         starts_on=date(2017, 8, 3),
         ends_on=date(2017, 8, 3),
