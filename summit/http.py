@@ -1,6 +1,8 @@
 """Response hardening: security headers, and Secure cookies whenever served over HTTPS."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, request
 from werkzeug.routing import BaseConverter
 
@@ -36,18 +38,38 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        cookies = headers.getlist("Set-Cookie")
-        if cookies:
-            headers.remove("Set-Cookie")
-            for cookie in cookies:
-                if "; secure" not in cookie.lower():
-                    cookie += "; Secure"
-                headers.add("Set-Cookie", cookie)
     return response
+
+
+class SecureCookies:
+    """WSGI middleware: every cookie is Secure when the request came over HTTPS.
+
+    Done at the WSGI layer because the session and remember-me cookies are written after
+    all ``after_request`` hooks have run.
+    """
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status: str, headers: list, exc_info: Any = None) -> Any:
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
 
 
 def register(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.wsgi_app = SecureCookies(app.wsgi_app)  # type: ignore[method-assign]
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
     if hops:
         # Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies.
