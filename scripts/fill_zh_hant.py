@@ -9,7 +9,8 @@ import opencc
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent / "summit" / "translations"
-converter = opencc.OpenCC("s2t")
+# Taiwan characters and wording (峰會, 為, 登入): what readers of Traditional Chinese expect.
+converter = opencc.OpenCC("s2twp")
 
 
 def convert(value):
