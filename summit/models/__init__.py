@@ -1,6 +1,14 @@
 """Every model, importable from one place: ``from summit.models import Summit``."""
 from summit.models.audit import AuditEntry
 from summit.models.membership import Membership, Role
+from summit.models.registration import (
+    HOLDS_PLACE,
+    Diet,
+    IdDocumentType,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+)
 from summit.models.summit import (
     AttendeeCategory,
     Delegation,
@@ -15,6 +23,7 @@ from summit.models.summit import (
 from summit.models.user import ApiToken, LoginFailure, User
 
 __all__ = [
+    "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",
     "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "User", "Zone", "category_zones",

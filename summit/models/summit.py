@@ -59,6 +59,15 @@ class Summit(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # Registration: the public form is open between these times; None means no limit.
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    # Delegates may edit their own registration until then.
+    edit_deadline: Mapped[datetime | None]
+    # Places for registrations holding a place (pending or approved); None is unlimited.
+    capacity: Mapped[int | None]
+    # Bumped to take a write lock on the summit row before capacity checks (both databases).
+    lock_counter: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -152,6 +161,7 @@ class AttendeeCategory(db.Model):
     # Open to the public registration form; otherwise by invitation only.
     public: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    capacity: Mapped[int | None]
 
     summit: Mapped[Summit] = relationship(back_populates="categories")
     zones: Mapped[list[Zone]] = relationship(secondary=category_zones, order_by="Zone.code")

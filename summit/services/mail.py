@@ -26,7 +26,11 @@ def outbox_path() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
 
 
-def send_email(to: str, subject: str, text_body: str, html_body: str | None = None) -> EmailMessage:
+Attachment = tuple[str, bytes, str]  # file name, content, MIME type "main/sub"
+
+
+def send_email(to: str, subject: str, text_body: str, html_body: str | None = None,
+               attachments: list[Attachment] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
@@ -36,6 +40,9 @@ def send_email(to: str, subject: str, text_body: str, html_body: str | None = No
     message.set_content(text_body)
     if html_body:
         message.add_alternative(html_body, subtype="html")
+    for filename, content, mimetype in attachments or ():
+        maintype, _, subtype = mimetype.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
 
     server = current_app.config.get("MAIL_SERVER")
     if server:
@@ -53,9 +60,10 @@ def send_email(to: str, subject: str, text_body: str, html_body: str | None = No
     return message
 
 
-def send_template(to: str, locale: str | None, template: str, **context: Any) -> EmailMessage:
+def send_template(to: str, locale: str | None, template: str,
+                  attachments: list[Attachment] | None = None, **context: Any) -> EmailMessage:
     """Render ``email/<template>.txt`` (first line is the subject) in the recipient's language."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         rendered = render_template(f"email/{template}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
-    return send_email(to, subject.strip(), body.strip() + "\n")
+    return send_email(to, subject.strip(), body.strip() + "\n", attachments=attachments)

@@ -1,0 +1,478 @@
+"""Registration of delegates: submission, capacity and waiting list, moderation, self-service.
+
+State machine (DESIGN.md): pending -> approved | rejected | withdrawn; approved -> cancelled;
+waitlisted -> pending (promoted) | withdrawn. Every transition writes the audit log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.exc import IntegrityError
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import (
+    HOLDS_PLACE,
+    AttendeeCategory,
+    Delegation,
+    Diet,
+    IdDocumentType,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+    Summit,
+    User,
+)
+from summit.permissions import Permission, can, require
+from summit.services import audit, names, validation
+from summit.services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+
+S = RegistrationStatus
+
+# Fields a delegate may change on their own registration before the edit deadline.
+SELF_EDITABLE = ("name", "name_native", "name_pinyin", "position", "organisation_name",
+                 "phone", "id_type", "id_number", "diet", "diet_note", "accessibility",
+                 "arrival_date", "arrival_time", "arrival_transport", "arrival_pickup",
+                 "departure_date", "departure_time", "departure_transport", "departure_pickup",
+                 "hotel", "room_sharing")
+AUDITED = ("name", "name_native", "name_pinyin", "position", "organisation_name", "email",
+           "phone", "category_id", "delegation_id", "status", "status_reason")
+
+
+@dataclass
+class RegistrationDetails:
+    name: str
+    email: str
+    category: str
+    organisation_name: str = ""
+    position: str = ""
+    name_native: str = ""
+    name_pinyin: str = ""
+    phone: str = ""
+    id_type: IdDocumentType | None = None
+    id_number: str = ""
+    diet: Diet = Diet.NONE
+    diet_note: str = ""
+    accessibility: str = ""
+    arrival_date: date | None = None
+    arrival_time: time | None = None
+    arrival_transport: str = ""
+    arrival_pickup: bool = False
+    departure_date: date | None = None
+    departure_time: time | None = None
+    departure_transport: str = ""
+    departure_pickup: bool = False
+    hotel: str = ""
+    room_sharing: str = ""
+    locale: str = "zh_Hans"
+
+
+def details_of(registration: Registration) -> RegistrationDetails:
+    values = {f.name: getattr(registration, f.name) for f in fields(RegistrationDetails)
+              if f.name != "category" and hasattr(registration, f.name)}
+    return RegistrationDetails(category=registration.category.code, **values)
+
+
+# --- checks ------------------------------------------------------------------------------
+
+def _clean(details: RegistrationDetails) -> RegistrationDetails:
+    """Validate personal data; returns the details with normalised phone and ID."""
+    if not details.name.strip():
+        raise ValidationFailed(_l("Enter the name as on the ID document."), "name")
+    if len(details.name) > 100:
+        raise ValidationFailed(_l("At most %(n)d characters.", n=100), "name")
+    if details.phone:
+        details.phone = validation.normalise_phone(details.phone)
+    if details.id_number:
+        if details.id_type is None:
+            raise ValidationFailed(_l("Choose the type of ID document."), "id_type")
+        if details.id_type is IdDocumentType.RESIDENT_ID:
+            details.id_number = validation.normalise_resident_id(details.id_number)
+        elif len(details.id_number) > 32:
+            raise ValidationFailed(_l("At most %(n)d characters.", n=32), "id_number")
+    elif details.id_type is not None:
+        raise ValidationFailed(_l("Enter the ID document number."), "id_number")
+    if (details.arrival_date and details.departure_date
+            and details.departure_date < details.arrival_date):
+        raise ValidationFailed(_l("Departure cannot be before arrival."), "departure_date")
+    return details
+
+
+def _category(summit: Summit, code: str) -> AttendeeCategory:
+    for category in summit.categories:
+        if category.code == code:
+            return category
+    raise ValidationFailed(_l("Choose one of the summit's categories."), "category")
+
+
+def registration_open(summit: Summit, now: datetime) -> bool:
+    if summit.registration_opens_at and now < summit.registration_opens_at:
+        return False
+    if summit.registration_closes_at and now > summit.registration_closes_at:
+        return False
+    return True
+
+
+def find_invitation(summit: Summit, code: str, now: datetime) -> Invitation:
+    code = (code or "").strip().upper()
+    invitation = db.session.scalar(db.select(Invitation).where(
+        Invitation.code == code, Invitation.summit_id == summit.id)) if code else None
+    if invitation is None:
+        raise ValidationFailed(_l("This invitation code is not valid for this summit."),
+                               "invitation_code")
+    if invitation.expires_at is not None and now > invitation.expires_at:
+        raise ValidationFailed(_l("This invitation code has expired."), "invitation_code")
+    if invitation.uses >= invitation.max_uses:
+        raise ValidationFailed(_l("This invitation code has been used up."), "invitation_code")
+    return invitation
+
+
+def lock_summit(summit: Summit) -> None:
+    """Serialise capacity decisions for one summit on both databases.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before any
+    count is read, so two transactions cannot both see the last free place.
+    """
+    db.session.execute(db.update(Summit).where(Summit.id == summit.id)
+                       .values(lock_counter=Summit.lock_counter + 1))
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(db.select(db.func.count(Registration.id)).where(*conditions))
+
+
+def _has_room(summit: Summit, category: AttendeeCategory) -> bool:
+    holding = Registration.status.in_(HOLDS_PLACE)
+    if summit.capacity is not None and \
+            _count(Registration.summit_id == summit.id, holding) >= summit.capacity:
+        return False
+    if category.capacity is not None and \
+            _count(Registration.category_id == category.id, holding) >= category.capacity:
+        return False
+    return True
+
+
+def _check_quota(delegation: Delegation, exclude_id: int | None = None) -> None:
+    conditions = [Registration.delegation_id == delegation.id,
+                  Registration.status.in_(HOLDS_PLACE + (S.WAITLISTED,))]
+    if exclude_id is not None:
+        conditions.append(Registration.id != exclude_id)
+    used = _count(*conditions)
+    if used >= delegation.quota:
+        raise Conflict(_l("The delegation %(name)s has used all %(quota)d of its places.",
+                          name=delegation.name, quota=delegation.quota), "delegation")
+
+
+def _apply(registration: Registration, details: RegistrationDetails,
+           names_only: tuple[str, ...] | None = None) -> None:
+    for f in fields(RegistrationDetails):
+        if f.name in ("category", "name_pinyin", "locale"):
+            continue
+        if names_only is not None and f.name not in names_only:
+            continue
+        value = getattr(details, f.name)
+        setattr(registration, f.name, value.strip() if isinstance(value, str) else value)
+    registration.email = registration.email.lower()
+    tibetan = names.has_tibetan(registration.name_native)
+    derived = names.pinyin_name(registration.name, no_surname=tibetan)
+    wanted = (details.name_pinyin or "").strip()
+    registration.pinyin_overridden = bool(wanted) and wanted != derived
+    registration.name_pinyin = (wanted or derived)[:100]
+    registration.search_key = names.search_key(
+        registration.name, registration.name_native, registration.name_pinyin)[:1000]
+    registration.sort_key = names.sort_key(registration.name, registration.name_pinyin)[:100]
+
+
+# --- submission --------------------------------------------------------------------------
+
+def register_delegate(
+    summit: Summit, details: RegistrationDetails, *, actor: User | None = None,
+    invitation_code: str | None = None, delegation: Delegation | None = None,
+    now: datetime | None = None, notify: bool = True,
+) -> Registration:
+    """Register one person. Open form, invitation, registrar or organiser alike."""
+    now = now or utcnow()
+    staff = actor is not None and can(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    if delegation is not None and not staff:
+        if actor is None or delegation.registrar_id != actor.id:
+            raise NotAllowed(_l("Only the delegation's registrar can add its members."))
+    if not staff and delegation is None and not registration_open(summit, now):
+        raise DomainError(_l("Registration for this summit is closed."))
+    details = _clean(details)
+    category = _category(summit, details.category)
+    invitation = find_invitation(summit, invitation_code, now) if invitation_code else None
+    if invitation is not None:
+        if invitation.category_id is not None and invitation.category_id != category.id:
+            category = invitation.category
+        delegation = delegation or invitation.delegation
+    if not category.public and invitation is None and not staff and delegation is None:
+        raise ValidationFailed(_l("This category is by invitation only: enter your invitation "
+                                  "code."), "category")
+    email = details.email.strip().lower()
+    if db.session.scalar(db.select(Registration.id).where(
+            Registration.summit_id == summit.id, Registration.email == email)):
+        raise Conflict(_l("This email address is already registered for this summit."),
+                       "email")
+
+    lock_summit(summit)
+    if invitation is not None:
+        claimed = db.session.execute(
+            db.update(Invitation).where(Invitation.id == invitation.id,
+                                        Invitation.uses < Invitation.max_uses)
+            .values(uses=Invitation.uses + 1)).rowcount
+        if not claimed:
+            db.session.rollback()
+            raise ValidationFailed(_l("This invitation code has been used up."),
+                                   "invitation_code")
+    if delegation is not None:
+        _check_quota(delegation)
+    status = S.PENDING if _has_room(summit, category) else S.WAITLISTED
+    registration = Registration(summit=summit, category=category, delegation=delegation,
+                                invitation=invitation, status=status, created_at=now,
+                                locale=details.locale or "zh_Hans",
+                                user_id=actor.id if actor is not None and not staff
+                                and delegation is None else None)
+    _apply(registration, details)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("This email address is already registered for this summit."),
+                       "email") from None
+    audit.record(actor, "registration.create", registration, summit=summit, now=now,
+                 after=audit.snapshot(registration, AUDITED))
+    db.session.commit()
+    if notify:
+        from summit.services import registration_mail
+
+        registration_mail.send_received(registration)
+    return registration
+
+
+# --- moderation --------------------------------------------------------------------------
+
+def _transition(actor: User | None, registration: Registration, allowed: tuple[S, ...],
+                new: S, action: str, reason: str = "", now: datetime | None = None) -> None:
+    if registration.status not in allowed:
+        raise Conflict(_l("A registration that is %(status)s cannot be changed this way.",
+                          status=registration.status.value), "status")
+    before = {"status": registration.status.value, "status_reason": registration.status_reason}
+    registration.status = new
+    registration.status_reason = reason
+    registration.decided_at = now or utcnow()
+    audit.record(actor, action, registration, summit=registration.summit, now=now,
+                 before=before, after={"status": new.value, "status_reason": reason})
+
+
+def approve_registration(actor: User, registration: Registration,
+                         now: datetime | None = None) -> Registration:
+    require(actor, Permission.REGISTRATIONS_MANAGE, registration.summit)
+    _transition(actor, registration, (S.PENDING,), S.APPROVED, "registration.approve", now=now)
+    db.session.commit()
+    from summit.services import registration_mail
+
+    registration_mail.send_approved(registration)
+    return registration
+
+
+def reject_registration(actor: User, registration: Registration, reason: str,
+                        now: datetime | None = None) -> Registration:
+    require(actor, Permission.REGISTRATIONS_MANAGE, registration.summit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_l("Give a reason: the registrant will read it."), "reason")
+    if len(reason) > 500:
+        raise ValidationFailed(_l("At most %(n)d characters.", n=500), "reason")
+    _transition(actor, registration, (S.PENDING, S.WAITLISTED), S.REJECTED,
+                "registration.reject", reason, now)
+    db.session.commit()
+    from summit.services import registration_mail
+
+    registration_mail.send_rejected(registration)
+    promote_waitlist(registration.summit, now=now)
+    return registration
+
+
+def bulk_decide(actor: User, summit: Summit, ids: list[int], decision: str, reason: str = "",
+                now: datetime | None = None) -> tuple[int, list[str]]:
+    """Approve or reject many; returns (done, problems) without stopping at the first."""
+    require(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    if decision not in ("approve", "reject"):
+        raise ValidationFailed(_l("Choose approve or reject."), "decision")
+    if decision == "reject" and not (reason or "").strip():
+        raise ValidationFailed(_l("Give a reason: the registrant will read it."), "reason")
+    rows = db.session.scalars(db.select(Registration).where(
+        Registration.summit_id == summit.id, Registration.id.in_(ids[:500]))).all()
+    done, problems = 0, []
+    for registration in rows:
+        try:
+            if decision == "approve":
+                approve_registration(actor, registration, now)
+            else:
+                reject_registration(actor, registration, reason, now)
+            done += 1
+        except DomainError as error:
+            db.session.rollback()
+            problems.append(f"{registration.name}: {error}")
+    return done, problems
+
+
+def cancel_registration(actor: User | None, registration: Registration,
+                        now: datetime | None = None) -> Registration:
+    """The registrant (or their registrar, or an organiser) withdraws or cancels."""
+    summit = registration.summit
+    _require_owner_or_staff(actor, registration)
+    if registration.status is S.APPROVED:
+        new, action = S.CANCELLED, "registration.cancel"
+    else:
+        new, action = S.WITHDRAWN, "registration.withdraw"
+    _transition(actor, registration, (S.PENDING, S.WAITLISTED, S.APPROVED), new, action,
+                now=now)
+    db.session.commit()
+    promote_waitlist(summit, now=now)
+    return registration
+
+
+def promote_waitlist(summit: Summit, now: datetime | None = None) -> list[Registration]:
+    """Give freed places to the waiting list, oldest first, and tell each person."""
+    now = now or utcnow()
+    lock_summit(summit)
+    promoted = []
+    waiting = db.session.scalars(
+        db.select(Registration).where(Registration.summit_id == summit.id,
+                                      Registration.status == S.WAITLISTED)
+        .order_by(Registration.created_at, Registration.id)).all()
+    for registration in waiting:
+        if _has_room(summit, registration.category):
+            _transition(None, registration, (S.WAITLISTED,), S.PENDING, "registration.promote",
+                        now=now)
+            db.session.flush()
+            promoted.append(registration)
+        elif summit.capacity is not None and _count(
+                Registration.summit_id == summit.id,
+                Registration.status.in_(HOLDS_PLACE)) >= summit.capacity:
+            break
+    db.session.commit()
+    from summit.services import registration_mail
+
+    for registration in promoted:
+        registration_mail.send_promoted(registration)
+    return promoted
+
+
+# --- self-service and editing ------------------------------------------------------------
+
+def _require_owner_or_staff(actor: User | None, registration: Registration) -> None:
+    summit = registration.summit
+    if actor is None:
+        raise NotAllowed(_l("Please log in first."))
+    if can(actor, Permission.REGISTRATIONS_MANAGE, summit):
+        return
+    if registration.user_id == actor.id:
+        return
+    if registration.delegation is not None and registration.delegation.registrar_id == actor.id:
+        return
+    raise NotAllowed(_l("You do not have permission to do this."))
+
+
+def update_registration(actor: User, registration: Registration, details: RegistrationDetails,
+                        now: datetime | None = None) -> Registration:
+    now = now or utcnow()
+    _require_owner_or_staff(actor, registration)
+    summit = registration.summit
+    staff = can(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    if not staff and summit.edit_deadline is not None and now > summit.edit_deadline:
+        raise DomainError(_l("The deadline for changes has passed. Contact the organisers."))
+    if registration.status in (S.REJECTED, S.CANCELLED, S.WITHDRAWN):
+        raise Conflict(_l("A registration that is %(status)s cannot be changed.",
+                          status=registration.status.value))
+    details = _clean(details)
+    before = audit.snapshot(registration, AUDITED)
+    if staff:
+        new_category = _category(summit, details.category)
+        if new_category.id != registration.category_id:
+            registration.category = new_category
+        email = details.email.strip().lower()
+        if email != registration.email and db.session.scalar(db.select(Registration.id).where(
+                Registration.summit_id == summit.id, Registration.email == email)):
+            raise Conflict(_l("This email address is already registered for this summit."),
+                           "email")
+        _apply(registration, details)
+    else:
+        _apply(registration, details, names_only=SELF_EDITABLE)
+    registration.updated_at = now
+    db.session.flush()
+    after = audit.snapshot(registration, AUDITED)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        audit.record(actor, "registration.update", registration, summit=summit, now=now,
+                     before={k: before[k] for k in changed},
+                     after={k: after[k] for k in changed})
+    db.session.commit()
+    return registration
+
+
+def registrations_of(user: User) -> list[Registration]:
+    return list(db.session.scalars(
+        db.select(Registration).where(db.or_(Registration.user_id == user.id,
+                                             Registration.email == user.email))
+        .order_by(Registration.created_at.desc())))
+
+
+# --- lists -------------------------------------------------------------------------------
+
+SORTS = {
+    "name": (Registration.sort_key, Registration.id),
+    "-name": (Registration.sort_key.desc(), Registration.id.desc()),
+    "created": (Registration.created_at, Registration.id),
+    "-created": (Registration.created_at.desc(), Registration.id.desc()),
+    "status": (Registration.status, Registration.sort_key),
+}
+
+
+def search_query(summit: Summit, *, q: str = "", status: str = "", category: str = "",
+                 delegation_id: int | None = None, sort: str = "name"):
+    query = db.select(Registration).where(Registration.summit_id == summit.id)
+    terms = names.search_terms(q)
+    if terms:
+        query = query.where(db.or_(
+            *(Registration.search_key.contains(term, autoescape=True) for term in terms),
+            Registration.email.contains(q.strip().lower(), autoescape=True),
+            Registration.organisation_name.contains(q.strip(), autoescape=True)))
+    if status:
+        try:
+            query = query.where(Registration.status == S(status))
+        except ValueError:
+            raise ValidationFailed(_l("Unknown status."), "status") from None
+    if category:
+        query = query.join(Registration.category).where(AttendeeCategory.code == category)
+    if delegation_id:
+        query = query.where(Registration.delegation_id == delegation_id)
+    return query.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def list_registrations(actor: User, summit: Summit, *, page: int = 1, per_page: int = 50,
+                       **filters) -> Pagination:
+    require(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    query = search_query(summit, **filters).options(
+        db.joinedload(Registration.category), db.joinedload(Registration.delegation))
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=200, error_out=False)
+
+
+def delegation_members(actor: User, delegation: Delegation) -> list[Registration]:
+    if delegation.registrar_id != actor.id:
+        require(actor, Permission.REGISTRATIONS_MANAGE, delegation.summit)
+    return list(db.session.scalars(
+        db.select(Registration).where(Registration.delegation_id == delegation.id)
+        .options(db.joinedload(Registration.category)).order_by(Registration.sort_key)))
+
+
+def counts_by_status(summit: Summit) -> dict[str, int]:
+    rows = db.session.execute(
+        db.select(Registration.status, db.func.count(Registration.id))
+        .where(Registration.summit_id == summit.id).group_by(Registration.status)).all()
+    return {status.value: count for status, count in rows}
