@@ -7,6 +7,7 @@ from summit.blueprints.admin import bp as admin_bp
 from summit.blueprints.api import bp as api_bp
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.main import bp as main_bp
+from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
 from summit.http import SlugConverter
 
@@ -14,6 +15,7 @@ BLUEPRINTS = (
     (main_bp, None),
     (auth_bp, "/auth"),
     (summits_bp, "/summits"),
+    (registrations_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

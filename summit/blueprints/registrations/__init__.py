@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("registrations", __name__)
+
+from summit.blueprints.registrations import views  # noqa: E402,F401

@@ -1,0 +1,343 @@
+from datetime import datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from summit.blueprints.registrations import bp
+from summit.blueprints.registrations.forms import BulkForm, DelegationForm, InvitationForm, \
+    RegistrationForm, RejectForm
+from summit.database import utcnow
+from summit.extensions import db
+from summit.forms import apply_domain_error
+from summit.i18n import language, select_locale
+from summit.models import Delegation, Diet, IdDocumentType, Registration, RegistrationStatus
+from summit.permissions import Permission, authorize, can
+from summit.services import delegations, registrations, summits
+from summit.services.errors import DomainError
+from summit.services.validation import mask_id, mask_phone
+
+
+def _form_error(form, error: DomainError) -> None:
+    if not apply_domain_error(form, error):
+        flash(str(error), "error")
+
+
+def _category_choices(form: RegistrationForm, summit, include_closed: bool) -> None:
+    lang = language()
+    form.category.choices = [
+        (c.code, c.label(lang) + ("" if c.public else " · " + _("by invitation")))
+        for c in summit.categories if c.public or include_closed]
+
+
+TEXT_FIELDS = ("name", "name_native", "name_pinyin", "organisation_name", "position", "email",
+               "phone", "id_number", "diet_note", "accessibility", "arrival_transport",
+               "departure_transport", "hotel", "room_sharing")
+VALUE_FIELDS = ("arrival_date", "arrival_time", "arrival_pickup", "departure_date",
+                "departure_time", "departure_pickup")
+
+
+def _details(form: RegistrationForm) -> registrations.RegistrationDetails:
+    data = {name: getattr(form, name).data or "" for name in TEXT_FIELDS}
+    data.update({name: getattr(form, name).data for name in VALUE_FIELDS})
+    return registrations.RegistrationDetails(
+        category=form.category.data or "", diet=Diet(form.diet.data),
+        id_type=IdDocumentType(form.id_type.data) if form.id_type.data else None,
+        locale=select_locale(), **data)
+
+
+def _load_registration(registration_id: int) -> Registration:
+    return db.get_or_404(Registration, registration_id)
+
+
+# --- public form and self-service --------------------------------------------------------
+
+@bp.route("/summits/<slug:slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    summit = summits.get_by_slug(slug)
+    is_open = registrations.registration_open(summit, utcnow())
+    form = RegistrationForm()
+    _category_choices(form, summit, include_closed=True)
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            form.email.data = current_user.email
+            form.name.data = current_user.name
+        if request.args.get("code"):
+            form.invitation_code.data = request.args["code"][:32]
+    if is_open and form.validate_on_submit():
+        try:
+            registration = registrations.register_delegate(
+                summit, _details(form),
+                actor=current_user if current_user.is_authenticated else None,
+                invitation_code=form.invitation_code.data or None)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            if registration.status is RegistrationStatus.WAITLISTED:
+                flash(_("The summit is full: you are on the waiting list. We have emailed "
+                        "you."), "warning")
+            else:
+                flash(_("Thank you, your registration has been received. We have emailed "
+                        "you a confirmation."), "success")
+            return redirect(url_for("registrations.thanks", slug=slug))
+    return render_template("registrations/form.html", summit=summit, form=form,
+                           is_open=is_open, registration=None)
+
+
+@bp.get("/summits/<slug:slug>/register/thanks")
+def thanks(slug: str):
+    return render_template("registrations/thanks.html", summit=summits.get_by_slug(slug))
+
+
+@bp.get("/registrations/mine")
+@login_required
+def mine():
+    return render_template("registrations/mine.html",
+                           registrations=registrations.registrations_of(current_user),
+                           own_delegations=delegations.delegations_of_registrar(current_user))
+
+
+def _owner_or_staff(registration: Registration) -> None:
+    summit = registration.summit
+    if can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        return
+    if registration.user_id == current_user.id or (
+            registration.email == current_user.email and current_user.email_verified):
+        return
+    if registration.delegation and registration.delegation.registrar_id == current_user.id:
+        return
+    abort(403)
+
+
+@bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(registration_id: int):
+    registration = _load_registration(registration_id)
+    _owner_or_staff(registration)
+    summit = registration.summit
+    staff = can(current_user, Permission.REGISTRATIONS_MANAGE, summit)
+    details = registrations.details_of(registration)
+    form = RegistrationForm(data={**details.__dict__, "diet": details.diet.value,
+                                  "id_type": details.id_type.value if details.id_type else ""})
+    _category_choices(form, summit, include_closed=True)
+    if not staff:
+        form.category.render_kw = {"disabled": True}
+        form.email.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        new = _details(form)
+        if not staff:
+            new.category, new.email = registration.category.code, registration.email
+        try:
+            if registration.user_id is None and registration.email == current_user.email:
+                registration.user_id = current_user.id
+            registrations.update_registration(current_user, registration, new)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("The registration has been saved."), "success")
+            return redirect(url_for("registrations.detail", registration_id=registration.id))
+    return render_template("registrations/form.html", summit=summit, form=form, is_open=True,
+                           registration=registration)
+
+
+@bp.get("/registrations/<int:registration_id>")
+@login_required
+def detail(registration_id: int):
+    registration = _load_registration(registration_id)
+    _owner_or_staff(registration)
+    return render_template("registrations/detail.html", registration=registration,
+                           summit=registration.summit, reject_form=RejectForm(),
+                           show_private=True, mask_phone=mask_phone, mask_id=mask_id)
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@login_required
+def cancel(registration_id: int):
+    registration = _load_registration(registration_id)
+    _owner_or_staff(registration)
+    if registration.user_id is None and registration.email == current_user.email:
+        registration.user_id = current_user.id
+    try:
+        registrations.cancel_registration(current_user, registration)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("The registration has been cancelled."), "success")
+    return redirect(url_for("registrations.detail", registration_id=registration.id))
+
+
+# --- moderation --------------------------------------------------------------------------
+
+def _list_filters() -> dict:
+    delegation = request.args.get("delegation", "")
+    return {
+        "q": request.args.get("q", "")[:100],
+        "status": request.args.get("status", "")[:20],
+        "category": request.args.get("category", "")[:32],
+        "delegation_id": int(delegation) if delegation.isdigit() else None,
+        "sort": request.args.get("sort", "name")[:10],
+    }
+
+
+@bp.get("/summits/<slug:slug>/registrations")
+@login_required
+def moderate(slug: str):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.REGISTRATIONS_MANAGE, summit)
+    filters = _list_filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
+    try:
+        result = registrations.list_registrations(current_user, summit, page=page,
+                                                  per_page=per_page, **filters)
+    except DomainError as error:
+        flash(str(error), "error")
+        filters["status"] = ""
+        result = registrations.list_registrations(current_user, summit, page=page,
+                                                  per_page=per_page, **filters)
+    return render_template("registrations/list.html", summit=summit, result=result,
+                           filters=filters, bulk_form=BulkForm(),
+                           counts=registrations.counts_by_status(summit),
+                           statuses=list(RegistrationStatus), mask_phone=mask_phone)
+
+
+@bp.post("/registrations/<int:registration_id>/approve")
+@login_required
+def approve(registration_id: int):
+    registration = _load_registration(registration_id)
+    authorize(Permission.REGISTRATIONS_MANAGE, registration.summit)
+    try:
+        registrations.approve_registration(current_user, registration)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("%(name)s is approved and has been told by email.", name=registration.name),
+              "success")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
+                    else url_for("registrations.detail", registration_id=registration.id))
+
+
+@bp.post("/registrations/<int:registration_id>/reject")
+@login_required
+def reject(registration_id: int):
+    registration = _load_registration(registration_id)
+    authorize(Permission.REGISTRATIONS_MANAGE, registration.summit)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            registrations.reject_registration(current_user, registration, form.reason.data)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("%(name)s has been rejected and told why.", name=registration.name),
+                  "success")
+    else:
+        flash(_("Give a reason: the registrant will read it."), "error")
+    return redirect(url_for("registrations.detail", registration_id=registration.id))
+
+
+@bp.post("/summits/<slug:slug>/registrations/bulk")
+@login_required
+def bulk(slug: str):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.REGISTRATIONS_MANAGE, summit)
+    form = BulkForm()
+    ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    if not ids:
+        flash(_("Select at least one registration."), "error")
+    elif form.validate_on_submit():
+        try:
+            done, problems = registrations.bulk_decide(current_user, summit, ids,
+                                                       form.decision.data, form.reason.data)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("%(n)d registrations updated.", n=done), "success")
+            for problem in problems[:10]:
+                flash(problem, "warning")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(
+        request.host_url) else url_for("registrations.moderate", slug=slug))
+
+
+# --- delegations and invitations ---------------------------------------------------------
+
+@bp.route("/summits/<slug:slug>/delegations", methods=["GET", "POST"])
+@login_required
+def delegation_list(slug: str):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.REGISTRATIONS_MANAGE, summit)
+    form = DelegationForm()
+    if form.validate_on_submit():
+        try:
+            delegation = delegations.save_delegation(
+                current_user, summit, name=form.name.data, county=form.county.data or "",
+                quota=form.quota.data, registrar_email=form.registrar_email.data or None)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Delegation %(name)s saved.", name=delegation.name), "success")
+            return redirect(url_for("registrations.delegation_list", slug=slug))
+    used = {d.id: len([r for r in registrations.delegation_members(current_user, d)
+                       if r.status.value in ("pending", "approved", "waitlisted")])
+            for d in summit.delegations}
+    return render_template("registrations/delegations.html", summit=summit, form=form,
+                           used=used)
+
+
+@bp.route("/delegations/<int:delegation_id>", methods=["GET", "POST"])
+@login_required
+def delegation(delegation_id: int):
+    delegation = db.get_or_404(Delegation, delegation_id)
+    summit = delegation.summit
+    staff = can(current_user, Permission.REGISTRATIONS_MANAGE, summit)
+    if delegation.registrar_id != current_user.id and not staff:
+        abort(403)
+    form = RegistrationForm()
+    _category_choices(form, summit, include_closed=True)
+    if form.validate_on_submit():
+        try:
+            registration = registrations.register_delegate(summit, _details(form),
+                                                           actor=current_user,
+                                                           delegation=delegation)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("%(name)s added to the delegation.", name=registration.name), "success")
+            return redirect(url_for("registrations.delegation", delegation_id=delegation.id))
+    members = registrations.delegation_members(current_user, delegation)
+    return render_template("registrations/delegation.html", summit=summit,
+                           delegation=delegation, members=members, form=form,
+                           mask_phone=mask_phone)
+
+
+@bp.route("/summits/<slug:slug>/invitations", methods=["GET", "POST"])
+@login_required
+def invitation_list(slug: str):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.REGISTRATIONS_MANAGE, summit)
+    form = InvitationForm()
+    lang = language()
+    form.category.choices = [("", _("Any category"))] + [
+        (c.code, c.label(lang)) for c in summit.categories]
+    form.delegation.choices = [("", _("No delegation"))] + [
+        (str(d.id), d.name) for d in summit.delegations]
+    if form.validate_on_submit():
+        category = next((c for c in summit.categories if c.code == form.category.data), None)
+        chosen = next((d for d in summit.delegations if str(d.id) == form.delegation.data), None)
+        expires_at = None
+        if form.expires_on.data:
+            expires_at = datetime.combine(form.expires_on.data, time(23, 59, 59),
+                                          tzinfo=ZoneInfo(summit.timezone)
+                                          ).astimezone(timezone.utc)
+        try:
+            invitation = delegations.create_invitation(
+                current_user, summit, category=category, delegation=chosen,
+                max_uses=form.max_uses.data, expires_at=expires_at, note=form.note.data or "")
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Invitation code %(code)s created.", code=invitation.code), "success")
+            return redirect(url_for("registrations.invitation_list", slug=slug))
+    return render_template("registrations/invitations.html", summit=summit, form=form,
+                           invitations=delegations.invitations(current_user, summit))
