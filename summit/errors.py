@@ -79,7 +79,10 @@ def register(app: Flask) -> None:
     def handle_unexpected(error: Exception):
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        if app.config.get("PROPAGATE_EXCEPTIONS"):
+        propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate is None:  # Flask's meaning: unset propagates when testing or debugging
+            propagate = app.testing or app.debug
+        if propagate:
             raise error
         if wants_json():
             return json_error(500, default_message(500))

@@ -1,9 +1,13 @@
-"""Response hardening: security headers, and Secure cookies whenever served over HTTPS."""
+"""Request and response hardening: malformed input is a clear 400, security headers, and
+Secure cookies whenever served over HTTPS."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, abort, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.formparser import FormDataParser
 from werkzeug.routing import BaseConverter
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -27,6 +31,28 @@ class SlugConverter(BaseConverter):
     """URL part for summit slugs; anything else is a 404 before any query runs."""
 
     regex = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
+
+
+class StrictFormDataParser(FormDataParser):
+    """Werkzeug silently drops a whole form whose body is not UTF-8, so every field would look
+    empty ("this field is required"); say what is really wrong instead. (_parse_urlencoded is
+    the parser Werkzeug 3 picks for application/x-www-form-urlencoded.)"""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        try:
+            return super()._parse_urlencoded(stream, mimetype, content_length, options)
+        except UnicodeDecodeError:
+            raise BadRequest(_("The form was not sent as UTF-8 text.")) from None
+
+
+class SummitRequest(Request):
+    form_data_parser_class = StrictFormDataParser
+
+
+def reject_nul_in_query() -> None:
+    """PostgreSQL text cannot hold NUL (a search would end in a 500), and no link needs one."""
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        abort(400, _("The address contains a NUL character. Remove it and try again."))
 
 
 def add_security_headers(response: Response) -> Response:
@@ -68,6 +94,8 @@ class SecureCookies:
 
 
 def register(app: Flask) -> None:
+    app.request_class = SummitRequest
+    app.before_request(reject_nul_in_query)
     app.after_request(add_security_headers)
     app.wsgi_app = SecureCookies(app.wsgi_app)  # type: ignore[method-assign]
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)

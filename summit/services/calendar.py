@@ -34,4 +34,6 @@ def summit_ics(summit: Summit, language: str = "zh") -> bytes:
     if summit.theme(language):
         event.add("description", summit.theme(language))
     calendar.add_component(event)
+    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE, or clients may misplace the times.
+    calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -228,7 +228,12 @@ def register_delegate(
             raise ValidationFailed(_l("This invitation code has been used up."),
                                    "invitation_code")
     if delegation is not None:
-        _check_quota(delegation)
+        try:
+            _check_quota(delegation)
+        except Conflict:
+            # Undo the claimed invitation use and release the summit lock.
+            db.session.rollback()
+            raise
     status = S.PENDING if _has_room(summit, category) else S.WAITLISTED
     registration = Registration(summit=summit, category=category, delegation=delegation,
                                 invitation=invitation, status=status, created_at=now,

@@ -65,9 +65,12 @@ def list_users(actor: User, q: str = "", page: int = 1, per_page: int = 50) -> P
         raise NotAllowed(_l("Only administrators can list accounts."))
     query = db.select(User).options(db.selectinload(User.memberships)
                                     .joinedload(Membership.summit))
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(db.or_(User.email.like(pattern), User.name.like(f"%{q.strip()}%")))
+    term = q.strip()
+    if term:
+        # icontains matches case-insensitively on PostgreSQL too (LIKE does only on SQLite),
+        # and autoescape keeps % and _ in the search literal.
+        query = query.where(db.or_(User.email.icontains(term, autoescape=True),
+                                   User.name.icontains(term, autoescape=True)))
     return db.paginate(query.order_by(User.email), page=page, per_page=per_page,
                        max_per_page=200, error_out=False)
 

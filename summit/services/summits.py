@@ -214,7 +214,8 @@ CATEGORY_FIELDS = ("code", "label_zh", "label_en", "colour", "public")
 
 def _category_snapshot(category: AttendeeCategory) -> dict:
     data = audit.snapshot(category, CATEGORY_FIELDS)
-    data["zones"] = [zone.code for zone in category.zones]
+    # Sorted like the relationship loads them, so a snapshot does not depend on input order.
+    data["zones"] = sorted(zone.code for zone in category.zones)
     return data
 
 

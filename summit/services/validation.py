@@ -64,6 +64,7 @@ def mask_phone(phone: str) -> str:
 def mask_id(number: str) -> str:
     if not number:
         return ""
-    if len(number) <= 4:
+    # Five characters or fewer: first + last four would show them all.
+    if len(number) <= 5:
         return "*" * len(number)
     return number[:1] + "*" * (len(number) - 5) + number[-4:]

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from summit.blueprints.api import auth, openapi, summits, tokens  # noqa: E402,F401
+from summit.blueprints.api import auth, openapi, registrations, summits, tokens  # noqa: E402,F401

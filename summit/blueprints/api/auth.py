@@ -7,6 +7,7 @@ from typing import Any, Callable
 from flask import g, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 
 from summit.blueprints.api import bp
 from summit.errors import json_error
@@ -51,7 +52,11 @@ def json_body() -> dict:
     """The request's JSON object, or a 400 that says what is wrong with it."""
     if not request.is_json:
         raise BodyError(415, _("Send the body as JSON (Content-Type: application/json)."))
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json()
+    except (BadRequest, RecursionError):
+        # RecursionError: deeply nested arrays or objects exhaust the JSON decoder's stack.
+        raise BodyError(400, _("The body is not valid JSON in UTF-8.")) from None
     if not isinstance(payload, dict):
         raise BodyError(400, _("The body must be a JSON object."))
     return payload

@@ -1,10 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, \
+    StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from summit.forms import BaseForm
 
-LOCALE_CHOICES = [("zh_Hans", "简体中文"), ("zh_Hant", "繁體中文"), ("en", "English")]
+LOCALE_CHOICES = [SelectChoice("zh_Hans", "简体中文"), SelectChoice("zh_Hant", "繁體中文"),
+                  SelectChoice("en", "English")]
 
 
 def email_field() -> EmailField:

@@ -110,7 +110,9 @@ def account():
     if request.method == "GET" and not current_user.locale:
         form.locale.data = select_locale()
     if form.validate_on_submit():
-        accounts.update_profile(current_user, form.name.data, form.locale.data)
+        # The service audits the user row: hand it the model, not the proxy.
+        accounts.update_profile(current_user._get_current_object(), form.name.data,
+                                form.locale.data)
 
         session["lang"] = form.locale.data
         flash(_("Your account has been saved."), "success")

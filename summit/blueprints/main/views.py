@@ -31,5 +31,6 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
-            accounts.set_locale(current_user, lang)
+            # The service audits the user row: hand it the model, not the proxy.
+            accounts.set_locale(current_user._get_current_object(), lang)
     return redirect(target)

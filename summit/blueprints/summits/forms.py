@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, \
-    SubmitField, TextAreaField, widgets
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField, \
+    StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from summit.forms import BaseForm
@@ -76,5 +76,5 @@ class CategoryForm(BaseForm):
 class GrantRoleForm(BaseForm):
     email = StringField(_l("Email of the account"), validators=[
         DataRequired(), Length(max=254), Email(check_deliverability=False)])
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
     submit = SubmitField(_l("Grant role"))

@@ -1,6 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from summit.blueprints.summits import bp
 from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitForm, ZoneForm
@@ -72,7 +73,8 @@ def edit(slug: str):
 
 def _category_form(summit, **kwargs) -> CategoryForm:
     form = CategoryForm(**kwargs)
-    form.zones.choices = [(zone.code, f"{zone.code} · {zone.label_zh}") for zone in summit.zones]
+    form.zones.choices = [SelectChoice(zone.code, f"{zone.code} · {zone.label_zh}")
+                          for zone in summit.zones]
     return form
 
 

@@ -1,0 +1,106 @@
+"""Registrations over the API: public submission, the organiser's list and decisions."""
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+
+from summit.blueprints.api import bp
+from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, \
+    token_required
+from summit.blueprints.registrations.forms import RegistrationForm
+from summit.extensions import db
+from summit.models import Diet, IdDocumentType, Registration
+from summit.permissions import Permission, can
+from summit.services import registrations, summits
+from summit.services.errors import NotAllowed
+from summit.services.validation import mask_id, mask_phone
+
+FIELDS = ["name", "name_native", "name_pinyin", "organisation_name", "position", "category",
+          "email", "phone", "invitation_code", "id_type", "id_number", "diet", "diet_note",
+          "accessibility", "hotel", "room_sharing", "locale"]
+
+
+def registration_json(registration: Registration, private: bool = False) -> dict:
+    return {
+        "id": registration.id,
+        "summit": registration.summit.slug,
+        "status": registration.status.value,
+        "status_reason": registration.status_reason,
+        "name": registration.name,
+        "name_native": registration.name_native,
+        "name_pinyin": registration.name_pinyin,
+        "organization": registration.organisation_name,
+        "position": registration.position,
+        "category": registration.category.code,
+        "delegation": registration.delegation.name if registration.delegation else None,
+        "email": registration.email,
+        "phone": registration.phone if private else mask_phone(registration.phone),
+        "id_number": registration.id_number if private else mask_id(registration.id_number),
+        "created_at": registration.created_at.isoformat(),
+    }
+
+
+@bp.post("/summits/<slug:slug>/registrations")
+def create_registration(slug: str):
+    summit = summits.get_by_slug(slug)
+    payload = json_body()
+    if "organization" in payload and "organisation_name" not in payload:
+        payload["organisation_name"] = payload["organization"]
+    formdata = form_data(payload, FIELDS)
+    form = RegistrationForm(formdata=formdata, meta={"csrf": False})
+    form.category.choices = [(c.code, c.code) for c in summit.categories]
+    if not form.validate():
+        raise BodyError(422, _("Some values are not valid."), form_errors(form))
+    locale = formdata.get("locale") if formdata.get("locale") in ("zh_Hans", "zh_Hant", "en") \
+        else "zh_Hans"
+    text = {name: getattr(form, name).data or "" for name in (
+        "name", "name_native", "name_pinyin", "organisation_name", "position", "email", "phone",
+        "id_number", "diet_note", "accessibility", "hotel", "room_sharing")}
+    details = registrations.RegistrationDetails(
+        category=form.category.data, diet=Diet(form.diet.data),
+        id_type=IdDocumentType(form.id_type.data) if form.id_type.data else None,
+        locale=locale, **text)
+    registration = registrations.register_delegate(
+        summit, details, actor=g.get("api_user"),
+        invitation_code=form.invitation_code.data or None)
+    return jsonify(registration_json(registration)), 201
+
+
+@bp.get("/summits/<slug:slug>/registrations")
+@token_required
+def list_registrations(slug: str):
+    summit = summits.get_by_slug(slug)
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
+    result = registrations.list_registrations(
+        g.api_user, summit, page=page, per_page=per_page,
+        q=request.args.get("q", "")[:100], status=request.args.get("status", "")[:20],
+        category=request.args.get("category", "")[:32], sort=request.args.get("sort", "name"))
+    return jsonify({"items": [registration_json(r) for r in result.items],
+                    "total": result.total, "page": result.page, "per_page": result.per_page})
+
+
+def _registration_for_staff(registration_id: int) -> Registration:
+    registration = db.get_or_404(Registration, registration_id)
+    if not can(g.api_user, Permission.REGISTRATIONS_MANAGE, registration.summit):
+        raise NotAllowed(_("You do not have permission to do this."))
+    return registration
+
+
+@bp.post("/registrations/<int:registration_id>/approve")
+@token_required
+def approve_registration(registration_id: int):
+    registration = _registration_for_staff(registration_id)
+    registrations.approve_registration(g.api_user, registration)
+    return jsonify(registration_json(registration))
+
+
+@bp.post("/registrations/<int:registration_id>/reject")
+@token_required
+def reject_registration(registration_id: int):
+    registration = _registration_for_staff(registration_id)
+    payload = json_body()
+    reason = payload.get("reason", "")
+    if not isinstance(reason, str):
+        raise BodyError(422, _("Some values have the wrong type."),
+                        {"reason": _("Must be a string.")})
+    registrations.reject_registration(g.api_user, registration, reason)
+    return jsonify(registration_json(registration))
