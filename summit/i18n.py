@@ -1,7 +1,7 @@
 """Language and time zone choice, and the helpers templates use for both."""
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +15,8 @@ def supported() -> list[str]:
 
 def select_locale() -> str:
     """Explicit choice (session, then account), then the browser's, then zh_Hans."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     choice = session.get("lang")
     if choice in supported():
         return choice

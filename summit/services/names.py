@@ -77,6 +77,10 @@ def pinyin_name(name: str, *, no_surname: bool = False) -> str:
     if not has_han(name):
         return name
     compact = _SEPARATORS.sub("", name)
+    dotted = [part for part in re.split(r"[·•・.]", name) if part.strip()]
+    if len(dotted) > 1 and all(has_han(part) for part in dotted):
+        # Transliterated names (扎西·多吉) have no family name: each part stands alone.
+        return " ".join("".join(_syllables(part)).capitalize() for part in dotted)
     if not all(_HAN.match(ch) for ch in compact):
         # Mixed scripts: romanise the Han parts, keep the rest.
         return " ".join(s.capitalize() for s in _syllables(name))

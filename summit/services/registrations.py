@@ -168,6 +168,9 @@ def _check_quota(delegation: Delegation, exclude_id: int | None = None) -> None:
 
 def _apply(registration: Registration, details: RegistrationDetails,
            names_only: tuple[str, ...] | None = None) -> None:
+    # A derived pinyin sent back unchanged (edit forms prefill it) is derived again, so a
+    # corrected name does not keep the old name's pinyin as an "override".
+    stale_pinyin = None if registration.pinyin_overridden else registration.name_pinyin
     for f in fields(RegistrationDetails):
         if f.name in ("category", "name_pinyin", "locale"):
             continue
@@ -179,6 +182,8 @@ def _apply(registration: Registration, details: RegistrationDetails,
     tibetan = names.has_tibetan(registration.name_native)
     derived = names.pinyin_name(registration.name, no_surname=tibetan)
     wanted = (details.name_pinyin or "").strip()
+    if stale_pinyin and wanted == stale_pinyin:
+        wanted = ""
     registration.pinyin_overridden = bool(wanted) and wanted != derived
     registration.name_pinyin = (wanted or derived)[:100]
     registration.search_key = names.search_key(
@@ -399,13 +404,14 @@ def update_registration(actor: User, registration: Registration, details: Regist
     before = audit.snapshot(registration, AUDITED)
     if staff:
         new_category = _category(summit, details.category)
-        if new_category.id != registration.category_id:
-            registration.category = new_category
         email = details.email.strip().lower()
+        # Checked before any change, so a refusal leaves nothing half-edited in the session.
         if email != registration.email and db.session.scalar(db.select(Registration.id).where(
                 Registration.summit_id == summit.id, Registration.email == email)):
             raise Conflict(_l("This email address is already registered for this summit."),
                            "email")
+        if new_category.id != registration.category_id:
+            registration.category = new_category
         _apply(registration, details)
     else:
         _apply(registration, details, names_only=SELF_EDITABLE)

@@ -7,8 +7,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests import factories
-
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
@@ -29,14 +27,3 @@ def configured_app(app_config: dict, request: pytest.FixtureRequest) -> Callable
 
     return build
 
-
-@pytest.fixture
-def get_token(client) -> Callable[..., str]:
-    """A bearer token for an account, obtained through POST /api/v1/tokens."""
-
-    def do(email: str, password: str = factories.PASSWORD) -> str:
-        response = client.post("/api/v1/tokens", json={"email": email, "password": password})
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return response.get_json()["token"]
-
-    return do

@@ -20,13 +20,23 @@ class OwnContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+def english_client_for(app: Flask) -> FlaskClient:
+    client = bare_client_for(app)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """The browser asks for English, so messages are compared as the code writes them.
     Tests of the language choice itself use ``bare_client``."""
-    client = bare_client_for(app)
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+    return english_client_for(app)
+
+
+@pytest.fixture
+def other_client(app: Flask) -> FlaskClient:
+    """A second browser (English), with cookies of its own."""
+    return english_client_for(app)
 
 
 def bare_client_for(app: Flask) -> FlaskClient:

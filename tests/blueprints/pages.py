@@ -139,8 +139,9 @@ def form_fields(page: str) -> dict[str, Field]:
     parser.feed(page)
     for item in parser.fields.values():
         item.errors = [error.strip() for error in item.errors]
-        if item.value is not None and item.value.startswith("\n"):
-            item.value = item.value[1:]  # the newline Jinja/WTForms put after <textarea>
+        if item.value is not None and item.value[:1] in ("\r", "\n"):
+            # Browsers drop the line break WTForms writes right after <textarea>.
+            item.value = item.value.removeprefix("\r").removeprefix("\n")
     return parser.fields
 
 

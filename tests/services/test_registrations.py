@@ -121,6 +121,12 @@ def reload(registration: Registration) -> Registration:
     return db.session.get(Registration, registration.id)
 
 
+def subject(message) -> str:
+    # The stdlib folds a long Subject as "Subject:\n text" and parses it back with the
+    # folding space in front; mail clients drop it.
+    return message["Subject"].strip()
+
+
 def ics_of(message) -> tuple[str, str, str]:
     """(file name, MIME type, text) of the one calendar attachment."""
     attachments = list(message.iter_attachments())
@@ -180,7 +186,7 @@ def test_register_sends_the_received_email_to_the_real_smtp_server(event, mailbo
 
     [message] = mailbox.wait_for(1)
     assert message["To"] == "zhao@example.com"
-    assert message["Subject"] == f"We have received your registration for {TITLE_EN}"
+    assert subject(message) == f"We have received your registration for {TITLE_EN}"
     body = mailbox.body(message)
     assert "赵波" in body and "ZHAO Bo" in body
     assert "Thank you for registering" in body
@@ -191,8 +197,8 @@ def test_received_email_in_chinese_names_the_summit_in_chinese(event, mailbox):
     register(event, person("赵波", "zhao@example.com", locale="zh_Hans"), notify=True)
 
     [message] = mailbox.wait_for(1)
-    assert TITLE_ZH in message["Subject"]
-    assert TITLE_EN not in message["Subject"]
+    assert TITLE_ZH in subject(message)
+    assert TITLE_EN not in subject(message)
 
 
 def test_pinyin_override_is_kept_and_flagged(event):
@@ -437,7 +443,7 @@ def test_beyond_the_summit_capacity_registrations_are_waitlisted(event, mailbox)
     assert statuses == [S.PENDING, S.PENDING, S.WAITLISTED]
     assert waiting.status is S.WAITLISTED
     [message] = mailbox.wait_for(1)
-    assert message["Subject"] == f"You are on the waiting list for {TITLE_EN}"
+    assert subject(message) == f"You are on the waiting list for {TITLE_EN}"
     assert "waiting list" in mailbox.body(message)
 
 
@@ -521,7 +527,7 @@ def test_approve_sends_an_email_with_the_summit_as_ics(event, organiser, mailbox
     assert stored.decided_at == NOW
     [message] = mailbox.wait_for(1)
     assert message["To"] == "zhao@example.com"
-    assert message["Subject"] == f"Your registration for {TITLE_EN} is approved"
+    assert subject(message) == f"Your registration for {TITLE_EN} is approved"
     assert "approved" in mailbox.body(message)
     filename, mimetype, ics = ics_of(message)
     assert (filename, mimetype) == ("kangding-2027.ics", "text/calendar")
@@ -588,7 +594,7 @@ def test_reject_stores_the_reason_and_emails_it(event, organiser, mailbox):
     assert (stored.status, stored.status_reason) == (S.REJECTED, "名额已满，请明年再报。")
     [message] = mailbox.wait_for(1)
     assert message["To"] == "zhao@example.com"
-    assert message["Subject"] == f"Your registration for {TITLE_EN}"
+    assert subject(message) == f"Your registration for {TITLE_EN}"
     assert "Reason: 名额已满，请明年再报。" in mailbox.body(message)
     entry = audit_trail(registration)[-1]
     assert entry.action == "registration.reject"
@@ -726,7 +732,7 @@ def test_a_rejection_promotes_the_oldest_waitlisted(event, organiser, mailbox):
         S.REJECTED, S.PENDING, S.PENDING, S.WAITLISTED]
     rejected_mail, promoted_mail = mailbox.wait_for(2)
     assert promoted_mail["To"] == "anran@example.com"
-    assert promoted_mail["Subject"] == f"A place has freed up for you at {TITLE_EN}"
+    assert subject(promoted_mail) == f"A place has freed up for you at {TITLE_EN}"
     assert "moved from the waiting list" in mailbox.body(promoted_mail)
     assert len(mailbox.messages) == 2
     entry = audit_trail(oldest)[-1]
@@ -777,7 +783,7 @@ def test_a_waitlisted_person_whose_category_is_full_is_skipped(event, organiser,
     assert reload(delegate).status is S.PENDING
     assert reload(blocked).status is S.WAITLISTED  # the delegate category is still full
     assert reload(next_expert).status is S.PENDING
-    promoted = [m for m in mailbox.wait_for(2) if "freed up" in m["Subject"]]
+    promoted = [m for m in mailbox.wait_for(2) if "freed up" in subject(m)]
     assert [m["To"] for m in promoted] == ["qian@example.com"]
 
 

@@ -1,3 +1,4 @@
+import json
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -16,6 +17,13 @@ def safe_next(target: str | None, fallback: str) -> str:
             or "\\" in target:
         return fallback
     return target
+
+
+@bp.app_template_filter("json_text")
+def json_text(value) -> str:
+    """JSON for people to read (the audit log): Chinese stays Chinese, not \\u escapes.
+    Autoescaping still applies, unlike with ``tojson``."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @bp.get("/")

@@ -117,3 +117,42 @@ def import_confirm(slug: str):
     if delegation is not None:
         return redirect(url_for("registrations.delegation", delegation_id=delegation.id))
     return redirect(url_for("registrations.moderate", slug=slug, sort="-created"))
+
+
+# --- exports -----------------------------------------------------------------------------
+
+@bp.get("/summits/<slug:slug>/registrations/export.<fmt>")
+@login_required
+def export(slug: str, fmt: str):
+    from summit.blueprints.registrations.views import _list_filters
+    from summit.services import registration_export
+
+    summit = summits.get_by_slug(slug)
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        abort(403)
+    filters = _list_filters()
+    try:
+        data = registration_export.export_list(
+            current_user, summit, fmt=fmt, include_private=request.args.get("private") == "1",
+            **filters)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("registrations.moderate", slug=slug))
+    mimetype = XLSX if fmt == "xlsx" else "text/csv"
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{summit.slug}-registrations.{fmt}")
+
+
+@bp.get("/summits/<slug:slug>/registrations/logistics.xlsx")
+@login_required
+def logistics(slug: str):
+    from summit.services import registration_export
+
+    summit = summits.get_by_slug(slug)
+    if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        abort(403)
+    return send_file(io.BytesIO(registration_export.logistics_xlsx(current_user, summit)),
+                     mimetype=XLSX, as_attachment=True,
+                     download_name=f"{summit.slug}-logistics.xlsx")

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField, \
     StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, \
+    Regexp
 
 from summit.forms import BaseForm
 from summit.models import Role
@@ -28,8 +29,10 @@ class SummitForm(BaseForm):
                                    validators=[Optional(), Length(max=5000)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a date in the wrong format must say so, not claim
+    # that the field is empty.
+    starts_on = DateField(_l("First day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     timezone = SelectField(_l("Time zone"), default="Asia/Shanghai")
     hosts = TextAreaField(_l("Host organisations"), validators=[Optional(), Length(max=2000)],
                           description=_l("One per line."))

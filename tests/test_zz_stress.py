@@ -1,0 +1,585 @@
+"""Bad input, proven with Hypothesis: every form and API endpoint, fed empty values, 10,000
+characters, control characters, random text, wrong types or broken UTF-8, answers with a
+clear error and never a 500."""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+import sqlalchemy.exc
+from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import strategies as st
+
+from summit.extensions import db
+from summit.http import SlugConverter
+from summit.models import ApiToken, Role, Summit, User
+from summit.services import accounts
+from tests import factories
+from tests.api.helpers import assert_json_error
+
+SETTINGS = dict(deadline=None, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+EXAMPLES = 300
+URLENCODED = "application/x-www-form-urlencoded"
+CONTROL_CHARACTERS = ["\x00", "\x1b", "\x7f", "\u0085"]
+
+
+# --- strategies ---------------------------------------------------------------------------
+
+def tagged(tag: str, strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return strategy.map(lambda value: (tag, value))
+
+
+control_text = st.builds(lambda before, char, after: f"a{before}{char}{after}b",
+                         st.text(max_size=20), st.sampled_from(CONTROL_CHARACTERS),
+                         st.text(max_size=20))
+# What a JSON type other than a string looks like once it is forced into a form field.
+typed_looking_text = st.sampled_from(["null", "true", "false", "0", "-1", "1e309", "NaN",
+                                      "[]", "{}", '{"a": 1}', "[object Object]", "None"])
+bad_text = st.one_of(
+    tagged("empty", st.just("")),
+    tagged("long", st.sampled_from(["x", "界", "ཀ", "9", " x"]).map(lambda c: c * 10_000)),
+    tagged("control", control_text),
+    tagged("text", st.text(max_size=200)),
+    tagged("typed", typed_looking_text),
+)
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(),
+                         st.floats(allow_nan=False, allow_infinity=False))
+wrong_json_types = st.one_of(
+    json_scalars,
+    st.lists(json_scalars, max_size=3),
+    st.dictionaries(st.text(max_size=5), json_scalars, max_size=3),
+)
+
+# Which tags are surely invalid for each kind of field: those must flag the field itself.
+INVALID = {
+    "required": {"empty", "long", "control"},
+    "optional": {"long", "control"},
+    "email": {"empty", "long", "control", "typed"},
+    "date": {"empty", "long", "control", "typed"},
+    "choice": {"empty", "long", "control", "typed"},
+    "choices": {"empty", "long", "control", "typed"},
+    "colour": {"empty", "long", "control", "typed"},
+    "flag": set(),
+}
+
+
+# --- reading the answer -------------------------------------------------------------------
+
+FLAGGED = re.compile(r'<div class="field[^"]*\bhas-error">\s*<label for="([^"]+)"')
+FLASH_ERROR = re.compile(r'<div class="flash flash-error">([^<]+)</div>')
+
+
+def flagged_fields(html: str) -> set[str]:
+    """Ids of the form fields rendered with an error."""
+    return set(FLAGGED.findall(html))
+
+
+def shows_an_error(html: str) -> bool:
+    return bool(flagged_fields(html) or FLASH_ERROR.search(html))
+
+
+def english(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+# --- the world the forms act on -----------------------------------------------------------
+
+@dataclass
+class World:
+    app: object
+    summit_id: int
+    category_id: int
+    counter: Callable[[], int] = field(default_factory=lambda: itertools.count(1).__next__)
+
+    @property
+    def summit(self) -> Summit:
+        db.session.expire_all()
+        return db.session.get(Summit, self.summit_id)
+
+
+@pytest.fixture
+def world(app, summit) -> World:
+    factories.make_user("admin@example.com", admin=True)
+    factories.make_user("zhao@example.com")
+    factories.make_user("official@example.com")
+    factories.make_user("unconfirmed@example.com", verified=False)
+    main = factories.make_zone(summit, "MAIN")
+    category = factories.make_category(summit, "delegate", zones=[main])
+    return World(app=app, summit_id=summit.id, category_id=category.id)
+
+
+@pytest.fixture
+def admin_client(app, world):
+    client = english(app.test_client())
+    response = client.post("/auth/login", data={"email": "admin@example.com",
+                                                "password": factories.PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+SUMMIT_FIELDS = {"slug": "required", "title_zh": "required", "title_en": "optional",
+                 "theme_zh": "optional", "theme_en": "optional", "description_zh": "optional",
+                 "description_en": "optional", "city": "optional", "venue": "optional",
+                 "starts_on": "date", "ends_on": "date", "timezone": "choice",
+                 "hosts": "optional", "organisers": "optional", "supporters": "optional"}
+
+
+def summit_values(slug: str) -> dict:
+    return {"slug": slug, "title_zh": "新峰会", "title_en": "New Summit", "theme_zh": "融合共享",
+            "theme_en": "Sharing", "description_zh": "第一行\n第二行", "description_en": "",
+            "city": "康定", "venue": "会议中心", "starts_on": "2027-08-03",
+            "ends_on": "2027-08-04", "timezone": "Asia/Shanghai", "hosts": "四川省商务厅",
+            "organisers": "甘孜州人民政府\n康定市人民政府", "supporters": ""}
+
+
+@dataclass(frozen=True)
+class FormCase:
+    """One HTML form: its fields (name -> kind), how to build a valid post, where success
+    redirects, and the status of a re-rendered form with errors."""
+
+    name: str
+    fields: dict[str, str]
+    prepare: Callable[[World], tuple[str, dict]]
+    success: str  # a regular expression for the Location of a successful post
+    as_admin: bool = True
+    error_status: int = 200
+    prefix: str = ""
+
+
+def _signup(w: World):
+    password = "correct-horse-9"
+    return "/auth/signup", {"name": "赵波", "email": f"new{w.counter()}@example.com",
+                            "password": password, "confirm": password}
+
+
+def _reset(w: World):
+    user = db.session.scalar(db.select(User).where(User.email == "zhao@example.com"))
+    db.session.refresh(user)  # a successful reset changes the hash and so the token
+    return f"/auth/reset/{accounts.reset_token(user)}", {"password": "new-password-1",
+                                                          "confirm": "new-password-1"}
+
+
+def _category(w: World):
+    return f"/summits/{w.summit.slug}/categories", {
+        "code": f"cat{w.counter()}", "label_zh": "嘉宾", "label_en": "Guest",
+        "colour": "#1f6feb", "public": "y", "zones": "MAIN", "submit": "1"}
+
+
+FORMS = [
+    FormCase("signup", {"name": "required", "email": "email", "password": "required",
+                        "confirm": "required"}, _signup, r"/auth/login$", as_admin=False),
+    FormCase("login", {"email": "email", "password": "required", "remember": "flag"},
+             lambda w: ("/auth/login", {"email": "zhao@example.com",
+                                        "password": "wrong-password"}),
+             r"/$", as_admin=False),
+    FormCase("verify-resend", {"email": "email"},
+             lambda w: ("/auth/verify", {"email": "unconfirmed@example.com"}),
+             r"/auth/login$", as_admin=False),
+    FormCase("forgot", {"email": "email"},
+             lambda w: ("/auth/forgot", {"email": "zhao@example.com"}),
+             r"/auth/login$", as_admin=False),
+    FormCase("reset", {"password": "required", "confirm": "required"}, _reset,
+             r"/auth/login$", as_admin=False),
+    FormCase("account", {"name": "required", "locale": "choice"},
+             lambda w: ("/auth/account", {"name": "管理员", "locale": "en"}),
+             r"/auth/account$"),
+    FormCase("summit-new", SUMMIT_FIELDS,
+             lambda w: ("/summits/new", summit_values(f"new-summit-{w.counter()}")),
+             r"/summits/[a-z0-9-]+/categories$"),
+    FormCase("summit-edit", SUMMIT_FIELDS,
+             lambda w: (f"/summits/{w.summit.slug}/edit", summit_values(w.summit.slug)),
+             r"/summits/[a-z0-9-]+$"),
+    FormCase("category-add", {"code": "required", "label_zh": "required",
+                              "label_en": "optional", "colour": "colour", "public": "flag",
+                              "zones": "choices"}, _category, r"/summits/[a-z0-9-]+/categories$"),
+    FormCase("category-edit", {"code": "required", "label_zh": "required",
+                               "label_en": "optional", "colour": "colour", "public": "flag",
+                               "zones": "choices"},
+             lambda w: (f"/summits/{w.summit.slug}/categories/{w.category_id}/edit",
+                        {"code": "delegate", "label_zh": "代表", "label_en": "Delegate",
+                         "colour": "#1f5fbf", "public": "y", "zones": "MAIN"}),
+             r"/summits/[a-z0-9-]+/categories$"),
+    FormCase("zone-add", {"code": "required", "label_zh": "required", "label_en": "optional"},
+             lambda w: (f"/summits/{w.summit.slug}/zones",
+                        {"zone-code": f"Z{w.counter()}", "zone-label_zh": "贵宾区",
+                         "zone-label_en": "VIP"}),
+             r"/summits/[a-z0-9-]+/categories$", error_status=422, prefix="zone-"),
+    FormCase("people-grant", {"email": "email", "role": "choice"},
+             lambda w: (f"/summits/{w.summit.slug}/people",
+                        {"email": "official@example.com", "role": "official"}),
+             r"/summits/[a-z0-9-]+/people$"),
+]
+FORM_PARAMS = [pytest.param(case, id=case.name) for case in FORMS]
+
+
+def client_for(case: FormCase, world: World, request: pytest.FixtureRequest):
+    """The logged-in admin's client, or a fresh anonymous one.
+
+    Requests in a test share the `app` fixture's application context and so `g`, where
+    Flask-Login caches the current user: the admin is only logged in when a case needs it.
+    """
+    if case.as_admin:
+        return request.getfixturevalue("admin_client")
+    return english(world.app.test_client())
+
+
+@pytest.mark.parametrize("case", FORM_PARAMS)
+@settings(max_examples=EXAMPLES, **SETTINGS)
+@given(data=st.data())
+def test_a_bad_value_in_any_form_field_is_a_clear_error(case, world, request, data):
+    name = data.draw(st.sampled_from(sorted(case.fields)), label="field")
+    tag, value = data.draw(bad_text, label="value")
+    url, values = case.prepare(world)
+    values[case.prefix + name] = value
+
+    response = client_for(case, world, request).post(url, data=values)
+
+    assert response.status_code < 500
+    event(f"{tag} -> {response.status_code}")
+    html = response.get_data(as_text=True)
+    if tag in INVALID[case.fields[name]]:
+        assert response.status_code == case.error_status, html[:300]
+        assert case.prefix + name in flagged_fields(html)
+    elif response.status_code == 302:
+        assert re.search(case.success, response.headers["Location"]), response.headers
+    else:
+        assert response.status_code == case.error_status
+        assert shows_an_error(html), html
+
+
+def cases_for(audience: str) -> list[FormCase]:
+    return [case for case in FORMS if case.as_admin == (audience == "admin")]
+
+
+# The checks below loop over the forms of one audience, so that one app serves them all.
+AUDIENCES = pytest.mark.parametrize("audience", ["anonymous", "admin"])
+
+
+@AUDIENCES
+def test_an_empty_form_flags_every_required_field(audience, world, request):
+    for case in cases_for(audience):
+        url, values = case.prepare(world)
+        empty = {name: "" for name in values} | ({"submit": "1"} if "submit" in values else {})
+
+        response = client_for(case, world, request).post(url, data=empty)
+
+        assert response.status_code == case.error_status, case.name
+        html = response.get_data(as_text=True)
+        required = {case.prefix + name for name, kind in case.fields.items()
+                    if kind in ("required", "email", "date", "colour")}
+        assert required <= flagged_fields(html), case.name
+        assert "This field is required." in html, case.name
+
+
+@AUDIENCES
+def test_a_form_body_that_is_not_utf8_is_a_400(audience, world, request):
+    for case in cases_for(audience):
+        url, _values = case.prepare(world)
+
+        response = client_for(case, world, request).post(
+            url, data=b"name=%FF%FE&email=\xff\xfe&password=\xc3\x28", content_type=URLENCODED)
+
+        assert response.status_code == 400, case.name
+        assert response.mimetype == "text/html", case.name
+        assert "The form was not sent as UTF-8 text." in response.get_data(as_text=True)
+
+
+@AUDIENCES
+def test_each_baseline_post_is_accepted(audience, world, request):
+    """The bad value alone is what the property test's forms refuse: the rest is valid.
+    (Not for login, whose baseline password is wrong on purpose: see the next test.)"""
+    for case in cases_for(audience):
+        if case.name == "login":
+            continue
+        url, values = case.prepare(world)
+
+        response = client_for(case, world, request).post(url, data=values)
+
+        assert response.status_code == 302, (case.name,
+                                             flagged_fields(response.get_data(as_text=True)))
+        assert re.search(case.success, response.headers["Location"]), case.name
+
+
+def test_percent_encoded_broken_utf8_is_just_text_and_fails_validation(world):
+    client = english(world.app.test_client())
+
+    response = client.post("/auth/signup", data=b"name=%FF%FE&email=%FF%FE"
+                                                 b"&password=%C3%28abcdefgh&confirm=x",
+                           content_type=URLENCODED)
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert flagged_fields(html) == {"email", "confirm"}
+    assert 'name="name" required type="text" value="%FF%FE"' in html
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 4  # nobody signed up
+
+
+# --- the language switch: always a redirect, never off-site -------------------------------
+
+def _breaks_safe_next(target: str) -> bool:
+    """Inputs on which main.views.safe_next is known to crash (see the xfail tests below)."""
+    if "\n" in target or "\r" in target:
+        return True
+    try:
+        urlsplit(target)
+    except ValueError:
+        return True
+    return False
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(lang=bad_text, target=st.one_of(st.text(max_size=50), st.text(max_size=50).map(
+    lambda t: "/" + t), st.sampled_from(["//evil.example", "https://evil.example/",
+                                         "/\\evil.example", "javascript:alert(1)"])))
+def test_the_language_switch_ignores_bad_values_and_stays_on_site(world, lang, target):
+    assume(not _breaks_safe_next(target))
+    client = english(world.app.test_client())
+
+    response = client.post("/language", data={"lang": lang[1], "next": target})
+
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert not location.scheme and not location.netloc
+    assert location.path.startswith("/") and not location.path.startswith("//")
+    with client.session_transaction() as session:
+        assert session.get("lang") == (lang[1] if lang[1] in world.app.config["LANGUAGES"]
+                                       else None)
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "main.views.safe_next lets line breaks through and lets urlsplit raise; both end in a "
+    "500. Owners of summit/blueprints/main: reject them and fall back."))
+@pytest.mark.parametrize("target", ["/a\nb", "/a\rb", "//[", "http://[::1"])
+def test_the_language_switch_survives_targets_that_break_safe_next(world, target):
+    client = english(world.app.test_client())
+
+    response = client.post("/language", data={"lang": "en", "next": target})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+# --- the API ------------------------------------------------------------------------------
+
+token_fields = st.one_of(bad_text, tagged("wrong_type", wrong_json_types))
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(email=st.one_of(tagged("missing", st.none()), token_fields),
+       password=st.one_of(tagged("missing", st.none()), token_fields),
+       extra=st.dictionaries(st.text(max_size=10), wrong_json_types, max_size=2))
+def test_a_bad_token_request_is_a_json_error(world, email, password, extra):
+    client = english(world.app.test_client())
+    payload = {k: v for k, v in extra.items() if k not in ("email", "password")}
+    for name, (tag, value) in (("email", email), ("password", password)):
+        if tag != "missing":
+            payload[name] = value
+
+    response = client.post("/api/v1/tokens", json=payload)
+
+    assert response.status_code < 500
+    wrong_type = {name for name, (tag, value) in (("email", email), ("password", password))
+                  if tag != "missing" and not isinstance(value, str)}
+    surely_invalid = {name for name, (tag, _v) in (("email", email), ("password", password))
+                      if tag in ("missing", "empty", "long", "control")}
+    if wrong_type:
+        error = assert_json_error(response, 422, "validation_failed", fields=wrong_type)
+        assert set(error["fields"].values()) == {"Must be a string."}
+    elif surely_invalid:
+        error = assert_json_error(response, 422, "validation_failed")
+        assert surely_invalid <= set(error["fields"])
+    else:
+        error = assert_json_error(response, response.status_code)
+        assert response.status_code in (401, 422, 429), error
+    assert db.session.scalar(db.select(db.func.count(ApiToken.id))) == 0
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(payload=st.one_of(wrong_json_types.filter(lambda v: not isinstance(v, dict)),
+                         st.text(max_size=20)))
+def test_a_token_request_that_is_not_an_object_is_400(world, payload):
+    response = english(world.app.test_client()).post(
+        "/api/v1/tokens", data=json.dumps(payload), content_type="application/json")
+
+    assert_json_error(response, 400, "bad_request", fields=set(),
+                      message="The body must be a JSON object.")
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(body=st.one_of(st.binary(max_size=200),
+                      st.builds(lambda a, b: b'{"email": "' + a + b'\xff' + b + b'"}',
+                                st.binary(max_size=20), st.binary(max_size=20))))
+def test_raw_bytes_as_a_json_body_never_break_the_api(world, body):
+    response = english(world.app.test_client()).post(
+        "/api/v1/tokens", data=body, content_type="application/json")
+
+    assert response.status_code < 500
+    error = assert_json_error(response, response.status_code)
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        assert response.status_code == 400
+        assert error["message"] == "The body is not valid JSON in UTF-8."
+    else:
+        assert response.status_code in (400, 401, 422), error
+        assert (response.status_code == 400) == (not isinstance(parsed, dict))
+
+
+def test_broken_utf8_in_a_json_body_is_400(world):
+    response = english(world.app.test_client()).post(
+        "/api/v1/tokens", data=b'{"email": "\xff", "password": "\xfe"}',
+        content_type="application/json")
+
+    assert_json_error(response, 400, "bad_request", fields=set(),
+                      message="The body is not valid JSON in UTF-8.")
+
+
+slug_text = st.one_of(st.text(max_size=70), st.from_regex(r"[a-z0-9-]{1,70}", fullmatch=True),
+                      st.sampled_from(["kangding-test", "KANGDING-TEST", "kangding-test-",
+                                       "..", ".", "%00", "a/b"]))
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(slug=slug_text)
+@example(slug="/0")
+@example(slug="a//b:c/界")
+@example(slug="kangding-test/")
+def test_any_text_as_a_summit_slug_is_the_summit_or_a_json_404(world, slug):
+    response = english(world.app.test_client()).get("/api/v1/summits/" + quote(slug, safe=""))
+
+    path = "/api/v1/summits/" + slug
+    merged = re.sub("/{2,}", "/", path)
+    if merged != path and re.fullmatch(SlugConverter.regex, merged[len("/api/v1/summits/"):]):
+        # Werkzeug redirects a path with repeated slashes to the route it then matches.
+        assert response.status_code == 308
+        assert unquote(urlsplit(response.headers["Location"]).path) == merged
+    elif slug == "kangding-test":
+        assert response.status_code == 200
+        assert response.get_json()["slug"] == "kangding-test"
+    else:
+        assert_json_error(response, 404, "not_found", fields=set())
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(token=st.text(st.characters(max_codepoint=255, exclude_characters="\r\n"),
+                     max_size=300))
+def test_any_bearer_token_text_is_a_401(world, token):
+    response = english(world.app.test_client()).get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert_json_error(response, 401, "unauthorized", fields=set())
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="summit"'
+
+
+# --- query strings: searches and filters --------------------------------------------------
+
+def _huge_number(value: str) -> bool:
+    """A page number the database cannot take (see the xfail test below)."""
+    try:
+        return abs(int(value)) > 10**15
+    except ValueError:
+        return False
+
+
+query_text = st.one_of(st.text(max_size=120), control_text,
+                       st.sampled_from(["\x00", "a\x00b", "x" * 10_000, "%", "_", "'", "\\"]))
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(path=st.sampled_from(["/admin/users?q={}", "/admin/users?page={}",
+                             "/admin/audit?object_type={}", "/admin/audit?object_id={}",
+                             "/summits/kangding-test/audit?object_type={}",
+                             "/summits/kangding-test/audit?object_id={}&page={}",
+                             "/api/v1/summits?q={}"]),
+       value=query_text)
+def test_search_and_filter_parameters_never_break_a_page(admin_client, path, value):
+    assume(not ("page=" in path and _huge_number(value)))
+    response = admin_client.get(path.format(*[quote(value, safe="")] * path.count("{}")))
+
+    if "\x00" in value:
+        assert response.status_code == 400
+        text = response.get_data(as_text=True)
+        assert "The address contains a NUL character." in text
+        if path.startswith("/api/"):
+            assert_json_error(response, 400, "bad_request")
+    else:
+        assert response.status_code == 200
+
+
+def test_the_user_search_finds_what_it_should_with_odd_characters(admin_client):
+    found = admin_client.get("/admin/users?q=" + quote("ZHAO@example"))
+    wildcard = admin_client.get("/admin/users?q=%25")
+    nothing = admin_client.get("/admin/users?q=" + quote("\x1b[31m"))
+
+    assert "zhao@example.com" in found.get_data(as_text=True)
+    assert "official@example.com" not in found.get_data(as_text=True)
+    assert wildcard.status_code == nothing.status_code == 200
+    assert "zhao@example.com" not in nothing.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/admin/users?q=%00", "/admin/audit?object_type=%00",
+                                  "/admin/audit?object_id=a%00b",
+                                  "/summits/kangding-test/audit?object_type=%00"])
+def test_a_nul_in_a_filter_is_a_400_page(admin_client, path):
+    response = admin_client.get(path)
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert "The address contains a NUL character." in response.get_data(as_text=True)
+
+
+def test_the_login_baseline_fails_only_on_the_password(world):
+    response = english(world.app.test_client()).post(
+        "/auth/login", data={"email": "zhao@example.com", "password": "wrong-password"})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert flagged_fields(html) == set()
+    assert FLASH_ERROR.findall(html) == ["Wrong email or password."]
+
+
+def test_saving_a_valid_account_form_redirects_and_switches_the_language(world, request):
+    client = request.getfixturevalue("admin_client")
+
+    response = client.post("/auth/account", data={"name": "新名字", "locale": "zh_Hant"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/account"
+    with client.session_transaction() as session:
+        assert session["lang"] == "zh_Hant"
+    admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
+    db.session.refresh(admin)
+    assert (admin.name, admin.locale) == ("新名字", "zh_Hant")
+
+
+def test_a_repeated_grant_is_refused_on_the_role_field(world, admin_client):
+    url = f"/summits/{world.summit.slug}/people"
+    first = admin_client.post(url, data={"email": "official@example.com", "role": "official"})
+    second = admin_client.post(url, data={"email": "official@example.com", "role": "official"})
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert flagged_fields(second.get_data(as_text=True)) == {"role"}
+    assert [(m.user.email, m.role) for m in world.summit.memberships] == [
+        ("official@example.com", Role.OFFICIAL)]
+
+
+# --- known bugs outside the bad-input code (see the report) --------------------------------
+
+@pytest.mark.xfail(strict=True, raises=(OverflowError, sqlalchemy.exc.DataError), reason=(
+    "A page number beyond the database's integer range reaches OFFSET and ends in a 500. "
+    "Owners of the admin/summits views or roles.list_users/audit.list_entries: clamp page."))
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/audit",
+                                  "/summits/kangding-test/audit"])
+def test_a_huge_page_number_is_not_a_500(admin_client, path):
+    response = admin_client.get(path + "?page=99999999999999999999")
+
+    assert response.status_code in (200, 400, 404)
