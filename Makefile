@@ -41,7 +41,7 @@ system-test:
 	scripts/system-packages.sh test
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d summit/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d summit/translations
 
 # Developers: refresh the catalogs after changing user-facing text.
 extract-messages: install-dev

@@ -47,6 +47,9 @@ def record(
     now: datetime | None = None,
 ) -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits)."""
+    # Unwrap werkzeug proxies such as flask_login.current_user.
+    obj = getattr(obj, "_get_current_object", lambda: obj)()
+    actor = getattr(actor, "_get_current_object", lambda: actor)()
     if obj.id is None:
         db.session.flush()
     entry = AuditEntry(

@@ -37,10 +37,12 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+@lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     return _converter("t2s").convert(text) if text else text
 
 
+@lru_cache(maxsize=65536)
 def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text) if text else text
 
@@ -62,8 +64,13 @@ def split_surname(name: str) -> tuple[str, str]:
 
 
 def _syllables(text: str) -> list[str]:
-    return [s for s in lazy_pinyin(to_simplified(text), style=Style.NORMAL, v_to_u=True,
-                                   errors="default") if s.strip()]
+    return list(_cached_syllables(text))
+
+
+@lru_cache(maxsize=65536)
+def _cached_syllables(text: str) -> tuple[str, ...]:
+    return tuple(s for s in lazy_pinyin(to_simplified(text), style=Style.NORMAL, v_to_u=True,
+                                        errors="default") if s.strip())
 
 
 def pinyin_name(name: str, *, no_surname: bool = False) -> str:
