@@ -19,6 +19,45 @@ def _json(schema: dict, description: str = "OK") -> dict:
 SLUG = {"name": "slug", "in": "path", "required": True,
         "schema": {"type": "string", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"}}
 
+ID = {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+_TEXT = {"type": "string"}
+REGISTRATION_INPUT = {
+    "type": "object", "required": ["name", "organization", "position", "category", "email",
+                                   "phone"],
+    "properties": {
+        "name": {"type": "string", "maxLength": 100, "description": "Name as on ID"},
+        "name_native": {"type": "string", "maxLength": 200},
+        "name_pinyin": {"type": "string", "maxLength": 100,
+                        "description": "Derived (e.g. ZHAO Bo) when left out"},
+        "organization": {"type": "string", "maxLength": 200},
+        "position": {"type": "string", "maxLength": 100},
+        "category": {"type": "string", "description": "Category code"},
+        "email": {"type": "string", "maxLength": 254},
+        "phone": {"type": "string", "description": "Chinese mobile or +international"},
+        "invitation_code": {"type": "string", "maxLength": 32},
+        "id_type": {"type": "string", "enum": ["resident_id", "passport", "hk_macao_permit",
+                                               "taiwan_permit", "other"]},
+        "id_number": {"type": "string", "maxLength": 32},
+        "diet": {"type": "string", "enum": ["none", "vegetarian", "halal", "other"]},
+        "locale": {"type": "string", "enum": ["zh_Hans", "zh_Hant", "en"]},
+    },
+}
+REGISTRATION = {
+    "type": "object", "required": ["id", "status", "name", "name_pinyin"],
+    "properties": {
+        "id": {"type": "integer"}, "summit": _TEXT,
+        "status": {"type": "string", "enum": ["pending", "approved", "rejected", "cancelled",
+                                              "withdrawn", "waitlisted"]},
+        "status_reason": _TEXT, "name": _TEXT, "name_native": _TEXT, "name_pinyin": _TEXT,
+        "organization": _TEXT, "position": _TEXT, "category": _TEXT,
+        "delegation": {"type": ["string", "null"]}, "email": _TEXT,
+        "phone": {"type": "string", "description": "Masked"},
+        "id_number": {"type": "string", "description": "Masked"},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Summit API", "version": __version__,
@@ -32,6 +71,8 @@ DOCUMENT = {
                 "type": "object", "required": ["code", "message", "fields"], "properties": {
                     "code": {"type": "string"}, "message": {"type": "string"},
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+            "RegistrationInput": REGISTRATION_INPUT,
+            "Registration": REGISTRATION,
             "Localised": {"type": "object", "properties": {
                 "zh": {"type": "string"}, "en": {"type": "string"}}},
             "Summit": {"type": "object", "required": ["slug", "title", "starts_on", "ends_on"],
@@ -71,6 +112,42 @@ DOCUMENT = {
             "summary": "One summit (public)", "parameters": [SLUG],
             "responses": {"200": _json({"$ref": "#/components/schemas/Summit"}),
                           **_error_responses(404)}}},
+        "/summits/{slug}/registrations": {
+            "post": {
+                "summary": "Register a person (public; invitation code for closed categories)",
+                "parameters": [SLUG],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/RegistrationInput"}}}},
+                "responses": {"201": _json({"$ref": "#/components/schemas/Registration"},
+                                           "Created"),
+                              **_error_responses(400, 404, 409, 415, 422)}},
+            "get": {
+                "summary": "Registrations of a summit (organisers); q matches simplified, "
+                           "traditional and pinyin",
+                "security": [{"bearer": []}],
+                "parameters": [SLUG] + [
+                    {"name": name, "in": "query", "required": False,
+                     "schema": {"type": kind}} for name, kind in (
+                        ("q", "string"), ("status", "string"), ("category", "string"),
+                        ("sort", "string"), ("page", "integer"), ("per_page", "integer"))],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "items": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/Registration"}},
+                    "total": {"type": "integer"}}}),
+                    **_error_responses(401, 403, 404, 422)}}},
+        "/registrations/{registration_id}/approve": {"post": {
+            "summary": "Approve a pending registration (organisers); emails the registrant",
+            "security": [{"bearer": []}], "parameters": [ID],
+            "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
+                          **_error_responses(401, 403, 404, 409)}}},
+        "/registrations/{registration_id}/reject": {"post": {
+            "summary": "Reject a registration with a reason (organisers)",
+            "security": [{"bearer": []}], "parameters": [ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["reason"], "properties": {
+                    "reason": {"type": "string", "maxLength": 500}}}}}},
+            "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
+                          **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
         "/health": {"get": {"summary": "Liveness probe",
                             "responses": {"200": _json({"type": "object"})}}},
         "/openapi.json": {"get": {"summary": "This document",
