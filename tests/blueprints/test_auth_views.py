@@ -196,7 +196,7 @@ def test_logout_is_post_only(client, login):
     ("/\\evil.example", "/"),
     ("javascript:alert(1)", "/"),
 ])
-def test_login_follows_next_only_to_paths_on_this_site(client, summit, target, expected):
+def test_login_follows_next_only_to_paths_on_this_site(client, target, expected):
     factories.make_user("pema@example.com")
 
     response = client.post("/auth/login", query_string={"next": target},
@@ -206,19 +206,19 @@ def test_login_follows_next_only_to_paths_on_this_site(client, summit, target, e
     assert response.headers["Location"] == expected
 
 
-def test_a_page_behind_login_comes_back_after_logging_in(client, summit):
+def test_a_page_behind_login_comes_back_after_logging_in(client):
     factories.make_user("pema@example.com")
 
-    first = client.get("/registrations/mine")
-    assert location(first) == "/auth/login?next=%2Fregistrations%2Fmine"
+    first = client.get("/auth/account")
+    assert location(first) == "/auth/login?next=%2Fauth%2Faccount"
     form_page = text(client.get(location(first)))
     # The form posts back to the same address, so the target survives the round trip.
-    assert 'action="/auth/login?next=%2Fregistrations%2Fmine"' in form_page
+    assert 'action="/auth/login?next=%2Fauth%2Faccount"' in form_page
 
     response = client.post(location(first), data={"email": "pema@example.com",
                                                   "password": factories.PASSWORD})
 
-    assert response.headers["Location"] == "/registrations/mine"
+    assert response.headers["Location"] == "/auth/account"
 
 
 def test_too_many_failures_are_throttled_even_with_the_right_password(client, app):

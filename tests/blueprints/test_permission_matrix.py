@@ -23,7 +23,7 @@ import pytest
 from summit.extensions import db
 from summit.models import AttendeeCategory, Delegation, Membership, Registration, Role, \
     Summit, User, Zone
-from summit.services import accounts, api_tokens
+from summit.services import accounts, api_tokens, uploads
 from tests import factories
 from tests.blueprints.pages import is_login_redirect
 
@@ -56,10 +56,21 @@ class World:
     delegation: Delegation
     # one pending registration per use, so that deciding one does not change another
     registrations: dict[str, Registration]
+    user: User | None = None  # who is logged in, once the test has logged in
 
     @property
     def registration(self) -> Registration:
         return self.registrations["view"]
+
+    def import_token(self) -> str:
+        """A checked import file, stored for the logged-in user as the upload form does."""
+        owner = self.user or self.target
+        return uploads.store("imports", IMPORT_CSV, {
+            "user_id": owner.id, "summit_id": self.summit.id, "delegation_id": None})
+
+
+IMPORT_CSV = ("name,organisation_name,position,category,email,phone\r\n"
+              "多吉,理塘县商务局,科员,delegate,duoji@example.com,13700000000\r\n").encode()
 
 
 def _registration(summit: Summit, category: AttendeeCategory, name: str,
@@ -207,6 +218,19 @@ ROUTES: list[Route] = [
     Route("registrations.invitation_list", "GET", lambda w: f"{S(w)}/invitations", ORGANISER),
     Route("registrations.invitation_list", "POST", lambda w: f"{S(w)}/invitations",
           ORGANISER, data=lambda w: {}),
+    Route("registrations.export", "GET", lambda w: f"{S(w)}/registrations/export.csv",
+          ORGANISER),
+    Route("registrations.logistics", "GET", lambda w: f"{S(w)}/registrations/logistics.xlsx",
+          ORGANISER),
+    Route("registrations.import_template", "GET", lambda w: f"{S(w)}/import/template.xlsx",
+          ORGANISER),
+    Route("registrations.import_upload", "GET", lambda w: f"{S(w)}/import", ORGANISER),
+    Route("registrations.import_upload", "POST", lambda w: f"{S(w)}/import", ORGANISER,
+          data=lambda w: {}),
+    Route("registrations.import_errors", "GET",
+          lambda w: f"{S(w)}/import/{w.import_token()}/errors.xlsx", ORGANISER),
+    Route("registrations.import_confirm", "POST", lambda w: f"{S(w)}/import/confirm",
+          ORGANISER, data=lambda w: {"token": w.import_token()}),
     # admin
     Route("admin.index", "GET", lambda w: "/admin/", ADMIN),
     Route("admin.users", "GET", lambda w: "/admin/users", ADMIN),
@@ -298,7 +322,7 @@ def test_the_table_lists_every_route(app, summit):
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
 def test_each_role_reaches_exactly_its_routes(client, as_role, login, summit, role):
     world = build_world(summit)
-    user = as_role(role)
+    user = world.user = as_role(role)
     token = api_tokens.issue_token(user.email, factories.PASSWORD, "127.0.0.1")[0] \
         if user is not None else None
 
@@ -331,6 +355,7 @@ def test_a_role_at_another_summit_opens_nothing_here(client, login, summit):
     user = factories.make_user("elsewhere@example.com")
     factories.grant(user, other, Role.ORGANISER)
     login(user.email)
+    world.user = user
     token = api_tokens.issue_token(user.email, factories.PASSWORD, "127.0.0.1")[0]
 
     organiser_routes = [route for route in ROUTES

@@ -15,11 +15,12 @@ from tests.blueprints.pages import count_queries, flashes, location, text, trans
 from tests.blueprints.test_permission_matrix import ROUTES, build_world
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
-EVENT_HANDLER = re.compile(r"<[^>]+\s on[a-z]+\s*=", re.I)
+EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 DESCRIBED_BY = re.compile(r'aria-describedby="([^"]*)"')
 ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 HTML_LANG = re.compile(r'<html lang="([^"]+)">')
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_FIELD = re.compile(
+    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 # The registration forms still give SelectFields (value, label) tuples, which WTForms 3.3
 # deprecates; that is for the owners of blueprints/registrations (see the report).
 TUPLE_CHOICES = pytest.mark.filterwarnings(
@@ -56,7 +57,7 @@ def lang_of(response) -> str:
 def test_every_html_page_has_the_security_headers_and_no_inline_script(
         client, as_role, summit, role):
     world = build_world(summit)
-    as_role(role)
+    world.user = as_role(role)
 
     pages = {name: response for name, response in html_pages(client, world).items()
              if response.mimetype == "text/html"}

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.blueprints.admin import bp
+from summit.blueprints.common import page_arg
 from summit.extensions import db
 from summit.models import User
 from summit.permissions import admin_required
@@ -20,7 +21,7 @@ def index():
 @admin_required
 def users():
     q = request.args.get("q", "")[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     return render_template("admin/users.html", users=roles.list_users(current_user, q, page), q=q)
 
 
@@ -54,7 +55,7 @@ def set_active(user_id: int):
 def audit_log():
     object_type = request.args.get("object_type", "")[:64] or None
     object_id = request.args.get("object_id", "")[:64] or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     entries = audit.list_entries(current_user, object_type=object_type, object_id=object_id,
                                  page=page)
     return render_template("admin/audit.html", entries=entries, object_type=object_type,

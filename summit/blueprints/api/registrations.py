@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from summit.blueprints.api import bp
 from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, \
     token_required
+from summit.blueprints.common import page_arg, per_page_arg
 from summit.blueprints.registrations.forms import RegistrationForm
 from summit.extensions import db
 from summit.models import Diet, IdDocumentType, Registration
@@ -68,8 +69,7 @@ def create_registration(slug: str):
 @token_required
 def list_registrations(slug: str):
     summit = summits.get_by_slug(slug)
-    page = max(request.args.get("page", 1, type=int), 1)
-    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
+    page, per_page = page_arg(), per_page_arg()
     result = registrations.list_registrations(
         g.api_user, summit, page=page, per_page=per_page,
         q=request.args.get("q", "")[:100], status=request.args.get("status", "")[:20],

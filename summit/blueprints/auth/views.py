@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from summit.blueprints.auth import bp
 from summit.blueprints.auth.forms import AccountForm, EmailForm, LoginForm, ResetPasswordForm, \
     SignUpForm
-from summit.blueprints.main.views import safe_next
+from summit.blueprints.common import safe_next
 from summit.forms import apply_domain_error
 from summit.i18n import select_locale
 from summit.services import accounts

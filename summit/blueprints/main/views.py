@@ -1,29 +1,10 @@
 import json
-from urllib.parse import urlsplit
-
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from summit.blueprints.common import safe_next
 from summit.blueprints.main import bp
 from summit.services import accounts, summits
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site relative paths, so a crafted link cannot send users elsewhere."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return fallback
-    return target
-
-
-@bp.app_template_filter("json_text")
-def json_text(value) -> str:
-    """JSON for people to read (the audit log): Chinese stays Chinese, not \\u escapes.
-    Autoescaping still applies, unlike with ``tojson``."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @bp.get("/")

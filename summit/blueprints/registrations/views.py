@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from summit.blueprints.common import id_arg, page_arg, per_page_arg
 from summit.blueprints.registrations import bp
 from summit.blueprints.registrations.forms import BulkForm, DelegationForm, InvitationForm, \
     RegistrationForm, RejectForm
@@ -170,12 +171,11 @@ def cancel(registration_id: int):
 # --- moderation --------------------------------------------------------------------------
 
 def _list_filters() -> dict:
-    delegation = request.args.get("delegation", "")
     return {
         "q": request.args.get("q", "")[:100],
         "status": request.args.get("status", "")[:20],
         "category": request.args.get("category", "")[:32],
-        "delegation_id": int(delegation) if delegation.isdigit() else None,
+        "delegation_id": id_arg("delegation"),
         "sort": request.args.get("sort", "name")[:10],
     }
 
@@ -186,8 +186,7 @@ def moderate(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.REGISTRATIONS_MANAGE, summit)
     filters = _list_filters()
-    page = max(request.args.get("page", 1, type=int), 1)
-    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
+    page, per_page = page_arg(), per_page_arg()
     try:
         result = registrations.list_registrations(current_user, summit, page=page,
                                                   per_page=per_page, **filters)

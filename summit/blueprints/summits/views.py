@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from summit.blueprints.common import page_arg
 from summit.blueprints.summits import bp
 from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitForm, ZoneForm
 from summit.extensions import db
@@ -206,9 +207,9 @@ def audit_log(slug: str):
     authorize(Permission.AUDIT_READ, summit)
     object_type = request.args.get("object_type", "")[:64] or None
     object_id = request.args.get("object_id", "")[:64] or None
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     entries = audit.list_entries(current_user, summit=summit, object_type=object_type,
-                                 object_id=object_id, page=max(page, 1))
+                                 object_id=object_id, page=page)
     return render_template("summits/audit.html", summit=summit, entries=entries,
                            object_type=object_type, object_id=object_id,
                            object_types=audit.object_types())

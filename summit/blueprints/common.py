@@ -1,0 +1,36 @@
+"""Small request helpers shared by the views: safe redirects and page numbers."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+MAX_PAGE = 100_000
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths, so a crafted link cannot send users elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or any(
+            ch in target for ch in "\\\r\n\t\x00"):
+        return fallback
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return fallback
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+def page_arg() -> int:
+    """The ?page= number, clamped so huge values cannot reach the database."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def per_page_arg(default: int = 50) -> int:
+    return min(max(request.args.get("per_page", default, type=int), 1), 200)
+
+
+def id_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
