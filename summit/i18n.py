@@ -1,6 +1,8 @@
 """Language and time zone choice, and the helpers templates use for both."""
 from __future__ import annotations
 
+import json
+
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -50,7 +52,15 @@ def html_lang() -> str:
     return {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}.get(str(get_locale()), "zh")
 
 
+def json_text(value: object) -> str:
+    """JSON for people to read (the audit log): Chinese stays Chinese, not \\u escapes.
+    Autoescaping still applies, unlike with ``tojson``."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(json_text, "json_text")
+
     @app.context_processor
     def language_context() -> dict:
         return {"language": language(), "html_lang": html_lang(),

@@ -316,9 +316,6 @@ def test_the_table_lists_every_route(app, summit):
         assert route.allowed <= EVERYONE and "admin" in route.allowed, route
 
 
-# Rendering the registration forms warns: their SelectFields still take (value, label)
-# tuples, which WTForms 3.3 deprecates (reported to the owners of blueprints/registrations).
-@pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning")
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
 def test_each_role_reaches_exactly_its_routes(client, as_role, login, summit, role):
     world = build_world(summit)

@@ -21,10 +21,6 @@ ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
 HTML_LANG = re.compile(r'<html lang="([^"]+)">')
 CSRF_FIELD = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-# The registration forms still give SelectFields (value, label) tuples, which WTForms 3.3
-# deprecates; that is for the owners of blueprints/registrations (see the report).
-TUPLE_CHOICES = pytest.mark.filterwarnings(
-    "ignore:Passing SelectField choices as tuples:DeprecationWarning")
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -52,7 +48,6 @@ def lang_of(response) -> str:
 
 # --- headers and scripts ------------------------------------------------------------------
 
-@TUPLE_CHOICES
 @pytest.mark.parametrize("role", [None, "admin"], ids=["anonymous", "admin"])
 def test_every_html_page_has_the_security_headers_and_no_inline_script(
         client, as_role, summit, role):

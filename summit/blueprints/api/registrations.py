@@ -1,6 +1,7 @@
 """Registrations over the API: public submission, the organiser's list and decisions."""
 from flask import g, jsonify, request
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from summit.blueprints.api import bp
 from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, \
@@ -47,7 +48,7 @@ def create_registration(slug: str):
         payload["organisation_name"] = payload["organization"]
     formdata = form_data(payload, FIELDS)
     form = RegistrationForm(formdata=formdata, meta={"csrf": False})
-    form.category.choices = [(c.code, c.code) for c in summit.categories]
+    form.category.choices = [SelectChoice(c.code, c.code) for c in summit.categories]
     if not form.validate():
         raise BodyError(422, _("Some values are not valid."), form_errors(form))
     locale = formdata.get("locale") if formdata.get("locale") in ("zh_Hans", "zh_Hant", "en") \

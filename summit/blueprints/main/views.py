@@ -1,4 +1,3 @@
-import json
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, \
+from wtforms import BooleanField, SelectChoice, DateField, EmailField, IntegerField, SelectField, \
     StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
@@ -34,10 +34,11 @@ class RegistrationForm(BaseForm):
                                                 Email(check_deliverability=False)])
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(), Length(max=32)],
                         description=_l("Chinese mobile (11 digits) or +country code."))
-    id_type = SelectField(_l("ID document"), choices=[("", _l("None given"))] + [
-        (t.value, label) for t, label in ID_LABELS.items()], validators=[Optional()])
+    id_type = SelectField(_l("ID document"), choices=[SelectChoice("", _l("None given"))] + [
+        SelectChoice(t.value, label) for t, label in ID_LABELS.items()], validators=[Optional()])
     id_number = optional_text(_l("ID document number"), 32)
-    diet = SelectField(_l("Diet"), choices=[(d.value, label) for d, label in DIET_LABELS.items()],
+    diet = SelectField(_l("Diet"), choices=[SelectChoice(d.value, label)
+                                            for d, label in DIET_LABELS.items()],
                        default=Diet.NONE.value)
     diet_note = optional_text(_l("Diet details"), 200)
     accessibility = TextAreaField(_l("Accessibility needs"),
@@ -62,8 +63,8 @@ class RejectForm(BaseForm):
 
 
 class BulkForm(BaseForm):
-    decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")),
-                                                    ("reject", _l("Reject"))])
+    decision = SelectField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve")),
+                                                    SelectChoice("reject", _l("Reject"))])
     reason = optional_text(_l("Reason for rejection"), 500)
     submit = SubmitField(_l("Apply to selected"))
 

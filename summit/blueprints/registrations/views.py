@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 from flask_login import current_user, login_required
 
 from summit.blueprints.common import id_arg, page_arg, per_page_arg
@@ -28,7 +29,7 @@ def _form_error(form, error: DomainError) -> None:
 def _category_choices(form: RegistrationForm, summit, include_closed: bool) -> None:
     lang = language()
     form.category.choices = [
-        (c.code, c.label(lang) + ("" if c.public else " · " + _("by invitation")))
+        SelectChoice(c.code, c.label(lang) + ("" if c.public else " · " + _("by invitation")))
         for c in summit.categories if c.public or include_closed]
 
 
@@ -317,10 +318,10 @@ def invitation_list(slug: str):
     authorize(Permission.REGISTRATIONS_MANAGE, summit)
     form = InvitationForm()
     lang = language()
-    form.category.choices = [("", _("Any category"))] + [
-        (c.code, c.label(lang)) for c in summit.categories]
-    form.delegation.choices = [("", _("No delegation"))] + [
-        (str(d.id), d.name) for d in summit.delegations]
+    form.category.choices = [SelectChoice("", _("Any category"))] + [
+        SelectChoice(c.code, c.label(lang)) for c in summit.categories]
+    form.delegation.choices = [SelectChoice("", _("No delegation"))] + [
+        SelectChoice(str(d.id), d.name) for d in summit.delegations]
     if form.validate_on_submit():
         category = next((c for c in summit.categories if c.code == form.category.data), None)
         chosen = next((d for d in summit.delegations if str(d.id) == form.delegation.data), None)
