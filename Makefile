@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two workers: the machines have two cores. Each worker starts its own PostgreSQL.
+PYTEST_ARGS ?= -n 2
 export FLASK_APP := summit
 
 .PHONY: run test bench install install-dev system system-test translations instance db demo \
