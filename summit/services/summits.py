@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -32,7 +32,8 @@ COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Path words under /summits/ that a slug must not shadow.
 RESERVED_SLUGS = frozenset({"new"})
 SUMMIT_FIELDS = ("slug", "title_zh", "title_en", "theme_zh", "theme_en", "description_zh",
-                 "description_en", "city", "venue", "timezone", "starts_on", "ends_on")
+                 "description_en", "city", "venue", "timezone", "starts_on", "ends_on",
+                 "registration_opens_at", "registration_closes_at", "edit_deadline", "capacity")
 
 
 @dataclass
@@ -52,6 +53,11 @@ class SummitDetails:
     hosts: list[str] = field(default_factory=list)
     organisers: list[str] = field(default_factory=list)
     supporters: list[str] = field(default_factory=list)
+    # Aware datetimes (any zone; stored as UTC). None: no limit.
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    edit_deadline: datetime | None = None
+    capacity: int | None = None
 
 
 @dataclass
@@ -62,6 +68,21 @@ class CategoryDetails:
     colour: str = "#1f6feb"
     public: bool = True
     zone_codes: list[str] = field(default_factory=list)
+    capacity: int | None = None
+
+
+def local_to_utc(value: datetime | None, zone: str) -> datetime | None:
+    """A wall-clock time at the summit (as typed in a form) as an aware UTC datetime."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def utc_to_local(value: datetime | None, zone: str) -> datetime | None:
+    """The reverse, naive, for filling a form."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
 def timezone_choices() -> list[str]:
@@ -103,6 +124,12 @@ def _validate(details: SummitDetails, summit: Summit | None) -> None:
         ZoneInfo(details.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed(_l("Unknown time zone."), "timezone") from None
+    if (details.registration_opens_at and details.registration_closes_at
+            and details.registration_closes_at <= details.registration_opens_at):
+        raise ValidationFailed(_l("Registration must close after it opens."),
+                               "registration_closes_at")
+    if details.capacity is not None and details.capacity < 1:
+        raise ValidationFailed(_l("Leave empty for no limit, or give at least 1."), "capacity")
 
 
 def _organisation(name: str, kind: OrganisationKind) -> Organisation:
@@ -209,7 +236,7 @@ def delete_zone(actor: User, zone: Zone, now: datetime | None = None) -> None:
 
 # --- attendee categories -----------------------------------------------------------------
 
-CATEGORY_FIELDS = ("code", "label_zh", "label_en", "colour", "public")
+CATEGORY_FIELDS = ("code", "label_zh", "label_en", "colour", "public", "capacity")
 
 
 def _category_snapshot(category: AttendeeCategory) -> dict:
@@ -232,11 +259,14 @@ def _apply_category(summit: Summit, category: AttendeeCategory, details: Categor
     unknown = [c for c in details.zone_codes if c not in by_code]
     if unknown:
         raise ValidationFailed(_l("Unknown zones: %(codes)s", codes=", ".join(unknown)), "zones")
+    if details.capacity is not None and details.capacity < 1:
+        raise ValidationFailed(_l("Leave empty for no limit, or give at least 1."), "capacity")
     category.code = code
     category.label_zh = details.label_zh.strip()
     category.label_en = details.label_en.strip()
     category.colour = details.colour.lower()
     category.public = details.public
+    category.capacity = details.capacity
     category.zones = [by_code[c] for c in dict.fromkeys(details.zone_codes)]
 
 
@@ -278,7 +308,7 @@ def delete_category(actor: User, category: AttendeeCategory, now: datetime | Non
 def category_details(category: AttendeeCategory) -> CategoryDetails:
     return CategoryDetails(
         code=category.code, label_zh=category.label_zh, label_en=category.label_en,
-        colour=category.colour, public=category.public,
+        colour=category.colour, public=category.public, capacity=category.capacity,
         zone_codes=[zone.code for zone in category.zones])
 
 

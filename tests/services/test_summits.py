@@ -338,7 +338,8 @@ def test_add_category_stores_it_with_its_zones_and_audits(summit, organiser, zon
     [entry] = entries("category.create")
     assert (entry.summit_id, entry.object_id, entry.at) == (summit.id, str(category.id), NOW)
     assert entry.after == {"code": "guest", "label_zh": "嘉宾", "label_en": "Guest",
-                           "colour": "#b42318", "public": False, "zones": ["MAIN", "VIP"]}
+                           "colour": "#b42318", "public": False, "capacity": None,
+                           "zones": ["MAIN", "VIP"]}
 
 
 def test_categories_keep_the_order_they_were_added_in(summit, organiser, zones):

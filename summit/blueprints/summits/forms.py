@@ -1,13 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectChoice, SelectField, SelectMultipleField, \
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, DateField, SelectChoice, SelectField, SelectMultipleField, \
     StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, \
+from wtforms.validators import NumberRange, DataRequired, Email, InputRequired, Length, Optional, \
     Regexp
 
 from summit.forms import BaseForm
 from summit.models import Role
 from summit.permissions import ROLE_LABELS
 from summit.services.summits import timezone_choices
+
+
+# The browser's datetime-local value first (it is also how the field is written back).
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 def lines(value: str | None) -> list[str]:
@@ -42,6 +46,18 @@ class SummitForm(BaseForm):
     supporters = TextAreaField(_l("Supporting organisations"),
                                validators=[Optional(), Length(max=2000)],
                                description=_l("One per line."))
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"), validators=[Optional()], format=LOCAL_FORMATS,
+        description=_l("Local time at the summit. Empty: open now."))
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"),
+                                                validators=[Optional()], format=LOCAL_FORMATS)
+    edit_deadline = DateTimeLocalField(
+        _l("Delegates may change their registration until"), validators=[Optional()],
+        format=LOCAL_FORMATS)
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1,
+                                                                                max=1_000_000)],
+                            description=_l("Places for the whole summit. Empty: no limit; "
+                                           "beyond it registrations go on the waiting list."))
     submit = SubmitField(_l("Save summit"))
 
     def __init__(self, *args, **kwargs):
@@ -73,6 +89,9 @@ class CategoryForm(BaseForm):
     zones = SelectMultipleField(_l("Access zones"), choices=[],
                                 option_widget=widgets.CheckboxInput(),
                                 widget=widgets.ListWidget(prefix_label=False))
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1,
+                                                                                max=1_000_000)],
+                            description=_l("Empty: no limit."))
     submit = SubmitField(_l("Save category"))
 
 

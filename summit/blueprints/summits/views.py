@@ -21,8 +21,13 @@ def _child(model, summit, object_id: int):
     return obj
 
 
+LOCAL_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
+
+
 def _details(form: SummitForm) -> summits.SummitDetails:
     values = {name: getattr(form, name).data for name in summits.SUMMIT_FIELDS}
+    for name in LOCAL_TIMES:
+        values[name] = summits.local_to_utc(values[name], form.timezone.data)
     return summits.SummitDetails(**values, **form.organisation_lists())
 
 
@@ -58,7 +63,9 @@ def edit(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.SUMMIT_EDIT, summit)
     details = summits.details_of(summit)
-    form = SummitForm(data={**details.__dict__, "hosts": "\n".join(details.hosts),
+    local = {name: summits.utc_to_local(getattr(details, name), summit.timezone)
+             for name in LOCAL_TIMES}
+    form = SummitForm(data={**details.__dict__, **local, "hosts": "\n".join(details.hosts),
                             "organisers": "\n".join(details.organisers),
                             "supporters": "\n".join(details.supporters)})
     if form.validate_on_submit():
@@ -82,7 +89,8 @@ def _category_form(summit, **kwargs) -> CategoryForm:
 def _category_details(form: CategoryForm) -> summits.CategoryDetails:
     return summits.CategoryDetails(
         code=form.code.data, label_zh=form.label_zh.data, label_en=form.label_en.data or "",
-        colour=form.colour.data, public=form.public.data, zone_codes=form.zones.data or [])
+        colour=form.colour.data, public=form.public.data, zone_codes=form.zones.data or [],
+        capacity=form.capacity.data)
 
 
 @bp.route("/<slug:slug>/categories", methods=["GET", "POST"])
