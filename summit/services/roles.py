@@ -75,25 +75,25 @@ def list_users(actor: User, q: str = "", page: int = 1, per_page: int = 50) -> P
                        max_per_page=200, error_out=False)
 
 
-def set_admin(actor: User, user: User, is_admin: bool, now: datetime | None = None) -> None:
+def _set_account_flag(actor: User, user: User, action: str, flag: str, value: bool,
+                      refusal: object, now: datetime | None) -> None:
+    """Admins switch an account flag; nobody switches it off for themselves (no lock-out)."""
     if not actor.is_admin:
         raise NotAllowed(_l("Only administrators can change this."))
-    if user.id == actor.id and not is_admin:
-        raise Conflict(_l("You cannot remove your own administrator rights."), "is_admin")
-    if user.is_admin != is_admin:
-        user.is_admin = is_admin
-        audit.record(actor, "user.set_admin", user, now=now,
-                     before={"is_admin": not is_admin}, after={"is_admin": is_admin})
+    if user.id == actor.id and not value:
+        raise Conflict(refusal, flag)
+    if getattr(user, flag) != value:
+        setattr(user, flag, value)
+        audit.record(actor, action, user, now=now,
+                     before={flag: not value}, after={flag: value})
         db.session.commit()
+
+
+def set_admin(actor: User, user: User, is_admin: bool, now: datetime | None = None) -> None:
+    _set_account_flag(actor, user, "user.set_admin", "is_admin", is_admin,
+                      _l("You cannot remove your own administrator rights."), now)
 
 
 def set_active(actor: User, user: User, active: bool, now: datetime | None = None) -> None:
-    if not actor.is_admin:
-        raise NotAllowed(_l("Only administrators can change this."))
-    if user.id == actor.id and not active:
-        raise Conflict(_l("You cannot disable your own account."), "active")
-    if user.active != active:
-        user.active = active
-        audit.record(actor, "user.set_active", user, now=now,
-                     before={"active": not active}, after={"active": active})
-        db.session.commit()
+    _set_account_flag(actor, user, "user.set_active", "active", active,
+                      _l("You cannot disable your own account."), now)
