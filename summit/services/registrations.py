@@ -32,6 +32,11 @@ from summit.services.errors import Conflict, DomainError, NotAllowed, Validation
 
 S = RegistrationStatus
 
+STATUS_LABELS = {
+    S.PENDING: _l("Pending review"), S.APPROVED: _l("Approved"), S.REJECTED: _l("Rejected"),
+    S.CANCELLED: _l("Cancelled"), S.WITHDRAWN: _l("Withdrawn"), S.WAITLISTED: _l("Waiting list"),
+}
+
 # Fields a delegate may change on their own registration before the edit deadline.
 SELF_EDITABLE = ("name", "name_native", "name_pinyin", "position", "organisation_name",
                  "phone", "id_type", "id_number", "diet", "diet_note", "accessibility",
@@ -269,7 +274,7 @@ def _transition(actor: User | None, registration: Registration, allowed: tuple[S
                 new: S, action: str, reason: str = "", now: datetime | None = None) -> None:
     if registration.status not in allowed:
         raise Conflict(_l("A registration that is %(status)s cannot be changed this way.",
-                          status=registration.status.value), "status")
+                          status=STATUS_LABELS[registration.status]), "status")
     before = {"status": registration.status.value, "status_reason": registration.status_reason}
     registration.status = new
     registration.status_reason = reason
@@ -399,7 +404,7 @@ def update_registration(actor: User, registration: Registration, details: Regist
         raise DomainError(_l("The deadline for changes has passed. Contact the organisers."))
     if registration.status in (S.REJECTED, S.CANCELLED, S.WITHDRAWN):
         raise Conflict(_l("A registration that is %(status)s cannot be changed.",
-                          status=registration.status.value))
+                          status=STATUS_LABELS[registration.status]))
     details = _clean(details)
     before = audit.snapshot(registration, AUDITED)
     if staff:
