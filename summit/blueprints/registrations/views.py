@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 from flask_login import current_user, login_required
 
-from summit.blueprints.common import id_arg, page_arg, per_page_arg
+from summit.blueprints.common import id_arg, page_arg, per_page_arg, safe_next
 from summit.blueprints.registrations import bp
 from summit.blueprints.registrations.forms import BulkForm, DelegationForm, InvitationForm, \
     RegistrationForm, RejectForm
@@ -214,8 +214,8 @@ def approve(registration_id: int):
     else:
         flash(_("%(name)s is approved and has been told by email.", name=registration.name),
               "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
-                    else url_for("registrations.detail", registration_id=registration.id))
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("registrations.detail", registration_id=registration.id)))
 
 
 @bp.post("/registrations/<int:registration_id>/reject")
