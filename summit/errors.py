@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from summit.extensions import db
@@ -60,6 +61,10 @@ def register(app: Flask) -> None:
         description = getattr(error, "description", None)
         custom = description if description and description != type(error).description else None
         message = str(custom) if custom else default_message(status)
+        if isinstance(error, CSRFError):
+            # Flask-WTF's reasons are English and technical.
+            message = _("This form has expired or was sent from another page. Go back, reload "
+                        "the page and send it again.")
         if wants_json():
             response, code = json_error(status, message)
             allowed = getattr(error, "valid_methods", None)

@@ -253,6 +253,8 @@ def test_a_post_without_the_csrf_token_is_refused(csrf_client, summit):
 
     assert refused.status_code == 400
     assert "<h1>The request could not be processed</h1>" in text(refused)
+    assert "This form has expired or was sent from another page." in text(refused)
+    assert "CSRF" not in text(refused)
     assert csrf_client.get("/auth/account").status_code == 302  # not logged in
 
     token = csrf_token_in(text(csrf_client.get("/auth/login")))
