@@ -60,3 +60,11 @@ def apply_domain_error(form: BaseForm, error: Any) -> bool:
             field.errors = list(field.errors) + [str(message)]
             attached = True
     return attached
+
+
+def show_domain_error(form: BaseForm, error: Any) -> None:
+    """Put a service error next to its field, or flash it when it names none."""
+    from flask import flash
+
+    if not apply_domain_error(form, error):
+        flash(str(error), "error")

@@ -11,8 +11,7 @@ from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-import sqlalchemy.exc
-from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from summit.extensions import db

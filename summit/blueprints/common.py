@@ -34,3 +34,9 @@ def per_page_arg(default: int = 50) -> int:
 def id_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def back_or(fallback: str) -> str:
+    """The page the user came from when it is on this site, else the fallback."""
+    referrer = request.referrer or ""
+    return referrer if referrer.startswith(request.host_url) else fallback

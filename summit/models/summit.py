@@ -184,4 +184,4 @@ class Delegation(db.Model):
     registrar_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     summit: Mapped[Summit] = relationship(back_populates="delegations")
-    registrar: Mapped[User | None] = relationship()
+    registrar: Mapped[User | None] = relationship(lazy="joined")

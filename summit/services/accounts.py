@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,8 +26,13 @@ VERIFY_SALT = "summit.verify-email"
 RESET_SALT = "summit.reset-password"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
-# Checked against when the email is unknown, so timing does not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked when the email is unknown, so timing does not reveal which accounts exist.
+    Made on first use, not at import: hashing is deliberately slow."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def normalise_email(email: str) -> str:
@@ -149,7 +155,8 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
     address = (address or "unknown")[:64]
     _check_throttle(email, address, now)
     user = find_user(email)
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(
+        current_app.config["PASSWORD_HASH_METHOD"]), password)
     if user is None or not valid:
         db.session.add(LoginFailure(email=email, address=address, at=now))
         db.session.commit()

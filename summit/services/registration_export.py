@@ -1,4 +1,5 @@
-"""Exports of registrations: the filtered list (XLSX or CSV) and logistics reports.
+"""Exports of registrations: the filtered list (XLSX or CSV), logistics reports, and the
+import template and error report.
 
 ID numbers and phones are masked unless the organiser asks for them; that request is audited.
 """
@@ -11,11 +12,12 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from summit.extensions import db
-from summit.models import HOLDS_PLACE, Registration, Summit, User
+from summit.models import HOLDS_PLACE, Diet, IdDocumentType, Registration, Summit, User
 from summit.permissions import Permission, require
-from summit.services import audit, registrations
+from summit.services import audit, registration_import, registration_lists
 from summit.services.validation import mask_id, mask_phone
 
 LIST_COLUMNS = (
@@ -56,7 +58,7 @@ def _row(registration: Registration, include_private: bool) -> list[str]:
 def export_list(actor: User, summit: Summit, *, fmt: str, include_private: bool = False,
                 now: datetime | None = None, **filters) -> bytes:
     require(actor, Permission.REGISTRATIONS_MANAGE, summit)
-    query = registrations.search_query(summit, **filters).options(
+    query = registration_lists.search_query(summit, **filters).options(
         db.joinedload(Registration.category), db.joinedload(Registration.delegation))
     rows = db.session.scalars(query).all()
     if include_private:
@@ -128,6 +130,53 @@ def logistics_xlsx(actor: User, summit: Summit) -> bytes:
     for r in notes:
         diets.append([f"{r.diet.value}: {r.diet_note}", r.name])
     del workbook[workbook.sheetnames[0]]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- import template and error report -----------------------------------------------------
+
+def template_xlsx(summit: Summit) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "registrations"
+    columns = registration_import.COLUMNS
+    sheet.append([registration_import.header_text(column) for column in columns])
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        # Text format keeps leading zeros and the full 18 digits of ID numbers.
+        for row in range(2, 502):
+            sheet.cell(row=row, column=index).number_format = "@"
+    example = {"name": "赵波", "organisation_name": "甘孜州人民政府", "position": "副州长",
+               "category": summit.categories[0].code if summit.categories else "delegate",
+               "email": "zhaobo@example.com", "phone": "13800000000", "diet": "none"}
+    sheet.append([example.get(column.key, "") for column in registration_import.COLUMNS])
+    help_sheet = workbook.create_sheet("help")
+    help_sheet.append([str(_l("Column")), str(_l("Required")), str(_l("Allowed values"))])
+    allowed = {"category": ", ".join(c.code for c in summit.categories),
+               "diet": ", ".join(d.value for d in Diet),
+               "id_type": ", ".join(t.value for t in IdDocumentType),
+               "arrival_date": "YYYY-MM-DD", "departure_date": "YYYY-MM-DD",
+               "arrival_time": "HH:MM", "departure_time": "HH:MM"}
+    for column in columns:
+        help_sheet.append([registration_import.header_text(column),
+                           "✓" if column.required else "", allowed.get(column.key, "")])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_xlsx(report: registration_import.ImportReport) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "errors"
+    sheet.append([str(_l("Row")), str(_l("Column")), str(_l("Reason"))])
+    for problem in report.problems:
+        sheet.append([problem.row, problem.column, problem.message])
+    sheet.column_dimensions["B"].width = 24
+    sheet.column_dimensions["C"].width = 60
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

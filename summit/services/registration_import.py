@@ -17,8 +17,7 @@ from datetime import date, datetime, time
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from summit.database import utcnow
@@ -399,49 +398,3 @@ def import_rows(actor: User, summit: Summit, report: ImportReport, *,
                      after=audit.snapshot(registration, reg.AUDITED))
     db.session.commit()
     return created
-
-
-# --- files for the user ------------------------------------------------------------------
-
-def template_xlsx(summit: Summit) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "registrations"
-    sheet.append([header_text(column) for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        # Text format keeps leading zeros and the full 18 digits of ID numbers.
-        for row in range(2, 502):
-            sheet.cell(row=row, column=index).number_format = "@"
-    example = {"name": "赵波", "organisation_name": "甘孜州人民政府", "position": "副州长",
-               "category": summit.categories[0].code if summit.categories else "delegate",
-               "email": "zhaobo@example.com", "phone": "13800000000", "diet": "none"}
-    sheet.append([example.get(column.key, "") for column in COLUMNS])
-    help_sheet = workbook.create_sheet("help")
-    help_sheet.append([str(_l("Column")), str(_l("Required")), str(_l("Allowed values"))])
-    allowed = {"category": ", ".join(c.code for c in summit.categories),
-               "diet": ", ".join(d.value for d in Diet),
-               "id_type": ", ".join(t.value for t in IdDocumentType),
-               "arrival_date": "YYYY-MM-DD", "departure_date": "YYYY-MM-DD",
-               "arrival_time": "HH:MM", "departure_time": "HH:MM"}
-    for column in COLUMNS:
-        help_sheet.append([header_text(column), "✓" if column.required else "",
-                           allowed.get(column.key, "")])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def report_xlsx(report: ImportReport) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "errors"
-    sheet.append([str(_l("Row")), str(_l("Column")), str(_l("Reason"))])
-    for problem in report.problems:
-        sheet.append([problem.row, problem.column, problem.message])
-    sheet.column_dimensions["B"].width = 24
-    sheet.column_dimensions["C"].width = 60
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

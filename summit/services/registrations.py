@@ -9,7 +9,6 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 
 from summit.database import utcnow
@@ -381,17 +380,28 @@ def promote_waitlist(summit: Summit, now: datetime | None = None) -> list[Regist
 
 # --- self-service and editing ------------------------------------------------------------
 
+def may_manage(actor: User | None, registration: Registration) -> bool:
+    """Staff, the registrant (by account, or by a verified account with the same email) and
+    the registrant's delegation registrar may see, edit and cancel a registration."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if can(actor, Permission.REGISTRATIONS_MANAGE, registration.summit):
+        return True
+    if registration.user_id == actor.id or (
+            registration.email == actor.email and actor.email_verified):
+        return True
+    return (registration.delegation is not None
+            and registration.delegation.registrar_id == actor.id)
+
+
 def _require_owner_or_staff(actor: User | None, registration: Registration) -> None:
-    summit = registration.summit
     if actor is None:
         raise NotAllowed(_l("Please log in first."))
-    if can(actor, Permission.REGISTRATIONS_MANAGE, summit):
-        return
-    if registration.user_id == actor.id:
-        return
-    if registration.delegation is not None and registration.delegation.registrar_id == actor.id:
-        return
-    raise NotAllowed(_l("You do not have permission to do this."))
+    if not may_manage(actor, registration):
+        raise NotAllowed(_l("You do not have permission to do this."))
+    if registration.user_id is None and registration.email == actor.email:
+        # Registered before having an account: link it to the account now proving the email.
+        registration.user_id = actor.id
 
 
 def update_registration(actor: User, registration: Registration, details: RegistrationDetails,
@@ -430,65 +440,3 @@ def update_registration(actor: User, registration: Registration, details: Regist
                      after={k: after[k] for k in changed})
     db.session.commit()
     return registration
-
-
-def registrations_of(user: User) -> list[Registration]:
-    return list(db.session.scalars(
-        db.select(Registration).where(db.or_(Registration.user_id == user.id,
-                                             Registration.email == user.email))
-        .order_by(Registration.created_at.desc())))
-
-
-# --- lists -------------------------------------------------------------------------------
-
-SORTS = {
-    "name": (Registration.sort_key, Registration.id),
-    "-name": (Registration.sort_key.desc(), Registration.id.desc()),
-    "created": (Registration.created_at, Registration.id),
-    "-created": (Registration.created_at.desc(), Registration.id.desc()),
-    "status": (Registration.status, Registration.sort_key),
-}
-
-
-def search_query(summit: Summit, *, q: str = "", status: str = "", category: str = "",
-                 delegation_id: int | None = None, sort: str = "name"):
-    query = db.select(Registration).where(Registration.summit_id == summit.id)
-    terms = names.search_terms(q)
-    if terms:
-        query = query.where(db.or_(
-            *(Registration.search_key.contains(term, autoescape=True) for term in terms),
-            Registration.email.contains(q.strip().lower(), autoescape=True),
-            Registration.organisation_name.contains(q.strip(), autoescape=True)))
-    if status:
-        try:
-            query = query.where(Registration.status == S(status))
-        except ValueError:
-            raise ValidationFailed(_l("Unknown status."), "status") from None
-    if category:
-        query = query.join(Registration.category).where(AttendeeCategory.code == category)
-    if delegation_id:
-        query = query.where(Registration.delegation_id == delegation_id)
-    return query.order_by(*SORTS.get(sort, SORTS["name"]))
-
-
-def list_registrations(actor: User, summit: Summit, *, page: int = 1, per_page: int = 50,
-                       **filters) -> Pagination:
-    require(actor, Permission.REGISTRATIONS_MANAGE, summit)
-    query = search_query(summit, **filters).options(
-        db.joinedload(Registration.category), db.joinedload(Registration.delegation))
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=200, error_out=False)
-
-
-def delegation_members(actor: User, delegation: Delegation) -> list[Registration]:
-    if delegation.registrar_id != actor.id:
-        require(actor, Permission.REGISTRATIONS_MANAGE, delegation.summit)
-    return list(db.session.scalars(
-        db.select(Registration).where(Registration.delegation_id == delegation.id)
-        .options(db.joinedload(Registration.category)).order_by(Registration.sort_key)))
-
-
-def counts_by_status(summit: Summit) -> dict[str, int]:
-    rows = db.session.execute(
-        db.select(Registration.status, db.func.count(Registration.id))
-        .where(Registration.summit_id == summit.id).group_by(Registration.status)).all()
-    return {status.value: count for status, count in rows}

@@ -20,7 +20,7 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import delegations, registrations
+from summit.services import delegations, registration_lists, registrations
 from summit.services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.registrations import RegistrationDetails
 from tests import factories
@@ -113,7 +113,7 @@ def row_count(summit: Summit | None = None) -> int:
 
 
 def found(summit: Summit, q: str) -> list[str]:
-    return [r.name for r in db.session.scalars(registrations.search_query(summit, q=q))]
+    return [r.name for r in db.session.scalars(registration_lists.search_query(summit, q=q))]
 
 
 def reload(registration: Registration) -> Registration:
@@ -480,7 +480,7 @@ def test_the_registrar_adds_members_up_to_the_quota(event, registrar, delegation
     assert [m.status for m in members] == [S.PENDING, S.PENDING]
     assert caught.value.field == "delegation"
     assert "丹巴县代表团" in str(caught.value) and "2" in str(caught.value)
-    assert [m.name for m in registrations.delegation_members(registrar, delegation)] == [
+    assert [m.name for m in registration_lists.delegation_members(registrar, delegation)] == [
         "白雪", "赵波"]
 
 
@@ -937,7 +937,7 @@ def crowd(event, organiser, registrar, delegation) -> dict[str, Registration]:
 
 
 def listed(organiser: User, summit: Summit, **filters) -> list[str]:
-    return [r.name for r in registrations.list_registrations(organiser, summit,
+    return [r.name for r in registration_lists.list_registrations(organiser, summit,
                                                              **filters).items]
 
 
@@ -958,7 +958,7 @@ def test_list_filters_by_status_category_and_delegation(event, organiser, delega
 
 
 def test_list_pages_and_totals(event, organiser, crowd):
-    page = registrations.list_registrations(organiser, event, page=2, per_page=2)
+    page = registration_lists.list_registrations(organiser, event, page=2, per_page=2)
 
     assert page.total == 5
     assert [r.name for r in page.items] == ["欧阳娜娜", "单雄信"]
@@ -972,7 +972,7 @@ def test_list_refuses_an_unknown_status(event, organiser, crowd):
 
 def test_list_is_for_organisers(event, registrar, crowd):
     with pytest.raises(NotAllowed):
-        registrations.list_registrations(registrar, event)
+        registration_lists.list_registrations(registrar, event)
 
 
 def test_list_shows_one_summit_only(event, organiser, crowd):
@@ -984,7 +984,7 @@ def test_list_shows_one_summit_only(event, organiser, crowd):
 
 
 def test_counts_by_status(event, crowd):
-    assert registrations.counts_by_status(event) == {"pending": 3, "approved": 1,
+    assert registration_lists.counts_by_status(event) == {"pending": 3, "approved": 1,
                                                      "rejected": 1}
 
 
@@ -993,5 +993,5 @@ def test_registrations_of_a_user(event, owner, own_registration):
     factories.make_category(other, "delegate")
     by_email = register(other, person(email=owner.email), at=NOW + timedelta(days=1))
 
-    assert [r.id for r in registrations.registrations_of(owner)] == [by_email.id,
+    assert [r.id for r in registration_lists.registrations_of(owner)] == [by_email.id,
                                                                      own_registration.id]

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from summit.blueprints.admin import bp
-from summit.blueprints.common import page_arg
+from summit.blueprints.common import back_or, page_arg
 from summit.extensions import db
 from summit.models import User
 from summit.permissions import admin_required
@@ -34,8 +34,7 @@ def _toggle(user_id: int, change, flag: str):
         flash(str(error), "error")
     else:
         flash(_("%(email)s has been updated.", email=user.email), "success")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("admin.users"))
+    return redirect(back_or(url_for("admin.users")))
 
 
 @bp.post("/users/<int:user_id>/admin")

@@ -11,7 +11,7 @@ from summit.blueprints.registrations.forms import RegistrationForm
 from summit.extensions import db
 from summit.models import Diet, IdDocumentType, Registration
 from summit.permissions import Permission, can
-from summit.services import registrations, summits
+from summit.services import registration_lists, registrations, summits
 from summit.services.errors import NotAllowed
 from summit.services.validation import mask_id, mask_phone
 
@@ -71,7 +71,7 @@ def create_registration(slug: str):
 def list_registrations(slug: str):
     summit = summits.get_by_slug(slug)
     page, per_page = page_arg(), per_page_arg()
-    result = registrations.list_registrations(
+    result = registration_lists.list_registrations(
         g.api_user, summit, page=page, per_page=per_page,
         q=request.args.get("q", "")[:100], status=request.args.get("status", "")[:20],
         category=request.args.get("category", "")[:32], sort=request.args.get("sort", "name"))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("registrations", __name__)
 
-from summit.blueprints.registrations import imports, views  # noqa: E402,F401
+from summit.blueprints.registrations import exports, imports, views  # noqa: E402,F401

@@ -14,7 +14,7 @@ from summit.forms import BaseForm
 from summit.i18n import select_locale
 from summit.models import Delegation, Summit
 from summit.permissions import Permission, can
-from summit.services import registration_import, summits, uploads
+from summit.services import registration_export, registration_import, summits, uploads
 from summit.services.errors import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +47,7 @@ def _scope(slug: str, delegation_id: int | None) -> tuple[Summit, Delegation | N
 @login_required
 def import_template(slug: str):
     summit, _delegation = _scope(slug, request.args.get("delegation_id", type=int))
-    return send_file(io.BytesIO(registration_import.template_xlsx(summit)), mimetype=XLSX,
+    return send_file(io.BytesIO(registration_export.template_xlsx(summit)), mimetype=XLSX,
                      as_attachment=True, download_name=f"{summit.slug}-registrations.xlsx")
 
 
@@ -90,7 +90,7 @@ def _load_report(summit: Summit, delegation: Delegation | None, token: str):
 def import_errors(slug: str, token: str):
     summit, delegation = _scope(slug, request.args.get("delegation_id", type=int))
     report = _load_report(summit, delegation, token)
-    return send_file(io.BytesIO(registration_import.report_xlsx(report)), mimetype=XLSX,
+    return send_file(io.BytesIO(registration_export.report_xlsx(report)), mimetype=XLSX,
                      as_attachment=True, download_name="import-errors.xlsx")
 
 
@@ -117,42 +117,3 @@ def import_confirm(slug: str):
     if delegation is not None:
         return redirect(url_for("registrations.delegation", delegation_id=delegation.id))
     return redirect(url_for("registrations.moderate", slug=slug, sort="-created"))
-
-
-# --- exports -----------------------------------------------------------------------------
-
-@bp.get("/summits/<slug:slug>/registrations/export.<fmt>")
-@login_required
-def export(slug: str, fmt: str):
-    from summit.blueprints.registrations.views import _list_filters
-    from summit.services import registration_export
-
-    summit = summits.get_by_slug(slug)
-    if fmt not in ("xlsx", "csv"):
-        abort(404)
-    if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
-        abort(403)
-    filters = _list_filters()
-    try:
-        data = registration_export.export_list(
-            current_user, summit, fmt=fmt, include_private=request.args.get("private") == "1",
-            **filters)
-    except DomainError as error:
-        flash(str(error), "error")
-        return redirect(url_for("registrations.moderate", slug=slug))
-    mimetype = XLSX if fmt == "xlsx" else "text/csv"
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{summit.slug}-registrations.{fmt}")
-
-
-@bp.get("/summits/<slug:slug>/registrations/logistics.xlsx")
-@login_required
-def logistics(slug: str):
-    from summit.services import registration_export
-
-    summit = summits.get_by_slug(slug)
-    if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
-        abort(403)
-    return send_file(io.BytesIO(registration_export.logistics_xlsx(current_user, summit)),
-                     mimetype=XLSX, as_attachment=True,
-                     download_name=f"{summit.slug}-logistics.xlsx")

@@ -6,24 +6,19 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 from flask_login import current_user, login_required
 
-from summit.blueprints.common import id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, safe_next
 from summit.blueprints.registrations import bp
 from summit.blueprints.registrations.forms import BulkForm, DelegationForm, InvitationForm, \
     RegistrationForm, RejectForm
 from summit.database import utcnow
 from summit.extensions import db
-from summit.forms import apply_domain_error
+from summit.forms import show_domain_error
 from summit.i18n import language, select_locale
 from summit.models import Delegation, Diet, IdDocumentType, Registration, RegistrationStatus
 from summit.permissions import Permission, authorize, can
-from summit.services import delegations, registrations, summits
+from summit.services import delegations, registration_lists, registrations, summits
 from summit.services.errors import DomainError
 from summit.services.validation import mask_id, mask_phone
-
-
-def _form_error(form, error: DomainError) -> None:
-    if not apply_domain_error(form, error):
-        flash(str(error), "error")
 
 
 def _category_choices(form: RegistrationForm, summit, include_closed: bool) -> None:
@@ -74,7 +69,7 @@ def register(slug: str):
                 actor=current_user if current_user.is_authenticated else None,
                 invitation_code=form.invitation_code.data or None)
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             if registration.status is RegistrationStatus.WAITLISTED:
                 flash(_("The summit is full: you are on the waiting list. We have emailed "
@@ -96,20 +91,13 @@ def thanks(slug: str):
 @login_required
 def mine():
     return render_template("registrations/mine.html",
-                           registrations=registrations.registrations_of(current_user),
+                           registrations=registration_lists.registrations_of(current_user),
                            own_delegations=delegations.delegations_of_registrar(current_user))
 
 
 def _owner_or_staff(registration: Registration) -> None:
-    summit = registration.summit
-    if can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
-        return
-    if registration.user_id == current_user.id or (
-            registration.email == current_user.email and current_user.email_verified):
-        return
-    if registration.delegation and registration.delegation.registrar_id == current_user.id:
-        return
-    abort(403)
+    if not registrations.may_manage(current_user, registration):
+        abort(403)
 
 
 @bp.route("/registrations/<int:registration_id>/edit", methods=["GET", "POST"])
@@ -131,11 +119,9 @@ def edit(registration_id: int):
         if not staff:
             new.category, new.email = registration.category.code, registration.email
         try:
-            if registration.user_id is None and registration.email == current_user.email:
-                registration.user_id = current_user.id
             registrations.update_registration(current_user, registration, new)
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("The registration has been saved."), "success")
             return redirect(url_for("registrations.detail", registration_id=registration.id))
@@ -158,8 +144,6 @@ def detail(registration_id: int):
 def cancel(registration_id: int):
     registration = _load_registration(registration_id)
     _owner_or_staff(registration)
-    if registration.user_id is None and registration.email == current_user.email:
-        registration.user_id = current_user.id
     try:
         registrations.cancel_registration(current_user, registration)
     except DomainError as error:
@@ -171,7 +155,7 @@ def cancel(registration_id: int):
 
 # --- moderation --------------------------------------------------------------------------
 
-def _list_filters() -> dict:
+def list_filters() -> dict:
     return {
         "q": request.args.get("q", "")[:100],
         "status": request.args.get("status", "")[:20],
@@ -186,19 +170,19 @@ def _list_filters() -> dict:
 def moderate(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.REGISTRATIONS_MANAGE, summit)
-    filters = _list_filters()
+    filters = list_filters()
     page, per_page = page_arg(), per_page_arg()
     try:
-        result = registrations.list_registrations(current_user, summit, page=page,
+        result = registration_lists.list_registrations(current_user, summit, page=page,
                                                   per_page=per_page, **filters)
     except DomainError as error:
         flash(str(error), "error")
         filters["status"] = ""
-        result = registrations.list_registrations(current_user, summit, page=page,
+        result = registration_lists.list_registrations(current_user, summit, page=page,
                                                   per_page=per_page, **filters)
     return render_template("registrations/list.html", summit=summit, result=result,
                            filters=filters, bulk_form=BulkForm(),
-                           counts=registrations.counts_by_status(summit),
+                           counts=registration_lists.counts_by_status(summit),
                            statuses=list(RegistrationStatus), mask_phone=mask_phone)
 
 
@@ -256,8 +240,7 @@ def bulk(slug: str):
             flash(_("%(n)d registrations updated.", n=done), "success")
             for problem in problems[:10]:
                 flash(problem, "warning")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for("registrations.moderate", slug=slug))
+    return redirect(back_or(url_for("registrations.moderate", slug=slug)))
 
 
 # --- delegations and invitations ---------------------------------------------------------
@@ -274,15 +257,12 @@ def delegation_list(slug: str):
                 current_user, summit, name=form.name.data, county=form.county.data or "",
                 quota=form.quota.data, registrar_email=form.registrar_email.data or None)
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Delegation %(name)s saved.", name=delegation.name), "success")
             return redirect(url_for("registrations.delegation_list", slug=slug))
-    used = {d.id: len([r for r in registrations.delegation_members(current_user, d)
-                       if r.status.value in ("pending", "approved", "waitlisted")])
-            for d in summit.delegations}
     return render_template("registrations/delegations.html", summit=summit, form=form,
-                           used=used)
+                           used=registration_lists.places_used(summit))
 
 
 @bp.route("/delegations/<int:delegation_id>", methods=["GET", "POST"])
@@ -301,13 +281,14 @@ def delegation(delegation_id: int):
                                                            actor=current_user,
                                                            delegation=delegation)
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("%(name)s added to the delegation.", name=registration.name), "success")
             return redirect(url_for("registrations.delegation", delegation_id=delegation.id))
-    members = registrations.delegation_members(current_user, delegation)
+    members = registration_lists.delegation_members(current_user, delegation)
+    used = registration_lists.places_used(summit).get(delegation.id, 0)
     return render_template("registrations/delegation.html", summit=summit,
-                           delegation=delegation, members=members, form=form,
+                           delegation=delegation, members=members, form=form, used=used,
                            mask_phone=mask_phone)
 
 
@@ -335,7 +316,7 @@ def invitation_list(slug: str):
                 current_user, summit, category=category, delegation=chosen,
                 max_uses=form.max_uses.data, expires_at=expires_at, note=form.note.data or "")
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Invitation code %(code)s created.", code=invitation.code), "success")
             return redirect(url_for("registrations.invitation_list", slug=slug))

@@ -7,7 +7,7 @@ from summit.blueprints.common import page_arg
 from summit.blueprints.summits import bp
 from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitForm, ZoneForm
 from summit.extensions import db
-from summit.forms import apply_domain_error
+from summit.forms import show_domain_error
 from summit.models import AttendeeCategory, Membership, Role, Zone
 from summit.permissions import ROLE_LABELS, Permission, authorize
 from summit.services import audit, roles, summits
@@ -31,11 +31,6 @@ def _details(form: SummitForm) -> summits.SummitDetails:
     return summits.SummitDetails(**values, **form.organisation_lists())
 
 
-def _form_error(form, error: DomainError) -> None:
-    if not apply_domain_error(form, error):
-        flash(str(error), "error")
-
-
 @bp.get("/<slug:slug>")
 def detail(slug: str):
     return render_template("summits/detail.html", summit=summits.get_by_slug(slug))
@@ -50,7 +45,7 @@ def create():
         try:
             summit = summits.create_summit(current_user, _details(form))
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("The summit has been created. Add its zones and categories next."), "success")
             return redirect(url_for("summits.categories", slug=summit.slug))
@@ -72,7 +67,7 @@ def edit(slug: str):
         try:
             summit = summits.update_summit(current_user, summit, _details(form))
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("The summit has been saved."), "success")
             return redirect(url_for("summits.detail", slug=summit.slug))
@@ -104,7 +99,7 @@ def categories(slug: str):
         try:
             category = summits.add_category(current_user, summit, _category_details(form))
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Category %(code)s added.", code=category.code), "success")
             return redirect(url_for("summits.categories", slug=slug))
@@ -124,7 +119,7 @@ def edit_category(slug: str, category_id: int):
         try:
             summits.update_category(current_user, category, _category_details(form))
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Category %(code)s saved.", code=category.code), "success")
             return redirect(url_for("summits.categories", slug=slug))
@@ -154,7 +149,7 @@ def add_zone(slug: str):
             zone = summits.add_zone(current_user, summit, zone_form.code.data,
                                     zone_form.label_zh.data, zone_form.label_en.data or "")
         except DomainError as error:
-            _form_error(zone_form, error)
+            show_domain_error(zone_form, error)
         else:
             flash(_("Zone %(code)s added.", code=zone.code), "success")
             return redirect(url_for("summits.categories", slug=slug))
@@ -184,7 +179,7 @@ def people(slug: str):
             membership = roles.grant_role(current_user, summit, form.email.data,
                                           Role(form.role.data))
         except DomainError as error:
-            _form_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("%(email)s is now %(role)s.", email=membership.user.email,
                     role=ROLE_LABELS[membership.role]), "success")

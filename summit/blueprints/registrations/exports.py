@@ -1,0 +1,44 @@
+"""Downloads of registrations: the filtered list (XLSX, CSV) and the logistics report."""
+import io
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from summit.blueprints.registrations import bp
+from summit.blueprints.registrations.imports import XLSX
+from summit.blueprints.registrations.views import list_filters
+from summit.permissions import Permission, can
+from summit.services import registration_export, summits
+from summit.services.errors import DomainError
+
+
+@bp.get("/summits/<slug:slug>/registrations/export.<fmt>")
+@login_required
+def export(slug: str, fmt: str):
+    summit = summits.get_by_slug(slug)
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        abort(403)
+    filters = list_filters()
+    try:
+        data = registration_export.export_list(
+            current_user, summit, fmt=fmt, include_private=request.args.get("private") == "1",
+            **filters)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("registrations.moderate", slug=slug))
+    mimetype = XLSX if fmt == "xlsx" else "text/csv"
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{summit.slug}-registrations.{fmt}")
+
+
+@bp.get("/summits/<slug:slug>/registrations/logistics.xlsx")
+@login_required
+def logistics(slug: str):
+    summit = summits.get_by_slug(slug)
+    if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        abort(403)
+    return send_file(io.BytesIO(registration_export.logistics_xlsx(current_user, summit)),
+                     mimetype=XLSX, as_attachment=True,
+                     download_name=f"{summit.slug}-logistics.xlsx")
