@@ -58,6 +58,7 @@ db: install instance
 	$(BIN)/flask db upgrade
 
 demo: db
+	$(BIN)/flask badges fonts
 	$(BIN)/flask seed-demo
 
 clean:

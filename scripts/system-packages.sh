@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages Summit needs, when missing.
-#   scripts/system-packages.sh run    fonts for badges and PDFs (optional: warns when not root)
+#   scripts/system-packages.sh run    fonts, HarfBuzz subsetting and poppler for badges (warns when not root)
 #   scripts/system-packages.sh test   everything the test suite drives (required)
 set -euo pipefail
 
 mode="${1:-run}"
-run_packages=(fonts-noto-cjk fonts-tibetan-machine fontconfig libpango-1.0-0 libpangoft2-1.0-0)
-test_packages=("${run_packages[@]}" postgresql redis-server chromium poppler-utils zbar-tools)
+run_packages=(fonts-noto-cjk fonts-tibetan-machine fontconfig libpango-1.0-0 libpangoft2-1.0-0
+              libharfbuzz-subset0 poppler-utils)
+test_packages=("${run_packages[@]}" postgresql redis-server chromium zbar-tools)
 
 case "$mode" in
   run) wanted=("${run_packages[@]}") ;;

@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errors(app)
     register_request_hooks(app)
     register_cli(app)
+    register_printing(app)
     return app
 
 
@@ -96,3 +97,19 @@ def register_cli(app: Flask) -> None:
     from summit import cli
 
     cli.register(app)
+
+
+def register_printing(app: Flask) -> None:
+    """Fonts for badges and printed documents: where the fast font is cached, and a warning
+    at start-up for each script that would print as empty boxes."""
+    import logging
+
+    from summit.services import badge_render, fonts
+
+    cache_dir = app.config.get("FONT_CACHE_DIR") or str(Path(app.instance_path) / "fonts")
+    badge_render.configure(cache_dir)
+    missing = fonts.missing_scripts(tuple(app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS))
+    for script in missing:
+        logging.getLogger("summit").warning(
+            "No %s font: badges will print it as empty boxes. Install Debian's %s.",
+            script.need.family, script.need.package)

@@ -76,6 +76,41 @@ def seed_demo() -> None:
         click.echo(f"  {role:<20} {email:<28} {password}")
 
 
+jobs_cli = click.Group("jobs", help="Background jobs.")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def jobs_worker(burst: bool) -> None:
+    """Run jobs from Redis (SUMMIT_REDIS_URL) until stopped."""
+    from summit.services import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set SUMMIT_REDIS_URL: without it, jobs run inside the app.")
+    jobs.work(current_app, burst=burst)
+
+
+badges_cli = click.Group("badges", help="Badge printing.")
+
+
+@badges_cli.command("fonts")
+def badge_fonts() -> None:
+    """Check the fonts badges need and build the fast CJK font (about 10 s, once)."""
+    from pathlib import Path
+
+    from summit.services import badge_render, fonts
+
+    dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
+    for script in fonts.status(dirs):
+        state = "ok" if script.ok else f"MISSING: install {script.need.package}"
+        click.echo(f"  {script.need.family:<22} {state}")
+    built = fonts.ensure_fast_fonts(Path(badge_render.configured_cache_dir()), dirs)
+    click.echo("Fast badge font: " + (", ".join(p.name for p in built.values()) or "not built "
+                                      "(Noto Sans CJK is missing)"))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(badges_cli)

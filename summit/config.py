@@ -51,6 +51,15 @@ class Defaults:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_HOPS = 0
 
+    # Badges. Fonts made for fast printing are cached here (None: instance/fonts).
+    FONT_CACHE_DIR: str | None = None
+    # Processes rendering a batch in parallel (None: one per core).
+    BADGE_RENDER_PROCESSES: int | None = None
+    # Badges per rendered chunk of a batch; progress moves chunk by chunk.
+    BADGE_CHUNK_SIZE = 50
+    # Background jobs without Redis run on this many threads of the app's own process.
+    JOB_THREADS = 1
+
 
 # name of the environment variable (without SUMMIT_) -> (config key, parser)
 def _bool(value: str) -> bool:
@@ -69,6 +78,8 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "SERVER_BASE_URL": ("SERVER_BASE_URL", str),
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
+    "FONT_CACHE_DIR": ("FONT_CACHE_DIR", str),
+    "BADGE_RENDER_PROCESSES": ("BADGE_RENDER_PROCESSES", int),
 }
 
 

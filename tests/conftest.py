@@ -5,6 +5,7 @@ import email
 import os
 import threading
 import time
+from pathlib import Path
 from email import policy
 from typing import Callable
 
@@ -105,6 +106,9 @@ def mailbox(smtp_server) -> Mailbox:
 
 # --- the app ------------------------------------------------------------------------------
 
+FONT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "fonts"
+
+
 def test_config(database_url: str, instance: str, smtp_port: int, **extra) -> dict:
     config = {
         "TESTING": True,
@@ -117,6 +121,9 @@ def test_config(database_url: str, instance: str, smtp_port: int, **extra) -> di
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "SERVER_BASE_URL": "http://localhost",
+        # The fast badge font is built once per checkout, not once per test.
+        "FONT_CACHE_DIR": str(FONT_CACHE),
+        "BADGE_RENDER_PROCESSES": 1,
     }
     config.update(extra)
     return config

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import (
@@ -164,6 +166,49 @@ def _users(summit: Summit, delegations: dict[str, Delegation], now: datetime) ->
             delegations[demo.delegation].registrar = user
 
 
+# (name, native name, category, delegation, organisation, position, email, status, account)
+PEOPLE = (
+    ("趙波", "", "guest", None, "广东援川工作组", "组长", "zhao.bo@example.com", "approved", None),
+    ("泽仁拉姆", "ཚེ་རིང་ལྷ་མོ", "delegate", "康定市代表团", "康定市商务局", "科长",
+     "delegate@example.com", "approved", "delegate@example.com"),
+    ("扎西德勒", "བཀྲ་ཤིས་བདེ་ལེགས", "enterprise", None, "理塘县电子商务服务中心", "主任",
+     "zhaxi@example.com", "approved", None),
+    ("李明", "", "delegate", "康定市代表团", "康定市人民政府", "副市长", "li.ming@example.com",
+     "approved", None),
+    ("Anna Schmidt", "", "guest", None, "Example Trade GmbH", "Director",
+     "anna@example.com", "approved", None),
+    ("王芳", "", "enterprise", None, "四川省电子商务行业协会", "秘书长", "wang.fang@example.com",
+     "pending", None),
+    ("陈建国", "", "delegate", "泸定县代表团", "泸定县商务局", "局长", "chen.jg@example.com",
+     "pending", None),
+)
+
+
+def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -> None:
+    """A few registrations, approved and pending, in every script badges must print."""
+    from summit.models import Registration, RegistrationStatus
+    from summit.services import names
+
+    known = {r.email for r in db.session.scalars(
+        select(Registration).where(Registration.summit_id == summit.id))}
+    categories = {c.code: c for c in summit.categories}
+    for (name, native, category, delegation, organisation, position, email, status,
+         account) in PEOPLE:
+        if email in known:
+            continue
+        pinyin = names.pinyin_name(name, no_surname=names.has_tibetan(native))
+        db.session.add(Registration(
+            summit=summit, category=categories[category],
+            delegation=delegations[delegation] if delegation else None,
+            user=accounts.find_user(account) if account else None,
+            name=name, name_native=native, name_pinyin=pinyin,
+            search_key=names.search_key(name, native, pinyin)[:1000],
+            sort_key=names.sort_key(name, pinyin)[:100], organisation_name=organisation,
+            position=position, email=email, phone="13800138000",
+            status=RegistrationStatus(status), created_at=now,
+            decided_at=now if status == "approved" else None))
+
+
 def seed_demo(now: datetime | None = None) -> Summit:
     now = now or utcnow()
     summit = _summit(now)
@@ -172,6 +217,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
     delegations = _delegations(summit)
     db.session.flush()
     _users(summit, delegations, now)
+    _people(summit, delegations, now)
     db.session.commit()
     return summit
 

@@ -59,3 +59,15 @@ def audit_log():
                                  page=page)
     return render_template("admin/audit.html", entries=entries, object_type=object_type,
                            object_id=object_id, object_types=audit.object_types())
+
+
+@bp.get("/fonts")
+@admin_required
+def fonts_status():
+    """Which scripts badges and printed documents can print, and which would be empty boxes."""
+    from flask import current_app
+
+    from summit.services import fonts
+
+    dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
+    return render_template("admin/fonts.html", scripts=fonts.status(dirs))

@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from summit.blueprints.api import auth, openapi, registrations, summits, tokens  # noqa: E402,F401
+from summit.blueprints.api import auth, badges, openapi, registrations, summits, \
+    tokens  # noqa: E402,F401

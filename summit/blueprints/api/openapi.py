@@ -148,6 +148,15 @@ DOCUMENT = {
                     "reason": {"type": "string", "maxLength": 500}}}}}},
             "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
                           **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
+        "/registrations/{registration_id}/badge.pdf": {"get": {
+            "summary": "The badge as a print PDF: the holder once approved, organisers any",
+            "security": [{"bearer": []}], "parameters": [ID, {
+                "name": "size", "in": "query", "required": False,
+                "schema": {"type": "string", "enum": ["a6", "cr80", "a4_sheet"],
+                           "default": "a6"}}],
+            "responses": {"200": {"description": "PDF", "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                **_error_responses(401, 403, 404, 409, 422)}}},
         "/health": {"get": {"summary": "Liveness probe",
                             "responses": {"200": _json({"type": "object"})}}},
         "/openapi.json": {"get": {"summary": "This document",

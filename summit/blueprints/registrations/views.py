@@ -16,7 +16,8 @@ from summit.forms import show_domain_error
 from summit.i18n import language, select_locale
 from summit.models import Delegation, Diet, IdDocumentType, Registration, RegistrationStatus
 from summit.permissions import Permission, authorize, can
-from summit.services import delegations, registration_lists, registrations, summits
+from summit.blueprints.badges.forms import RevokeForm
+from summit.services import badges, delegations, registration_lists, registrations, summits
 from summit.services.errors import DomainError
 from summit.services.validation import mask_id, mask_phone
 
@@ -136,6 +137,7 @@ def detail(registration_id: int):
     _owner_or_staff(registration)
     return render_template("registrations/detail.html", registration=registration,
                            summit=registration.summit, reject_form=RejectForm(),
+                           revoke_form=RevokeForm(), badge=badges.badge_of(registration),
                            show_private=True, mask_phone=mask_phone, mask_id=mask_id)
 
 

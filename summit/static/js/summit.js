@@ -18,4 +18,75 @@
       });
     }
   });
+
+  // A background job's page: poll its status until it finishes.
+  function watchJob(box) {
+    var url = box.getAttribute("data-job-status");
+    var bar = box.querySelector("progress");
+    function show(state) {
+      bar.max = state.total || 1;
+      bar.value = state.done;
+      bar.textContent = state.percent + "%";
+      box.querySelector("[data-job-label]").textContent = state.label;
+      box.querySelector("[data-job-done]").textContent = state.done;
+      var error = box.querySelector("[data-job-error]");
+      error.textContent = state.error || "";
+      error.hidden = !state.error;
+      box.querySelector("[data-job-ready]").hidden = state.status !== "done";
+      return state.status === "done" || state.status === "failed";
+    }
+    function poll() {
+      fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (!show(state)) { window.setTimeout(poll, 700); }
+          else if (state.status === "done") { window.location.reload(); }
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    if (box.getAttribute("data-job-finished") !== "true") { poll(); }
+  }
+
+  // The badge template editor: redraw the preview shortly after each change.
+  function livePreview(form) {
+    var url = form.getAttribute("data-preview");
+    var image = document.querySelector("[data-preview-image]");
+    var state = document.querySelector("[data-preview-state]");
+    var timer = null;
+    var current = null;
+    function draw() {
+      state.textContent = state.getAttribute("data-drawing") || "…";
+      fetch(url, {method: "POST", body: new FormData(form), credentials: "same-origin"})
+        .then(function (response) {
+          if (response.ok) { return response.blob(); }
+          return response.json().then(function (body) { throw new Error(body.error.message); });
+        })
+        .then(function (blob) {
+          if (current) { URL.revokeObjectURL(current); }
+          current = URL.createObjectURL(blob);
+          image.src = current;
+          image.hidden = false;
+          state.textContent = "";
+          state.classList.remove("error");
+        })
+        .catch(function (error) {
+          state.textContent = error.message;
+          state.classList.add("error");
+        });
+    }
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(draw, 400);
+    }
+    form.addEventListener("input", later);
+    document.querySelectorAll("[form='" + form.id + "']").forEach(function (input) {
+      input.addEventListener("change", later);
+    });
+    draw();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-job-status]").forEach(watchJob);
+    document.querySelectorAll("form[data-preview]").forEach(livePreview);
+  });
 })();

@@ -1,0 +1,374 @@
+"""Turning badges into print PDFs with WeasyPrint: one badge, a live preview, or a batch.
+
+Everything here works on plain data (``BadgeFace`` and ``Design``), never on the database, so
+a batch can be split into chunks rendered by worker processes on every core, then joined.
+Speed comes from three things: the small "Summit Sans CJK" font (see ``fonts``), one
+WeasyPrint font configuration kept per thread (fonts are loaded once, not per document), and
+the QR code as a tiny PNG rather than an SVG path WeasyPrint would have to parse.
+"""
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import unicodedata
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+import segno
+import tinycss2
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from summit.models import BadgeSize
+from summit.services import fonts
+
+PRINT_DIR = Path(__file__).resolve().parent.parent / "templates" / "badges" / "print"
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_TEMPLATE = 20_000
+
+PAGE_CSS = {
+    BadgeSize.A6: "@page { size: 105mm 148mm; margin: 0 } .badge + .badge { break-before: page }",
+    BadgeSize.CR80: "@page { size: 85.6mm 54mm; margin: 0 } .badge + .badge { break-before: page }",
+    BadgeSize.A4_SHEET: """@page { size: 210mm 297mm; margin: 0 }
+.sheet { position: relative; width: 210mm; height: 297mm; overflow: hidden }
+.sheet + .sheet { break-before: page }
+.sheet .badge { position: absolute }
+.cell-0 { left: 0; top: 0 } .cell-1 { left: 105mm; top: 0 }
+.cell-2 { left: 0; top: 148mm } .cell-3 { left: 105mm; top: 148mm }
+.mark { position: absolute; background: #000 }
+.mark.v { width: 0.2mm; height: 4mm } .mark.h { width: 4mm; height: 0.2mm }""",
+}
+# Cut marks of an A4 sheet of four A6 badges: at the edges on the cut lines, and a centre cross.
+SHEET_MARKS = "".join(
+    f'<i class="mark {kind}" style="left:{x}mm;top:{y}mm"></i>' for kind, x, y in (
+        ("v", 104.9, 0), ("v", 104.9, 293), ("h", 0, 147.9), ("h", 206, 147.9),
+        ("v", 104.9, 146), ("h", 103, 147.9)))
+BADGES_PER_SHEET = 4
+
+
+class DesignError(ValueError):
+    """A template that cannot be used: the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Design:
+    """One category's look. Empty html/css mean the built-in design."""
+
+    band_colour: str = "#1f6feb"
+    text_colour: str = "#ffffff"
+    html: str = ""
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class BadgeFace:
+    """What one printed badge shows; plain data so worker processes can take it."""
+
+    design: str  # key into the designs mapping (the category code)
+    token: str
+    name: str
+    name_native: str = ""
+    pinyin: str = ""
+    organisation: str = ""
+    position: str = ""
+    title: str = ""
+    title_en: str = ""
+    zones: tuple[tuple[str, str], ...] = ()
+    footer: str = ""
+    summit: str = ""
+    photo: str = ""  # a data: URI, for press badges
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+# --- building the HTML --------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Columns a text takes: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _length_class(text: str, limits: tuple[int, int, int]) -> str:
+    width = display_width(text)
+    for limit, name in zip(limits, ("", "long", "longer")):
+        if width <= limit:
+            return name
+    return "longest"
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> tuple[str, str]:
+    return ((PRINT_DIR / "badge.html").read_text(encoding="utf-8"),
+            (PRINT_DIR / "badge.css").read_text(encoding="utf-8"))
+
+
+_sandbox = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+@lru_cache(maxsize=64)
+def _template(source: str):
+    return _sandbox.from_string(source)
+
+
+def qr_data_uri(token: str) -> str:
+    return segno.make(token, error="m", micro=False, mask=4).png_data_uri(scale=1, border=4)
+
+
+def _context(face: BadgeFace) -> dict:
+    longest = max(face.name, face.name_native, key=display_width)
+    return {
+        "name": face.name, "name_native": face.name_native, "pinyin": face.pinyin,
+        "organisation": face.organisation, "position": face.position,
+        "title": face.title, "title_en": face.title_en, "zones": list(face.zones),
+        "footer": face.footer, "summit": face.summit, "photo": face.photo,
+        "qr": qr_data_uri(face.token),
+        "name_class": _length_class(longest, (12, 24, 80)),
+        "org_class": "long" if display_width(face.organisation) > 48 else "",
+        **face.extra,
+    }
+
+
+def _badge_html(face: BadgeFace, design: Design, key: int, size: BadgeSize,
+                cell: int | None = None) -> str:
+    source = design.html or _builtin()[0]
+    try:
+        inner = _template(source).render(b=_context(face), size=size.value)
+    except TemplateError as error:
+        raise DesignError(f"{type(error).__name__}: {error}") from None
+    card = "cr80" if size is BadgeSize.CR80 else "a6"
+    classes = f"badge {card} design-{key}" + (f" cell-{cell}" if cell is not None else "")
+    return f'<section class="{classes}">{inner}</section>'
+
+
+def scope_css(css: str, key: int) -> str:
+    """An organiser's CSS with every selector limited to their category's badges.
+
+    Only plain style rules are accepted: @import, @font-face, @page and friends are refused,
+    so a template cannot pull in files or change other categories.
+    """
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    out = []
+    for rule in rules:
+        if rule.type == "error":
+            raise DesignError(f"CSS line {rule.source_line}: {rule.message}")
+        if rule.type == "at-rule":
+            raise DesignError(f"CSS line {rule.source_line}: @{rule.at_keyword} is not allowed")
+        selectors = tinycss2.serialize(rule.prelude).split(",")
+        if any(not s.strip() for s in selectors):
+            raise DesignError(f"CSS line {rule.source_line}: empty selector")
+        for token in tinycss2.parse_blocks_contents(rule.content):
+            if token.type == "error":
+                raise DesignError(f"CSS line {token.source_line}: {token.message}")
+        scoped = ", ".join(f".design-{key} {s.strip()}" for s in selectors)
+        out.append(f"{scoped} {{{tinycss2.serialize(rule.content)}}}")
+    return "\n".join(out)
+
+
+def build_html(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize,
+               font_css: str = "") -> str:
+    keys = {code: number for number, code in enumerate(sorted(designs))}
+    builtin_css = _builtin()[1]
+    parts = [f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><style>{font_css}',
+             f"body {{ margin: 0; font-family: {fonts.family_css()} }}", PAGE_CSS[size],
+             builtin_css]
+    for code in sorted(designs):
+        design = designs[code]
+        parts.append(f".design-{keys[code]} .band {{ background: {design.band_colour}; "
+                     f"color: {design.text_colour} }}")
+        if design.css:
+            parts.append(scope_css(design.css, keys[code]))
+    parts.append("</style></head><body>")
+    if size is BadgeSize.A4_SHEET:
+        for start in range(0, len(faces), BADGES_PER_SHEET):
+            cells = "".join(
+                _badge_html(face, designs[face.design], keys[face.design], size, cell)
+                for cell, face in enumerate(faces[start:start + BADGES_PER_SHEET]))
+            parts.append(f'<div class="sheet">{cells}{SHEET_MARKS}</div>')
+    else:
+        parts += [_badge_html(face, designs[face.design], keys[face.design], size)
+                  for face in faces]
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+_local = threading.local()
+_font_setup: dict[str, str] = {}
+
+
+def configure(font_cache_dir: str | os.PathLike) -> None:
+    """Where the fast font lives; called by the app, and by worker processes on start."""
+    _font_setup["cache_dir"] = str(font_cache_dir)
+
+
+def configured_cache_dir() -> str:
+    return _font_setup.get("cache_dir", "")
+
+
+def font_css() -> str:
+    cache_dir = _font_setup.get("cache_dir")
+    if not cache_dir:
+        return ""
+    if "css" not in _font_setup:
+        _font_setup["css"] = fonts.font_face_css(fonts.ensure_fast_fonts(Path(cache_dir)))
+    return _font_setup["css"]
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        """Badges may use data: URIs and our own font files, nothing else."""
+
+        def fetch(self, url, headers=None):
+            allowed = {p.resolve().as_uri() for p in fonts.fast_font_paths(
+                Path(_font_setup.get("cache_dir", "."))).values()}
+            if url.startswith("data:") or url in allowed:
+                return super().fetch(url, headers)
+            raise ValueError("badges may not load outside resources")
+
+    return LocalOnly(allowed_protocols=("data", "file"))
+
+
+def _weasy():
+    """Per thread: WeasyPrint's font configuration (fonts loaded once) and URL fetcher."""
+    if not hasattr(_local, "font_config"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.font_config = FontConfiguration()
+        _local.fetcher = _fetcher()
+    return _local.font_config, _local.fetcher
+
+
+def render_pdf(faces: Sequence[BadgeFace], designs: dict[str, Design],
+               size: BadgeSize) -> bytes:
+    import weasyprint
+
+    font_config, fetcher = _weasy()
+    html = build_html(faces, designs, size, font_css())
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+    return document.write_pdf(font_config=font_config)
+
+
+def validate_design(design: Design, sample: BadgeFace) -> None:
+    """Refuse a design that would not render: bad colours, Jinja or CSS (with the reason)."""
+    for colour in (design.band_colour, design.text_colour):
+        if not COLOUR.match(colour or ""):
+            raise DesignError(f"{colour!r} is not a colour like #1f6feb")
+    if len(design.html) > MAX_TEMPLATE or len(design.css) > MAX_TEMPLATE:
+        raise DesignError(f"a template may hold at most {MAX_TEMPLATE} characters")
+    if design.html:
+        try:
+            _sandbox.parse(design.html)
+        except TemplateError as error:
+            line = getattr(error, "lineno", None)
+            raise DesignError(f"Jinja line {line}: {error}" if line else str(error)) from None
+    scope_css(design.css, 0)
+    # A trial render catches what parsing cannot (an unknown variable, a forbidden attribute).
+    build_html([sample], {sample.design: design}, BadgeSize.A6)
+
+
+def png_preview(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize,
+                dpi: int = 110) -> bytes:
+    """The first page as PNG, drawn by poppler from the very PDF that would print."""
+    pdf = render_pdf(faces, designs, size)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "badge.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-f", "1",
+                        str(source), str(Path(folder) / "page")], check=True, timeout=60)
+        return (Path(folder) / "page.png").read_bytes()
+
+
+# --- batches ------------------------------------------------------------------------------
+
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker_start(cache_dir: str) -> None:
+    configure(cache_dir)
+
+
+def render_chunk(faces: Sequence[BadgeFace], designs: dict[str, Design],
+                 size: BadgeSize) -> bytes:
+    return render_pdf(faces, designs, size)
+
+
+def pool(processes: int) -> Executor:
+    """Worker processes kept for the life of the app, so fonts stay loaded between jobs."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            context = multiprocessing.get_context("spawn")
+            _pool = ProcessPoolExecutor(max_workers=processes, mp_context=context,
+                                        initializer=_worker_start,
+                                        initargs=(_font_setup.get("cache_dir", ""),))
+        return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+            _pool = None
+
+
+def chunks(faces: Sequence[BadgeFace], size: BadgeSize, chunk_size: int
+           ) -> list[Sequence[BadgeFace]]:
+    if size is BadgeSize.A4_SHEET:  # whole sheets only
+        chunk_size = max(BADGES_PER_SHEET, chunk_size - chunk_size % BADGES_PER_SHEET)
+    return [faces[i:i + chunk_size] for i in range(0, len(faces), chunk_size)]
+
+
+def join_pdfs(parts: Sequence[bytes]) -> bytes:
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_batch(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize, *,
+                 processes: int | None = None, chunk_size: int = 50,
+                 progress: Callable[[int], None] | None = None) -> bytes:
+    """One print PDF for many badges, rendered in chunks on every core.
+
+    ``progress`` is called with the number of badges done after each chunk.
+    """
+    processes = processes or os.cpu_count() or 1
+    parts = chunks(list(faces), size, chunk_size)
+    results: list[bytes | None] = [None] * len(parts)
+    done = 0
+    if processes == 1 or len(parts) == 1:
+        for index, part in enumerate(parts):
+            results[index] = render_pdf(part, designs, size)
+            done += len(part)
+            if progress:
+                progress(done)
+    else:
+        executor = pool(processes)
+        futures = {executor.submit(render_chunk, part, designs, size): index
+                   for index, part in enumerate(parts)}
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            done += len(parts[index])
+            if progress:
+                progress(done)
+    return join_pdfs([r for r in results if r is not None])
+
