@@ -117,6 +117,7 @@ def _template(source: str):
     return _sandbox.from_string(source)
 
 
+@lru_cache(maxsize=4096)
 def qr_data_uri(token: str) -> str:
     return segno.make(token, error="m", micro=False, mask=4).png_data_uri(scale=1, border=4)
 
@@ -171,20 +172,26 @@ def scope_css(css: str, key: int) -> str:
     return "\n".join(out)
 
 
-def build_html(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize,
-               font_css: str = "") -> str:
-    keys = {code: number for number, code in enumerate(sorted(designs))}
-    builtin_css = _builtin()[1]
-    parts = [f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><style>{font_css}',
-             f"body {{ margin: 0; font-family: {fonts.family_css()} }}", PAGE_CSS[size],
-             builtin_css]
+def _keys(designs: dict[str, Design]) -> dict[str, int]:
+    return {code: number for number, code in enumerate(sorted(designs))}
+
+
+def build_css(designs: dict[str, Design], size: BadgeSize, font_css: str = "") -> str:
+    keys = _keys(designs)
+    parts = [font_css, f"body {{ margin: 0; font-family: {fonts.family_css()} }}",
+             PAGE_CSS[size], _builtin()[1]]
     for code in sorted(designs):
         design = designs[code]
         parts.append(f".design-{keys[code]} .band {{ background: {design.band_colour}; "
                      f"color: {design.text_colour} }}")
         if design.css:
             parts.append(scope_css(design.css, keys[code]))
-    parts.append("</style></head><body>")
+    return "\n".join(parts)
+
+
+def build_body(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize) -> str:
+    keys = _keys(designs)
+    parts = ['<!doctype html><html lang="zh"><head><meta charset="utf-8"></head><body>']
     if size is BadgeSize.A4_SHEET:
         for start in range(0, len(faces), BADGES_PER_SHEET):
             cells = "".join(
@@ -196,6 +203,14 @@ def build_html(faces: Sequence[BadgeFace], designs: dict[str, Design], size: Bad
                   for face in faces]
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def build_html(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize,
+               font_css: str = "") -> str:
+    """The whole document as one HTML string (styles inline): for checks and references."""
+    body = build_body(faces, designs, size)
+    return body.replace("</head>", f"<style>{build_css(designs, size, font_css)}</style></head>",
+                        1)
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -248,14 +263,29 @@ def _weasy():
     return _local.font_config, _local.fetcher
 
 
+def _stylesheet(css: str):
+    """Parsed once per thread and kept: parsing the styles costs as much as a badge's layout."""
+    import weasyprint
+
+    font_config, fetcher = _weasy()
+    cache = _local.__dict__.setdefault("stylesheets", {})
+    sheet = cache.get(css)
+    if sheet is None:
+        if len(cache) >= 32:
+            cache.clear()
+        sheet = cache[css] = weasyprint.CSS(string=css, font_config=font_config,
+                                            url_fetcher=fetcher)
+    return sheet
+
+
 def render_pdf(faces: Sequence[BadgeFace], designs: dict[str, Design],
                size: BadgeSize) -> bytes:
     import weasyprint
 
     font_config, fetcher = _weasy()
-    html = build_html(faces, designs, size, font_css())
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-    return document.write_pdf(font_config=font_config)
+    sheet = _stylesheet(build_css(designs, size, font_css()))
+    document = weasyprint.HTML(string=build_body(faces, designs, size), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[sheet], font_config=font_config)
 
 
 def validate_design(design: Design, sample: BadgeFace) -> None:

@@ -1,0 +1,189 @@
+"""Badge benchmarks (issue: badges).
+
+1. One badge with a Chinese, a traditional or a Tibetan name, warm median, against a one-line
+   Latin-only WeasyPrint document rendered the plain way (``HTML(string=...).write_pdf()``) in
+   the same run: target <= 3x. For reference it also times the naive way (the same badge with
+   Debian's full Noto Sans CJK, a new font configuration per document).
+2. 1,000 badges in one print PDF through a real batch job (database, tokens, worker processes
+   on both cores, joining, marking printed): target <= 15 ms of wall time per badge, and the
+   peak memory of the app process plus its render workers <= 1 GB.
+
+Runs on SQLite in a temporary folder. Exit code 1 when a target is missed.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from summit import create_app  # noqa: E402
+from summit.extensions import db  # noqa: E402
+from summit.models import (  # noqa: E402
+    AttendeeCategory,
+    BadgeSelection,
+    BadgeSize,
+    JobStatus,
+    Membership,
+    Registration,
+    RegistrationStatus,
+    Role,
+    Summit,
+    Zone,
+)
+from summit.services import accounts, badge_batches, badge_render, badges, jobs, names  # noqa: E402
+
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"
+TIBETAN = ("བཀྲ་ཤིས་བདེ་ལེགས", "ཚེ་རིང་ལྷ་མོ", "བསོད་ནམས་རྒྱལ་པོ")
+FONT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "fonts"
+
+
+def median_s(fn, repeat: int) -> float:
+    fn()  # warm
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def person(i: int) -> tuple[str, str]:
+    kind = i % 10
+    if kind == 7:
+        return "扎西" + GIVEN[i % len(GIVEN)], TIBETAN[i % len(TIBETAN)]
+    if kind == 8:
+        return f"Anna Schmidt {i}", ""
+    name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 3) % len(GIVEN)]
+    return (names.to_traditional(name) if kind == 9 else name), ""
+
+
+def make_summit(count: int):
+    organiser = accounts.create_user("organiser@example.com", "会务组", "bench-password",
+                                     verified=True)
+    summit = Summit(slug="bench", title_zh="四川藏区电子商务精准扶贫发展大会",
+                    starts_on=date(2027, 8, 3), ends_on=date(2027, 8, 4))
+    db.session.add(summit)
+    zones = [Zone(summit=summit, code=c, label_zh=w) for c, w in
+             (("MAIN", "主会场"), ("SALON", "电商沙龙"), ("VIP", "贵宾室"))]
+    categories = [AttendeeCategory(summit=summit, code=c, label_zh=z, label_en=e, colour=col,
+                                   zones=zones[:n])
+                  for c, z, e, col, n in (("guest", "嘉宾", "Guest", "#b42318", 3),
+                                          ("delegate", "代表", "Delegate", "#1f5fbf", 2),
+                                          ("enterprise", "企业", "Enterprise", "#2e7d32", 1))]
+    db.session.add_all(zones + categories)
+    db.session.add(Membership(user=organiser, summit=summit, role=Role.ORGANISER))
+    for i in range(count):
+        name, native = person(i)
+        pinyin = names.pinyin_name(name, no_surname=bool(native))
+        db.session.add(Registration(
+            summit=summit, category=categories[i % 3], name=name, name_native=native,
+            name_pinyin=pinyin, search_key=names.search_key(name, native, pinyin)[:1000],
+            sort_key=names.sort_key(name, pinyin)[:100], organisation_name="甘孜州商务局",
+            position="科长", email=f"p{i}@example.com", phone="13800138000",
+            status=RegistrationStatus.APPROVED))
+    db.session.commit()
+    return organiser, summit
+
+
+def single_badges(summit: Summit) -> bool:
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    baseline = median_s(lambda: weasyprint.HTML(string="<p>Summit</p>").write_pdf(), 31)
+    print(f"One-line Latin-only document (plain WeasyPrint): {baseline * 1000:.1f} ms median")
+    people = {"simplified 赵波": ("赵波", ""), "traditional 趙波": ("趙波", ""),
+              "Tibetan བཀྲ་ཤིས་": ("扎西德勒", "བཀྲ་ཤིས་བདེ་ལེགས")}
+    ok = True
+    category = summit.categories[0]
+    design = {category.code: badges.design_of(category)}
+    for label, (name, native) in people.items():
+        registration = Registration(
+            summit=summit, category=category, name=name, name_native=native,
+            name_pinyin=names.pinyin_name(name), organisation_name="甘孜州商务局", position="局长",
+            email=f"{name}@example.com", status=RegistrationStatus.APPROVED)
+        db.session.add(registration)
+        db.session.commit()
+        badge = badges.ensure_badge(registration)
+        db.session.commit()
+        seconds = median_s(lambda: badges.render_badge(badge, BadgeSize.A6), 31)
+        ratio = seconds / baseline
+        ok &= ratio <= 3
+        print(f"One A6 badge, {label}: {seconds * 1000:.1f} ms median = {ratio:.2f}x the "
+              f"one-line document (target <= 3x)")
+        if label.startswith("simplified"):
+            face = badges.face_of(badge)
+            html = badge_render.build_html([face], design, BadgeSize.A6).replace(
+                '"Summit Sans CJK", ', "")
+            naive = median_s(lambda: weasyprint.HTML(string=html).write_pdf(
+                font_config=FontConfiguration()), 5)
+            print(f"  for reference, the naive render (full Noto CJK, new font configuration): "
+                  f"{naive * 1000:.1f} ms = {naive / baseline:.1f}x")
+    return ok
+
+
+def batch(organiser, summit: Summit, count: int, label: str) -> bool:
+    started = time.perf_counter()
+    job = badge_batches.start(organiser, summit, BadgeSelection.ALL_APPROVED, BadgeSize.A4_SHEET)
+    jobs.wait_idle(_app, timeout=600)
+    wall = time.perf_counter() - started
+    db.session.expire_all()
+    job = db.session.get(type(job), job.id)
+    if job.status is not JobStatus.DONE:
+        print(f"Batch failed: {job.error}")
+        return False
+    per_badge = wall / job.total * 1000
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    processes = _app.config["BADGE_RENDER_PROCESSES"]
+    peak = self_mb + child_mb * processes
+    print(f"{job.total} badges in one A4 print PDF ({label}): {wall:.2f} s wall = "
+          f"{per_badge:.1f} ms per badge (target <= 15 ms), {job.file_size / 1e6:.1f} MB; "
+          f"peak memory: app {self_mb:.0f} MB + {processes} workers <= {child_mb:.0f} MB each "
+          f"= {peak:.0f} MB (target <= 1024 MB)")
+    return per_badge <= 15 and peak <= 1024
+
+
+_app = None
+
+
+def main() -> int:
+    global _app
+    folder = Path(tempfile.mkdtemp(prefix="summit-bench-"))
+    count = int(os.environ.get("BENCH_BADGES", "1000"))
+    _app = create_app({"TESTING": False, "DEBUG": False, "SECRET_KEY": "bench",
+                       "INSTANCE_PATH": str(folder), "WTF_CSRF_ENABLED": False,
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
+                       "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+                       "FONT_CACHE_DIR": str(FONT_CACHE),
+                       "BADGE_RENDER_PROCESSES": os.cpu_count() or 2, "BADGE_CHUNK_SIZE": 52})
+    with _app.app_context():
+        db.create_all()
+        organiser, summit = make_summit(count)
+        ok = single_badges(summit)
+        ok &= batch(organiser, summit, count, "render workers started by this job")
+        badge_batches_reset(summit)
+        ok &= batch(organiser, summit, count, "render workers already running")
+        badge_render.shutdown_pool()
+    print("OK" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+def badge_batches_reset(summit: Summit) -> None:
+    """Forget printed marks so the second batch prints the same people."""
+    from summit.models import Badge
+
+    db.session.query(Badge).filter(Badge.summit_id == summit.id).update(
+        {Badge.printed_at: None, Badge.printed_version: None})
+    db.session.commit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
