@@ -109,9 +109,11 @@ def ensure_badge(registration: Registration) -> Badge:
 
 
 def require_printable(registration: Registration) -> None:
+    from summit.services.registrations import STATUS_LABELS
+
     if registration.status != RegistrationStatus.APPROVED:
         raise Conflict(_l("Badges are printed for approved registrations only; this one is "
-                          "%(status)s.", status=registration.status.value), "status")
+                          "%(status)s.", status=STATUS_LABELS[registration.status]), "status")
 
 
 def badge_for_download(actor: User | None, registration: Registration) -> Badge:
