@@ -117,7 +117,7 @@ def start(actor: User, summit: Summit, selection: BadgeSelection, size: BadgeSiz
 def may_run_again(job: BadgeJob, now: datetime | None = None) -> bool:
     if job.status is JobStatus.FAILED:
         return True
-    if job.status in (JobStatus.RUNNING, JobStatus.QUEUED) and job.started_at is not None:
+    if job.status is JobStatus.RUNNING and job.started_at is not None:
         return ((now or utcnow()) - job.started_at).total_seconds() > STALE_AFTER_SECONDS
     return False
 
@@ -127,6 +127,7 @@ def run_again(actor: User, job: BadgeJob, now: datetime | None = None) -> BadgeJ
     if not may_run_again(job, now):
         raise Conflict(_l("Only a failed or stalled batch can be run again."), "status")
     job.status = JobStatus.QUEUED
+    job.started_at = None
     job.error = ""
     job.done = 0
     audit.record(actor, "badge_batch.retry", job, summit=job.summit, now=now)

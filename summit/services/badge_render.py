@@ -8,6 +8,7 @@ the QR code as a tiny PNG rather than an SVG path WeasyPrint would have to parse
 """
 from __future__ import annotations
 
+import atexit
 import io
 import multiprocessing
 import os
@@ -217,6 +218,13 @@ def build_html(faces: Sequence[BadgeFace], designs: dict[str, Design], size: Bad
 
 _local = threading.local()
 _font_setup: dict[str, str] = {}
+
+
+@atexit.register
+def _release_fonts() -> None:
+    """Free this thread's WeasyPrint fonts while the libraries are still loaded (otherwise
+    their finaliser complains at interpreter exit). Other threads free theirs as they end."""
+    _local.__dict__.clear()
 
 
 def configure(font_cache_dir: str | os.PathLike) -> None:

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import os
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,19 +50,33 @@ def new_badge_ref() -> bytes:
 
 
 def load_or_create_key(path: Path) -> Ed25519PrivateKey:
-    """The summit's private key, created on first use, readable by its owner only."""
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise InvalidToken(f"{path} is not an Ed25519 key")
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+    """The summit's private key, created on first use, readable by its owner only.
+
+    Creation is atomic: the key is written in full to a private temporary file, then linked
+    into place. When two processes create it at once, one link wins and both use that key;
+    a reader never sees a half-written file.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(pem)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(partial, path)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+        finally:
+            partial.unlink(missing_ok=True)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InvalidToken(f"{path} is not an Ed25519 key")
     return key
 
 

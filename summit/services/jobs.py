@@ -96,7 +96,10 @@ def work(app: Flask, burst: bool = False) -> None:
 
 
 def wait_idle(app: Flask, timeout: float = 60) -> None:
-    """Tests and the CLI: wait until in-process jobs queued so far have finished."""
+    """Tests and benchmarks: wait until in-process jobs queued so far have finished.
+
+    Exact with one job thread (the default): jobs run in order, so a marker job queued now
+    runs after all of them."""
     executor = app.extensions.get("summit_jobs")
     if executor is not None:
         executor.submit(lambda: None).result(timeout=timeout)

@@ -14,7 +14,7 @@ def size_field(label=_l("Size")) -> SelectField:
 
 
 class BatchForm(BaseForm):
-    selection = SelectField(_l("Who"), choices=[SelectChoice(s.value, SELECTION_LABELS[s])
+    selection = SelectField(_l("Print for"), choices=[SelectChoice(s.value, SELECTION_LABELS[s])
                                                 for s in BadgeSelection],
                             default=BadgeSelection.NOT_PRINTED.value)
     category = SelectField(_l("Category (when printing one category)"), choices=[],

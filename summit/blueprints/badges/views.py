@@ -13,7 +13,7 @@ from summit.i18n import language
 from summit.models import AttendeeCategory, BadgeSelection, BadgeSize, Delegation, Registration
 from summit.permissions import Permission, authorize
 from summit.services import badge_batches, badges, summits
-from summit.services.errors import DomainError
+from summit.services.errors import DomainError, NotAllowed
 
 PDF = "application/pdf"
 
@@ -43,6 +43,9 @@ def download(registration_id: int):
     size = _size(request.args.get("size"))
     try:
         badge = badges.badge_for_download(current_user, registration)
+    except NotAllowed:
+        # Someone else's badge: a 403 like the registration page, not a redirect to it.
+        abort(403)
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("registrations.detail", registration_id=registration.id))
