@@ -26,13 +26,14 @@ from typing import Callable, Sequence
 import segno
 import tinycss2
 from jinja2 import StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from summit.models import BadgeSize
 from summit.services import fonts
 
 PRINT_DIR = Path(__file__).resolve().parent.parent / "templates" / "badges" / "print"
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 MAX_TEMPLATE = 20_000
 
 PAGE_CSS = {
@@ -110,7 +111,30 @@ def _builtin() -> tuple[str, str]:
             (PRINT_DIR / "badge.css").read_text(encoding="utf-8"))
 
 
-_sandbox = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+MAX_OUTPUT = 50_000  # characters one badge's HTML may come to
+# Markup that would escape a badge's box: styles and links act on the whole document.
+FORBIDDEN_TAGS = re.compile(r"<\s*/?\s*(style|link|script|meta|base|iframe|object|embed|frame)\b",
+                            re.IGNORECASE)
+
+
+class BadgeSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus limits on ``*`` and ``**`` so a template cannot build a huge
+    string or number (the sandbox already bounds ``range``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            for value, times in ((left, right), (right, left)):
+                if isinstance(value, (str, list, tuple)) and isinstance(times, int) and \
+                        len(value) * times > MAX_OUTPUT:
+                    raise SecurityError("result too large")
+        return super().call_binop(context, operator, left, right)
+
+
+_sandbox = BadgeSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 @lru_cache(maxsize=64)
@@ -142,11 +166,29 @@ def _badge_html(face: BadgeFace, design: Design, key: int, size: BadgeSize,
     source = design.html or _builtin()[0]
     try:
         inner = _template(source).render(b=_context(face), size=size.value)
-    except TemplateError as error:
+    except (TemplateError, ArithmeticError, ValueError, TypeError, LookupError,
+            RecursionError) as error:
         raise DesignError(f"{type(error).__name__}: {error}") from None
+    if len(inner) > MAX_OUTPUT:
+        raise DesignError(f"a badge may come to at most {MAX_OUTPUT} characters of HTML")
+    tag = FORBIDDEN_TAGS.search(inner)
+    if tag:
+        raise DesignError(f"<{tag.group(1).lower()}> is not allowed in a badge; "
+                          "put styles in the CSS field")
     card = "cr80" if size is BadgeSize.CR80 else "a6"
     classes = f"badge {card} design-{key}" + (f" cell-{cell}" if cell is not None else "")
     return f'<section class="{classes}">{inner}</section>'
+
+
+def _selectors(prelude: list) -> list[str]:
+    """Split a selector list at its top-level commas (not those inside :is(...) and the like)."""
+    groups: list[list] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return [tinycss2.serialize(group) for group in groups]
 
 
 def scope_css(css: str, key: int) -> str:
@@ -162,9 +204,12 @@ def scope_css(css: str, key: int) -> str:
             raise DesignError(f"CSS line {rule.source_line}: {rule.message}")
         if rule.type == "at-rule":
             raise DesignError(f"CSS line {rule.source_line}: @{rule.at_keyword} is not allowed")
-        selectors = tinycss2.serialize(rule.prelude).split(",")
+        selectors = _selectors(rule.prelude)
         if any(not s.strip() for s in selectors):
             raise DesignError(f"CSS line {rule.source_line}: empty selector")
+        if any(s.strip()[0] in ">+~|" for s in selectors):
+            raise DesignError(f"CSS line {rule.source_line}: a selector may not start with a "
+                              "combinator")
         for token in tinycss2.parse_blocks_contents(rule.content):
             if token.type == "error":
                 raise DesignError(f"CSS line {token.source_line}: {token.message}")

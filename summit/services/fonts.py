@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 FAST_FAMILY = "Summit Sans CJK"
 # Bump when the glyph set or the build changes: old cached files are then ignored.
-FAST_VERSION = 1
+FAST_VERSION = 2
 WEIGHTS = {"Regular": 400, "Bold": 700}
 
 
@@ -92,7 +92,9 @@ def fast_font_chars() -> set[int]:
     """Latin, punctuation, GB 2312 level 1 and the traditional forms of those characters."""
     from summit.services.names import to_traditional
 
-    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) | set(range(0x2010, 0x2030))
+    # Latin with pinyin's tone marks (Latin Extended-A and B, combining accents) included.
+    chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x250)) | set(range(0x300, 0x370))
+    chars |= set(range(0x2010, 0x2030))
     chars |= set(range(0x3000, 0x3020)) | set(range(0xFF01, 0xFF5F)) | {0x00B7, 0x30FB}
     level1 = []
     for high in range(0xB0, 0xD8):

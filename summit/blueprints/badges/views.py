@@ -1,7 +1,9 @@
 import io
 
+import tinycss2
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -13,7 +15,7 @@ from summit.i18n import language
 from summit.models import AttendeeCategory, BadgeSelection, BadgeSize, Delegation, Registration
 from summit.permissions import Permission, authorize
 from summit.services import badge_batches, badges, summits
-from summit.services.errors import DomainError, NotAllowed
+from summit.services.errors import DomainError, NotAllowed, ValidationFailed
 
 PDF = "application/pdf"
 
@@ -78,7 +80,12 @@ def revoke(registration_id: int):
     def act(registration):
         form = RevokeForm()
         if not form.validate_on_submit():
-            flash(_("Say why the badge is revoked."), "error")
+            # An empty reason asks for one; otherwise say what is wrong with it (too long,
+            # control characters) or with the form (an expired CSRF token).
+            given = bool((form.reason.data or "").strip())
+            errors = [str(e) for name, messages in form.errors.items() for e in messages
+                      if given or name != "reason"]
+            flash(errors[0] if errors else _("Say why the badge is revoked."), "error")
             return
         badges.revoke(current_user, registration, form.reason.data)
         flash(_("The badge is revoked: check-in will refuse it."), "success")
@@ -203,6 +210,36 @@ def _template_details(form: TemplateForm) -> badges.TemplateDetails:
                                      for name in badges.TEMPLATE_FIELDS})
 
 
+# What the CSS and Jinja parsers raise, instead of a parse error, on some input: int() of a
+# number with thousands of digits (ValueError), nesting deeper than Python's recursion limit,
+# or the sandbox refusing a range larger than MAX_RANGE in the trial render (OverflowError).
+UNREADABLE = (ValueError, RecursionError, OverflowError)
+
+
+def _unreadable(details: badges.TemplateDetails, error: Exception) -> ValidationFailed:
+    """The template error for input the parsers choke on, at the field that holds it."""
+    try:
+        tinycss2.parse_stylesheet(details.css)
+    except UNREADABLE:
+        field, reason = "css", "the CSS holds a number too long to read"
+    else:
+        field = "html"
+        if isinstance(error, RecursionError):
+            reason = "the HTML is nested too deeply"
+        elif isinstance(error, OverflowError):
+            reason = str(error)
+        else:
+            reason = "the HTML holds a number too long to read"
+    return ValidationFailed(_l("This template cannot be used: %(reason)s", reason=reason), field)
+
+
+def _checked_template(category: AttendeeCategory, details: badges.TemplateDetails):
+    try:
+        return badges.check_template(category, details)
+    except UNREADABLE as error:
+        raise _unreadable(details, error) from None
+
+
 @bp.route("/summits/<slug:slug>/badges/templates/<int:category_id>", methods=["GET", "POST"])
 @login_required
 def template(slug: str, category_id: int):
@@ -210,8 +247,12 @@ def template(slug: str, category_id: int):
     saved = badges.template_of(category)
     form = TemplateForm(data=vars(badges.details_of(saved)) if request.method == "GET" else None)
     if form.validate_on_submit():
+        details = _template_details(form)
         try:
-            badges.save_template(current_user, category, _template_details(form))
+            badges.save_template(current_user, category, details)
+        except UNREADABLE as error:  # a form error, not a 500
+            db.session.rollback()
+            show_domain_error(form, _unreadable(details, error))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -234,7 +275,7 @@ def template_preview(slug: str, category_id: int):
         return jsonify({"error": {"code": "validation_failed",
                                   "message": " ".join(messages)}}), 422
     try:
-        draft = badges.check_template(category, _template_details(form))
+        draft = _checked_template(category, _template_details(form))
     except DomainError as error:
         return jsonify({"error": {"code": error.code, "message": str(error)}}), 422
     png = badges.preview_png(category, draft, form.sample.data, _size(form.size.data))
