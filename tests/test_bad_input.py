@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from summit.extensions import db
 from summit.http import SlugConverter
-from summit.models import ApiToken, Role, Summit, User
-from summit.services import accounts
+from summit.models import ApiToken, Badge, BadgeJob, BadgeTemplate, Registration, \
+    RegistrationStatus, Role, Summit, User
+from summit.services import accounts, jobs
 from tests import factories
 from tests.api.helpers import assert_json_error
 
@@ -65,6 +66,10 @@ INVALID = {
     "choice": {"empty", "long", "control", "typed"},
     "choices": {"empty", "long", "control", "typed"},
     "colour": {"empty", "long", "control", "typed"},
+    "optional_colour": {"long", "control", "typed"},
+    "optional_choice": {"long", "control", "typed"},
+    # a text area takes line breaks and any length up to its own limit
+    "textarea": {"control"},
     "flag": set(),
 }
 
@@ -103,6 +108,17 @@ class World:
         db.session.expire_all()
         return db.session.get(Summit, self.summit_id)
 
+    def approved_registration(self) -> Registration:
+        """A fresh approved registration in the world's category: a badge to act on."""
+        number = self.counter()
+        registration = Registration(
+            summit_id=self.summit_id, category_id=self.category_id, name="次仁",
+            email=f"badge{number}@example.com", organisation_name="甘孜州商务局",
+            position="科长", phone="13812345678", status=RegistrationStatus.APPROVED)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
+
 
 @pytest.fixture
 def world(app, summit) -> World:
@@ -112,7 +128,10 @@ def world(app, summit) -> World:
     factories.make_user("unconfirmed@example.com", verified=False)
     main = factories.make_zone(summit, "MAIN")
     category = factories.make_category(summit, "delegate", zones=[main])
-    return World(app=app, summit_id=summit.id, category_id=category.id)
+    world = World(app=app, summit_id=summit.id, category_id=category.id)
+    world.approved_registration()  # so that a badge batch has someone to print
+    yield world
+    jobs.wait_idle(app)  # batches print on a job thread: let them end before the wipe
 
 
 @pytest.fixture
@@ -151,6 +170,8 @@ class FormCase:
     as_admin: bool = True
     error_status: int = 200
     prefix: str = ""
+    # what an empty form says at least once (a form of choices only has no required text)
+    empty_message: str = "This field is required."
 
 
 def _signup(w: World):
@@ -170,6 +191,23 @@ def _category(w: World):
     return f"/summits/{w.summit.slug}/categories", {
         "code": f"cat{w.counter()}", "label_zh": "嘉宾", "label_en": "Guest",
         "colour": "#1f6feb", "public": "y", "zones": "MAIN", "submit": "1"}
+
+
+BATCH_FIELDS = {"selection": "choice", "category": "optional_choice",
+                "delegation": "optional_choice", "size": "choice"}
+TEMPLATE_FIELDS = {"band_colour": "optional_colour", "text_colour": "colour",
+                   "title_zh": "optional", "title_en": "optional", "footer": "optional",
+                   "html": "textarea", "css": "textarea", "sample": "choice", "size": "choice"}
+
+
+def template_values() -> dict:
+    return {"band_colour": "#c0392b", "text_colour": "#ffffff", "title_zh": "正式代表",
+            "title_en": "Delegate", "footer": "康定峰会", "html": "<p>{{ b.name }}</p>",
+            "css": "p { font-weight: bold; }", "sample": "zh_hans", "size": "a6"}
+
+
+def _template(w: World):
+    return f"/summits/{w.summit.slug}/badges/templates/{w.category_id}", template_values()
 
 
 FORMS = [
@@ -215,6 +253,14 @@ FORMS = [
              lambda w: (f"/summits/{w.summit.slug}/people",
                         {"email": "official@example.com", "role": "official"}),
              r"/summits/[a-z0-9-]+/people$"),
+    FormCase("badge-batch", BATCH_FIELDS,
+             lambda w: (f"/summits/{w.summit.slug}/badges",
+                        {"selection": "category", "category": str(w.category_id),
+                         "delegation": "", "size": "cr80"}),
+             r"/summits/[a-z0-9-]+/badges/batches/[A-Za-z0-9_-]+$",
+             empty_message="Not a valid choice."),
+    FormCase("badge-template", TEMPLATE_FIELDS, _template,
+             r"/summits/[a-z0-9-]+/badges/templates/\d+$"),
 ]
 FORM_PARAMS = [pytest.param(case, id=case.name) for case in FORMS]
 
@@ -275,7 +321,7 @@ def test_an_empty_form_flags_every_required_field(audience, world, request):
         required = {case.prefix + name for name, kind in case.fields.items()
                     if kind in ("required", "email", "date", "colour")}
         assert required <= flagged_fields(html), case.name
-        assert "This field is required." in html, case.name
+        assert case.empty_message in html, case.name
 
 
 @AUDIENCES
@@ -319,6 +365,129 @@ def test_percent_encoded_broken_utf8_is_just_text_and_fails_validation(world):
     assert flagged_fields(html) == {"email", "confirm"}
     assert 'name="name" required type="text" value="%FF%FE"' in html
     assert db.session.scalar(db.select(db.func.count(User.id))) == 4  # nobody signed up
+
+
+# --- badges: the live preview (PNG or JSON) and revoking (a redirect with a message) -------
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@settings(max_examples=EXAMPLES, **SETTINGS)
+@given(data=st.data())
+def test_a_bad_value_in_the_badge_preview_is_a_json_422(world, admin_client, data):
+    name = data.draw(st.sampled_from(sorted(TEMPLATE_FIELDS)), label="field")
+    tag, value = data.draw(bad_text, label="value")
+    url, values = _template(world)
+    values[name] = value
+
+    response = admin_client.post(url + "/preview", data=values)
+
+    assert response.status_code < 500
+    event(f"{tag} -> {response.status_code}")
+    if response.status_code == 200:
+        assert tag not in INVALID[TEMPLATE_FIELDS[name]], (name, tag)
+        assert response.mimetype == "image/png"
+        assert response.data.startswith(PNG)
+    else:
+        assert response.status_code == 422
+        assert response.mimetype == "application/json"
+        error = response.get_json()["error"]
+        assert error["code"] in ("validation_failed", "invalid"), error
+        assert isinstance(error["message"], str) and error["message"].strip(), error
+    assert db.session.scalar(db.select(db.func.count(BadgeTemplate.id))) == 0
+
+
+def test_an_empty_badge_preview_is_a_json_422(world, admin_client):
+    url, values = _template(world)
+
+    response = admin_client.post(url + "/preview", data={name: "" for name in values})
+
+    assert response.status_code == 422
+    message = response.get_json()["error"]["message"]
+    assert "Band text colour: This field is required." in message
+
+
+@pytest.mark.parametrize("name, value", [
+    ("css", "9" * 10_000), ("css", "u+" + "9" * 6000), ("html", "{{ " + "9" * 10_000 + " }}"),
+    ("html", "{{" + "(" * 10_000 + "}}"), ("html", "{% if 1 %}" * 2000),
+    ("html", "{% for i in range(10**9) %}{% endfor %}"),
+], ids=["css-digits", "css-unicode-range", "jinja-digits", "jinja-brackets", "jinja-blocks",
+        "jinja-huge-range"])
+def test_template_text_the_parsers_choke_on_is_a_clear_error(world, admin_client, name,
+                                                             value):
+    url, values = _template(world)
+    values[name] = value
+
+    saved = admin_client.post(url, data=values)
+    preview = admin_client.post(url + "/preview", data=values)
+
+    assert saved.status_code == 200
+    assert flagged_fields(saved.get_data(as_text=True)) == {name}
+    assert preview.status_code == 422
+    assert "This template cannot be used" in preview.get_json()["error"]["message"]
+    assert db.session.scalar(db.select(db.func.count(BadgeTemplate.id))) == 0
+
+
+REVOKE_REFUSED = {"empty", "long", "control"}
+
+
+@settings(max_examples=EXAMPLES, **SETTINGS)
+@given(reason=bad_text)
+def test_any_revoke_reason_is_a_redirect_with_a_message(world, admin_client, reason):
+    tag, value = reason
+    registration = world.approved_registration()
+    detail = f"/registrations/{registration.id}"
+
+    response = admin_client.post(f"{detail}/badge/revoke", data={"reason": value})
+
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == detail
+    page = admin_client.get(detail)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    db.session.expire_all()
+    badge = db.session.scalar(db.select(Badge).where(Badge.registration_id == registration.id))
+    revoked = badge is not None and badge.revoked
+    event(f"{tag} -> {'revoked' if revoked else 'refused'}")
+    if tag in REVOKE_REFUSED:
+        assert not revoked
+    if revoked:
+        assert badge.revoked_reason == value.strip()
+        assert "The badge is revoked: check-in will refuse it." in html
+    else:
+        assert FLASH_ERROR.search(html), html[:500]
+
+
+@pytest.mark.parametrize("path", ["/summits/kangding-test/badges/templates/{category}/preview",
+                                  "/registrations/{registration}/badge/revoke"])
+def test_a_badge_post_that_is_not_utf8_is_a_400(world, admin_client, path):
+    url = path.format(category=world.category_id,
+                      registration=world.approved_registration().id)
+
+    response = admin_client.post(url, data=b"reason=\xff\xfe&css=\xc3\x28",
+                                 content_type=URLENCODED)
+
+    assert response.status_code == 400
+    assert "The form was not sent as UTF-8 text." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("size", ["x" * 10_000, "\x1b[31m", "界", "null", "A4_SHEET"])
+def test_any_badge_size_is_a_400_not_a_500(world, admin_client, size):
+    registration = world.approved_registration()
+
+    response = admin_client.get(f"/registrations/{registration.id}/badge.pdf",
+                                query_string={"size": size})
+
+    assert response.status_code == 400
+    assert "Unknown badge size." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("key", ["x" * 10_000, "%00", "界", "..", "a b"])
+def test_any_batch_key_is_a_404_not_a_500(world, admin_client, key):
+    response = admin_client.get(f"/summits/kangding-test/badges/batches/{quote(key)}/status")
+
+    assert response.status_code in (400, 404)
+    assert db.session.scalar(db.select(db.func.count(BadgeJob.id))) == 0
 
 
 # --- the language switch: always a redirect, never off-site -------------------------------

@@ -57,7 +57,16 @@ BADGES_PER_SHEET = 4
 
 
 class DesignError(ValueError):
-    """A template that cannot be used: the message says where and why."""
+    """A template that cannot be used: the message says why, ``part`` where (html or css)."""
+
+    def __init__(self, message: str, part: str = "html") -> None:
+        super().__init__(message)
+        self.part = part
+
+
+# What the parsers raise, instead of a parse error, on some hostile input: a number thousands
+# of digits long (ValueError), nesting deeper than Python's recursion limit, huge ranges.
+UNREADABLE = (ValueError, RecursionError, OverflowError, MemoryError)
 
 
 @dataclass(frozen=True)
@@ -166,8 +175,7 @@ def _badge_html(face: BadgeFace, design: Design, key: int, size: BadgeSize,
     source = design.html or _builtin()[0]
     try:
         inner = _template(source).render(b=_context(face), size=size.value)
-    except (TemplateError, ArithmeticError, ValueError, TypeError, LookupError,
-            RecursionError) as error:
+    except (TemplateError, ArithmeticError, TypeError, LookupError, *UNREADABLE) as error:
         raise DesignError(f"{type(error).__name__}: {error}") from None
     if len(inner) > MAX_OUTPUT:
         raise DesignError(f"a badge may come to at most {MAX_OUTPUT} characters of HTML")
@@ -197,22 +205,32 @@ def scope_css(css: str, key: int) -> str:
     Only plain style rules are accepted: @import, @font-face, @page and friends are refused,
     so a template cannot pull in files or change other categories.
     """
+    try:
+        return _scope_css(css, key)
+    except DesignError:
+        raise
+    except UNREADABLE as error:
+        raise DesignError(f"CSS cannot be read ({type(error).__name__})", "css") from None
+
+
+def _scope_css(css: str, key: int) -> str:
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     out = []
     for rule in rules:
         if rule.type == "error":
-            raise DesignError(f"CSS line {rule.source_line}: {rule.message}")
+            raise DesignError(f"CSS line {rule.source_line}: {rule.message}", "css")
         if rule.type == "at-rule":
-            raise DesignError(f"CSS line {rule.source_line}: @{rule.at_keyword} is not allowed")
+            raise DesignError(f"CSS line {rule.source_line}: @{rule.at_keyword} is not allowed",
+                              "css")
         selectors = _selectors(rule.prelude)
         if any(not s.strip() for s in selectors):
-            raise DesignError(f"CSS line {rule.source_line}: empty selector")
+            raise DesignError(f"CSS line {rule.source_line}: empty selector", "css")
         if any(s.strip()[0] in ">+~|" for s in selectors):
             raise DesignError(f"CSS line {rule.source_line}: a selector may not start with a "
-                              "combinator")
+                              "combinator", "css")
         for token in tinycss2.parse_blocks_contents(rule.content):
             if token.type == "error":
-                raise DesignError(f"CSS line {token.source_line}: {token.message}")
+                raise DesignError(f"CSS line {token.source_line}: {token.message}", "css")
         scoped = ", ".join(f".design-{key} {s.strip()}" for s in selectors)
         out.append(f"{scoped} {{{tinycss2.serialize(rule.content)}}}")
     return "\n".join(out)
@@ -345,15 +363,18 @@ def validate_design(design: Design, sample: BadgeFace) -> None:
     """Refuse a design that would not render: bad colours, Jinja or CSS (with the reason)."""
     for colour in (design.band_colour, design.text_colour):
         if not COLOUR.match(colour or ""):
-            raise DesignError(f"{colour!r} is not a colour like #1f6feb")
-    if len(design.html) > MAX_TEMPLATE or len(design.css) > MAX_TEMPLATE:
-        raise DesignError(f"a template may hold at most {MAX_TEMPLATE} characters")
+            raise DesignError(f"{colour!r} is not a colour like #1f6feb", "colour")
+    for part in ("html", "css"):
+        if len(getattr(design, part)) > MAX_TEMPLATE:
+            raise DesignError(f"a template may hold at most {MAX_TEMPLATE} characters", part)
     if design.html:
         try:
             _sandbox.parse(design.html)
         except TemplateError as error:
             line = getattr(error, "lineno", None)
             raise DesignError(f"Jinja line {line}: {error}" if line else str(error)) from None
+        except UNREADABLE as error:
+            raise DesignError(f"the HTML cannot be read ({type(error).__name__})") from None
     scope_css(design.css, 0)
     # A trial render catches what parsing cannot (an unknown variable, a forbidden attribute).
     build_html([sample], {sample.design: design}, BadgeSize.A6)

@@ -306,7 +306,7 @@ def check_template(category: AttendeeCategory, details: TemplateDetails) -> Badg
         badge_render.validate_design(design_of(category, draft),
                                      sample_face(category, draft, "long"))
     except DesignError as error:
-        field = "css" if str(error).startswith("CSS") else "html"
+        field = {"css": "css", "colour": "band_colour"}.get(error.part, "html")
         raise ValidationFailed(_l("This template cannot be used: %(reason)s", reason=str(error)),
                                field) from None
     return draft

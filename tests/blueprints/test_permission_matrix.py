@@ -20,10 +20,12 @@ from typing import Any, Callable
 
 import pytest
 
+from summit.database import utcnow
 from summit.extensions import db
-from summit.models import AttendeeCategory, Delegation, Membership, Registration, Role, \
-    Summit, User, Zone
-from summit.services import accounts, api_tokens, uploads
+from summit.models import AttendeeCategory, Badge, BadgeJob, BadgeSelection, BadgeSize, \
+    Delegation, JobStatus, Membership, Registration, RegistrationStatus, Role, Summit, User, \
+    Zone
+from summit.services import accounts, api_tokens, badge_batches, jobs, uploads
 from tests import factories
 from tests.blueprints.pages import is_login_redirect
 
@@ -56,6 +58,10 @@ class World:
     delegation: Delegation
     # one pending registration per use, so that deciding one does not change another
     registrations: dict[str, Registration]
+    # one approved registration per badge use (the "restore" one's badge is revoked)
+    approved: dict[str, Registration]
+    finished_job: BadgeJob  # a batch that is done, with its PDF stored
+    failed_job: BadgeJob  # a batch that failed, so it may run again
     user: User | None = None  # who is logged in, once the test has logged in
 
     @property
@@ -73,13 +79,33 @@ IMPORT_CSV = ("name,organisation_name,position,category,email,phone\r\n"
               "多吉,理塘县商务局,科员,delegate,duoji@example.com,13700000000\r\n").encode()
 
 
-def _registration(summit: Summit, category: AttendeeCategory, name: str,
-                  email: str) -> Registration:
+def _registration(summit: Summit, category: AttendeeCategory, name: str, email: str,
+                  status: RegistrationStatus = RegistrationStatus.PENDING,
+                  delegation: Delegation | None = None) -> Registration:
     registration = Registration(summit=summit, category=category, name=name, email=email,
                                 organisation_name="康定市商务局", position="科员",
-                                phone="13800000000")
+                                phone="13800000000", status=status, delegation=delegation)
     db.session.add(registration)
     return registration
+
+
+BATCH_PDF = b"%PDF-1.7\n% a stored batch\n%%EOF\n"
+
+
+def _batch_job(summit: Summit, status: JobStatus, badge_ids: list[int]) -> BadgeJob:
+    job = BadgeJob(key=f"matrix-{status.value}", summit=summit,
+                   selection=BadgeSelection.ALL_APPROVED, size=BadgeSize.A6,
+                   badge_ids=badge_ids, total=len(badge_ids), status=status,
+                   created_at=utcnow(), started_at=utcnow(), finished_at=utcnow())
+    if status is JobStatus.DONE:
+        job.done = job.total
+        job.file_token = uploads.store(badge_batches.UPLOAD_KIND, BATCH_PDF, {"job": None})
+        job.file_size = len(BATCH_PDF)
+        job.marked_printed = True
+    else:
+        job.error = "Printing failed: a test failure"
+    db.session.add(job)
+    return job
 
 
 def build_world(summit: Summit) -> World:
@@ -96,11 +122,26 @@ def build_world(summit: Summit) -> World:
         use: _registration(summit, category, name, f"{use}@example.com")
         for use, name in (("view", "李明"), ("approve", "王芳"), ("reject", "张伟"),
                           ("cancel", "刘洋"), ("api-approve", "陈静"), ("api-reject", "杨勇"))}
+    approved = {
+        use: _registration(summit, category, name, f"badge-{use}@example.com",
+                           RegistrationStatus.APPROVED,
+                           delegation if use == "batch" else None)
+        for use, name in (("download", "孙丽"), ("api-download", "周杰"), ("reissue", "吴敏"),
+                          ("revoke", "郑强"), ("restore", "冯雪"), ("batch", "蒋涛"))}
+    db.session.flush()
+    revoked = Badge(summit=summit, registration=approved["restore"], ref="00000000000000aa",
+                    revoked_at=utcnow(), revoked_reason="证件遗失")
+    printed = Badge(summit=summit, registration=approved["batch"], ref="00000000000000bb")
+    db.session.add_all([revoked, printed])
+    db.session.flush()
+    finished_job = _batch_job(summit, JobStatus.DONE, [printed.id])
+    failed_job = _batch_job(summit, JobStatus.FAILED, [])
     db.session.commit()
     return World(summit=summit, zone=zone, zone_to_delete=zone_to_delete, category=category,
                  category_to_delete=category_to_delete, membership_to_revoke=membership,
                  target=target, reset_token=accounts.reset_token(target), delegation=delegation,
-                 registrations=registrations)
+                 registrations=registrations, approved=approved, finished_job=finished_job,
+                 failed_job=failed_job)
 
 
 def summit_details(slug: str, title: str) -> dict[str, str]:
@@ -131,6 +172,15 @@ class Route:
 
 def S(w: World) -> str:  # noqa: N802 - reads as the summit's base path in the table
     return f"/summits/{w.summit.slug}"
+
+
+def B(w: World, job: BadgeJob) -> str:  # noqa: N802 - a print batch's base path
+    return f"{S(w)}/badges/batches/{job.key}"
+
+
+TEMPLATE_VALUES = {"band_colour": "#c0392b", "text_colour": "#ffffff", "title_zh": "正式代表",
+                   "title_en": "Delegate", "footer": "", "html": "", "css": "",
+                   "sample": "zh_hans", "size": "a6"}
 
 
 ROUTES: list[Route] = [
@@ -231,6 +281,34 @@ ROUTES: list[Route] = [
           lambda w: f"{S(w)}/import/{w.import_token()}/errors.xlsx", ORGANISER),
     Route("registrations.import_confirm", "POST", lambda w: f"{S(w)}/import/confirm",
           ORGANISER, data=lambda w: {"token": w.import_token()}),
+    # badges: a person's badge is for staff and its holder (the holder is nobody in this walk,
+    # as for registrations.detail); the rest needs badges.manage
+    Route("badges.download", "GET",
+          lambda w: f"/registrations/{w.approved['download'].id}/badge.pdf", ORGANISER),
+    Route("badges.reissue", "POST",
+          lambda w: f"/registrations/{w.approved['reissue'].id}/badge/reissue", ORGANISER),
+    Route("badges.revoke", "POST",
+          lambda w: f"/registrations/{w.approved['revoke'].id}/badge/revoke", ORGANISER,
+          data=lambda w: {"reason": "证件遗失"}),
+    Route("badges.restore", "POST",
+          lambda w: f"/registrations/{w.approved['restore'].id}/badge/restore", ORGANISER),
+    Route("badges.index", "GET", lambda w: f"{S(w)}/badges", ORGANISER),
+    Route("badges.index", "POST", lambda w: f"{S(w)}/badges", ORGANISER,
+          data=lambda w: {"selection": "delegation", "category": "",
+                          "delegation": str(w.delegation.id), "size": "a6"}),
+    Route("badges.batch", "GET", lambda w: B(w, w.finished_job), ORGANISER),
+    Route("badges.batch_status", "GET", lambda w: f"{B(w, w.finished_job)}/status", ORGANISER),
+    Route("badges.batch_download", "GET", lambda w: f"{B(w, w.finished_job)}/download",
+          ORGANISER),
+    Route("badges.batch_retry", "POST", lambda w: f"{B(w, w.failed_job)}/retry", ORGANISER),
+    Route("badges.template", "GET",
+          lambda w: f"{S(w)}/badges/templates/{w.category.id}", ORGANISER),
+    Route("badges.template", "POST",
+          lambda w: f"{S(w)}/badges/templates/{w.category.id}", ORGANISER,
+          data=lambda w: dict(TEMPLATE_VALUES)),
+    Route("badges.template_preview", "POST",
+          lambda w: f"{S(w)}/badges/templates/{w.category.id}/preview", ORGANISER,
+          data=lambda w: dict(TEMPLATE_VALUES)),
     # admin
     Route("admin.index", "GET", lambda w: "/admin/", ADMIN),
     Route("admin.users", "GET", lambda w: "/admin/users", ADMIN),
@@ -239,6 +317,7 @@ ROUTES: list[Route] = [
     Route("admin.set_active", "POST", lambda w: f"/admin/users/{w.target.id}/active", ADMIN,
           data=lambda w: {"active": "1"}),
     Route("admin.audit_log", "GET", lambda w: "/admin/audit", ADMIN),
+    Route("admin.fonts_status", "GET", lambda w: "/admin/fonts", ADMIN),
     # the JSON API: bearer tokens, never the session cookie
     Route("api.create_token", "POST", lambda w: "/api/v1/tokens", EVERYONE,
           data=lambda w: {"email": w.target.email, "password": factories.PASSWORD}),
@@ -255,6 +334,9 @@ ROUTES: list[Route] = [
     Route("api.reject_registration", "POST",
           lambda w: f"/api/v1/registrations/{w.registrations['api-reject'].id}/reject",
           ORGANISER, data=lambda w: {"reason": "资料不全"}),
+    Route("api.registration_badge", "GET",
+          lambda w: f"/api/v1/registrations/{w.approved['api-download'].id}/badge.pdf",
+          ORGANISER),
     Route("api.list_summits", "GET", lambda w: "/api/v1/summits", EVERYONE),
     Route("api.get_summit", "GET", lambda w: f"/api/v1/summits/{w.summit.slug}", EVERYONE),
     Route("api.health", "GET", lambda w: "/api/v1/health", EVERYONE),
@@ -299,6 +381,14 @@ def problem(route: Route, role: str | None, response) -> str | None:
 
 
 # --- the tests ----------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _background_jobs_finish(app):
+    """Batches started or run again in a walk print on a job thread: let them end before the
+    database is wiped."""
+    yield
+    jobs.wait_idle(app)
+
 
 def test_the_table_lists_every_route(app, summit):
     world = build_world(summit)

@@ -17,7 +17,7 @@ def registration_badge(registration_id: int):
     """The holder's own badge once approved; organisers and the delegation's registrar any."""
     registration = db.get_or_404(Registration, registration_id)
     try:
-        size = BadgeSize(request.args.get("size", BadgeSize.A6.value))
+        size = BadgeSize(request.args.get("size") or BadgeSize.A6.value)
     except ValueError:
         raise BodyError(422, _("Unknown badge size."),
                         {"size": _("One of: %(sizes)s.",

@@ -1,9 +1,7 @@
 import io
 
-import tinycss2
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -15,7 +13,7 @@ from summit.i18n import language
 from summit.models import AttendeeCategory, BadgeSelection, BadgeSize, Delegation, Registration
 from summit.permissions import Permission, authorize
 from summit.services import badge_batches, badges, summits
-from summit.services.errors import DomainError, NotAllowed, ValidationFailed
+from summit.services.errors import DomainError, NotAllowed
 
 PDF = "application/pdf"
 
@@ -42,7 +40,6 @@ def badge_filename(registration: Registration, size: BadgeSize) -> str:
 @login_required
 def download(registration_id: int):
     registration = db.get_or_404(Registration, registration_id)
-    size = _size(request.args.get("size"))
     try:
         badge = badges.badge_for_download(current_user, registration)
     except NotAllowed:
@@ -51,6 +48,7 @@ def download(registration_id: int):
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("registrations.detail", registration_id=registration.id))
+    size = _size(request.args.get("size"))
     return send_pdf(badges.render_badge(badge, size), badge_filename(registration, size))
 
 
@@ -210,36 +208,6 @@ def _template_details(form: TemplateForm) -> badges.TemplateDetails:
                                      for name in badges.TEMPLATE_FIELDS})
 
 
-# What the CSS and Jinja parsers raise, instead of a parse error, on some input: int() of a
-# number with thousands of digits (ValueError), nesting deeper than Python's recursion limit,
-# or the sandbox refusing a range larger than MAX_RANGE in the trial render (OverflowError).
-UNREADABLE = (ValueError, RecursionError, OverflowError)
-
-
-def _unreadable(details: badges.TemplateDetails, error: Exception) -> ValidationFailed:
-    """The template error for input the parsers choke on, at the field that holds it."""
-    try:
-        tinycss2.parse_stylesheet(details.css)
-    except UNREADABLE:
-        field, reason = "css", "the CSS holds a number too long to read"
-    else:
-        field = "html"
-        if isinstance(error, RecursionError):
-            reason = "the HTML is nested too deeply"
-        elif isinstance(error, OverflowError):
-            reason = str(error)
-        else:
-            reason = "the HTML holds a number too long to read"
-    return ValidationFailed(_l("This template cannot be used: %(reason)s", reason=reason), field)
-
-
-def _checked_template(category: AttendeeCategory, details: badges.TemplateDetails):
-    try:
-        return badges.check_template(category, details)
-    except UNREADABLE as error:
-        raise _unreadable(details, error) from None
-
-
 @bp.route("/summits/<slug:slug>/badges/templates/<int:category_id>", methods=["GET", "POST"])
 @login_required
 def template(slug: str, category_id: int):
@@ -247,12 +215,8 @@ def template(slug: str, category_id: int):
     saved = badges.template_of(category)
     form = TemplateForm(data=vars(badges.details_of(saved)) if request.method == "GET" else None)
     if form.validate_on_submit():
-        details = _template_details(form)
         try:
-            badges.save_template(current_user, category, details)
-        except UNREADABLE as error:  # a form error, not a 500
-            db.session.rollback()
-            show_domain_error(form, _unreadable(details, error))
+            badges.save_template(current_user, category, _template_details(form))
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -275,7 +239,7 @@ def template_preview(slug: str, category_id: int):
         return jsonify({"error": {"code": "validation_failed",
                                   "message": " ".join(messages)}}), 422
     try:
-        draft = _checked_template(category, _template_details(form))
+        draft = badges.check_template(category, _template_details(form))
     except DomainError as error:
         return jsonify({"error": {"code": error.code, "message": str(error)}}), 422
     png = badges.preview_png(category, draft, form.sample.data, _size(form.size.data))

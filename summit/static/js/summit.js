@@ -52,16 +52,27 @@
     var url = form.getAttribute("data-preview");
     var image = document.querySelector("[data-preview-image]");
     var state = document.querySelector("[data-preview-state]");
+    var failed = state.getAttribute("data-failed") || "Error";
     var timer = null;
     var current = null;
+    // Answers may come back out of order (a slow drawing, then a quick error): only the
+    // answer to the latest request is shown.
+    var latest = 0;
     function draw() {
+      var ticket = ++latest;
       state.textContent = state.getAttribute("data-drawing") || "…";
       fetch(url, {method: "POST", body: new FormData(form), credentials: "same-origin"})
         .then(function (response) {
-          if (response.ok) { return response.blob(); }
-          return response.json().then(function (body) { throw new Error(body.error.message); });
+          var type = response.headers.get("Content-Type") || "";
+          if (response.ok && type.indexOf("image/") === 0) { return response.blob(); }
+          // Anything else (the login page after a lost session, an error page) is no
+          // picture: say so rather than show a broken image or a JSON parse error.
+          return response.json().then(function (body) {
+            throw new Error((body && body.error && body.error.message) || failed);
+          }, function () { throw new Error(failed); });
         })
         .then(function (blob) {
+          if (ticket !== latest) { return; }
           if (current) { URL.revokeObjectURL(current); }
           current = URL.createObjectURL(blob);
           image.src = current;
@@ -70,7 +81,8 @@
           state.classList.remove("error");
         })
         .catch(function (error) {
-          state.textContent = error.message;
+          if (ticket !== latest) { return; }
+          state.textContent = error.message || failed;
           state.classList.add("error");
         });
     }
