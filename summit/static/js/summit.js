@@ -39,8 +39,9 @@
       fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (response) { return response.json(); })
         .then(function (state) {
+          // Finished either way: the page, drawn again, offers the download or a rerun.
           if (!show(state)) { window.setTimeout(poll, 700); }
-          else if (state.status === "done") { window.location.reload(); }
+          else { window.location.reload(); }
         })
         .catch(function () { window.setTimeout(poll, 3000); });
     }
