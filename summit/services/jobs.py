@@ -33,9 +33,14 @@ def redis_connection(url: str):
 
 
 def queue(app: Flask):
+    """The app's queue, on one Redis connection pool kept for the life of the app."""
     from rq import Queue
 
-    return Queue(QUEUE, connection=redis_connection(app.config["REDIS_URL"]))
+    found = app.extensions.get("summit_queue")
+    if found is None:
+        found = app.extensions["summit_queue"] = Queue(
+            QUEUE, connection=redis_connection(app.config["REDIS_URL"]))
+    return found
 
 
 def _executor(app: Flask) -> ThreadPoolExecutor:
@@ -88,10 +93,10 @@ def perform(name: str, *args: Any) -> None:
 
 def work(app: Flask, burst: bool = False) -> None:
     """Serve the queue until stopped (or until it is empty, with ``burst``)."""
-    from rq import Queue, SimpleWorker
+    from rq import SimpleWorker
 
-    connection = redis_connection(app.config["REDIS_URL"])
-    worker = SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection)
+    jobs_queue = queue(app)
+    worker = SimpleWorker([jobs_queue], connection=jobs_queue.connection)
     worker.work(burst=burst, logging_level="WARNING")
 
 
