@@ -35,15 +35,26 @@
       box.querySelector("[data-job-ready]").hidden = state.status !== "done";
       return state.status === "done" || state.status === "failed";
     }
+    var failures = 0;
     function poll() {
       fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
         .then(function (state) {
+          failures = 0;
+          box.querySelector("[data-job-offline]").hidden = true;
           // Finished either way: the page, drawn again, offers the download or a rerun.
           if (!show(state)) { window.setTimeout(poll, 700); }
           else { window.location.reload(); }
         })
-        .catch(function () { window.setTimeout(poll, 3000); });
+        .catch(function () {
+          failures += 1;
+          // Say so after a few misses; keep trying (the batch goes on without this page).
+          box.querySelector("[data-job-offline]").hidden = failures < 3;
+          window.setTimeout(poll, Math.min(3000 * failures, 30000));
+        });
     }
     if (box.getAttribute("data-job-finished") !== "true") { poll(); }
   }
