@@ -39,6 +39,8 @@ ADMIN = frozenset({"admin"})
 # Organisers hold every summit-level permission these routes check (summit.edit,
 # roles.manage, audit.read, registrations.manage); admins hold all.
 ORGANISER = frozenset({Role.ORGANISER.value, "admin"})
+# Scanning at the gates: check-in staff, and organisers who hold every summit permission.
+CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
 # summit.create is global: an organiser of any summit may start another.
 SUMMIT_CREATORS = ORGANISER
 
@@ -337,6 +339,10 @@ ROUTES: list[Route] = [
     Route("api.registration_badge", "GET",
           lambda w: f"/api/v1/registrations/{w.approved['api-download'].id}/badge.pdf",
           ORGANISER),
+    Route("api.create_checkin", "POST", lambda w: f"/api/v1{S(w)}/checkins", CHECKIN,
+          data=lambda w: {"token": "not-a-token", "gate": "东门", "scan_id": "matrix-1"}),
+    Route("api.checkin_manifest", "GET", lambda w: f"/api/v1{S(w)}/checkins/manifest",
+          CHECKIN),
     Route("api.list_summits", "GET", lambda w: "/api/v1/summits", EVERYONE),
     Route("api.get_summit", "GET", lambda w: f"/api/v1/summits/{w.summit.slug}", EVERYONE),
     Route("api.health", "GET", lambda w: "/api/v1/health", EVERYONE),

@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from summit.blueprints.api import auth, badges, openapi, registrations, summits, \
+from summit.blueprints.api import auth, badges, checkins, openapi, registrations, summits, \
     tokens  # noqa: E402,F401

@@ -148,6 +148,32 @@ DOCUMENT = {
                     "reason": {"type": "string", "maxLength": 500}}}}}},
             "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
                           **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
+        "/summits/{slug}/checkins": {"post": {
+            "summary": "Record a badge scan at a gate (check-in staff); a repeated scan_id "
+                       "returns the first answer",
+            "security": [{"bearer": []}], "parameters": [SLUG],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["token", "gate", "scan_id"], "properties": {
+                    "token": {"type": "string", "maxLength": 200},
+                    "gate": {"type": "string", "maxLength": 64},
+                    "scan_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
+                    "device": {"type": "string", "maxLength": 64}}}}}},
+            "responses": {"200": _json({"type": "object", "required": ["result"], "properties": {
+                "result": {"type": "string", "enum": ["ok", "duplicate", "invalid", "revoked",
+                                                      "not_approved", "wrong_summit"]},
+                "first_scanned_at": {"type": "string", "format": "date-time"},
+                "first_gate": {"type": "string"},
+                "holder": {"type": "object"}}}),
+                **_error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
+        "/summits/{slug}/checkins/manifest": {"get": {
+            "summary": "What offline scanners need: the public key, valid badges with their "
+                       "current version and screen fields, and revoked badges",
+            "security": [{"bearer": []}], "parameters": [SLUG],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "public_key": {"type": "string"}, "key_id": {"type": "string"},
+                "badges": {"type": "array", "items": {"type": "object"}},
+                "revoked": {"type": "array", "items": {"type": "string"}}}}),
+                **_error_responses(401, 403, 404)}}},
         "/registrations/{registration_id}/badge.pdf": {"get": {
             "summary": "The badge as a print PDF: the holder once approved, organisers any",
             "security": [{"bearer": []}], "parameters": [ID, {
