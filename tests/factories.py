@@ -56,3 +56,19 @@ def make_category(summit: Summit, code: str = "delegate", label_zh: str = "代�
     db.session.add(category)
     db.session.commit()
     return category
+
+
+def make_registration(summit: Summit, name: str = "赵波", email: str | None = None, *,
+                      category: str = "delegate", approve_as: User | None = None):
+    """A registration through the real service (pinyin, search keys), approved when
+    ``approve_as`` is given."""
+    from summit.services import registrations
+    from summit.services.registrations import RegistrationDetails
+
+    registration = registrations.register_delegate(summit, RegistrationDetails(
+        name=name, email=email or f"person{next(_counter)}@example.com", category=category,
+        organisation_name="丹巴县人民政府", position="县长", phone="13900001111", locale="en"),
+        notify=False)
+    if approve_as is not None:
+        registrations.approve_registration(approve_as, registration)
+    return registration

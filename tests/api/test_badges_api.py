@@ -6,8 +6,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Badge, Registration, Role, Summit, User
-from summit.services import badges, registrations
-from summit.services.registrations import RegistrationDetails
+from summit.services import badges
 from tests import factories
 from tests.api.helpers import assert_json_error, assert_no_internals, bearer
 
@@ -35,14 +34,9 @@ def token_for(client, user: User) -> str:
     return response.get_json()["token"]
 
 
-def enrol(summit: Summit, name: str, email: str, *, approve_as: User | None = None
+def enrol(summit: Summit, name: str, email: str, approve_as: User | None = None
           ) -> Registration:
-    registration = registrations.register_delegate(summit, RegistrationDetails(
-        name=name, email=email, category="delegate", organisation_name="丹巴县人民政府",
-        position="县长", phone="13900001111", locale="en"), notify=False)
-    if approve_as is not None:
-        registrations.approve_registration(approve_as, registration)
-    return registration
+    return factories.make_registration(summit, name, email, approve_as=approve_as)
 
 
 def url(registration_id: int, size: str | None = None) -> str:

@@ -15,7 +15,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
 from summit.services import badge_tokens, badges, checkins, registrations
-from summit.services.registrations import RegistrationDetails
 from tests import factories
 from tests.api.helpers import assert_json_error
 
@@ -43,12 +42,7 @@ def staff(event) -> User:
 
 def enrol(summit: Summit, name: str, email: str, approve_as: User | None = None
           ) -> Registration:
-    registration = registrations.register_delegate(summit, RegistrationDetails(
-        name=name, email=email, category="delegate", organisation_name="丹巴县人民政府",
-        position="县长", phone="13900001111", locale="en"), notify=False)
-    if approve_as is not None:
-        registrations.approve_registration(approve_as, registration)
-    return registration
+    return factories.make_registration(summit, name, email, approve_as=approve_as)
 
 
 @pytest.fixture
