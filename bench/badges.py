@@ -37,7 +37,8 @@ from summit.models import (  # noqa: E402
     Summit,
     Zone,
 )
-from summit.services import accounts, badge_batches, badge_render, badges, jobs, names  # noqa: E402
+from summit.services import accounts, badge_batches, badge_design, badge_render, badges, jobs, \
+    names  # noqa: E402
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"
@@ -120,7 +121,7 @@ def single_badges(summit: Summit) -> bool:
               f"one-line document (target <= 3x)")
         if label.startswith("simplified"):
             face = badges.face_of(badge)
-            html = badge_render.build_html([face], design, BadgeSize.A6).replace(
+            html = badge_design.build_html([face], design, BadgeSize.A6).replace(
                 '"Summit Sans CJK", ', "")
             naive = median_s(lambda: weasyprint.HTML(string=html).write_pdf(
                 font_config=FontConfiguration()), 5)

@@ -6,6 +6,7 @@ marked printed once per job, in the same transaction that marks the job done.
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -29,7 +30,7 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, require
-from summit.services import audit, badge_render, badges, jobs, uploads
+from summit.services import audit, badge_design, badge_render, badges, jobs, uploads
 from summit.services.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -94,13 +95,13 @@ def start(actor: User, summit: Summit, selection: BadgeSelection, size: BadgeSiz
         if badge is not None and badge.revoked:
             continue  # a revoked badge is not printed; restore it first
         if badge is None:
-            badge = Badge(summit=summit, registration=person, ref=badges._new_ref())
+            badge = Badge(summit=summit, registration=person, ref=badges.new_ref())
             db.session.add(badge)
         chosen.append(badge)
     if not chosen:
         raise Conflict(_l("Nothing to print: every matching badge is revoked."), "selection")
     db.session.flush()
-    job = BadgeJob(key=badges.new_job_key(), summit=summit, created_by=actor,
+    job = BadgeJob(key=secrets.token_urlsafe(12), summit=summit, created_by=actor,
                    selection=selection, size=size,
                    category=category if selection is BadgeSelection.CATEGORY else None,
                    delegation=delegation if selection is BadgeSelection.DELEGATION else None,
@@ -180,7 +181,7 @@ def run(job_id: int) -> None:
             processes=current_app.config.get("BADGE_RENDER_PROCESSES"),
             chunk_size=current_app.config.get("BADGE_CHUNK_SIZE", 50),
             progress=lambda done: _set_progress(job_id, done))
-    except badge_render.DesignError as error:
+    except badge_design.DesignError as error:
         _fail(job_id, str(_l("A badge template cannot be used: %(reason)s", reason=str(error))))
         return
     except Exception as error:

@@ -4,7 +4,6 @@ Rules live here; drawing lives in ``badge_render`` and batch printing in ``badge
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -28,8 +27,8 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, require
-from summit.services import audit, badge_render, badge_tokens
-from summit.services.badge_render import BadgeFace, Design, DesignError
+from summit.services import audit, badge_design, badge_render, badge_tokens
+from summit.services.badge_design import BadgeFace, Design, DesignError
 from summit.services.errors import Conflict, NotAllowed, ValidationFailed
 from summit.services.names import has_han
 
@@ -90,7 +89,7 @@ def check_token(summit: Summit, token: str) -> TokenCheck:
 
 # --- who gets a badge --------------------------------------------------------------------
 
-def _new_ref() -> str:
+def new_ref() -> str:
     return badge_tokens.new_badge_ref().hex()
 
 
@@ -102,7 +101,7 @@ def ensure_badge(registration: Registration) -> Badge:
     """The registration's badge, created on first need (the caller commits)."""
     badge = badge_of(registration)
     if badge is None:
-        badge = Badge(summit=registration.summit, registration=registration, ref=_new_ref())
+        badge = Badge(summit=registration.summit, registration=registration, ref=new_ref())
         db.session.add(badge)
         db.session.flush()
     return badge
@@ -299,11 +298,11 @@ def check_template(category: AttendeeCategory, details: TemplateDetails) -> Badg
             raise ValidationFailed(_l("At most %(count)d characters.", count=limit), name)
     for name in ("band_colour", "text_colour"):
         value = getattr(details, name)
-        if value and not badge_render.COLOUR.match(value):
+        if value and not badge_design.COLOUR.match(value):
             raise ValidationFailed(_l("A colour looks like #1f6feb."), name)
     draft = draft_template(category, details)
     try:
-        badge_render.validate_design(design_of(category, draft),
+        badge_design.validate_design(design_of(category, draft),
                                      sample_face(category, draft, "long"))
     except DesignError as error:
         field = {"css": "css", "colour": "band_colour"}.get(error.part, "html")
@@ -350,7 +349,3 @@ def sample_choices() -> list[tuple[str, object]]:
             ("tibetan", _l("Tibetan and Chinese")),
             ("latin", _l("Latin (Anna Schmidt)")),
             ("long", _l("A very long name"))]
-
-
-def new_job_key() -> str:
-    return secrets.token_urlsafe(12)

@@ -19,12 +19,13 @@ from PIL import Image
 
 from summit.models import BadgeSize
 from summit.services import badge_render as br
+from summit.services import badge_design as bd
 from summit.services import badge_tokens as bt
 from summit.services import fonts
 from tests.conftest import FONT_CACHE
 
 KEY = bt.Ed25519PrivateKey.generate()
-DESIGNS = {"delegate": br.Design()}
+DESIGNS = {"delegate": bd.Design()}
 TIBETAN = "བཀྲ་ཤིས་བདེ་ལེགས"
 MM = 72 / 25.4  # points per millimetre
 
@@ -41,8 +42,8 @@ def token(version: int = 1) -> str:
     return bt.sign(KEY, bt.new_badge_ref(), version)
 
 
-def face(name: str, design: str = "delegate", **fields) -> br.BadgeFace:
-    return br.BadgeFace(design=design, token=fields.pop("token", None) or token(), name=name,
+def face(name: str, design: str = "delegate", **fields) -> bd.BadgeFace:
+    return bd.BadgeFace(design=design, token=fields.pop("token", None) or token(), name=name,
                         **fields)
 
 
@@ -179,7 +180,7 @@ def test_a_rare_character_falls_back_to_the_full_noto_font(tmp_path):
 
 
 def test_names_are_escaped_in_the_html():
-    html = br.build_html([face('<img src="file:///etc/passwd">&')], DESIGNS, BadgeSize.A6)
+    html = bd.build_html([face('<img src="file:///etc/passwd">&')], DESIGNS, BadgeSize.A6)
 
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;&amp;" in html
@@ -335,8 +336,8 @@ def test_design_html_and_css_cannot_embed_local_files(tmp_path, secrets, caplog)
             f'<img class="qr" src="{{{{ b.qr }}}}">')
     css = (".band { background: url(file:///etc/hostname) } "
            f".who {{ background-image: url({png}) }} .qr {{ list-style-image: url({note}) }}")
-    design = br.Design(html=html, css=css)
-    br.validate_design(design, face("赵波"))  # organisers may write it; it just loads nothing
+    design = bd.Design(html=html, css=css)
+    bd.validate_design(design, face("赵波"))  # organisers may write it; it just loads nothing
 
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = br.render_pdf([face("赵波")], {"delegate": design}, BadgeSize.A6)
@@ -359,7 +360,7 @@ def test_design_html_and_css_cannot_embed_local_files(tmp_path, secrets, caplog)
 def test_the_leak_checks_would_see_an_embedded_image_or_file(tmp_path, secrets):
     """The same things as data: URIs (allowed) are found: the checks above can fail."""
     data = "data:image/png;base64," + base64.b64encode(secrets["png_bytes"]).decode()
-    design = br.Design(html=f'<img src="{data}"><img class="qr" src="{{{{ b.qr }}}}">'
+    design = bd.Design(html=f'<img src="{data}"><img class="qr" src="{{{{ b.qr }}}}">'
                             '<a rel="attachment" href="data:text/plain,SECRET-MARKER-4711">n</a>')
 
     pdf = br.render_pdf([face("赵波")], {"delegate": design}, BadgeSize.A6)
@@ -377,14 +378,14 @@ def test_the_leak_checks_would_see_an_embedded_image_or_file(tmp_path, secrets):
     "{{ '<sty'|safe }}{{ 'le>.band{}</style>'|safe }}",
 ])
 def test_markup_that_acts_on_the_whole_document_is_refused(markup):
-    with pytest.raises(br.DesignError, match="is not allowed in a badge"):
-        br.validate_design(br.Design(html=markup + "{{ b.name }}"), face("赵波"))
+    with pytest.raises(bd.DesignError, match="is not allowed in a badge"):
+        bd.validate_design(bd.Design(html=markup + "{{ b.name }}"), face("赵波"))
 
 
 @pytest.mark.parametrize("html", ["{{ 'a' * 10**9 }}", "{{ [1] * 10**9 }}", "{{ 2 ** 100000 }}"])
 def test_templates_cannot_build_huge_values(html):
-    with pytest.raises(br.DesignError, match="too large"):
-        br.validate_design(br.Design(html=html), face("赵波"))
+    with pytest.raises(bd.DesignError, match="too large"):
+        bd.validate_design(bd.Design(html=html), face("赵波"))
 
 
 def test_designs_make_no_network_requests(caplog):
@@ -406,7 +407,7 @@ def test_designs_make_no_network_requests(caplog):
         base = f"http://127.0.0.1:{server.server_port}"
         html = (f'<div class="band">{{{{ b.name }}}}</div><img src="{base}/img">'
                 f'<div class="who" style="background: url({base}/inline)">x</div>')
-        design = br.Design(html=html, css=f".band {{ background: url({base}/css) }}")
+        design = bd.Design(html=html, css=f".band {{ background: url({base}/css) }}")
         with caplog.at_level(logging.WARNING, logger="weasyprint"):
             pdf = br.render_pdf([face("赵波")], {"delegate": design}, BadgeSize.A6)
     finally:
@@ -432,12 +433,12 @@ def test_designs_make_no_network_requests(caplog):
     (".name, { color: red }", "empty selector"),
 ])
 def test_scope_css_refuses_at_rules_and_broken_css(css, reason):
-    with pytest.raises(br.DesignError, match=re.escape(reason)):
-        br.scope_css(css, 0)
+    with pytest.raises(bd.DesignError, match=re.escape(reason)):
+        bd.scope_css(css, 0)
 
 
 def test_scope_css_limits_every_selector_to_its_category():
-    scoped = br.scope_css("/* hi */ .name, .org > b { color: #ff0000 }\n.band{font-size:9pt}", 3)
+    scoped = bd.scope_css("/* hi */ .name, .org > b { color: #ff0000 }\n.band{font-size:9pt}", 3)
 
     assert scoped == (".design-3 .name, .design-3 .org > b { color: #ff0000 }\n"
                       ".design-3 .band {font-size:9pt}")
@@ -450,8 +451,8 @@ def band_colour(path: Path, page: int) -> tuple[int, int, int]:
 
 
 def test_a_categorys_css_changes_its_own_badges_only(tmp_path):
-    designs = {"a": br.Design(band_colour="#00ff00", css=".band { background: #ff0000 }"),
-               "b": br.Design(band_colour="#0000ff")}
+    designs = {"a": bd.Design(band_colour="#00ff00", css=".band { background: #ff0000 }"),
+               "b": bd.Design(band_colour="#0000ff")}
 
     path = save(br.render_pdf([face("A", "a"), face("B", "b")], designs, BadgeSize.A6),
                 tmp_path)
@@ -461,11 +462,11 @@ def test_a_categorys_css_changes_its_own_badges_only(tmp_path):
 
 
 def test_a_selector_starting_with_a_combinator_cannot_reach_other_categories(tmp_path):
-    designs = {"a": br.Design(band_colour="#00ff00", css="~ .badge .band { background: #f00 }"),
-               "b": br.Design(band_colour="#0000ff")}
+    designs = {"a": bd.Design(band_colour="#00ff00", css="~ .badge .band { background: #f00 }"),
+               "b": bd.Design(band_colour="#0000ff")}
     try:
-        br.validate_design(designs["a"], face("A", "a"))
-    except br.DesignError:
+        bd.validate_design(designs["a"], face("A", "a"))
+    except bd.DesignError:
         return  # refusing it is fine too
 
     path = save(br.render_pdf([face("A", "a"), face("B", "b")], designs, BadgeSize.A6),
@@ -477,10 +478,10 @@ def test_a_selector_starting_with_a_combinator_cannot_reach_other_categories(tmp
 def test_a_style_element_in_the_html_cannot_change_other_categories_or_the_page(tmp_path):
     html = ('<style>.band { background: #ff0000 !important } @page { size: A3 }</style>'
             '<div class="band">{{ b.name }}</div>')
-    designs = {"a": br.Design(html=html), "b": br.Design(band_colour="#0000ff")}
+    designs = {"a": bd.Design(html=html), "b": bd.Design(band_colour="#0000ff")}
     try:
-        br.validate_design(designs["a"], face("A", "a"))
-    except br.DesignError:
+        bd.validate_design(designs["a"], face("A", "a"))
+    except bd.DesignError:
         return  # refusing it is fine too
 
     path = save(br.render_pdf([face("A", "a"), face("B", "b")], designs, BadgeSize.A6),
@@ -492,11 +493,11 @@ def test_a_style_element_in_the_html_cannot_change_other_categories_or_the_page(
 
 # --- validating designs ---------------------------------------------------------------------
 
-SAMPLE = br.BadgeFace(design="delegate", token="sample-token", name="Zhao Bo", name_native="赵波")
+SAMPLE = bd.BadgeFace(design="delegate", token="sample-token", name="Zhao Bo", name_native="赵波")
 
 
 def test_a_good_design_validates():
-    br.validate_design(br.Design(band_colour="#AA3300", text_colour="#000000",
+    bd.validate_design(bd.Design(band_colour="#AA3300", text_colour="#000000",
                                  html='<div class="band">{{ b.title }}</div>{{ b.name }} '
                                       '{% if size == "a6" %}{{ b.name_native }}{% endif %}'
                                       '<img class="qr" src="{{ b.qr }}">',
@@ -509,13 +510,13 @@ def test_a_good_design_validates():
 ])
 def test_bad_colours_are_refused(colours):
     band, text = colours
-    with pytest.raises(br.DesignError, match="is not a colour like #1f6feb"):
-        br.validate_design(br.Design(band_colour=band, text_colour=text), SAMPLE)
+    with pytest.raises(bd.DesignError, match="is not a colour like #1f6feb"):
+        bd.validate_design(bd.Design(band_colour=band, text_colour=text), SAMPLE)
 
 
 def test_a_colour_with_a_trailing_newline_is_refused():
-    with pytest.raises(br.DesignError):
-        br.validate_design(br.Design(band_colour="#1f6feb\n"), SAMPLE)
+    with pytest.raises(bd.DesignError):
+        bd.validate_design(bd.Design(band_colour="#1f6feb\n"), SAMPLE)
 
 
 @pytest.mark.parametrize("html, reason", [
@@ -528,8 +529,8 @@ def test_a_colour_with_a_trailing_newline_is_refused():
     ("{{ b.name|nofilter }}", "nofilter"),
 ])
 def test_broken_jinja_and_unknown_variables_are_refused(html, reason):
-    with pytest.raises(br.DesignError, match=re.escape(reason)):
-        br.validate_design(br.Design(html=html), SAMPLE)
+    with pytest.raises(bd.DesignError, match=re.escape(reason)):
+        bd.validate_design(bd.Design(html=html), SAMPLE)
 
 
 @pytest.mark.parametrize("html", [
@@ -542,20 +543,20 @@ def test_broken_jinja_and_unknown_variables_are_refused(html, reason):
     "{% set x = b.items().__class__ %}{{ x }}",
 ])
 def test_sandbox_escapes_are_refused(html):
-    with pytest.raises(br.DesignError, match="SecurityError"):
-        br.validate_design(br.Design(html=html), SAMPLE)
+    with pytest.raises(bd.DesignError, match="SecurityError"):
+        bd.validate_design(bd.Design(html=html), SAMPLE)
 
 
 def test_a_huge_range_is_refused_as_a_design_error():
-    with pytest.raises(br.DesignError):
-        br.validate_design(br.Design(html="{% for i in range(10**9) %}{% endfor %}"), SAMPLE)
+    with pytest.raises(bd.DesignError):
+        bd.validate_design(bd.Design(html="{% for i in range(10**9) %}{% endfor %}"), SAMPLE)
 
 
 def test_oversized_templates_are_refused():
-    big = "x" * (br.MAX_TEMPLATE + 1)
-    for design in (br.Design(html=big), br.Design(css=f".a {{ content: '{big}' }}")):
-        with pytest.raises(br.DesignError, match="at most"):
-            br.validate_design(design, SAMPLE)
+    big = "x" * (bd.MAX_TEMPLATE + 1)
+    for design in (bd.Design(html=big), bd.Design(css=f".a {{ content: '{big}' }}")):
+        with pytest.raises(bd.DesignError, match="at most"):
+            bd.validate_design(design, SAMPLE)
 
 
 # --- batches --------------------------------------------------------------------------------

@@ -642,7 +642,7 @@ def test_the_saved_template_is_what_the_badge_shows(event, organiser):
     assert (face.title, face.title_en, face.footer) == ("贵宾", "VIP", "康定 2027")
     assert face.zones == (("MAIN", "主会场"),)
     assert face.token == badges.token_for(badge)
-    assert design == badges.badge_render.Design(band_colour="#aa3300", text_colour="#000000",
+    assert design == badges.badge_design.Design(band_colour="#aa3300", text_colour="#000000",
                                                 html=GOOD.html, css=GOOD.css)
 
 
