@@ -72,3 +72,11 @@ def make_registration(summit: Summit, name: str = "赵波", email: str | None = 
     if approve_as is not None:
         registrations.approve_registration(approve_as, registration)
     return registration
+
+
+def make_member(summit: Summit, role: Role, email: str | None = None, *,
+                name: str = "赵波") -> User:
+    """An account holding ``role`` at ``summit``."""
+    user = make_user(email, name=name)
+    grant(user, summit, role)
+    return user

@@ -22,9 +22,7 @@ def event(summit) -> Summit:
 
 @pytest.fixture
 def organiser(event) -> User:
-    user = factories.make_user("organiser@example.com")
-    factories.grant(user, event, Role.ORGANISER)
-    return user
+    return factories.make_member(event, Role.ORGANISER, "organiser@example.com")
 
 
 def token_for(client, user: User) -> str:

@@ -28,16 +28,12 @@ def event(summit) -> Summit:
 
 @pytest.fixture
 def organiser(event) -> User:
-    user = factories.make_user("organiser@example.com")
-    factories.grant(user, event, Role.ORGANISER)
-    return user
+    return factories.make_member(event, Role.ORGANISER, "organiser@example.com")
 
 
 @pytest.fixture
 def staff(event) -> User:
-    user = factories.make_user("gate@example.com", name="签到员")
-    factories.grant(user, event, Role.CHECKIN_STAFF)
-    return user
+    return factories.make_member(event, Role.CHECKIN_STAFF, "gate@example.com", name="签到员")
 
 
 def enrol(summit: Summit, name: str, email: str, approve_as: User | None = None

@@ -49,9 +49,7 @@ def event(summit) -> Summit:
 @pytest.fixture
 def staff(event) -> User:
     """An organiser who acts through the services while the client is someone else."""
-    user = factories.make_user("staff@example.com")
-    factories.grant(user, event, Role.ORGANISER)
-    return user
+    return factories.make_member(event, Role.ORGANISER, "staff@example.com")
 
 
 @pytest.fixture

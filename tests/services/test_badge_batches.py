@@ -54,9 +54,7 @@ def event(app) -> Summit:
 
 @pytest.fixture
 def organiser(event) -> User:
-    user = factories.make_user("organiser@example.com")
-    factories.grant(user, event, Role.ORGANISER)
-    return user
+    return factories.make_member(event, Role.ORGANISER, "organiser@example.com")
 
 
 @pytest.fixture

@@ -55,17 +55,13 @@ def event(app) -> Summit:
 
 @pytest.fixture
 def organiser(event) -> User:
-    user = factories.make_user("organiser@example.com")
-    factories.grant(user, event, Role.ORGANISER)
-    return user
+    return factories.make_member(event, Role.ORGANISER, "organiser@example.com")
 
 
 @pytest.fixture
 def delegate_user(event) -> User:
     """Holds the delegate role at the summit: may register, may not manage badges."""
-    user = factories.make_user("delegate@example.com", name="李娜")
-    factories.grant(user, event, Role.DELEGATE)
-    return user
+    return factories.make_member(event, Role.DELEGATE, "delegate@example.com", name="李娜")
 
 
 _emails = iter(range(1, 100_000))
