@@ -110,6 +110,17 @@ def render_pdf(faces: Sequence[BadgeFace], designs: dict[str, Design],
     return document.write_pdf(stylesheets=[sheet], font_config=font_config)
 
 
+def render_document(html: str, css: str) -> bytes:
+    """Another printed document (the programme) with the badge fonts, font configuration
+    and local-only fetcher."""
+    import weasyprint
+
+    font_config, fetcher = _weasy()
+    sheet = _stylesheet(font_css() + css)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[sheet], font_config=font_config)
+
+
 def png_preview(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize,
                 dpi: int = 110) -> bytes:
     """The first page as PNG, drawn by poppler from the very PDF that would print."""

@@ -103,7 +103,8 @@ def _summit(now: datetime) -> Summit:
         venue="跑马山下",
         timezone="Asia/Shanghai",
         starts_on=date(2017, 8, 3),
-        ends_on=date(2017, 8, 3),
+        # The conference day, then the second day of the programme (see agenda_demo).
+        ends_on=date(2017, 8, 4),
         created_at=now,
     )
     db.session.add(summit)
@@ -219,6 +220,9 @@ def seed_demo(now: datetime | None = None) -> Summit:
     _users(summit, delegations, now)
     _people(summit, delegations, now)
     db.session.commit()
+    from summit.services import agenda_demo
+
+    agenda_demo.seed_programme(summit, now)
     return summit
 
 

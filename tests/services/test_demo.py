@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, OrganisationKind, OrganisationRole, Role, Summit, User
-from summit.services import accounts, demo, summits
+from summit.services import accounts, agenda_demo, demo, summits
 from tests import factories
 
 NOW = datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc)
@@ -39,7 +39,7 @@ def test_seed_demo_creates_the_kangding_summit(app):
     assert summit.title_zh == "四川藏区电子商务精准扶贫发展大会"
     assert summit.theme_zh == "融合共享·创新发展"
     assert (summit.city, summit.timezone) == ("康定市", "Asia/Shanghai")
-    assert (summit.starts_on, summit.ends_on) == (date(2017, 8, 3), date(2017, 8, 3))
+    assert (summit.starts_on, summit.ends_on) == (date(2017, 8, 3), date(2017, 8, 4))
     assert names(summit, OrganisationRole.HOST) == ["四川省商务厅"]
     assert names(summit, OrganisationRole.ORGANISER) == ["甘孜藏族自治州人民政府"]
     assert names(summit, OrganisationRole.SUPPORTER) == ["广东援川工作组", "四川省电子商务行业协会"]
@@ -101,7 +101,9 @@ def test_seeding_twice_changes_nothing(app):
 
     assert again.slug == "kangding-2017"
     assert row_counts() == first
-    assert first["audit_log"] == 1 + len(demo.DEMO_USERS) + len(Role)
+    # ... plus the programme: one entry per agenda item and one for publishing version 1
+    assert first["audit_log"] == 1 + len(demo.DEMO_USERS) + len(Role) + len(
+        agenda_demo.ITEMS) + 1
     assert first["users"] == len(demo.DEMO_USERS)
     assert first["summits"] == 1
     assert first["delegations"] == len(COUNTIES)
