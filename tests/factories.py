@@ -80,3 +80,37 @@ def make_member(summit: Summit, role: Role, email: str | None = None, *,
     user = make_user(email, name=name)
     grant(user, summit, role)
     return user
+
+
+def make_room(summit: Summit, name_zh: str = "主会场", name_en: str = "Main hall",
+              capacity: int = 300, position: int = 0):
+    from summit.models import Room
+
+    room = Room(summit=summit, name_zh=name_zh, name_en=name_en, capacity=capacity,
+                position=position)
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+def make_item(summit: Summit, start: str = "09:00", end: str = "09:30", *, room=None,
+              day: date | None = None, title_zh: str = "欢迎致辞", title_en: str = "Welcome",
+              kind: str = "address", participants=(), **values):
+    """A draft agenda item; ``participants`` are (role, registration or guest name) pairs."""
+    from datetime import time
+
+    from summit.models import AgendaItem, AgendaItemKind, AgendaParticipant, ParticipantRole
+
+    item = AgendaItem(summit=summit, day=day or summit.starts_on,
+                      start=time.fromisoformat(start), end=time.fromisoformat(end), room=room,
+                      kind=AgendaItemKind(kind), title_zh=title_zh, title_en=title_en, **values)
+    for position, (role, who) in enumerate(participants):
+        if isinstance(who, str):
+            item.participants.append(AgendaParticipant(role=ParticipantRole(role),
+                                                       guest_name=who, position=position))
+        else:
+            item.participants.append(AgendaParticipant(role=ParticipantRole(role),
+                                                       registration=who, position=position))
+    db.session.add(item)
+    db.session.commit()
+    return item

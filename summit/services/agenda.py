@@ -250,6 +250,12 @@ def _apply(item: AgendaItem, details: ItemDetails) -> None:
     item.bookable, item.capacity = details.bookable, details.capacity
 
 
+def _audited(item: AgendaItem) -> dict:
+    values = audit.snapshot(item, ITEM_AUDITED)
+    return {key: value.isoformat() if isinstance(value, time) else value
+            for key, value in values.items()} | {"participants": participants_json(item)}
+
+
 def participants_json(item: AgendaItem) -> list[dict]:
     return [{"role": p.role.value, "registration_id": p.registration_id,
              "guest_name": p.guest_name} for p in item.participants]
@@ -271,8 +277,7 @@ def create_item(actor: User, summit: Summit, details: ItemDetails, *, confirm: b
     db.session.add(item)
     db.session.flush()
     audit.record(actor, "agenda_item.create", item, summit=summit, now=now,
-                 after=audit.snapshot(item, ITEM_AUDITED) | {
-                     "participants": participants_json(item)})
+                 after=_audited(item))
     db.session.commit()
     return item
 
@@ -290,15 +295,14 @@ def update_item(actor: User, item: AgendaItem, details: ItemDetails, *, confirm:
     if not item.cancelled:
         _warn(summit, proposed, participants if participants is not None
               else list(item.participants), confirm)
-    before = audit.snapshot(item, ITEM_AUDITED) | {"participants": participants_json(item)}
+    before = _audited(item)
     _apply(item, details)
     if participants is not None:
         item.participants = participants
     item.updated_at = now or utcnow()
     db.session.flush()
     audit.record(actor, "agenda_item.update", item, summit=summit, now=now, before=before,
-                 after=audit.snapshot(item, ITEM_AUDITED) | {
-                     "participants": participants_json(item)})
+                 after=_audited(item))
     db.session.commit()
     return item
 
