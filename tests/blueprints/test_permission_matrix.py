@@ -349,6 +349,11 @@ ROUTES: list[Route] = [
     Route("api.openapi", "GET", lambda w: "/api/v1/openapi.json", EVERYONE),
 ]
 
+# the programme (issue 4): its rows live with its own objects
+from tests.blueprints.agenda_matrix import agenda_routes  # noqa: E402
+
+ROUTES += agenda_routes(Route, S, EVERYONE, LOGGED_IN, ORGANISER)
+
 ALLOWED_STATUSES = {200, 201, 302}
 
 
