@@ -278,9 +278,11 @@ def _check_overlap(item: AgendaItem, registration: Registration) -> None:
 def book_seat(actor: User, item: AgendaItem, registration: Registration,
               now: datetime | None = None) -> SeatBooking:
     """A seat if one is free (confirmed), else a place on the waiting list (waitlisted)."""
-    now = now or utcnow()
     _require_for(actor, item, registration)
     _lock(item)
+    # The clock is read once the lock is held, so the queue order is the order decisions
+    # were made in (a request that waited longer for the lock queues behind those before).
+    now = now or utcnow()
     offers = _expire_offers(item, now)
     try:
         db.session.refresh(registration, ["status"])
