@@ -43,8 +43,8 @@ def bookings_query(item: AgendaItem, *, status: str = "", q: str = ""):
         query = query.where(db.or_(
             *(Registration.search_key.contains(term, autoescape=True) for term in terms),
             Registration.organisation_name.contains(q.strip(), autoescape=True)))
-    order = db.case({B.CONFIRMED: 0, B.OFFERED: 1, B.WAITLISTED: 2}, value=SeatBooking.status,
-                    else_=3)
+    order = db.case((SeatBooking.status == B.CONFIRMED, 0), (SeatBooking.status == B.OFFERED, 1),
+                    (SeatBooking.status == B.WAITLISTED, 2), else_=3)
     return query.options(db.contains_eager(SeatBooking.registration)).order_by(
         order, SeatBooking.queued_at, SeatBooking.id)
 
