@@ -43,7 +43,7 @@ MAX_CLAIM_WINDOW_HOURS = 24 * 14
 AUDITED = ("status", "offer_expires_at")
 
 STATUS_LABELS = {
-    B.CONFIRMED: _l("Confirmed"), B.WAITLISTED: _l("Waiting list"),
+    B.CONFIRMED: _l("Seat confirmed"), B.WAITLISTED: _l("Waiting list"),
     B.OFFERED: _l("Seat offered"), B.CANCELLED: _l("Cancelled"), B.EXPIRED: _l("Offer expired"),
 }
 
@@ -326,7 +326,7 @@ def cancel_booking(actor: User, booking: SeatBooking, now: datetime | None = Non
     if booking.status not in LIVE_BOOKINGS:
         db.session.commit()
         _send_offers(offers)
-        raise BookingRefused(_l("This booking is %(status)s already.",
+        raise BookingRefused(_l("This booking is already “%(status)s”.",
                                 status=STATUS_LABELS[booking.status]))
     held_seat = booking.status in HOLDS_SEAT
     _set_status(actor, booking, B.CANCELLED, "booking.cancel", now)
@@ -354,8 +354,8 @@ def claim_offer(actor: User, booking: SeatBooking, now: datetime | None = None
                                     "passed on.", deadline=local_time(
                                         booking.offer_expires_at, item.summit.timezone)))
         if booking.status is not B.OFFERED:
-            raise BookingRefused(_l("There is no seat offer to claim (the booking is "
-                                    "%(status)s).", status=STATUS_LABELS[booking.status]))
+            raise BookingRefused(_l("There is no seat offer to claim: the booking is "
+                                    "“%(status)s”.", status=STATUS_LABELS[booking.status]))
         _check_overlap(item, booking.registration)
     except BookingRefused:
         db.session.commit()

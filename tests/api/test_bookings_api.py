@@ -148,7 +148,7 @@ def test_a_duplicate_booking_is_409(client, summit, salon):
     response = client.post(url(salon), headers=auth)
 
     assert_json_error(response, 409, "booking_refused",
-                      message="赵波 has already booked this item (Confirmed).")
+                      message="赵波 has already booked this item (Seat confirmed).")
 
 
 def test_an_overlapping_booking_is_409_naming_the_other_item(client, summit, salon):
@@ -221,7 +221,7 @@ def test_cancel_or_claim_without_a_booking_is_404_and_claim_without_offer_409(
                       message="You have no booking for this item.")
     client.post(url(salon), headers=auth)
     assert_json_error(client.post(url(salon, "/mine/claim"), headers=auth), 409,
-                      message="There is no seat offer to claim (the booking is Confirmed).")
+                      message="There is no seat offer to claim: the booking is “Seat confirmed”.")
     client.post(url(salon), headers=token_for(other))
 
 

@@ -89,7 +89,7 @@ def test_a_delegate_books_then_a_second_is_waitlisted_and_offered_the_seat(
     other_client.post(f"/sessions/{salon.id}/seats/claim")
     page = seat_page(other_client, salon)
     assert ("success", "The seat is yours: your booking is confirmed.") in flashes(page)
-    assert '<span class="status status-booking-confirmed">Confirmed</span>' in page
+    assert '<span class="status status-booking-confirmed">Seat confirmed</span>' in page
 
 
 def test_refusals_are_flashed_on_the_salon_page(client, sign_in, summit, salon):
@@ -233,7 +233,7 @@ def test_booking_on_behalf_finds_the_person_by_traditional_name_or_pinyin(
     client.post(f"{url}/book", data={"registration_id": str(registration.id),
                                      "person": "赵波"})
     page = text(client.get(url))
-    assert ("success", "赵波: Confirmed.") in flashes(page)
+    assert ("success", "赵波: Seat confirmed.") in flashes(page)
     booking = db.session.scalar(db.select(SeatBooking))
     assert booking.booked_by_id == organiser.id
     client.post(f"{url}/book", data={"registration_id": "abc"})
@@ -297,7 +297,7 @@ def test_the_export_is_the_list_with_masked_phones(client, sign_in, summit, salo
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Status", "Waiting-list position", "Name as on ID")
     assert [(r[0], r[1], r[2], r[6]) for r in rows[1:]] == [
-        ("Confirmed", None, "赵波", "139****1111"), ("Waiting list", 1, "李明", "139****1111")]
+        ("Seat confirmed", None, "赵波", "139****1111"), ("Waiting list", 1, "李明", "139****1111")]
     assert "13900001111" not in str(rows)
 
 

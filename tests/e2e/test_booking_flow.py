@@ -86,7 +86,7 @@ def test_a_delegate_books_a_second_is_waitlisted_then_offered_the_seat_and_claim
         other.get_by_role("button", name="Claim the seat").click()
         expect(other.get_by_role("status")).to_contain_text(
             "The seat is yours: your booking is confirmed.")
-        expect(other.locator(".status-booking-confirmed")).to_have_text("Confirmed")
+        expect(other.locator(".status-booking-confirmed")).to_have_text("Seat confirmed")
 
         other.get_by_role("link", name="My bookings").first.click()
         expect(other.get_by_role("heading", level=1)).to_have_text("My bookings")

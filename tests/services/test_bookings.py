@@ -102,7 +102,7 @@ def test_the_offer_email_is_in_the_persons_language(summit, salon, mailbox):
     bookings.cancel_booking(first[0], booking)
 
     [message] = mailbox.wait_for(1)
-    assert message["Subject"] == "有座位空出給您：電子商務沙龍"
+    assert message["Subject"] == "有座位空出給您：电子商务沙龙"  # the title is data, as entered
     assert "李明" in mailbox.body(message)
 
 
@@ -181,7 +181,7 @@ def test_cancelling_a_waitlisted_booking_frees_no_seat(summit, salon):
 
     assert statuses(salon) == [("赵波", B.CONFIRMED), ("李明", B.CANCELLED)]
     assert seats_taken(salon) == 1
-    with pytest.raises(BookingRefused, match="This booking is Cancelled already."):
+    with pytest.raises(BookingRefused, match="This booking is already “Cancelled”."):
         bookings.cancel_booking(second[0], waiting)
 
 
