@@ -109,8 +109,22 @@ def badge_fonts() -> None:
                                       "(Noto Sans CJK is missing)"))
 
 
+bookings_cli = click.Group("bookings", help="Salon seat bookings.")
+
+
+@bookings_cli.command("expire-offers")
+@in_default_locale
+def bookings_expire_offers() -> None:
+    """Expire seat offers past their claim window and offer the seats on (run from cron;
+    every booking action on an item also does it for that item)."""
+    from summit.services import bookings
+
+    click.echo(f"Expired offers: {bookings.expire_all_offers()}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(badges_cli)
+    app.cli.add_command(bookings_cli)

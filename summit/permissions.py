@@ -36,6 +36,7 @@ class Permission(enum.Enum):
     ATTENDANCE_READ = "attendance.read"
     CHECKIN_SCAN = "checkin.scan"
     BADGES_MANAGE = "badges.manage"
+    BOOKINGS_MANAGE = "bookings.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -43,7 +44,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE,
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),

@@ -8,6 +8,7 @@ from summit.blueprints.agenda import bp as agenda_bp
 from summit.blueprints.api import bp as api_bp
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
+from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
@@ -20,6 +21,7 @@ BLUEPRINTS = (
     (registrations_bp, None),
     (badges_bp, None),
     (agenda_bp, None),
+    (bookings_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

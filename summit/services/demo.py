@@ -210,6 +210,36 @@ def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -
             decided_at=now if status == "approved" else None))
 
 
+# Approved demo people who hold salon seats; delegate@example.com is left free to book.
+SEAT_HOLDERS = ("zhao.bo@example.com", "zhaxi@example.com", "li.ming@example.com")
+
+
+def _seat_bookings(summit: Summit, now: datetime) -> None:
+    """A few bookings at the demo summit's bookable items (made by the agenda step, when
+    there are any), booked by the organiser through the real service."""
+    from summit.models import AgendaItem, AgendaItemStatus, Registration, SeatBooking
+    from summit.services import bookings
+    from summit.services.errors import DomainError
+
+    items = db.session.scalars(select(AgendaItem).where(
+        AgendaItem.summit_id == summit.id, AgendaItem.bookable.is_(True),
+        AgendaItem.capacity.is_not(None), AgendaItem.status == AgendaItemStatus.SCHEDULED)
+        .order_by(AgendaItem.day, AgendaItem.start)).all()
+    organiser = accounts.find_user("organiser@example.com")
+    people = db.session.scalars(select(Registration).where(
+        Registration.summit_id == summit.id, Registration.email.in_(SEAT_HOLDERS))
+        .order_by(Registration.id)).all()
+    for item in items:
+        if db.session.scalar(select(SeatBooking.id).where(SeatBooking.item_id == item.id)
+                             .limit(1)) is not None:
+            continue  # booked before: running the demo again changes nothing
+        for registration in people:
+            try:
+                bookings.book_seat(organiser, item, registration, now=now)
+            except DomainError:
+                db.session.rollback()  # e.g. an overlapping seat: leave that one out
+
+
 def seed_demo(now: datetime | None = None) -> Summit:
     now = now or utcnow()
     summit = _summit(now)
@@ -223,6 +253,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
     from summit.services import agenda_demo
 
     agenda_demo.seed_programme(summit, now)
+    _seat_bookings(summit, now)
     return summit
 
 

@@ -347,6 +347,10 @@ def cancel_registration(actor: User | None, registration: Registration,
     _transition(actor, registration, (S.PENDING, S.WAITLISTED, S.APPROVED), new, action,
                 now=now)
     db.session.commit()
+    if new is S.CANCELLED:
+        from summit.services import bookings
+
+        bookings.release_registration(registration, now=now)
     promote_waitlist(summit, now=now)
     return registration
 

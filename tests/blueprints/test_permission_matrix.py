@@ -27,6 +27,7 @@ from summit.models import AttendeeCategory, Badge, BadgeJob, BadgeSelection, Bad
     Zone
 from summit.services import accounts, api_tokens, badge_batches, jobs, uploads
 from tests import factories
+from tests.blueprints.booking_matrix import item_id as seat_item, seats
 from tests.blueprints.pages import is_login_redirect
 
 # --- roles --------------------------------------------------------------------------------
@@ -311,6 +312,40 @@ ROUTES: list[Route] = [
     Route("badges.template_preview", "POST",
           lambda w: f"{S(w)}/badges/templates/{w.category.id}/preview", ORGANISER,
           data=lambda w: dict(TEMPLATE_VALUES)),
+    # salon seats: the logged-in person books, cancels and claims their own; organisers
+    # manage items, book for someone and cancel someone's booking
+    Route("bookings.salon", "GET", lambda w: f"/sessions/{seat_item(w, 'book')}/seats",
+          EVERYONE),
+    Route("bookings.book", "POST", lambda w: f"/sessions/{seat_item(w, 'book')}/seats/book",
+          LOGGED_IN),
+    Route("bookings.cancel", "POST",
+          lambda w: f"/sessions/{seat_item(w, 'cancel')}/seats/cancel", LOGGED_IN),
+    Route("bookings.claim", "POST",
+          lambda w: f"/sessions/{seat_item(w, 'claim')}/seats/claim", LOGGED_IN),
+    Route("bookings.mine", "GET", lambda w: "/bookings/mine", LOGGED_IN),
+    Route("bookings.salons", "GET", lambda w: f"{S(w)}/salons", ORGANISER),
+    Route("bookings.manage", "GET",
+          lambda w: f"/sessions/{seat_item(w, 'staff')}/seats/manage", ORGANISER),
+    Route("bookings.manage", "POST",
+          lambda w: f"/sessions/{seat_item(w, 'staff')}/seats/manage", ORGANISER,
+          data=lambda w: {"bookable": "y", "capacity": "6", "claim_window_hours": "24"}),
+    Route("bookings.book_for", "POST",
+          lambda w: f"/sessions/{seat_item(w, 'staff')}/seats/manage/book", ORGANISER,
+          data=lambda w: {"registration_id": str(seats(w).guest.id)}),
+    Route("bookings.cancel_for", "POST",
+          lambda w: f"/bookings/{seats(w).staff_booking.id}/cancel", ORGANISER),
+    Route("bookings.export", "GET",
+          lambda w: f"/sessions/{seat_item(w, 'staff')}/seats/export.xlsx", ORGANISER),
+    Route("api.create_booking", "POST",
+          lambda w: f"/api/v1/sessions/{seat_item(w, 'api-book')}/bookings", ORGANISER,
+          data=lambda w: {"registration_id": seats(w).guest.id}),
+    Route("api.list_bookings", "GET",
+          lambda w: f"/api/v1/sessions/{seat_item(w, 'staff')}/bookings", ORGANISER),
+    Route("api.cancel_my_booking", "DELETE",
+          lambda w: f"/api/v1/sessions/{seat_item(w, 'api-cancel')}/bookings/mine", LOGGED_IN),
+    Route("api.claim_my_offer", "POST",
+          lambda w: f"/api/v1/sessions/{seat_item(w, 'api-claim')}/bookings/mine/claim",
+          LOGGED_IN),
     # admin
     Route("admin.index", "GET", lambda w: "/admin/", ADMIN),
     Route("admin.users", "GET", lambda w: "/admin/users", ADMIN),

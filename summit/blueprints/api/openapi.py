@@ -58,6 +58,26 @@ REGISTRATION = {
     },
 }
 
+SESSION = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"},
+           "description": "The agenda item (session) id"}
+BOOKING = {
+    "type": "object", "required": ["id", "session_id", "registration_id", "status"],
+    "properties": {
+        "id": {"type": "integer"}, "session_id": {"type": "integer"},
+        "registration_id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "offered",
+                                              "cancelled", "expired"]},
+        "waitlist_position": {"type": ["integer", "null"],
+                              "description": "1 for the next in line; null unless waitlisted"},
+        "queued_at": {"type": "string", "format": "date-time"},
+        "offer_expires_at": {"type": ["string", "null"], "format": "date-time",
+                             "description": "Deadline to claim an offered seat"},
+        "seats_left": {"type": "integer"}, "capacity": {"type": ["integer", "null"]},
+        "registration": {"type": "object", "description": "Organisers' list only; phone "
+                                                          "masked"},
+    },
+}
+
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "Summit API", "version": __version__,
@@ -72,6 +92,7 @@ DOCUMENT = {
                     "code": {"type": "string"}, "message": {"type": "string"},
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
             "RegistrationInput": REGISTRATION_INPUT,
+            "Booking": BOOKING,
             "Registration": REGISTRATION,
             "Localised": {"type": "object", "properties": {
                 "zh": {"type": "string"}, "en": {"type": "string"}}},
@@ -183,6 +204,45 @@ DOCUMENT = {
             "responses": {"200": {"description": "PDF", "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                 **_error_responses(401, 403, 404, 409, 422)}}},
+        "/sessions/{item_id}/bookings": {
+            "post": {
+                "summary": "Book a seat at a bookable item: confirmed while seats are left, "
+                           "else waitlisted. Approved registrations only; organisers may pass "
+                           "registration_id to book for someone",
+                "security": [{"bearer": []}], "parameters": [SESSION],
+                "requestBody": {"required": False, "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "registration_id": {"type": "integer",
+                                            "description": "Organisers only"}}}}}},
+                "responses": {"201": _json({"$ref": "#/components/schemas/Booking"},
+                                           "Created"),
+                              **_error_responses(400, 401, 403, 404, 409, 415, 422)}},
+            "get": {
+                "summary": "The item's bookings (organisers): seat holders, then the waiting "
+                           "list in order, then the history",
+                "security": [{"bearer": []}],
+                "parameters": [SESSION] + [
+                    {"name": name, "in": "query", "required": False,
+                     "schema": {"type": kind}} for name, kind in (
+                        ("status", "string"), ("q", "string"), ("page", "integer"),
+                        ("per_page", "integer"))],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "items": {"type": "array",
+                              "items": {"$ref": "#/components/schemas/Booking"}},
+                    "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "per_page": {"type": "integer"}}}),
+                    **_error_responses(401, 403, 404, 422)}}},
+        "/sessions/{item_id}/bookings/mine": {"delete": {
+            "summary": "Cancel one's own booking (seat, offer or waiting-list place); a freed "
+                       "seat is offered to the next person",
+            "security": [{"bearer": []}], "parameters": [SESSION],
+            "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
+                          **_error_responses(401, 403, 404, 409)}}},
+        "/sessions/{item_id}/bookings/mine/claim": {"post": {
+            "summary": "Claim an offered seat before its deadline",
+            "security": [{"bearer": []}], "parameters": [SESSION],
+            "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
+                          **_error_responses(401, 403, 404, 409)}}},
         "/health": {"get": {"summary": "Liveness probe",
                             "responses": {"200": _json({"type": "object"})}}},
         "/openapi.json": {"get": {"summary": "This document",
