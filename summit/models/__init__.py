@@ -1,7 +1,7 @@
 """Every model, importable from one place: ``from summit.models import Summit``."""
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
-from summit.models.checkin import Arrival, CheckIn
+from summit.models.checkin import Arrival, CheckIn, Gate
 from summit.models.membership import Membership, Role
 from summit.models.registration import (
     HOLDS_PLACE,
@@ -25,7 +25,7 @@ from summit.models.summit import (
 from summit.models.user import ApiToken, LoginFailure, User
 
 __all__ = [
-    "Arrival", "CheckIn",
+    "Arrival", "CheckIn", "Gate",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",
