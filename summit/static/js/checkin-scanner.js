@@ -25,7 +25,7 @@
   let failed = 0;
 
   function format(text, values) {
-    return text.replace(/%\((\w+)\)s/g, (_m, name) => (values[name] !== undefined ? values[name] : ""));
+    return text.replace(/\{(\w+)\}/g, (_m, name) => (values[name] !== undefined ? values[name] : ""));
   }
 
   function device() {
