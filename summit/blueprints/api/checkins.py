@@ -4,7 +4,8 @@ from flask import g, jsonify, request
 
 from summit.blueprints.api import bp
 from summit.blueprints.api.auth import json_body, token_required
-from summit.services import checkin_board, checkin_lookup, checkin_manifest, checkins, summits
+from summit.services import checkin_board, checkin_lookup, checkins, summits
+from summit.services import checkin_manifest as manifests
 
 # A scan is a few hundred bytes: anything much larger is not a scan.
 MAX_SCAN_BODY = 4096
@@ -49,8 +50,8 @@ def checkin_lookup_people(slug: str):
 
 @bp.get("/summits/<slug:slug>/checkins/manifest")
 @token_required
-def checkin_manifest_view(slug: str):
-    return no_store(jsonify(checkin_manifest.manifest(g.api_user, summits.get_by_slug(slug))))
+def checkin_manifest(slug: str):
+    return no_store(jsonify(manifests.manifest(g.api_user, summits.get_by_slug(slug))))
 
 
 @bp.get("/summits/<slug:slug>/attendance")

@@ -69,6 +69,10 @@
     return bytes;
   }
 
+  function toBase64Url(bytes) {
+    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
   function hex(bytes) {
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
@@ -77,7 +81,7 @@
   function decode(token) {
     if (typeof token !== "string" || !TOKEN.test(token)) return null;
     const raw = fromBase64Url(token);
-    if (raw.length !== LENGTH || raw[0] !== 1) return null;
+    if (raw.length !== LENGTH || raw[0] !== 1 || toBase64Url(raw) !== token) return null;
     return { raw, keyId: hex(raw.subarray(1, 5)), ref: hex(raw.subarray(5, 13)),
              version: (raw[13] << 8) | raw[14] };
   }
