@@ -1,7 +1,7 @@
 """Check-in gates, offline scans and conflicts
 
 Revision ID: fc092ef9b25d
-Revises: 2aa814c4614e
+Revises: 4a6e0da0b001
 Create Date: 2026-12-01 07:59:15.728116
 
 """
@@ -13,7 +13,7 @@ import summit.database
 
 # revision identifiers, used by Alembic.
 revision = 'fc092ef9b25d'
-down_revision = '2aa814c4614e'
+down_revision = '4a6e0da0b001'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,17 @@
 """Every model, importable from one place: ``from summit.models import Summit``."""
+from summit.models.agenda import (
+    HOLDS_SEAT,
+    LIVE_BOOKINGS,
+    AgendaItem,
+    AgendaItemKind,
+    AgendaItemStatus,
+    AgendaParticipant,
+    AgendaVersion,
+    BookingStatus,
+    ParticipantRole,
+    Room,
+    SeatBooking,
+)
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn, Gate
@@ -25,6 +38,8 @@ from summit.models.summit import (
 from summit.models.user import ApiToken, LoginFailure, User
 
 __all__ = [
+    "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
+    "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
     "Arrival", "CheckIn", "Gate",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
