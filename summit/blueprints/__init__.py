@@ -9,6 +9,7 @@ from summit.blueprints.api import bp as api_bp
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
+from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
@@ -22,6 +23,7 @@ BLUEPRINTS = (
     (badges_bp, None),
     (agenda_bp, None),
     (bookings_bp, None),
+    (checkin_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from summit.database import utcnow
@@ -20,6 +20,7 @@ class CheckIn(db.Model):
     scan finds this row and gets the same answer."""
 
     __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_summit_received", "summit_id", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
@@ -31,11 +32,21 @@ class CheckIn(db.Model):
     device: Mapped[str] = mapped_column(String(64), default="")
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     result: Mapped[str] = mapped_column(String(16))
+    # The device's clock when the scan was made (an offline scan arrives later).
     scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "scan" (the QR code) or "manual" (found by name or phone at the desk).
+    method: Mapped[str] = mapped_column(String(8), default="scan", server_default="scan")
+    # Made while the device had no network: its screen answered from the manifest.
+    offline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The other scan of the same badge, made elsewhere while one of them was offline: both
+    # let the holder in, the organisers should know. The earlier (by scan time) is the arrival.
+    conflict_with_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="SET NULL"))
 
     badge: Mapped[Badge | None] = relationship()
     operator: Mapped[User | None] = relationship()
+    conflict_with: Mapped[CheckIn | None] = relationship(remote_side=[id])
 
 
 class Arrival(db.Model):
@@ -55,3 +66,18 @@ class Arrival(db.Model):
     arrived_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     badge: Mapped[Badge] = relationship()
+
+
+class Gate(db.Model):
+    """A door where badges are scanned, named by the organisers. The scanner offers these;
+    the API also takes other names (a gate set up on the day)."""
+
+    __tablename__ = "gates"
+    __table_args__ = (UniqueConstraint("summit_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,10 +23,18 @@ def issue_token(email: str, password: str, address: str,
     """Check the credentials (throttled like the login form) and return a new token."""
     now = now or utcnow()
     user = accounts.authenticate(email, password, address, now=now)
+    return issue_token_for(user, now=now)
+
+
+def issue_token_for(user: User, purpose: str = "", now: datetime | None = None
+                    ) -> tuple[str, ApiToken]:
+    """A new token for an already signed-in user (e.g. a scanner page going offline)."""
+    now = now or utcnow()
     raw = "smt_" + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, token_hash=_digest(raw), prefix=raw[:8], created_at=now)
     db.session.add(token)
-    audit.record(user, "api_token.issue", token, now=now, after={"prefix": token.prefix})
+    after = {"prefix": token.prefix, **({"purpose": purpose} if purpose else {})}
+    audit.record(user, "api_token.issue", token, now=now, after=after)
     db.session.commit()
     return raw, token
 

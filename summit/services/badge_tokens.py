@@ -104,6 +104,10 @@ def decode(token: str) -> tuple[TokenClaims, bytes, bytes]:
         raise InvalidToken("not base64url") from None
     if len(raw) != _HEADER.size + SIGNATURE_LENGTH:
         raise InvalidToken("wrong length")
+    # One spelling per token: the decoder skips stray characters and spare bits, which would
+    # let altered strings pass as the badge's token.
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode() != token:
+        raise InvalidToken("not the canonical spelling")
     header, signature = raw[:_HEADER.size], raw[_HEADER.size:]
     form, kid, badge_ref, version = _HEADER.unpack(header)
     if form != FORMAT:

@@ -1,37 +1,40 @@
 """Check-in at the gates: each scan recorded, each holder counted once, retries answered alike.
 
-Groundwork for the check-in issue: the server side of a scan and the offline manifest. The
-scanner page, offline sync and the arrivals board build on these.
+A scan's answer comes from the badge (``badges.check_token``); recording it is here. The
+``checkins`` table is the append-only log of every scan (gate, device, operator, both times,
+result); ``arrivals`` holds each holder's first accepted scan, made unique by the database.
+
+Offline scans arrive late, with the device's clock. When one meets an arrival made at another
+gate or on another device, both scans let the holder in: that is a *conflict*, shown to the
+organisers. The earlier scan by the devices' clocks wins: the arrival (and the single ``ok``)
+moves to it, the other becomes a ``duplicate``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import (
-    AttendeeCategory,
-    Badge,
-    Registration,
-    RegistrationStatus,
-    Summit,
-    User,
-)
+from summit.models import Badge, Registration, RegistrationStatus, Summit, User
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, require
-from summit.services import badge_tokens, badges
-from summit.services.errors import Conflict, ValidationFailed
+from summit.services import audit, badges
+from summit.services.badges import TokenCheck
+from summit.services.errors import Conflict, NotFound, ValidationFailed
 
 RESULTS = ("ok", "duplicate", "invalid", "revoked", "not_approved", "wrong_summit")
 SCAN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
 MAX_TOKEN = 200
+# How far a device's clock may be from the server's: queued scans may be days old (a venue
+# without network), never from the future.
+MAX_AGE = timedelta(days=7)
+MAX_AHEAD = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class ScanAnswer:
     first_scanned_at: datetime | None = None
     first_gate: str | None = None
     holder: dict | None = None
+    conflict: bool = False
 
     def as_json(self) -> dict:
         body: dict = {"result": self.result}
@@ -48,7 +52,15 @@ class ScanAnswer:
             body["first_gate"] = self.first_gate
         if self.holder is not None:
             body["holder"] = self.holder
+        if self.conflict:
+            body["conflict"] = True
         return body
+
+
+def photo_url(registration: Registration) -> str | None:
+    """Where the holder's photo is served, for press badges (None until press badges carry a
+    photo: the screen shows one when the holder has it)."""
+    return getattr(registration, "photo_url", None) or None
 
 
 def holder_of(badge: Badge) -> dict:
@@ -63,6 +75,7 @@ def holder_of(badge: Badge) -> dict:
         "category": {"code": category.code, "label": category.label_zh,
                      "label_en": category.label_en, "colour": category.colour},
         "zones": [{"code": z.code, "label": z.label_zh} for z in category.zones],
+        "photo_url": photo_url(registration),
     }
 
 
@@ -74,80 +87,163 @@ def _check(value: object, name: str, pattern: re.Pattern | None = None,
     return value.strip()
 
 
+def parse_scanned_at(value: object, now: datetime) -> datetime | None:
+    """The device's time of the scan (ISO 8601 with a zone), within a week before now."""
+    if value is None or value == "":
+        return None
+    message = _l("scanned_at must be an ISO 8601 time with a time zone, within the last "
+                 "seven days.")
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValidationFailed(message, "scanned_at")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(message, "scanned_at") from None
+    if moment.tzinfo is None or not now - MAX_AGE <= moment <= now + MAX_AHEAD:
+        raise ValidationFailed(message, "scanned_at")
+    return moment
+
+
+@dataclass(frozen=True)
+class ScanInput:
+    """A scan's shape, checked: what the device says happened."""
+
+    gate: str
+    scan_id: str
+    device: str = ""
+    scanned_at: datetime | None = None
+    offline: bool = False
+
+
+def scan_input(gate: object, scan_id: object, device: object = "", scanned_at: object = None,
+               offline: object = False, now: datetime | None = None) -> ScanInput:
+    if not isinstance(offline, bool):
+        raise ValidationFailed(_l("offline must be true or false."), "offline")
+    return ScanInput(gate=_check(gate, "gate"), scan_id=_check(scan_id, "scan_id", SCAN_ID),
+                     device=device.strip()[:64] if isinstance(device, str) else "",
+                     scanned_at=parse_scanned_at(scanned_at, now or utcnow()),
+                     offline=offline)
+
+
 def _answer(checkin: CheckIn) -> ScanAnswer:
     badge = checkin.badge
     holder = holder_of(badge) if badge is not None and badge.registration is not None and \
         checkin.result in ("ok", "duplicate", "revoked", "not_approved") else None
+    conflict = checkin.conflict_with_id is not None
     if checkin.result == "duplicate" and badge is not None:
         arrival = db.session.scalar(select(Arrival).where(Arrival.badge_id == badge.id))
         if arrival is not None:
-            return ScanAnswer("duplicate", arrival.arrived_at, arrival.gate, holder)
-    return ScanAnswer(checkin.result, holder=holder)
+            return ScanAnswer("duplicate", arrival.arrived_at, arrival.gate, holder, conflict)
+    return ScanAnswer(checkin.result, holder=holder, conflict=conflict)
 
 
 def scan(actor: User, summit: Summit, token: object, gate: object, scan_id: object,
-         device: object = "", scanned_at: datetime | None = None,
+         device: object = "", scanned_at: object = None, offline: object = False,
          now: datetime | None = None) -> ScanAnswer:
-    """Record one scan and answer it. A repeated ``scan_id`` gets the first answer."""
+    """Record one scan of a badge's QR code and answer it. A repeated ``scan_id`` gets the
+    first answer."""
     require(actor, Permission.CHECKIN_SCAN, summit)
-    scan_id = _check(scan_id, "scan_id", SCAN_ID)
-    gate = _check(gate, "gate")
-    device = device.strip()[:64] if isinstance(device, str) else ""
+    now = now or utcnow()
+    given = scan_input(gate, scan_id, device, scanned_at, offline, now)
     if not isinstance(token, str) or len(token) > MAX_TOKEN:
         raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="token"), "token")
-    now = now or utcnow()
-
-    earlier = db.session.scalar(select(CheckIn).where(CheckIn.scan_id == scan_id))
+    earlier = _earlier(given.scan_id, summit)
     if earlier is not None:
-        return _same_scan(earlier, summit)
+        return earlier
+    return _record(actor, summit, badges.check_token(summit, token), given, "scan", now)
 
-    check = badges.check_token(summit, token)
-    checkin = CheckIn(summit_id=summit.id, scan_id=scan_id, gate=gate, device=device,
-                      operator_id=actor.id, result=check.result,
+
+def check_in_person(actor: User, summit: Summit, registration_id: object, gate: object,
+                    scan_id: object, device: object = "", scanned_at: object = None,
+                    now: datetime | None = None) -> ScanAnswer:
+    """Check in someone found by name or phone (no badge at hand): a scan of their badge,
+    recorded as manual, answered like one."""
+    require(actor, Permission.CHECKIN_SCAN, summit)
+    now = now or utcnow()
+    given = scan_input(gate, scan_id, device, scanned_at, False, now)
+    registration = db.session.get(Registration, registration_id) if isinstance(
+        registration_id, int) and not isinstance(registration_id, bool) else None
+    if registration is None or registration.summit_id != summit.id:
+        raise NotFound(_l("No such registration at this summit."), "registration_id")
+    earlier = _earlier(given.scan_id, summit)
+    if earlier is not None:
+        return earlier
+    badge = badges.badge_of(registration)
+    if registration.status != RegistrationStatus.APPROVED:
+        check = TokenCheck("not_approved", badge)
+    else:
+        badge = badge or badges.ensure_badge(registration)
+        check = TokenCheck("revoked" if badge.revoked else "ok", badge)
+    answer = _record(actor, summit, check, given, "manual", now)
+    return answer
+
+
+def _earlier(scan_id: str, summit: Summit) -> ScanAnswer | None:
+    earlier = db.session.scalar(select(CheckIn).where(CheckIn.scan_id == scan_id))
+    return None if earlier is None else _same_scan(earlier, summit)
+
+
+def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, method: str,
+            now: datetime) -> ScanAnswer:
+    checkin = CheckIn(summit_id=summit.id, scan_id=given.scan_id, gate=given.gate,
+                      device=given.device, operator_id=actor.id, result=check.result,
                       badge_id=check.badge.id if check.badge is not None else None,
-                      scanned_at=scanned_at or now, received_at=now)
+                      scanned_at=given.scanned_at or now, received_at=now, method=method,
+                      offline=given.offline)
     db.session.add(checkin)
     try:
         db.session.flush()
     except IntegrityError:  # the same scan_id, sent twice at once: the other one won
         db.session.rollback()
-        return _same_scan(db.session.scalar(select(CheckIn).where(CheckIn.scan_id == scan_id)),
-                          summit)
+        return _same_scan(db.session.scalar(select(CheckIn).where(
+            CheckIn.scan_id == given.scan_id)), summit)
     if check.result == "ok":
         try:
             with db.session.begin_nested():
                 db.session.add(Arrival(summit_id=summit.id, badge_id=check.badge.id,
-                                       checkin_id=checkin.id, gate=gate,
+                                       checkin_id=checkin.id, gate=given.gate,
                                        arrived_at=checkin.scanned_at))
         except IntegrityError:  # already arrived: through this gate or another
             checkin.result = "duplicate"
+            _settle_conflict(actor, summit, checkin, now)
+    if method == "manual":
+        audit.record(actor, "checkin.manual", checkin, summit=summit, now=now,
+                     after={"registration_id": check.badge.registration_id
+                            if check.badge is not None else None,
+                            "gate": given.gate, "result": checkin.result})
     db.session.commit()
     return _answer(checkin)
+
+
+def _settle_conflict(actor: User, summit: Summit, checkin: CheckIn, now: datetime) -> None:
+    """A late duplicate made offline elsewhere: flag both scans; the earlier one is the
+    arrival. The arrival row is locked so two late scans settle one after the other."""
+    arrival = db.session.scalar(select(Arrival).where(Arrival.badge_id == checkin.badge_id)
+                                .with_for_update())
+    first = db.session.get(CheckIn, arrival.checkin_id) if arrival.checkin_id else None
+    if not checkin.offline and not (first is not None and first.offline):
+        return
+    if first is None or (first.gate == checkin.gate and first.device == checkin.device):
+        return  # the same device saw both scans: it answered duplicate itself
+    checkin.conflict_with_id = first.id
+    if first.conflict_with_id is None:
+        first.conflict_with_id = checkin.id
+    if checkin.scanned_at < arrival.arrived_at:
+        before = {"gate": arrival.gate, "arrived_at": arrival.arrived_at.isoformat(),
+                  "checkin_id": arrival.checkin_id}
+        first.result, checkin.result = "duplicate", "ok"
+        arrival.checkin_id, arrival.gate = checkin.id, checkin.gate
+        arrival.arrived_at = checkin.scanned_at
+        audit.record(actor, "arrival.conflict", arrival, summit=summit, now=now, before=before,
+                     after={"gate": arrival.gate, "arrived_at": arrival.arrived_at.isoformat(),
+                            "checkin_id": checkin.id})
+    else:
+        audit.record(actor, "arrival.conflict", arrival, summit=summit, now=now,
+                     after={"gate": arrival.gate, "late_checkin_id": checkin.id,
+                            "late_gate": checkin.gate})
 
 
 def _same_scan(earlier: CheckIn, summit: Summit) -> ScanAnswer:
     if earlier.summit_id != summit.id:
         raise Conflict(_l("This scan id was already used at another summit."), "scan_id")
     return _answer(earlier)
-
-
-def manifest(actor: User, summit: Summit) -> dict:
-    """What an offline scanner needs: the public key, the current version of every valid
-    badge with what its screen shows, and the revoked badges."""
-    require(actor, Permission.CHECKIN_SCAN, summit)
-    rows = db.session.scalars(
-        select(Badge).join(Registration, Badge.registration_id == Registration.id)
-        .where(Badge.summit_id == summit.id)
-        .options(selectinload(Badge.registration).selectinload(Registration.category)
-                 .selectinload(AttendeeCategory.zones)))
-    valid, revoked = [], []
-    for badge in rows:
-        if badge.revoked or badge.registration.status != RegistrationStatus.APPROVED:
-            revoked.append(badge.ref)
-        else:
-            valid.append({"ref": badge.ref, "version": badge.version,
-                          "holder": holder_of(badge)})
-    key = badges.private_key(summit).public_key()
-    return {"summit": summit.slug, "key_id": badge_tokens.key_id(key).hex(),
-            "public_key": badge_tokens.public_key_text(key), "badges": valid,
-            "revoked": revoked, "generated_at": utcnow().isoformat()}

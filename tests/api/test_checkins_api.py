@@ -228,3 +228,105 @@ def test_any_body_gets_an_answer_or_a_clear_error(client, auth, event, token, ga
     assert response.status_code in (200, 400, 409, 422), response.get_data(as_text=True)
     if response.status_code == 200:
         assert response.get_json()["result"] in checkins.RESULTS
+
+
+# --- the check-in issue: bodies, offline fields, the desk, the board ----------------------
+
+def test_an_oversized_body_is_a_413_and_nothing_is_recorded(client, auth, event, holder):
+    response = client.post(f"/api/v1/summits/{event.slug}/checkins", headers=auth,
+                           json={"token": token_of(holder), "gate": "东门", "scan_id": "big-1",
+                                 "device": "x" * 5000})
+
+    assert_json_error(response, 413)
+    assert db.session.query(CheckIn).count() == 0
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"token"', "null", "{\"token\": "])
+def test_a_body_that_is_not_an_object_is_a_400(client, auth, event, body):
+    response = client.post(f"/api/v1/summits/{event.slug}/checkins", data=body,
+                           headers={**auth, "Content-Type": "application/json"})
+
+    assert_json_error(response, 400)
+
+
+def test_an_offline_scan_is_sent_with_its_time_and_flag(client, auth, event, holder):
+    from datetime import datetime, timedelta, timezone
+
+    scanned = datetime.now(timezone.utc) - timedelta(minutes=40)
+    body = post(client, auth, event, token=token_of(holder), gate="东门", scan_id="off-1",
+                scanned_at=scanned.isoformat(), offline=True).get_json()
+
+    assert body["result"] == "ok"
+    checkin = db.session.scalar(db.select(CheckIn))
+    assert checkin.offline and abs(checkin.scanned_at - scanned) < timedelta(seconds=1)
+
+
+@pytest.mark.parametrize("field, value", [("scanned_at", "2020-01-01T00:00:00+00:00"),
+                                          ("scanned_at", "today"), ("offline", "yes")])
+def test_bad_offline_fields_are_422_naming_them(client, auth, event, holder, field, value):
+    response = post(client, auth, event, token=token_of(holder), gate="东门", scan_id="b-1",
+                    **{field: value})
+
+    assert_json_error(response, 422, fields={field})
+
+
+def test_the_desk_looks_up_and_checks_in_over_the_api(client, auth, event, holder):
+    found = client.get(f"/api/v1/summits/{event.slug}/checkins/lookup?q=趙波",
+                       headers=auth).get_json()
+    assert found["total"] == 1 and found["items"][0]["phone"] == "139****1111"
+
+    body = client.post(f"/api/v1/summits/{event.slug}/checkins/manual", headers=auth,
+                       json={"registration_id": found["items"][0]["id"], "gate": "服务台",
+                             "scan_id": "desk-1"}).get_json()
+
+    assert body["result"] == "ok" and body["holder"]["name"] == "赵波"
+    again = post(client, auth, event, token=token_of(holder), gate="东门", scan_id="s-9")
+    assert again.get_json()["first_gate"] == "服务台"
+
+
+@pytest.mark.parametrize("body, status, field", [
+    ({"gate": "服务台", "scan_id": "d-1"}, 404, "registration_id"),
+    ({"registration_id": "1", "gate": "服务台", "scan_id": "d-1"}, 404, "registration_id"),
+    ({"registration_id": 1, "scan_id": "d-1"}, 422, "gate"),
+    ({"registration_id": 1, "gate": "服务台"}, 422, "scan_id"),
+])
+def test_bad_manual_check_ins_are_clear_errors(client, auth, event, holder, body, status,
+                                               field):
+    response = client.post(f"/api/v1/summits/{event.slug}/checkins/manual", json=body,
+                           headers=auth)
+
+    assert_json_error(response, status, fields={field})
+
+
+def test_a_too_long_look_up_is_a_422(client, auth, event):
+    response = client.get(f"/api/v1/summits/{event.slug}/checkins/lookup?q={'赵' * 101}",
+                          headers=auth)
+
+    assert_json_error(response, 422, fields={"q"})
+
+
+def test_the_attendance_board_over_the_api(client, event, organiser, staff, holder):
+    checkins.scan(staff, event, token_of(holder), "东门", "a-1")
+    token = client.post("/api/v1/tokens", json={"email": organiser.email,
+                                                "password": factories.PASSWORD}).get_json()
+
+    body = client.get(f"/api/v1/summits/{event.slug}/attendance",
+                      headers={"Authorization": f"Bearer {token['token']}"}).get_json()
+
+    assert (body["arrived"], body["expected"]) == (1, 1)
+    assert body["by_gate"] == [{"gate": "东门", "arrived": 1}]
+
+
+def test_a_revoked_badge_is_revoked_in_the_refreshed_manifest(client, auth, event, organiser,
+                                                              holder):
+    token_of(holder)
+    before = client.get(f"/api/v1/summits/{event.slug}/checkins/manifest",
+                        headers=auth).get_json()
+    badges.revoke(organiser, holder, "证件遗失")
+
+    after = client.get(f"/api/v1/summits/{event.slug}/checkins/manifest",
+                       headers=auth).get_json()
+
+    ref = badges.badge_of(holder).ref
+    assert [b["ref"] for b in before["badges"]] == [ref] and before["refused"] == {}
+    assert after["badges"] == [] and after["refused"] == {ref: "revoked"}

@@ -42,6 +42,8 @@ ADMIN = frozenset({"admin"})
 ORGANISER = frozenset({Role.ORGANISER.value, "admin"})
 # Scanning at the gates: check-in staff, and organisers who hold every summit permission.
 CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
+# The arrivals board: organisers and officials.
+ATTENDANCE = frozenset({Role.OFFICIAL.value, Role.ORGANISER.value, "admin"})
 # summit.create is global: an organiser of any summit may start another.
 SUMMIT_CREATORS = ORGANISER
 
@@ -184,6 +186,19 @@ def B(w: World, job: BadgeJob) -> str:  # noqa: N802 - a print batch's base path
 TEMPLATE_VALUES = {"band_colour": "#c0392b", "text_colour": "#ffffff", "title_zh": "正式代表",
                    "title_en": "Delegate", "footer": "", "html": "", "css": "",
                    "sample": "zh_hans", "size": "a6"}
+
+
+_gates = iter(range(1, 1_000_000))
+
+
+def _gate(w: World):
+    """A gate of its own for each removal."""
+    from summit.models import Gate
+
+    gate = Gate(summit_id=w.summit.id, name=f"临时门 {next(_gates)}")
+    db.session.add(gate)
+    db.session.commit()
+    return gate
 
 
 ROUTES: list[Route] = [
@@ -378,6 +393,25 @@ ROUTES: list[Route] = [
           data=lambda w: {"token": "not-a-token", "gate": "东门", "scan_id": "matrix-1"}),
     Route("api.checkin_manifest", "GET", lambda w: f"/api/v1{S(w)}/checkins/manifest",
           CHECKIN),
+    Route("api.create_manual_checkin", "POST", lambda w: f"/api/v1{S(w)}/checkins/manual",
+          CHECKIN, data=lambda w: {"registration_id": w.registration.id, "gate": "东门",
+                                   "scan_id": "matrix-manual-1"}),
+    Route("api.checkin_lookup_people", "GET",
+          lambda w: f"/api/v1{S(w)}/checkins/lookup", CHECKIN),
+    Route("api.attendance", "GET", lambda w: f"/api/v1{S(w)}/attendance", ATTENDANCE),
+    # check-in pages: the scanner (its service worker holds no data), the arrivals board
+    Route("checkin.scanner", "GET", lambda w: f"{S(w)}/checkin/", CHECKIN),
+    Route("checkin.service_worker", "GET", lambda w: f"{S(w)}/checkin/sw.js", EVERYONE),
+    Route("checkin.device_token", "POST", lambda w: f"{S(w)}/checkin/device-token", CHECKIN),
+    Route("checkin.board", "GET", lambda w: f"{S(w)}/checkin/board", ATTENDANCE),
+    Route("checkin.board_json", "GET", lambda w: f"{S(w)}/checkin/board.json", ATTENDANCE),
+    Route("checkin.board_live", "GET", lambda w: f"{S(w)}/checkin/board/live", ATTENDANCE),
+    Route("checkin.export", "GET", lambda w: f"{S(w)}/checkin/attendance.xlsx", ATTENDANCE),
+    Route("checkin.gates", "GET", lambda w: f"{S(w)}/checkin/gates", ORGANISER),
+    Route("checkin.gates", "POST", lambda w: f"{S(w)}/checkin/gates", ORGANISER,
+          data=lambda w: {"name": "东门"}),
+    Route("checkin.delete_gate", "POST",
+          lambda w: f"{S(w)}/checkin/gates/{_gate(w).id}/delete", ORGANISER),
     Route("api.list_summits", "GET", lambda w: "/api/v1/summits", EVERYONE),
     Route("api.get_summit", "GET", lambda w: f"/api/v1/summits/{w.summit.slug}", EVERYONE),
     Route("api.health", "GET", lambda w: "/api/v1/health", EVERYONE),

@@ -1,24 +1,60 @@
-"""Check-in over the API: scanners post scans and fetch the manifest for offline use."""
-from flask import g, jsonify
+"""Check-in over the API: scanners post scans, look people up, fetch the manifest for
+offline use; organisers and officials read the arrivals board."""
+from flask import g, jsonify, request
 
 from summit.blueprints.api import bp
 from summit.blueprints.api.auth import json_body, token_required
-from summit.services import checkins, summits
+from summit.services import checkin_board, checkin_lookup, checkins, summits
+from summit.services import checkin_manifest as manifests
+
+# A scan is a few hundred bytes: anything much larger is not a scan.
+MAX_SCAN_BODY = 4096
+
+
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/summits/<slug:slug>/checkins")
 @token_required
 def create_checkin(slug: str):
+    request.max_content_length = MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
     payload = json_body()
     answer = checkins.scan(g.api_user, summit, payload.get("token"), payload.get("gate"),
-                           payload.get("scan_id"), payload.get("device", ""))
+                           payload.get("scan_id"), payload.get("device", ""),
+                           payload.get("scanned_at"), payload.get("offline", False))
     return jsonify(answer.as_json())
+
+
+@bp.post("/summits/<slug:slug>/checkins/manual")
+@token_required
+def create_manual_checkin(slug: str):
+    request.max_content_length = MAX_SCAN_BODY
+    summit = summits.get_by_slug(slug)
+    payload = json_body()
+    answer = checkins.check_in_person(
+        g.api_user, summit, payload.get("registration_id"), payload.get("gate"),
+        payload.get("scan_id"), payload.get("device", ""), payload.get("scanned_at"))
+    return jsonify(answer.as_json())
+
+
+@bp.get("/summits/<slug:slug>/checkins/lookup")
+@token_required
+def checkin_lookup_people(slug: str):
+    items = checkin_lookup.look_up(g.api_user, summits.get_by_slug(slug),
+                                   request.args.get("q", ""))
+    return no_store(jsonify({"items": items, "total": len(items)}))
 
 
 @bp.get("/summits/<slug:slug>/checkins/manifest")
 @token_required
 def checkin_manifest(slug: str):
-    response = jsonify(checkins.manifest(g.api_user, summits.get_by_slug(slug)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(jsonify(manifests.manifest(g.api_user, summits.get_by_slug(slug))))
+
+
+@bp.get("/summits/<slug:slug>/attendance")
+@token_required
+def attendance(slug: str):
+    return no_store(jsonify(checkin_board.board(g.api_user, summits.get_by_slug(slug))))

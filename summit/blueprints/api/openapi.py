@@ -57,6 +57,15 @@ REGISTRATION = {
         "created_at": {"type": "string", "format": "date-time"},
     },
 }
+SCAN_ANSWER = {"type": "object", "required": ["result"], "properties": {
+    "result": {"type": "string", "enum": ["ok", "duplicate", "invalid", "revoked",
+                                          "not_approved", "wrong_summit"]},
+    "first_scanned_at": {"type": "string", "format": "date-time"},
+    "first_gate": {"type": "string"},
+    "holder": {"type": "object", "description": "name, name_native, pinyin, organisation, "
+                                                "category, zones, photo_url (or null)"},
+    "conflict": {"type": "boolean", "description": "Let in at two places while offline"}}}
+
 
 SESSION = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"},
            "description": "The agenda item (session) id"}
@@ -178,14 +187,51 @@ DOCUMENT = {
                     "token": {"type": "string", "maxLength": 200},
                     "gate": {"type": "string", "maxLength": 64},
                     "scan_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
-                    "device": {"type": "string", "maxLength": 64}}}}}},
-            "responses": {"200": _json({"type": "object", "required": ["result"], "properties": {
-                "result": {"type": "string", "enum": ["ok", "duplicate", "invalid", "revoked",
-                                                      "not_approved", "wrong_summit"]},
-                "first_scanned_at": {"type": "string", "format": "date-time"},
-                "first_gate": {"type": "string"},
-                "holder": {"type": "object"}}}),
+                    "device": {"type": "string", "maxLength": 64},
+                    "scanned_at": {"type": "string", "format": "date-time",
+                                   "description": "The device's time of the scan (offline "
+                                                  "scans sent later); within 7 days"},
+                    "offline": {"type": "boolean", "default": False,
+                                "description": "Answered on the device from the manifest"}}}}}},
+            "responses": {"200": _json(SCAN_ANSWER),
                 **_error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
+        "/summits/{slug}/checkins/manual": {"post": {
+            "summary": "Check in a person found by name or phone, without their badge "
+                       "(check-in staff); answered like a scan",
+            "security": [{"bearer": []}], "parameters": [SLUG],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["registration_id", "gate", "scan_id"],
+                "properties": {
+                    "registration_id": {"type": "integer"},
+                    "gate": {"type": "string", "maxLength": 64},
+                    "scan_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
+                    "device": {"type": "string", "maxLength": 64},
+                    "scanned_at": {"type": "string", "format": "date-time"}}}}}},
+            "responses": {"200": _json(SCAN_ANSWER),
+                          **_error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
+        "/summits/{slug}/checkins/lookup": {"get": {
+            "summary": "People by name (simplified, traditional, pinyin) or the last 4-11 "
+                       "digits of their phone, at most 20, phones masked (check-in staff)",
+            "security": [{"bearer": []}],
+            "parameters": [SLUG, {"name": "q", "in": "query", "required": True,
+                                  "schema": {"type": "string", "maxLength": 100}}],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "items": {"type": "array", "items": {"type": "object"}},
+                "total": {"type": "integer"}}}), **_error_responses(401, 403, 404, 422)}}},
+        "/summits/{slug}/attendance": {"get": {
+            "summary": "The arrivals board: arrived against expected by category, delegation "
+                       "and gate, per quarter hour, scans by result, offline conflicts "
+                       "(organisers, officials)",
+            "security": [{"bearer": []}], "parameters": [SLUG],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "expected": {"type": "integer"}, "arrived": {"type": "integer"},
+                "by_category": {"type": "array", "items": {"type": "object"}},
+                "by_delegation": {"type": "array", "items": {"type": "object"}},
+                "by_gate": {"type": "array", "items": {"type": "object"}},
+                "over_time": {"type": "array", "items": {"type": "object"}},
+                "scans": {"type": "object"},
+                "conflicts": {"type": "array", "items": {"type": "object"}}}}),
+                **_error_responses(401, 403, 404)}}},
         "/summits/{slug}/checkins/manifest": {"get": {
             "summary": "What offline scanners need: the public key, valid badges with their "
                        "current version and screen fields, and revoked badges",
@@ -193,7 +239,11 @@ DOCUMENT = {
             "responses": {"200": _json({"type": "object", "properties": {
                 "public_key": {"type": "string"}, "key_id": {"type": "string"},
                 "badges": {"type": "array", "items": {"type": "object"}},
-                "revoked": {"type": "array", "items": {"type": "string"}}}}),
+                "revoked": {"type": "array", "items": {"type": "string"}},
+                "refused": {"type": "object", "additionalProperties": {
+                    "type": "string", "enum": ["revoked", "not_approved"]}},
+                "arrived": {"type": "object", "description": "badge ref -> {at, gate}"},
+                "gates": {"type": "array", "items": {"type": "string"}}}}),
                 **_error_responses(401, 403, 404)}}},
         "/registrations/{registration_id}/badge.pdf": {"get": {
             "summary": "The badge as a print PDF: the holder once approved, organisers any",

@@ -1,0 +1,188 @@
+"""The gate scanner in Debian's Chromium with a fake camera filming a real printed badge.
+
+The badge is rendered to PDF by the badge renderer, rasterised with pdftoppm and written as a
+YUV4MPEG2 video that Chromium plays as its camera (``--use-file-for-fake-video-capture``).
+The page decodes the QR code with the vendored jsQR, asks the server (or, without network,
+its manifest and WebCrypto Ed25519) and shows the answer full screen.
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from summit.extensions import db
+from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
+from summit.services import badges
+from tests import factories
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, screenshot_name
+from tests.e2e.helpers import PHONE
+
+pytestmark = pytest.mark.e2e
+
+GATE = "东门"
+FRAME = (1280, 720)  # what a phone camera delivers, as the scanner asks for
+
+
+def badge_video(pdf: bytes, folder: Path) -> Path:
+    """The badge's first page, centred on a white frame, as a 4:2:0 YUV4MPEG2 file."""
+    (folder / "badge.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(folder / "badge.pdf"),
+                    str(folder / "badge")], check=True)
+    page = Image.open(folder / "badge.png").convert("RGB")
+    page.thumbnail(FRAME)
+    frame = Image.new("RGB", FRAME, "white")
+    frame.paste(page, ((FRAME[0] - page.width) // 2, (FRAME[1] - page.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (FRAME[0] // 2, FRAME[1] // 2)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    path = folder / "badge.y4m"
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{FRAME[0]} H{FRAME[1]} F5:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            video.write(b"FRAME\n" + planes)
+    return path
+
+
+@pytest.fixture
+def event(app) -> Summit:
+    summit = factories.make_summit("kangding-2027")
+    main = factories.make_zone(summit, "MAIN", "主会场")
+    factories.make_category(summit, "delegate", "代表", zones=[main])
+    return summit
+
+
+@pytest.fixture
+def holder(event) -> Registration:
+    organiser = factories.make_member(event, Role.ORGANISER, "organiser@example.com")
+    return factories.make_registration(event, "赵波", "zhaobo@example.com",
+                                       approve_as=organiser)
+
+
+@pytest.fixture
+def staff(event):
+    return factories.make_member(event, Role.CHECKIN_STAFF, "checkin@example.com",
+                                 name="签到员")
+
+
+@pytest.fixture
+def camera_browser(holder, tmp_path) -> Iterator[Browser]:
+    """A Chromium whose camera films the holder's printed badge."""
+    badge = badges.ensure_badge(holder)
+    db.session.commit()
+    video = badge_video(badges.render_badge(badge), tmp_path)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream",
+                                  "--use-fake-device-for-media-stream",
+                                  f"--use-file-for-fake-video-capture={video}"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(camera_browser, live_server, staff, request) -> Iterator[Page]:
+    context = camera_browser.new_context(base_url=live_server.url, locale="en-US",
+                                         timezone_id="Asia/Shanghai",
+                                         permissions=["camera"], **PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed and not page.is_closed():
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / screenshot_name(request.node), full_page=True)
+    context.close()
+
+
+def stored(model, **where) -> list:
+    db.session.rollback()  # see what the server committed
+    return list(db.session.scalars(db.select(model).filter_by(**where)))
+
+
+def open_scanner(page: Page, event: Summit) -> None:
+    """From the summit page's navigation to the scanner, with the badge list downloaded."""
+    page.goto(f"/summits/{event.slug}")
+    page.get_by_role("link", name="Scanner").first.click()
+    expect(page.locator("#manifest-state")).to_contain_text("Badge list of")
+
+
+def choose_gate(page: Page) -> None:
+    page.fill("#gate-input", GATE)
+    page.get_by_role("button", name="Start scanning").click()
+
+
+def result(page: Page, expected: str) -> None:
+    box = page.locator("#result")
+    expect(box).to_be_visible(timeout=20_000)
+    expect(box).to_have_attribute("data-result", expected, timeout=20_000)
+
+
+def test_the_scanner_reads_a_printed_badge_then_calls_it_a_duplicate(phone, event, holder):
+    open_scanner(phone, event)
+    choose_gate(phone)
+
+    result(phone, "ok")
+    expect(phone.locator("#result-name")).to_have_text("赵波")
+    expect(phone.locator("#result-category")).to_contain_text("代表")
+    expect(phone.locator("#result-zones")).to_contain_text("MAIN 主会场")
+    phone.get_by_role("button", name="Next scan").click()
+
+    result(phone, "duplicate")
+    expect(phone.locator("#result-first")).to_contain_text(GATE)
+    scans = stored(CheckIn, summit_id=event.id)
+    assert sorted(s.result for s in scans) == ["duplicate", "ok"]
+    assert {s.gate for s in scans} == {GATE} and not any(s.offline for s in scans)
+    assert len(stored(Arrival, summit_id=event.id)) == 1
+    # The gate is kept by the phone: the next visit scans at once.
+    phone.get_by_role("button", name="Next scan").click()
+    phone.reload()
+    expect(phone.locator("#gate-name")).to_have_text(GATE)
+    expect(phone.locator("#gate-chooser")).to_be_hidden()
+
+
+def test_without_network_the_scan_is_answered_queued_and_sent_later(phone, event, holder):
+    open_scanner(phone, event)
+    phone.context.set_offline(True)
+    choose_gate(phone)
+
+    result(phone, "ok")
+    expect(phone.locator("#result-name")).to_have_text("赵波")
+    expect(phone.locator("#result-note")).to_contain_text("without network")
+    expect(phone.locator("#queue-state")).to_have_attribute("data-count", "1")
+    assert stored(CheckIn, summit_id=event.id) == []
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-state")).to_have_attribute("data-count", "0", timeout=20_000)
+    scans = stored(CheckIn, summit_id=event.id)
+    assert [(s.result, s.offline, s.gate) for s in scans] == [("ok", True, GATE)]
+    assert scans[0].scanned_at < scans[0].received_at
+    assert len(stored(Arrival, summit_id=event.id)) == 1
+
+
+def test_a_revoked_badge_is_refused_online_and_offline_after_the_refresh(phone, event, holder):
+    organiser = db.session.scalar(db.select(User).filter_by(email="organiser@example.com"))
+    badges.revoke(organiser, holder, "证件遗失")
+    open_scanner(phone, event)  # downloads the badge list with the revocation
+    choose_gate(phone)
+    result(phone, "revoked")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Next scan").click()
+
+    result(phone, "revoked")
+    expect(phone.locator("#result-note")).to_contain_text("without network")
+    phone.context.set_offline(False)
+    expect(phone.locator("#queue-state")).to_have_attribute("data-count", "0", timeout=20_000)
+    assert sorted((s.result, s.offline) for s in stored(CheckIn, summit_id=event.id)) == [
+        ("revoked", False), ("revoked", True)]
+    assert stored(Arrival, summit_id=event.id) == []
