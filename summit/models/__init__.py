@@ -3,6 +3,19 @@ from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn
 from summit.models.membership import Membership, Role
+from summit.models.press import (
+    MediaType,
+    PersonStatus,
+    PressApplication,
+    PressEquipment,
+    PressPerson,
+    PressQuota,
+    PressRelease,
+    PressRole,
+    PressStatus,
+    QuotaKind,
+    ReasonCode,
+)
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -27,6 +40,8 @@ from summit.models.user import ApiToken, LoginFailure, User
 __all__ = [
     "Arrival", "CheckIn",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
+    "MediaType", "PersonStatus", "PressApplication", "PressEquipment", "PressPerson",
+    "PressQuota", "PressRelease", "PressRole", "PressStatus", "QuotaKind", "ReasonCode",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",
     "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
