@@ -8,6 +8,7 @@ from summit.blueprints.api import bp as api_bp
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.main import bp as main_bp
+from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
 from summit.http import SlugConverter
@@ -18,6 +19,7 @@ BLUEPRINTS = (
     (summits_bp, "/summits"),
     (registrations_bp, None),
     (badges_bp, None),
+    (press_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )
