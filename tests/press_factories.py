@@ -61,17 +61,24 @@ def blank_pdf() -> bytes:
 
 
 def javascript_pdf() -> bytes:
+    """Document-level JavaScript in the /Names tree."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
-    writer.add_js("app.alert('hello');")
+    script = writer._add_object(DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"),
+        NameObject("/JS"): TextStringObject("app.alert('hello');")}))
+    writer._root_object[NameObject("/Names")] = DictionaryObject({
+        NameObject("/JavaScript"): DictionaryObject({NameObject("/Names"): ArrayObject([
+            TextStringObject("hello"), script])})})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def open_action_pdf() -> bytes:
-    """JavaScript hidden in a compressed object stream, run by /OpenAction."""
+    """A JavaScript action run by /OpenAction when the file is opened."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
