@@ -21,9 +21,6 @@ from summit.services import press, press_badges, press_export, press_files, pres
     summits
 from summit.services.errors import DomainError, NotAllowed, ValidationFailed
 
-# Nine photos of 2 MB, a 5 MB letter and the text: anything larger is refused (413) before
-# it is read.
-MAX_FORM_BYTES = 26 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,7 +59,10 @@ def _form(summit, application: PressApplication | None) -> PressApplicationForm:
 
 
 def _take_files(form: PressApplicationForm) -> bool:
-    """Store every newly chosen file that passes its checks (its token goes into the form, so
+    """(The whole form is limited by MAX_CONTENT_LENGTH: a larger one is a 413 before it is
+    read, and the page's script refuses an oversized file before it is sent.)
+
+    Store every newly chosen file that passes its checks (its token goes into the form, so
     a re-rendered form keeps it); a refused file becomes its field's error."""
     pairs = [(form.photo, form.photo_token, press_files.store_photo),
              (form.letter, form.letter_token, press_files.store_letter)]
@@ -123,7 +123,6 @@ def _show_error(form: PressApplicationForm, error: DomainError) -> None:
 def _edit_form(summit, application: PressApplication | None):
     form = _form(summit, application)
     if request.method == "POST":
-        request.max_content_length = MAX_FORM_BYTES
         valid = form.validate()
         files_ok = _take_files(form)
         if valid and files_ok:
