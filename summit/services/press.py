@@ -320,7 +320,8 @@ def save_application(actor: User | None, summit: Summit, details: ApplicationDet
             raise Conflict(_l("You already have an application for this summit: open it from "
                               "\"My press applications\"."))
     else:
-        if application.user_id != actor.id:
+        # Officers may correct an application too (e.g. a typo they were told about by phone).
+        if application.user_id != actor.id and not may_review(actor, summit):
             raise NotAllowed(_l("You do not have permission to do this."))
         if application.status not in EDITABLE:
             raise Conflict(_l("An application that is %(status)s cannot be changed.",

@@ -271,11 +271,6 @@ def _apply_category(summit: Summit, category: AttendeeCategory, details: Categor
         raise ValidationFailed(_l("Unknown zones: %(codes)s", codes=", ".join(unknown)), "zones")
     if details.capacity is not None and details.capacity < 1:
         raise ValidationFailed(_l("Leave empty for no limit, or give at least 1."), "capacity")
-    details.press_category_code = (details.press_category_code or "press").strip().lower()
-    if details.press_enabled and (summit is None or not any(
-            c.code == details.press_category_code for c in summit.categories)):
-        raise ValidationFailed(_l("Choose the category press badges print with (add it under "
-                                  "Zones and categories first)."), "press_category_code")
     category.code = code
     category.label_zh = details.label_zh.strip()
     category.label_en = details.label_en.strip()

@@ -163,8 +163,6 @@ def apply(slug: str):
 @login_required
 def edit(application_id: int):
     application = _load(application_id)
-    if application.user_id != current_user.id:
-        abort(403)
     if application.status not in press.EDITABLE:
         flash(_("An application that is %(status)s cannot be changed.",
                 status=press.STATUS_LABELS[application.status]), "error")
