@@ -3,6 +3,7 @@ characters, control characters, random text, wrong types or broken UTF-8, answer
 clear error and never a 500."""
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
@@ -16,8 +17,8 @@ from hypothesis import strategies as st
 
 from summit.extensions import db
 from summit.http import SlugConverter
-from summit.models import ApiToken, Badge, BadgeJob, BadgeTemplate, Registration, \
-    RegistrationStatus, Role, Summit, User
+from summit.models import ApiToken, Badge, BadgeJob, BadgeTemplate, PressApplication, \
+    Registration, RegistrationStatus, Role, Summit, User
 from summit.services import accounts, jobs
 from tests import factories
 from tests.api.helpers import assert_json_error
@@ -726,3 +727,177 @@ def test_a_huge_page_number_is_not_a_500(admin_client, path):
     response = admin_client.get(path + "?page=99999999999999999999")
 
     assert response.status_code in (200, 400, 404)
+
+
+# --- media accreditation ------------------------------------------------------------------
+
+PRESS_TEXT_FIELDS = ["outlet_name", "region", "website", "name", "name_native",
+                     "press_card_number", "vehicle_plate", "crew-0-name", "crew-0-name_native",
+                     "equipment-0-item", "equipment-0-serial_number", "media_type", "role",
+                     "crew-0-role", "zones", "photo_token", "letter_token"]
+
+
+@pytest.fixture
+def press_world(world):
+    from tests import press_factories
+
+    summit = world.summit
+    summit.press_enabled, summit.press_category_code = True, "delegate"
+    db.session.commit()
+    return world, press_factories
+
+
+def press_form(**changes) -> dict:
+    values = {"outlet_name": "四川电视台", "media_type": "tv", "region": "四川省",
+              "website": "https://www.sctv.com", "name": "李娜", "role": "reporter",
+              "press_card_number": "510100201700123", "zones": "MAIN", "crew-0-name": "王强",
+              "crew-0-role": "camera", "equipment-0-item": "摄像机", "save": "1"}
+    values.update(changes)
+    return values
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(name=st.sampled_from(PRESS_TEXT_FIELDS), bad=bad_text)
+def test_a_bad_value_in_the_press_form_is_an_error_and_loses_nothing_else(press_world,
+                                                                          admin_client, name,
+                                                                          bad):
+    world, _files = press_world
+    tag, value = bad
+    db.session.execute(db.delete(PressApplication))
+    db.session.commit()
+
+    response = admin_client.post(f"/summits/{world.summit.slug}/press/apply",
+                                 data=press_form(**{name: value}))
+
+    assert response.status_code in (200, 302), response.status_code
+    event(f"{name}:{tag} -> {response.status_code}")
+    if response.status_code == 200:
+        html = response.get_data(as_text=True)
+        assert shows_an_error(html), html[:300]
+        if name != "outlet_name":
+            assert 'value="四川电视台"' in html
+        if name != "crew-0-name":
+            assert 'value="王强"' in html
+
+
+press_json_values = st.one_of(wrong_json_types, bad_text.map(lambda tagged_value: tagged_value[1]))
+PRESS_JSON_FIELDS = ["outlet_name", "media_type", "region", "website", "press_card_number",
+                     "vehicle_plate", "applicant", "crew", "equipment", "zones", "letter",
+                     "locale", "submit"]
+
+
+def _press_token(world) -> str:
+    from summit.services import api_tokens
+
+    return api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(name=st.sampled_from(PRESS_JSON_FIELDS), value=press_json_values)
+def test_any_value_in_a_press_application_body_is_a_clear_answer(press_world, name, value):
+    world, _files = press_world
+    db.session.execute(db.delete(PressApplication))
+    db.session.commit()
+    body = {"outlet_name": "四川电视台", "media_type": "tv", "applicant": {"name": "李娜"},
+            "zones": ["MAIN"], "submit": False, name: value}
+
+    response = english(world.app.test_client()).post(
+        f"/api/v1/summits/{world.summit.slug}/press-applications", json=body,
+        headers={"Authorization": f"Bearer {_press_token(world)}"})
+
+    event(f"{name} -> {response.status_code}")
+    if response.status_code != 201:
+        assert_json_error(response, 422)
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(body=st.dictionaries(st.sampled_from(["decision", "reason_code", "message",
+                                             "internal_note", "zones", "rejected_people"]),
+                            press_json_values, max_size=4))
+def test_any_decision_body_is_a_clear_answer(press_world, body):
+    world, files = press_world
+    application = files.submitted(world.summit, files.applicant(
+        world.summit, f"press{world.counter()}@example.com"), zones=("MAIN",), crew=1)
+
+    response = english(world.app.test_client()).post(
+        f"/api/v1/press-applications/{application.id}/decision", json=body,
+        headers={"Authorization": f"Bearer {_press_token(world)}"})
+
+    assert response.status_code in (200, 404, 409, 422), response.status_code
+    if response.status_code != 200:
+        assert_json_error(response, response.status_code)
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(kind=st.sampled_from(["photo", "letter"]), data=st.one_of(
+    st.binary(max_size=2000), st.just(b"\xff\xd8\xff\xe0" + b"\0" * 50),
+    st.just(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"),
+    st.binary(max_size=200).map(lambda tail: b"\x89PNG\r\n\x1a\n" + tail)))
+def test_any_bytes_as_a_press_upload_are_a_201_or_a_422(press_world, kind, data):
+    world, _files = press_world
+    response = english(world.app.test_client()).post(
+        "/api/v1/press-files", data={"kind": kind, "file": (io.BytesIO(data), "x.bin")},
+        headers={"Authorization": f"Bearer {_press_token(world)}"},
+        content_type="multipart/form-data")
+
+    if response.status_code != 201:
+        assert_json_error(response, 422, fields={"file"})
+
+
+@pytest.mark.parametrize("kind, make, name, status, message", [
+    ("photo", lambda f: f.HTML_AS_JPG, "me.jpg", 422, "HTML or SVG text"),
+    ("photo", lambda f: f.SVG_AS_JPG, "me.jpg", 422, "HTML or SVG text"),
+    ("photo", lambda f: f.polyglot_jpeg(), "me.jpg", 422, "polyglot"),
+    ("photo", lambda f: f.photo_jpeg(), "../../../etc/me.jpg", 422, "may not contain"),
+    ("letter", lambda f: b"", "letter.pdf", 422, "empty"),
+    ("letter", lambda f: f.blank_pdf(), "letter.pdf", 422, "empty"),
+    ("letter", lambda f: f.javascript_pdf(), "letter.pdf", 422, "JavaScript"),
+    ("letter", lambda f: f.encrypted_pdf(), "letter.pdf", 422, "encrypted"),
+    ("letter", lambda f: b"\0" * (50 * 1024 * 1024), "huge.pdf", 413, "too large"),
+])
+def test_each_hostile_press_upload_is_refused_with_a_clear_message(press_world, kind, make,
+                                                                   name, status, message):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    world, files = press_world
+    boundary, body = encode_multipart({"kind": kind, "file": FileStorage(
+        io.BytesIO(make(files)), name)})
+    response = english(world.app.test_client()).post(
+        "/api/v1/press-files", data=body, content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Authorization": f"Bearer {_press_token(world)}"})
+
+    error = assert_json_error(response, status)
+    assert message in error["message"] + " ".join(error["fields"].values())
+
+
+def test_an_application_for_a_summit_without_media_accreditation_is_a_409(world):
+    response = english(world.app.test_client()).post(
+        f"/api/v1/summits/{world.summit.slug}/press-applications",
+        json={"outlet_name": "四川电视台"},
+        headers={"Authorization": f"Bearer {_press_token(world)}"})
+
+    assert_json_error(response, 409, message="This summit does not accredit media.")
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(name=st.sampled_from(["q", "status", "media_type", "sort", "page", "warning"]),
+       value=query_text)
+def test_press_queue_filters_never_break_the_page(press_world, admin_client, name, value):
+    world, _files = press_world
+    response = admin_client.get(f"/summits/{world.summit.slug}/press?{name}="
+                                + quote(value, safe=""))
+
+    assert response.status_code == (400 if "\x00" in value else 200)
+
+
+@pytest.mark.parametrize("person", ["x", "-1", "99999999999999999999", "%00", "1.5"])
+def test_any_person_in_a_press_badge_address_is_a_clear_error(press_world, person):
+    world, files = press_world
+    application = files.submitted(world.summit, files.applicant(world.summit), zones=("MAIN",))
+    response = english(world.app.test_client()).get(
+        f"/api/v1/press-applications/{application.id}/badge.pdf?person={person}",
+        headers={"Authorization": f"Bearer {_press_token(world)}"})
+
+    assert response.status_code in (400, 404, 409, 422)
+    assert_json_error(response, response.status_code)

@@ -11,6 +11,7 @@ from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.main import bp as main_bp
+from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
 from summit.http import SlugConverter
@@ -24,6 +25,7 @@ BLUEPRINTS = (
     (agenda_bp, None),
     (bookings_bp, None),
     (checkin_bp, None),
+    (press_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

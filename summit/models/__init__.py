@@ -16,6 +16,19 @@ from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn, Gate
 from summit.models.membership import Membership, Role
+from summit.models.press import (
+    MediaType,
+    PersonStatus,
+    PressApplication,
+    PressEquipment,
+    PressPerson,
+    PressQuota,
+    PressRelease,
+    PressRole,
+    PressStatus,
+    QuotaKind,
+    ReasonCode,
+)
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -42,6 +55,8 @@ __all__ = [
     "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
     "Arrival", "CheckIn", "Gate",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
+    "MediaType", "PersonStatus", "PressApplication", "PressEquipment", "PressPerson",
+    "PressQuota", "PressRelease", "PressRole", "PressStatus", "QuotaKind", "ReasonCode",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",
     "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",

@@ -5,13 +5,14 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from summit.database import enum_column, utcnow
 from summit.extensions import db
 
 if TYPE_CHECKING:
+    from summit.models.press import PressPerson
     from summit.models.registration import Registration
     from summit.models.summit import AttendeeCategory, Delegation, Summit
     from summit.models.user import User
@@ -27,12 +28,17 @@ class Badge(db.Model):
     """What a holder wears. The QR token names ``ref`` and ``version``, never the row id."""
 
     __tablename__ = "badges"
+    # Exactly one holder: a registration or a press person (applicant or crew member).
+    __table_args__ = (CheckConstraint(
+        "(registration_id IS NULL) <> (press_person_id IS NULL)", name="one_holder"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
                                            index=True)
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), unique=True)
+    press_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("press_people.id", ondelete="CASCADE"), unique=True)
     # 8 random bytes as hex: the badge's public reference inside its token.
     ref: Mapped[str] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -44,6 +50,7 @@ class Badge(db.Model):
 
     summit: Mapped[Summit] = relationship()
     registration: Mapped[Registration | None] = relationship()
+    press_person: Mapped[PressPerson | None] = relationship()
 
     @property
     def revoked(self) -> bool:

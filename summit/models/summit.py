@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from summit.database import enum_column, utcnow
@@ -66,6 +67,12 @@ class Summit(db.Model):
     edit_deadline: Mapped[datetime | None]
     # Places for registrations holding a place (pending or approved); None is unlimited.
     capacity: Mapped[int | None]
+    # Media accreditation: open to applications until the deadline (None: no deadline);
+    # press badges print with the category of this code.
+    press_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    press_deadline: Mapped[datetime | None]
+    press_category_code: Mapped[str] = mapped_column(String(32), default="press",
+                                                     server_default="press")
     # Bumped to take a write lock on the summit row before capacity checks (both databases).
     lock_counter: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,8 @@ from summit.models import (
     Badge,
     BadgeSize,
     BadgeTemplate,
+    PersonStatus,
+    PressStatus,
     Registration,
     RegistrationStatus,
     Summit,
@@ -83,6 +85,10 @@ def check_token(summit: Summit, token: str) -> TokenCheck:
         # An older print of a reissued badge: it no longer opens any gate.
         return TokenCheck("revoked", badge)
     if badge.registration is not None and badge.registration.status != RegistrationStatus.APPROVED:
+        return TokenCheck("not_approved", badge)
+    person = badge.press_person
+    if person is not None and (person.status is not PersonStatus.APPROVED
+                               or person.application.status is not PressStatus.APPROVED):
         return TokenCheck("not_approved", badge)
     return TokenCheck("ok", badge)
 

@@ -249,6 +249,9 @@ def seed_demo(now: datetime | None = None) -> Summit:
     db.session.flush()
     _users(summit, delegations, now)
     _people(summit, delegations, now)
+    from summit.services import demo_press
+
+    demo_press.seed_press(summit, now)
     db.session.commit()
     from summit.services import agenda_demo
 

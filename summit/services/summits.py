@@ -33,7 +33,8 @@ COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 RESERVED_SLUGS = frozenset({"new"})
 SUMMIT_FIELDS = ("slug", "title_zh", "title_en", "theme_zh", "theme_en", "description_zh",
                  "description_en", "city", "venue", "timezone", "starts_on", "ends_on",
-                 "registration_opens_at", "registration_closes_at", "edit_deadline", "capacity")
+                 "registration_opens_at", "registration_closes_at", "edit_deadline", "capacity",
+                 "press_enabled", "press_deadline", "press_category_code")
 
 
 @dataclass
@@ -58,6 +59,10 @@ class SummitDetails:
     registration_closes_at: datetime | None = None
     edit_deadline: datetime | None = None
     capacity: int | None = None
+    # Media accreditation (see services.press): open until the deadline (None: no deadline).
+    press_enabled: bool = False
+    press_deadline: datetime | None = None
+    press_category_code: str = "press"
 
 
 @dataclass
@@ -130,6 +135,11 @@ def _validate(details: SummitDetails, summit: Summit | None) -> None:
                                "registration_closes_at")
     if details.capacity is not None and details.capacity < 1:
         raise ValidationFailed(_l("Leave empty for no limit, or give at least 1."), "capacity")
+    details.press_category_code = (details.press_category_code or "press").strip().lower()
+    if details.press_enabled and (summit is None or not any(
+            c.code == details.press_category_code for c in summit.categories)):
+        raise ValidationFailed(_l("Choose the category press badges print with (add it under "
+                                  "Zones and categories first)."), "press_category_code")
 
 
 def _organisation(name: str, kind: OrganisationKind) -> Organisation:

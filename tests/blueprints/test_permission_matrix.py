@@ -14,19 +14,21 @@ rows does not matter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
+
+import io
 
 import pytest
 
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AttendeeCategory, Badge, BadgeJob, BadgeSelection, BadgeSize, \
-    Delegation, JobStatus, Membership, Registration, RegistrationStatus, Role, Summit, User, \
-    Zone
+    Delegation, JobStatus, Membership, PressApplication, PressRelease, Registration, \
+    RegistrationStatus, Role, Summit, User, Zone
 from summit.services import accounts, api_tokens, badge_batches, jobs, uploads
-from tests import factories
+from tests import factories, press_factories
 from tests.blueprints.booking_matrix import item_id as seat_item, seats
 from tests.blueprints.pages import is_login_redirect
 
@@ -44,6 +46,8 @@ ORGANISER = frozenset({Role.ORGANISER.value, "admin"})
 CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
 # The arrivals board: organisers and officials.
 ATTENDANCE = frozenset({Role.OFFICIAL.value, Role.ORGANISER.value, "admin"})
+# press.review: media officers, and organisers who hold every summit permission.
+PRESS_REVIEW = frozenset({Role.MEDIA_OFFICER.value, Role.ORGANISER.value, "admin"})
 # summit.create is global: an organiser of any summit may start another.
 SUMMIT_CREATORS = ORGANISER
 
@@ -68,6 +72,9 @@ class World:
     finished_job: BadgeJob  # a batch that is done, with its PDF stored
     failed_job: BadgeJob  # a batch that failed, so it may run again
     user: User | None = None  # who is logged in, once the test has logged in
+    # media accreditation: one application per use (see build_press), a release with a file
+    press: dict[str, PressApplication] = field(default_factory=dict)
+    release: PressRelease | None = None
 
     @property
     def registration(self) -> Registration:
@@ -142,11 +149,47 @@ def build_world(summit: Summit) -> World:
     finished_job = _batch_job(summit, JobStatus.DONE, [printed.id])
     failed_job = _batch_job(summit, JobStatus.FAILED, [])
     db.session.commit()
-    return World(summit=summit, zone=zone, zone_to_delete=zone_to_delete, category=category,
-                 category_to_delete=category_to_delete, membership_to_revoke=membership,
-                 target=target, reset_token=accounts.reset_token(target), delegation=delegation,
-                 registrations=registrations, approved=approved, finished_job=finished_job,
-                 failed_job=failed_job)
+    world = World(summit=summit, zone=zone, zone_to_delete=zone_to_delete, category=category,
+                  category_to_delete=category_to_delete, membership_to_revoke=membership,
+                  target=target, reset_token=accounts.reset_token(target),
+                  delegation=delegation, registrations=registrations, approved=approved,
+                  finished_job=finished_job, failed_job=failed_job)
+    build_press(world)
+    return world
+
+
+def build_press(world: World) -> None:
+    """Applications by press accounts of their own (nobody in the walk is their applicant):
+    submitted ones to view, decide and withdraw; ones waiting for more information to edit;
+    approved ones for badges. Press badges print with the delegate category here."""
+    from summit.services import press_review, press_room
+
+    summit = world.summit
+    summit.press_enabled, summit.press_category_code = True, "delegate"
+    db.session.commit()
+    officer = factories.make_user("matrix-officer@example.com", admin=True)
+    for use in ("view", "edit", "api-edit", "withdraw", "decide", "api-decide", "badge",
+                "api-badge"):
+        application = press_factories.submitted(
+            summit, press_factories.applicant(summit, f"press-{use}@example.com"),
+            zones=("MAIN",), crew=1)
+        if use.endswith("edit"):
+            press_review.decide(officer, application, press_review.Decision(
+                "needs_info", message="请补充派遣函"))
+        if use.endswith("badge"):
+            press_review.decide(officer, application, press_review.Decision("approve"))
+        world.press[use] = application
+    press_review.set_quota(officer, summit, "outlet", "新华社", 3)
+    world.release = press_room.publish(officer, summit, "融合共享 創新發展", "本網訊……", files=[
+        press_room.store_file("file", press_factories.letter_pdf(), "通稿.pdf", "attachments")])
+
+
+def P(w: World, use: str) -> str:  # noqa: N802 - an application's base path
+    return f"/press-applications/{w.press[use].id}"
+
+
+def press_upload(w: World) -> dict:
+    return {"kind": "photo", "file": (io.BytesIO(press_factories.photo_jpeg()), "me.jpg")}
 
 
 def summit_details(slug: str, title: str) -> dict[str, str]:
@@ -166,6 +209,7 @@ class Route:
     allowed: frozenset
     data: Callable[[World], dict] | None = None  # form fields, or the JSON body for the API
     logs_out: bool = False
+    multipart: bool = False  # an API upload: the data go as multipart/form-data, not JSON
 
     @property
     def is_api(self) -> bool:
@@ -231,7 +275,8 @@ ROUTES: list[Route] = [
           data=lambda w: summit_details("matrix-new", "新峰会")),
     Route("summits.edit", "GET", lambda w: f"{S(w)}/edit", ORGANISER),
     Route("summits.edit", "POST", lambda w: f"{S(w)}/edit", ORGANISER,
-          data=lambda w: summit_details(w.summit.slug, "改过的峰会")),
+          data=lambda w: summit_details(w.summit.slug, "改过的峰会") | {
+              "press_enabled": "y", "press_category_code": "delegate"}),
     Route("summits.categories", "GET", lambda w: f"{S(w)}/categories", ORGANISER),
     Route("summits.categories", "POST", lambda w: f"{S(w)}/categories", ORGANISER,
           data=lambda w: {"submit": "1", "code": "press", "label_zh": "媒体",
@@ -361,6 +406,39 @@ ROUTES: list[Route] = [
     Route("api.claim_my_offer", "POST",
           lambda w: f"/api/v1/sessions/{seat_item(w, 'api-claim')}/bookings/mine/claim",
           LOGGED_IN),
+    # media accreditation: any account may apply (and list its own applications); an
+    # application is for its applicant (nobody in this walk) and the summit's reviewers
+    Route("press.apply", "GET", lambda w: f"{S(w)}/press/apply", LOGGED_IN),
+    # (refused by a rule, so that the API's application below is the account's first)
+    Route("press.apply", "POST", lambda w: f"{S(w)}/press/apply", LOGGED_IN,
+          data=lambda w: {"outlet_name": "康巴卫视", "website": "no-address", "save": "1"}),
+    Route("press.mine", "GET", lambda w: "/press/mine", LOGGED_IN),
+    Route("press.detail", "GET", lambda w: P(w, "view"), PRESS_REVIEW),
+    Route("press.edit", "GET", lambda w: f"{P(w, 'edit')}/edit", PRESS_REVIEW),
+    Route("press.edit", "POST", lambda w: f"{P(w, 'edit')}/edit", PRESS_REVIEW,
+          data=lambda w: {"outlet_name": "四川电视台", "media_type": "tv", "role": "reporter",
+                          "name": "李娜", "save": "1"}),
+    Route("press.withdraw", "POST", lambda w: f"{P(w, 'withdraw')}/withdraw", PRESS_REVIEW),
+    Route("press.file", "GET",
+          lambda w: f"{P(w, 'view')}/files/{w.press['view'].letter_token}", PRESS_REVIEW),
+    Route("press.badge", "GET", lambda w: f"{P(w, 'badge')}/badge.pdf", PRESS_REVIEW),
+    Route("press.decide", "POST", lambda w: f"{P(w, 'decide')}/decision", PRESS_REVIEW,
+          data=lambda w: {"decision": "waitlist", "message": "候补"}),
+    Route("press.queue", "GET", lambda w: f"{S(w)}/press", PRESS_REVIEW),
+    Route("press.quotas", "GET", lambda w: f"{S(w)}/press/quotas", PRESS_REVIEW),
+    Route("press.quotas", "POST", lambda w: f"{S(w)}/press/quotas", PRESS_REVIEW,
+          data=lambda w: {"kind": "media_type", "name": "tv", "limit": "10"}),
+    Route("press.remove_quota", "POST", lambda w: f"{S(w)}/press/quotas/remove", PRESS_REVIEW,
+          data=lambda w: {"kind": "outlet", "name": "新华社"}),
+    Route("press.export", "GET", lambda w: f"{S(w)}/press/accredited.xlsx", PRESS_REVIEW),
+    Route("press.room", "GET", lambda w: f"{S(w)}/press-room", PRESS_REVIEW),
+    Route("press.new_release", "GET", lambda w: f"{S(w)}/press-room/new", PRESS_REVIEW),
+    Route("press.new_release", "POST", lambda w: f"{S(w)}/press-room/new", PRESS_REVIEW,
+          data=lambda w: {"title": "会议通稿", "body": "大会在康定举行。"}),
+    Route("press.release", "GET", lambda w: f"/press-releases/{w.release.id}", PRESS_REVIEW),
+    Route("press.release_file", "GET",
+          lambda w: f"/press-releases/{w.release.id}/files/{w.release.files[0]['token']}",
+          PRESS_REVIEW),
     # admin
     Route("admin.index", "GET", lambda w: "/admin/", ADMIN),
     Route("admin.users", "GET", lambda w: "/admin/users", ADMIN),
@@ -412,6 +490,25 @@ ROUTES: list[Route] = [
           data=lambda w: {"name": "东门"}),
     Route("checkin.delete_gate", "POST",
           lambda w: f"{S(w)}/checkin/gates/{_gate(w).id}/delete", ORGANISER),
+    Route("api.upload_press_file", "POST", lambda w: "/api/v1/press-files", LOGGED_IN,
+          data=press_upload, multipart=True),
+    Route("api.create_press_application", "POST",
+          lambda w: f"/api/v1{S(w)}/press-applications", LOGGED_IN,
+          data=lambda w: {"outlet_name": "康巴卫视", "media_type": "tv", "submit": False}),
+    Route("api.my_press_applications", "GET", lambda w: "/api/v1/press-applications",
+          LOGGED_IN),
+    Route("api.list_press_applications", "GET",
+          lambda w: f"/api/v1{S(w)}/press-applications", PRESS_REVIEW),
+    Route("api.get_press_application", "GET", lambda w: f"/api/v1{P(w, 'view')}",
+          PRESS_REVIEW),
+    Route("api.update_press_application", "PUT", lambda w: f"/api/v1{P(w, 'api-edit')}",
+          PRESS_REVIEW, data=lambda w: {"outlet_name": "四川电视台", "media_type": "tv",
+                                        "applicant": {"name": "李娜"}, "submit": False}),
+    Route("api.decide_press_application", "POST",
+          lambda w: f"/api/v1{P(w, 'api-decide')}/decision", PRESS_REVIEW,
+          data=lambda w: {"decision": "reject", "reason_code": "duplicate"}),
+    Route("api.press_badge", "GET", lambda w: f"/api/v1{P(w, 'api-badge')}/badge.pdf",
+          PRESS_REVIEW),
     Route("api.list_summits", "GET", lambda w: "/api/v1/summits", EVERYONE),
     Route("api.get_summit", "GET", lambda w: f"/api/v1/summits/{w.summit.slug}", EVERYONE),
     Route("api.health", "GET", lambda w: "/api/v1/health", EVERYONE),
@@ -434,7 +531,9 @@ def request(client, route: Route, world: World, token: str | None):
     if route.is_api:
         if token:
             kwargs["headers"] = {"Authorization": f"Bearer {token}"}
-        if data is not None:
+        if data is not None and route.multipart:
+            kwargs["data"] = data
+        elif data is not None:
             kwargs["json"] = data
     elif data is not None:
         kwargs["data"] = data

@@ -7,3 +7,4 @@ from summit.blueprints.api import auth, badges, checkins, openapi, registrations
     tokens  # noqa: E402,F401
 from summit.blueprints.api import agenda  # noqa: E402,F401
 from summit.blueprints.api import bookings  # noqa: E402,F401
+from summit.blueprints.api import press  # noqa: E402,F401

@@ -300,6 +300,11 @@ DOCUMENT = {
     },
 }
 
+from summit.blueprints.api.openapi_press import PRESS_PATHS, PRESS_SCHEMAS  # noqa: E402
+
+DOCUMENT["paths"].update(PRESS_PATHS)
+DOCUMENT["components"]["schemas"].update(PRESS_SCHEMAS)
+
 
 @bp.get("/openapi.json")
 def openapi():

@@ -58,11 +58,20 @@ class SummitForm(BaseForm):
                                                                                 max=1_000_000)],
                             description=_l("Places for the whole summit. Empty: no limit; "
                                            "beyond it registrations go on the waiting list."))
+    press_enabled = BooleanField(_l("Accredit media (press applications open)"))
+    press_deadline = DateTimeLocalField(
+        _l("Press applications close"), validators=[Optional()], format=LOCAL_FORMATS,
+        description=_l("Local time at the summit. Empty: until the summit."))
+    press_category_code = SelectField(_l("Category of press badges"), choices=[],
+                                      validate_choice=False, default="press")
     submit = SubmitField(_l("Save summit"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezone_choices()
+        self.press_category_code.choices = [SelectChoice(c.code, f"{c.code} · {c.label_zh}")
+                                            for c in categories] or [
+            SelectChoice("press", "press")]
 
     def organisation_lists(self) -> dict[str, list[str]]:
         return {name: [line[:200] for line in lines(getattr(self, name).data)]

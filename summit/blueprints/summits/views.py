@@ -21,7 +21,8 @@ def _child(model, summit, object_id: int):
     return obj
 
 
-LOCAL_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline")
+LOCAL_TIMES = ("registration_opens_at", "registration_closes_at", "edit_deadline",
+               "press_deadline")
 
 
 def _details(form: SummitForm) -> summits.SummitDetails:
@@ -62,7 +63,8 @@ def edit(slug: str):
              for name in LOCAL_TIMES}
     form = SummitForm(data={**details.__dict__, **local, "hosts": "\n".join(details.hosts),
                             "organisers": "\n".join(details.organisers),
-                            "supporters": "\n".join(details.supporters)})
+                            "supporters": "\n".join(details.supporters)},
+                      categories=summit.categories)
     if form.validate_on_submit():
         try:
             summit = summits.update_summit(current_user, summit, _details(form))

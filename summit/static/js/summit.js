@@ -114,3 +114,30 @@
     document.querySelectorAll("form[data-preview]").forEach(livePreview);
   });
 })();
+
+// Upload forms: a file over its field's limit is cleared at once with a message, so the
+// form is never sent (and refused as too large) with everything else typed in it.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var limit = input && input.getAttribute && Number(input.getAttribute("data-max-bytes"));
+    if (!limit || !input.files || !input.files.length) {
+      return;
+    }
+    var note = input.parentNode.querySelector(".size-error");
+    if (input.files[0].size > limit) {
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "error size-error";
+        note.setAttribute("role", "alert");
+        input.parentNode.appendChild(note);
+      }
+      note.textContent = (document.documentElement.lang === "en" ? "This file is larger than " :
+        "文件超过 ") + Math.round(limit / 1048576) + " MB.";
+      input.value = "";
+    } else if (note) {
+      note.remove();
+    }
+  });
+})();

@@ -1,0 +1,76 @@
+"""Press badges as printed: the press category in words, the outlet, the person's role, the
+approved zones as codes and words, the photo, and a QR code that the gate accepts."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from summit.models import BadgeSize, Role
+from summit.services import badges, press_badges, press_review
+from tests import factories
+from tests.press_factories import press_summit, submitted
+from tests.services.test_badge_render import image_count, pdf_text, save, scan, squash, to_png
+
+NOW = datetime(2027, 7, 2, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def approved(app):
+    summit = press_summit()
+    officer = factories.make_member(summit, Role.MEDIA_OFFICER, "officer@example.com")
+    application = submitted(summit, zones=("MAIN", "PRESS", "VIP"))
+    press_review.decide(officer, application, press_review.Decision(
+        "approve", zone_codes=["MAIN", "PRESS"], rejected_people=(application.people[2].id,),
+        reason_code="incomplete"), now=NOW)
+    return application
+
+
+def test_the_press_badge_prints_category_outlet_zones_photo_and_a_valid_qr(approved, tmp_path):
+    camera = approved.people[1]
+    badge = press_badges.badge_for_download(approved.user, approved, camera.id)
+
+    pdf = save(press_badges.render_badge(badge), tmp_path)
+
+    text = squash(pdf_text(pdf))
+    for words in ("媒体PRESS", "王强", "WANGQiang", "四川电视台", "摄像Camera",
+                  "MAIN主会场", "PRESS媒体区"):
+        assert words in text, words
+    assert "VIP" not in text and "贵宾室" not in text
+    assert image_count(pdf) == 2  # the photo and the QR code
+    [token] = scan(to_png(pdf, dpi=300))
+    assert token == badges.token_for(badge)
+    assert badges.check_token(approved.summit, token).result == "ok"
+
+
+def test_each_accredited_person_has_a_badge_of_their_own(approved):
+    reporter, camera, _sound = approved.people
+    first = press_badges.badge_for_download(approved.user, approved)
+    second = press_badges.badge_for_download(approved.user, approved, camera.id)
+
+    assert first.press_person_id == reporter.id and second.press_person_id == camera.id
+    assert first.ref != second.ref and first.registration_id is None
+
+
+def test_card_size_badges_render_too(approved, tmp_path):
+    badge = press_badges.badge_for_download(approved.user, approved)
+    pdf = save(press_badges.render_badge(badge, BadgeSize.CR80), tmp_path)
+    assert "四川电视台" in squash(pdf_text(pdf))
+
+
+def test_a_badge_cannot_hold_two_holders(approved):
+    from sqlalchemy.exc import IntegrityError
+
+    from summit.extensions import db
+    from summit.models import Badge
+
+    factories.make_category(approved.summit, "delegate", "代表")
+    registration = factories.make_registration(approved.summit)
+    db.session.add(Badge(summit=approved.summit, registration=registration,
+                         press_person=approved.people[2], ref="00000000000000cc"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(Badge(summit=approved.summit, ref="00000000000000dd"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
