@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from summit.blueprints.admin import bp as admin_bp
+from summit.blueprints.agreements import bp as agreements_bp
 from summit.blueprints.api import bp as api_bp
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
@@ -18,6 +19,7 @@ BLUEPRINTS = (
     (summits_bp, "/summits"),
     (registrations_bp, None),
     (badges_bp, None),
+    (agreements_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

@@ -1,4 +1,17 @@
 """Every model, importable from one place: ``from summit.models import Summit``."""
+from summit.models.agreement import (
+    Agreement,
+    AgreementAttachment,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    AgreementUpdate,
+    AmountKind,
+    AttachmentKind,
+    MilestoneState,
+    PartySide,
+    UpdateKind,
+)
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn
@@ -25,6 +38,9 @@ from summit.models.summit import (
 from summit.models.user import ApiToken, LoginFailure, User
 
 __all__ = [
+    "Agreement", "AgreementAttachment", "AgreementKind", "AgreementParty", "AgreementStatus",
+    "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
+    "UpdateKind",
     "Arrival", "CheckIn",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",

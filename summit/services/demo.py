@@ -219,6 +219,9 @@ def seed_demo(now: datetime | None = None) -> Summit:
     _users(summit, delegations, now)
     _people(summit, delegations, now)
     db.session.commit()
+    from summit.services.demo_agreements import seed_agreements
+
+    seed_agreements(summit)
     return summit
 
 

@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from summit.blueprints.api import auth, badges, checkins, openapi, registrations, summits, \
-    tokens  # noqa: E402,F401
+from summit.blueprints.api import agreements, auth, badges, checkins, openapi, registrations, \
+    summits, tokens  # noqa: E402,F401
