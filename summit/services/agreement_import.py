@@ -212,7 +212,8 @@ def template_xlsx(summit: Summit) -> bytes:
             sheet.cell(row=row, column=index).number_format = "@"
     example = {"title": "农村电商战略合作协议", "kind": "strategic", "county": "康定市",
                "sector": "农村电商", "amount": "50000000.00", "amount_kind": "agreement",
-               "signed_at": f"{summit.starts_on.isoformat()} 10:30", "on_stage": "是",
+               "signed_at": f"{min(summit.starts_on, utcnow().date()).isoformat()} 10:30",
+               "on_stage": "是",
                "party_a": "甘孜藏族自治州人民政府", "party_a_signatory": "李兴文",
                "party_a_title": "副州长", "party_b": "某电子商务有限公司",
                "party_b_signatory": "", "party_b_title": "董事长", "witnesses": "",
