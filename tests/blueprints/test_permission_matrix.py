@@ -27,6 +27,7 @@ from summit.models import AttendeeCategory, Badge, BadgeJob, BadgeSelection, Bad
     Zone
 from summit.services import accounts, api_tokens, badge_batches, jobs, uploads
 from tests import factories
+from tests.blueprints import matrix_agreements
 from tests.blueprints.pages import is_login_redirect
 
 # --- roles --------------------------------------------------------------------------------
@@ -348,6 +349,7 @@ ROUTES: list[Route] = [
     Route("api.health", "GET", lambda w: "/api/v1/health", EVERYONE),
     Route("api.openapi", "GET", lambda w: "/api/v1/openapi.json", EVERYONE),
 ]
+ROUTES += matrix_agreements.routes(Route, S)
 
 ALLOWED_STATUSES = {200, 201, 302}
 
