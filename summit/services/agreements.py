@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from summit.database import utcnow
 from summit.extensions import db
+from summit.forms import has_bad_characters
 from summit.models import (
     Agreement,
     AgreementKind,
@@ -130,8 +131,12 @@ def get_agreement(actor: User, agreement_id: int) -> Agreement:
 
 # --- checks -------------------------------------------------------------------------------
 
-def _text(value: str, name: str, limit: int, required: bool = True) -> str:
+def _text(value: str, name: str, limit: int, required: bool = True,
+          multiline: bool = False) -> str:
     value = (value or "").strip()
+    if has_bad_characters(value, multiline=multiline):
+        raise ValidationFailed(_l("Remove control characters or line breaks from this field."),
+                               name)
     if required and not value:
         raise ValidationFailed(_l("This field is required."), name)
     if len(value) > limit:
@@ -231,10 +236,8 @@ def prepare_agreement(actor: User, summit: Summit, details: AgreementDetails, *,
         raise ValidationFailed(_l("Enter when the agreement was signed."), "signed_at")
     if details.signed_at > now + timedelta(days=1):
         raise ValidationFailed(_l("The signing time cannot be in the future."), "signed_at")
-    witnesses = "\n".join(line.strip() for line in (details.witnesses or "").splitlines()
-                          if line.strip())
-    if len(witnesses) > 2000:
-        raise ValidationFailed(_l("At most %(n)d characters.", n=2000), "witnesses")
+    witnesses = _text("\n".join(line.strip() for line in (details.witnesses or "").splitlines()
+                                if line.strip()), "witnesses", 2000, False, multiline=True)
     parties = _check_parties(details.parties)
     predecessor = _predecessor(actor, details.predecessor_id)
     funds = None
@@ -335,7 +338,8 @@ def _check_update(agreement: Agreement, details: UpdateDetails, confirm: bool,
         raise ValidationFailed(_l("The date cannot be in the future."), "happened_on")
     if details.happened_on < agreement.signed_at.date() - timedelta(days=1):
         raise ValidationFailed(_l("The date cannot be before the signing."), "happened_on")
-    details.note = _text(details.note, "note", 4000, required=details.kind is UpdateKind.NOTE)
+    details.note = _text(details.note, "note", 4000, required=details.kind is UpdateKind.NOTE,
+                         multiline=True)
     details.reason = _text(details.reason, "reason", 500, required=False)
     if details.kind is UpdateKind.STATUS:
         if details.status_to is None:

@@ -46,10 +46,10 @@ def parse_amount(raw: object, field: str = "amount", *, allow_zero: bool = True)
     amount = number * unit
     if amount < 0:
         raise ValidationFailed(_l("The amount cannot be negative."), field)
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationFailed(_l("An amount has at most two decimals (fen)."), field)
     if amount > MAXIMUM:
         raise ValidationFailed(_l("This amount is too large."), field)
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ValidationFailed(_l("An amount has at most two decimals (fen)."), field)
     if not allow_zero and amount == 0:
         raise ValidationFailed(_l("Enter an amount above zero."), field)
     return amount.quantize(CENT)

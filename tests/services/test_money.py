@@ -22,7 +22,8 @@ def test_amounts_are_read_exactly(typed, yuan):
     ("abc", "as a number"), ("", "as a number"), ("1e", "as a number"), ("NaN", "as a number"),
     ("Infinity", "as a number"), ("12.345", "at most two decimals"),
     ("0.001", "at most two decimals"), ("1.2345678万", "at most two decimals"),
-    ("10000000000000000", "too large"), (1.5, "as a number"), (True, "as a number"),
+    ("10000000000000000", "too large"), ("1E30", "too large"), (1.5, "as a number"),
+    (True, "as a number"),
     (None, "as a number"), ("1 2.3.4", "as a number"),
 ])
 def test_bad_amounts_say_what_is_wrong(app, typed, message):
