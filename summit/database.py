@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import BigInteger, DateTime, Enum, MetaData, Numeric, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -73,3 +74,37 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class Yuan(TypeDecorator):
+    """An exact amount of yuan with two decimals, read back as ``Decimal``.
+
+    PostgreSQL stores NUMERIC(18, 2). SQLite has no exact decimal type (NUMERIC there is a
+    float), so it stores whole fen in an INTEGER: values and ``SUM`` stay exact on both.
+    """
+
+    impl = Numeric(18, 2)
+    cache_ok = True
+    CENT = Decimal("0.01")
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, 2, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        amount = Decimal(value)
+        if amount != amount.quantize(self.CENT):
+            raise ValueError("more than two decimals for an amount of yuan")
+        if dialect.name == "sqlite":
+            return int(amount * 100)
+        return amount.quantize(self.CENT)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(int(value)) / 100).quantize(self.CENT)
+        return Decimal(value).quantize(self.CENT)

@@ -114,3 +114,21 @@ def make_item(summit: Summit, start: str = "09:00", end: str = "09:30", *, room=
     db.session.add(item)
     db.session.commit()
     return item
+def make_agreement(summit: Summit, officer: User, title: str = "农村电商战略合作协议", *,
+                   amount: str = "50000000.00", county: str = "康定市", sector: str = "农村电商",
+                   signed_at=None, predecessor=None, **overrides):
+    """An agreement through the real service, signed by the prefecture and a company."""
+    from datetime import datetime, timezone
+
+    from summit.models import AgreementKind, PartySide
+    from summit.services import agreements
+
+    now = overrides.pop("now", None) or datetime(2017, 8, 3, 4, 0, tzinfo=timezone.utc)
+    details = agreements.AgreementDetails(
+        title=title, kind=overrides.pop("kind", AgreementKind.STRATEGIC), county=county,
+        sector=sector, amount=amount,
+        signed_at=signed_at or datetime(2017, 8, 3, 3, 0, tzinfo=timezone.utc),
+        parties=[agreements.PartyDetails(PartySide.A, "甘孜藏族自治州人民政府", "李兴文", "副州长"),
+                 agreements.PartyDetails(PartySide.B, "四川川藏云商科技有限公司", "王海", "董事长")],
+        predecessor_id=predecessor.id if predecessor is not None else None, **overrides)
+    return agreements.record_agreement(officer, summit, details, now=now)

@@ -263,6 +263,48 @@ FORMS = [
     FormCase("badge-template", TEMPLATE_FIELDS, _template,
              r"/summits/[a-z0-9-]+/badges/templates/\d+$"),
 ]
+AGREEMENT_FIELDS = {"title": "required", "kind": "choice", "county": "required",
+                    "sector": "required", "amount": "required", "amount_kind": "choice",
+                    "signed_at": "date", "on_stage": "flag", "party_a": "required",
+                    "party_a_signatory": "optional", "party_a_title": "optional",
+                    "party_b": "required", "party_b_signatory": "optional",
+                    "party_b_title": "optional", "witnesses": "textarea",
+                    "expected_jobs": "optional", "households_helped": "optional",
+                    "predecessor_id": "optional_choice"}
+UPDATE_FIELDS = {"kind": "choice", "happened_on": "date", "status_to": "optional_choice",
+                 "correction": "flag", "reason": "optional", "milestone_title": "optional",
+                 "milestone_due_on": "optional", "milestone_met_on": "optional",
+                 "milestone_state": "optional_choice", "funds_in_place": "optional",
+                 "confirm": "flag", "note": "textarea"}
+
+
+def _agreement_form(w: World):
+    return f"/summits/{w.summit.slug}/agreements/new", {
+        "title": f"战略合作协议 {w.counter()}", "kind": "strategic", "county": "康定市",
+        "sector": "农村电商", "amount": "5000万", "amount_kind": "agreement",
+        "signed_at": "2017-08-03T10:30", "on_stage": "y", "party_a": "甘孜藏族自治州人民政府",
+        "party_a_signatory": "李兴文", "party_a_title": "副州长", "party_b": "某电商公司",
+        "party_b_signatory": "王海", "party_b_title": "董事长", "witnesses": "赵波",
+        "expected_jobs": "300", "households_helped": "2000", "predecessor_id": ""}
+
+
+def _agreement_update(w: World):
+    agreement = getattr(w, "agreement", None)
+    if agreement is None:
+        admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
+        agreement = w.agreement = factories.make_agreement(w.summit, admin)
+    return f"/agreements/{agreement.id}/updates", {
+        "kind": "note", "happened_on": "2018-01-05", "status_to": "", "reason": "",
+        "milestone_title": "", "milestone_due_on": "", "milestone_met_on": "",
+        "milestone_state": "", "funds_in_place": "", "note": "走访企业"}
+
+
+FORMS += [
+    FormCase("agreement-new", AGREEMENT_FIELDS, _agreement_form, r"/agreements/\d+$",
+             error_status=422),
+    FormCase("agreement-update", UPDATE_FIELDS, _agreement_update, r"/agreements/\d+$",
+             error_status=422),
+]
 FORM_PARAMS = [pytest.param(case, id=case.name) for case in FORMS]
 
 
@@ -901,3 +943,70 @@ def test_any_person_in_a_press_badge_address_is_a_clear_error(press_world, perso
 
     assert response.status_code in (400, 404, 409, 422)
     assert_json_error(response, response.status_code)
+# --- agreements over the API --------------------------------------------------------------
+
+AGREEMENT_BODY = {"title": "农村电商战略合作协议", "kind": "strategic", "county": "康定市",
+                  "sector": "农村电商", "amount": "50000000.00",
+                  "signed_at": "2017-08-03T10:30:00",
+                  "parties": [{"side": "a", "name": "甘孜州人民政府"}, {"side": "b", "name": "某公司"}]}
+amount_text = st.one_of(st.text(max_size=30), st.decimals(allow_nan=True).map(str),
+                        st.sampled_from(["-0.01", "1.001", "1e400", "0x10", "1_000", "５"]))
+
+
+def _officer_token(world: World) -> str:
+    from summit.services import api_tokens
+
+    user = db.session.scalar(db.select(User).where(User.email == "zhao@example.com"))
+    if not any(m.role is Role.AGREEMENTS_OFFICER for m in user.memberships):
+        factories.grant(user, world.summit, Role.AGREEMENTS_OFFICER)
+    return api_tokens.issue_token(user.email, factories.PASSWORD, "127.0.0.1")[0]
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(name=st.sampled_from(sorted(AGREEMENT_BODY) + ["amount", "amount", "funds_in_place",
+                                                      "status", "predecessor_id",
+                                                      "expected_jobs"]),
+       value=st.one_of(wrong_json_types, bad_text.map(lambda tagged: tagged[1]), amount_text))
+def test_any_value_in_an_agreement_is_201_or_a_clear_error(world, name, value):
+    from summit.models import Agreement
+
+    client = world.app.test_client()
+    token = _officer_token(world)
+    before = db.session.scalar(db.select(db.func.count(Agreement.id)))
+
+    response = client.post(f"/api/v1/summits/{world.summit.slug}/agreements",
+                           json=AGREEMENT_BODY | {name: value},
+                           headers={"Authorization": f"Bearer {token}"})
+
+    event(str(response.status_code))
+    after = db.session.scalar(db.select(db.func.count(Agreement.id)))
+    if response.status_code == 201:
+        assert after == before + 1
+        amount = response.get_json()["amount"]
+        assert re.fullmatch(r"\d{1,16}\.\d{2}", amount)
+    else:
+        assert_json_error(response, response.status_code)
+        assert response.status_code in (400, 409, 422)
+        assert after == before
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(kind=st.sampled_from(["status", "milestone", "funds", "note"]),
+       name=st.sampled_from(["status_to", "funds_in_place", "happened_on", "reason", "note",
+                             "milestone_state", "milestone_met_on", "correction", "confirm"]),
+       value=st.one_of(wrong_json_types, bad_text.map(lambda tagged: tagged[1]), amount_text))
+def test_any_value_in_a_follow_up_entry_is_201_or_a_clear_error(world, kind, name, value):
+    client = world.app.test_client()
+    token = _officer_token(world)
+    headers = {"Authorization": f"Bearer {token}"}
+    if not hasattr(world, "api_agreement"):
+        world.api_agreement = client.post(f"/api/v1/summits/{world.summit.slug}/agreements",
+                                          json=AGREEMENT_BODY, headers=headers).get_json()["id"]
+
+    response = client.post(f"/api/v1/agreements/{world.api_agreement}/updates",
+                           json={"kind": kind, name: value}, headers=headers)
+
+    event(f"{kind} {name} -> {response.status_code}")
+    if response.status_code != 201:
+        assert_json_error(response, response.status_code)
+        assert response.status_code in (400, 409, 422)

@@ -5,6 +5,7 @@ from flask import Flask
 
 from summit.blueprints.admin import bp as admin_bp
 from summit.blueprints.agenda import bp as agenda_bp
+from summit.blueprints.agreements import bp as agreements_bp
 from summit.blueprints.api import bp as api_bp
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
@@ -26,6 +27,7 @@ BLUEPRINTS = (
     (bookings_bp, None),
     (checkin_bp, None),
     (press_bp, None),
+    (agreements_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

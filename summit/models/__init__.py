@@ -12,6 +12,19 @@ from summit.models.agenda import (
     Room,
     SeatBooking,
 )
+from summit.models.agreement import (
+    Agreement,
+    AgreementAttachment,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    AgreementUpdate,
+    AmountKind,
+    AttachmentKind,
+    MilestoneState,
+    PartySide,
+    UpdateKind,
+)
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn, Gate
@@ -54,6 +67,9 @@ __all__ = [
     "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
     "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
     "Arrival", "CheckIn", "Gate",
+    "Agreement", "AgreementAttachment", "AgreementKind", "AgreementParty", "AgreementStatus",
+    "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
+    "UpdateKind",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
     "MediaType", "PersonStatus", "PressApplication", "PressEquipment", "PressPerson",
     "PressQuota", "PressRelease", "PressRole", "PressStatus", "QuotaKind", "ReasonCode",

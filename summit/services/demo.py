@@ -257,6 +257,9 @@ def seed_demo(now: datetime | None = None) -> Summit:
 
     agenda_demo.seed_programme(summit, now)
     _seat_bookings(summit, now)
+    from summit.services.demo_agreements import seed_agreements
+
+    seed_agreements(summit)
     return summit
 
 

@@ -171,6 +171,10 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return rows
 
 
+# The agreements ledger import reads its sheets the same way.
+read_xlsx_rows = _read_xlsx
+
+
 def _read_csv(data: bytes) -> list[list[str]]:
     if b"\x00" in data[:4096]:
         raise ValidationFailed(_l("This file is neither an Excel workbook nor a CSV file."),

@@ -30,6 +30,8 @@ from summit.models import AttendeeCategory, Badge, BadgeJob, BadgeSelection, Bad
 from summit.services import accounts, api_tokens, badge_batches, jobs, uploads
 from tests import factories, press_factories
 from tests.blueprints.booking_matrix import item_id as seat_item, seats
+from tests import factories
+from tests.blueprints import matrix_agreements
 from tests.blueprints.pages import is_login_redirect
 
 # --- roles --------------------------------------------------------------------------------
@@ -514,6 +516,7 @@ ROUTES: list[Route] = [
     Route("api.health", "GET", lambda w: "/api/v1/health", EVERYONE),
     Route("api.openapi", "GET", lambda w: "/api/v1/openapi.json", EVERYONE),
 ]
+ROUTES += matrix_agreements.routes(Route, S)
 
 # the programme (issue 4): its rows live with its own objects
 from tests.blueprints.agenda_matrix import agenda_routes  # noqa: E402

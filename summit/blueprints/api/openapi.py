@@ -309,3 +309,13 @@ DOCUMENT["components"]["schemas"].update(PRESS_SCHEMAS)
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(DOCUMENT)
+
+
+def _add_agreements() -> None:
+    from summit.blueprints.api import openapi_agreements
+
+    DOCUMENT["components"]["schemas"].update(openapi_agreements.SCHEMAS)
+    DOCUMENT["paths"].update(openapi_agreements.paths(SLUG))
+
+
+_add_agreements()
