@@ -26,7 +26,7 @@ def agreement_world(w) -> AgreementWorld:
     found = getattr(w, "_agreements", None)
     if found is None:
         officer = factories.make_member(w.summit, Role.AGREEMENTS_OFFICER,
-                                        "matrix-officer@example.com")
+                                        "matrix-agreements-officer@example.com")
         agreement = factories.make_agreement(w.summit, officer)
         attachment = agreement_files.attach(
             officer, agreement, agreement_files.check_upload("签约.pdf", PDF, "scan"), None,
