@@ -315,3 +315,46 @@ def test_offers_past_their_deadline_show_on_the_organiser_page_after_a_sweep(
     sign_in(organiser)
     page = text(client.get(f"/sessions/{salon.id}/seats/manage"))
     assert "status-booking-expired" in page
+
+
+def test_the_items_list_and_my_bookings_query_counts_do_not_grow_with_rows(
+        client, other_client, sign_in, summit, organiser):
+    user, registration = make_delegate(summit, "赵波")
+    room = make_room(summit)
+
+    def add_item(n: int):
+        item = make_agenda_item(summit, f"沙龙{n}", title_en=f"Salon no.{n}", room=room,
+                                start=time(8, 0), end=time(8, 1),
+                                day=summit.starts_on + timedelta(days=n), capacity=5)
+        bookings.book_seat(organiser, item, registration)
+
+    add_item(0)
+    sign_in(organiser)
+    other_client.post("/auth/login", data={"email": user.email,
+                                           "password": factories.PASSWORD})
+    lists = {"items": (client, f"/summits/{summit.slug}/salons"),
+             "mine": (other_client, "/bookings/mine")}
+    counts = {}
+    for name, (browser, url) in lists.items():
+        browser.get(url)
+        db.session.expire_all()
+        with count_queries(db.engine) as one:
+            assert "Salon no.0" in text(browser.get(url)), name
+        counts[name] = len(one)
+    for n in range(1, 50):
+        add_item(n)
+    for name, (browser, url) in lists.items():
+        db.session.expire_all()
+        with count_queries(db.engine) as fifty:
+            page = text(browser.get(url))
+        assert page.count("Salon no.") == 50, name
+        assert len(fifty) == counts[name], (name, "\n".join(fifty))
+
+
+def test_pages_show_the_room_in_the_chosen_language(client, sign_in, summit, salon):
+    user, registration = make_delegate(summit)
+    bookings.book_seat(user, salon, registration)
+    sign_in(user)
+
+    assert "14:00–15:30 · Salon hall" in text(client.get("/bookings/mine"))
+    assert "14:00–15:30 · Salon hall" in seat_page(client, salon)
