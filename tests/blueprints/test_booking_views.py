@@ -358,3 +358,21 @@ def test_pages_show_the_room_in_the_chosen_language(client, sign_in, summit, sal
 
     assert "14:00–15:30 · Salon hall" in text(client.get("/bookings/mine"))
     assert "14:00–15:30 · Salon hall" in seat_page(client, salon)
+
+
+def test_an_offer_past_its_deadline_shows_as_expired_and_passes_on(
+        client, sign_in, summit, salon, mailbox):
+    people = [make_delegate(summit, name, f"{n}@example.com")
+              for n, name in enumerate(("赵波", "李明", "王芳"))]
+    booking = bookings.book_seat(people[0][0], salon, people[0][1])
+    bookings.book_seat(people[1][0], salon, people[1][1])
+    bookings.book_seat(people[2][0], salon, people[2][1])
+    bookings.cancel_booking(people[0][0], booking, now=utcnow() - timedelta(hours=13))
+    mailbox.wait_for(1)
+    sign_in(people[1][0])
+
+    page = seat_page(client, salon)
+
+    assert '<span class="status status-booking-expired">Offer expired</span>' in page
+    assert "Claim the seat" not in page and "Join the waiting list" in page
+    assert [m["To"] for m in mailbox.wait_for(2)] == ["1@example.com", "2@example.com"]

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from summit.blueprints.bookings import bp
+from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus
 from summit.services import booking_lists, bookings
@@ -42,6 +43,12 @@ def salon(item_id: int):
             registration = None
         if registration is not None:
             booking = bookings.latest_booking(item, registration)
+            if booking is not None and booking.status is B.OFFERED \
+                    and booking.offer_expires_at <= utcnow():
+                # Offers pass on when their time is up, not when someone next books: show
+                # the truth, and give the seat to the next person now.
+                bookings.expire_offers(item)
+                db.session.refresh(booking)
             position = bookings.waitlist_position(booking) if booking else None
     return render_template(
         "bookings/salon.html", item=item, summit=item.summit, registration=registration,
