@@ -104,4 +104,5 @@ def claim(item_id: int):
 def mine():
     rows = booking_lists.bookings_of(current_user)
     return render_template("bookings/mine.html", rows=rows, labels=bookings.STATUS_LABELS,
-                           local_time=bookings.local_time)
+                           local_time=bookings.local_time,
+                           salons=booking_lists.bookable_items_for(current_user))
