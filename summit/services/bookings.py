@@ -83,7 +83,7 @@ def _require_for(actor: User | None, item: AgendaItem, registration: Registratio
 
 
 def own_registration(actor: User, item: AgendaItem) -> Registration:
-    """The actor's approved registration at the item's summit."""
+    """The actor's registration at the item's summit (an approved one first)."""
     found = db.session.scalars(
         db.select(Registration).where(
             Registration.summit_id == item.summit_id,
@@ -168,6 +168,9 @@ def _seat_change(item: AgendaItem, now: datetime | None) -> Iterator[_Change]:
     except BookingRefused:
         db.session.commit()
         send_offers(change.offers)
+        raise
+    except BaseException:
+        db.session.rollback()  # release the lock at once, whoever catches this
         raise
     db.session.commit()
     send_offers(change.offers)
