@@ -380,3 +380,16 @@ def test_an_offer_past_its_deadline_shows_as_expired_and_passes_on(
     assert '<span class="status status-booking-expired">Offer expired</span>' in page
     assert "Claim the seat" not in page and "Join the waiting list" in page
     assert [m["To"] for m in mailbox.wait_for(2)] == ["1@example.com", "2@example.com"]
+
+
+@pytest.mark.parametrize("lang, book, seats_left", [
+    ("zh_Hans", "预订座位", "剩余座位"), ("zh_Hant", "預訂座位", "剩餘座位")])
+def test_the_salon_page_speaks_chinese(bare_client, summit, salon, lang, book, seats_left):
+    user, _registration = make_delegate(summit)
+    bare_client.post("/language", data={"lang": lang, "next": "/"})
+    bare_client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+
+    page = text(bare_client.get(f"/sessions/{salon.id}/seats"))
+
+    assert f">{book}</button>" in page and f"<dt>{seats_left}</dt>" in page
+    assert "电子商务沙龙" in page  # the Chinese title
