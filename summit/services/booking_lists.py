@@ -105,11 +105,29 @@ def export_xlsx(actor: User, item: AgendaItem, *, status: str = "", q: str = "")
     return buffer.getvalue()
 
 
+def _own(user: User):
+    return db.or_(Registration.user_id == user.id,
+                  db.and_(Registration.email == user.email, db.literal(user.email_verified)))
+
+
+def bookable_items_for(user: User) -> list[AgendaItem]:
+    """Items taking bookings at the summits where the person is approved, soonest first."""
+    from summit.models import AgendaItemStatus
+
+    summits = db.select(Registration.summit_id).where(
+        _own(user), Registration.status == RegistrationStatus.APPROVED)
+    return list(db.session.scalars(
+        db.select(AgendaItem).where(AgendaItem.summit_id.in_(summits),
+                                    AgendaItem.bookable.is_(True),
+                                    AgendaItem.capacity.is_not(None),
+                                    AgendaItem.status == AgendaItemStatus.SCHEDULED)
+        .options(db.joinedload(AgendaItem.summit))
+        .order_by(AgendaItem.day, AgendaItem.start, AgendaItem.id).limit(100)))
+
+
 def bookings_of(user: User) -> list[SeatBooking]:
     """The person's bookings at every summit, soonest item first (live ones, then history)."""
-    own = db.select(Registration.id).where(db.or_(
-        Registration.user_id == user.id,
-        db.and_(Registration.email == user.email, db.literal(user.email_verified))))
+    own = db.select(Registration.id).where(_own(user))
     return list(db.session.scalars(
         db.select(SeatBooking).join(SeatBooking.item)
         .where(SeatBooking.registration_id.in_(own))

@@ -132,6 +132,9 @@ def test_my_bookings_lists_live_bookings_first(client, sign_in, summit, salon):
     assert page.index("E-commerce salon") < page.index("Farm goods online")
     assert page.count('status-booking-confirmed') == 1
     assert page.count('status-booking-cancelled') == 1
+    open_items = page[page.index("Items taking seat bookings"):]
+    assert f'<a href="/sessions/{salon.id}/seats">E-commerce salon</a>' in open_items
+    assert f'<a href="/sessions/{later.id}/seats">Farm goods online</a>' in open_items
 
 
 def test_the_agenda_partial_links_to_the_salon_page_without_queries(app, salon):
@@ -315,3 +318,78 @@ def test_offers_past_their_deadline_show_on_the_organiser_page_after_a_sweep(
     sign_in(organiser)
     page = text(client.get(f"/sessions/{salon.id}/seats/manage"))
     assert "status-booking-expired" in page
+
+
+def test_the_items_list_and_my_bookings_query_counts_do_not_grow_with_rows(
+        client, other_client, sign_in, summit, organiser):
+    user, registration = make_delegate(summit, "赵波")
+    room = make_room(summit)
+
+    def add_item(n: int):
+        item = make_agenda_item(summit, f"沙龙{n}", title_en=f"Salon no.{n}", room=room,
+                                start=time(8, 0), end=time(8, 1),
+                                day=summit.starts_on + timedelta(days=n), capacity=5)
+        bookings.book_seat(organiser, item, registration)
+
+    add_item(0)
+    sign_in(organiser)
+    other_client.post("/auth/login", data={"email": user.email,
+                                           "password": factories.PASSWORD})
+    lists = {"items": (client, f"/summits/{summit.slug}/salons"),
+             "mine": (other_client, "/bookings/mine")}
+    counts = {}
+    for name, (browser, url) in lists.items():
+        browser.get(url)
+        db.session.expire_all()
+        with count_queries(db.engine) as one:
+            assert "Salon no.0" in text(browser.get(url)), name
+        counts[name] = len(one)
+    for n in range(1, 50):
+        add_item(n)
+    for name, (browser, url) in lists.items():
+        db.session.expire_all()
+        with count_queries(db.engine) as fifty:
+            page = text(browser.get(url))
+        # My bookings lists each item twice: the booking, and the items taking bookings
+        assert page.count("Salon no.") == (50 if name == "items" else 100), name
+        assert len(fifty) == counts[name], (name, "\n".join(fifty))
+
+
+def test_pages_show_the_room_in_the_chosen_language(client, sign_in, summit, salon):
+    user, registration = make_delegate(summit)
+    bookings.book_seat(user, salon, registration)
+    sign_in(user)
+
+    assert "14:00–15:30 · Salon hall" in text(client.get("/bookings/mine"))
+    assert "14:00–15:30 · Salon hall" in seat_page(client, salon)
+
+
+def test_an_offer_past_its_deadline_shows_as_expired_and_passes_on(
+        client, sign_in, summit, salon, mailbox):
+    people = [make_delegate(summit, name, f"{n}@example.com")
+              for n, name in enumerate(("赵波", "李明", "王芳"))]
+    booking = bookings.book_seat(people[0][0], salon, people[0][1])
+    bookings.book_seat(people[1][0], salon, people[1][1])
+    bookings.book_seat(people[2][0], salon, people[2][1])
+    bookings.cancel_booking(people[0][0], booking, now=utcnow() - timedelta(hours=13))
+    mailbox.wait_for(1)
+    sign_in(people[1][0])
+
+    page = seat_page(client, salon)
+
+    assert '<span class="status status-booking-expired">Offer expired</span>' in page
+    assert "Claim the seat" not in page and "Join the waiting list" in page
+    assert [m["To"] for m in mailbox.wait_for(2)] == ["1@example.com", "2@example.com"]
+
+
+@pytest.mark.parametrize("lang, book, seats_left", [
+    ("zh_Hans", "预订座位", "剩余座位"), ("zh_Hant", "預訂座位", "剩餘座位")])
+def test_the_salon_page_speaks_chinese(bare_client, summit, salon, lang, book, seats_left):
+    user, _registration = make_delegate(summit)
+    bare_client.post("/language", data={"lang": lang, "next": "/"})
+    bare_client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+
+    page = text(bare_client.get(f"/sessions/{salon.id}/seats"))
+
+    assert f">{book}</button>" in page and f"<dt>{seats_left}</dt>" in page
+    assert "电子商务沙龙" in page  # the Chinese title

@@ -18,7 +18,7 @@ EXPECTED = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE},
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE},
     Role.REGISTRAR: {Permission.DELEGATION_MANAGE, Permission.REGISTER},
     Role.DELEGATE: {Permission.REGISTER},
     Role.PRESS: {Permission.PRESS_APPLY},

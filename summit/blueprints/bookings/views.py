@@ -1,11 +1,12 @@
 """Salon seats for delegates: the salon page (book, cancel, claim) and My bookings."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from summit.blueprints.bookings import bp
+from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus
 from summit.services import booking_lists, bookings
@@ -14,7 +15,12 @@ from summit.services.errors import DomainError
 B = BookingStatus
 
 
+MAX_ID = 2**31 - 1  # beyond an INTEGER column: PostgreSQL would refuse the query
+
+
 def load_item(item_id: int) -> AgendaItem:
+    if item_id > MAX_ID:
+        abort(404)
     return db.get_or_404(AgendaItem, item_id)
 
 
@@ -37,6 +43,12 @@ def salon(item_id: int):
             registration = None
         if registration is not None:
             booking = bookings.latest_booking(item, registration)
+            if booking is not None and booking.status is B.OFFERED \
+                    and booking.offer_expires_at <= utcnow():
+                # Offers pass on when their time is up, not when someone next books: show
+                # the truth, and give the seat to the next person now.
+                bookings.expire_offers(item)
+                db.session.refresh(booking)
             position = bookings.waitlist_position(booking) if booking else None
     return render_template(
         "bookings/salon.html", item=item, summit=item.summit, registration=registration,
@@ -92,4 +104,5 @@ def claim(item_id: int):
 def mine():
     rows = booking_lists.bookings_of(current_user)
     return render_template("bookings/mine.html", rows=rows, labels=bookings.STATUS_LABELS,
-                           local_time=bookings.local_time)
+                           local_time=bookings.local_time,
+                           salons=booking_lists.bookable_items_for(current_user))
