@@ -8,12 +8,13 @@ clients remove it. Times are the summit's wall-clock times with its VTIMEZONE.
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from summit.models import AgendaItemKind, ParticipantRole, Summit
 from summit.services.agenda import KIND_LABELS, ROLE_LABELS
@@ -101,12 +102,17 @@ def agenda_ics(summit: Summit, agenda: PublishedAgenda, items: Iterable[dict], l
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name or summit.title(language))
     calendar.add("x-wr-timezone", summit.timezone)
+    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE (built once per zone).
+    calendar.add_component(vtimezone(summit.timezone))
     with force_locale(locale_of(language)):  # role and kind labels in the file's language
         for item in items:
             calendar.add_component(_event(summit, agenda, item, zone, language, item_url))
-    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE.
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=16)
+def vtimezone(name: str) -> Timezone:
+    return Timezone.from_tzid(name)
 
 
 # --- frab JSON ------------------------------------------------------------------------------

@@ -303,3 +303,21 @@ def test_query_counts_do_not_grow_with_the_programme(app, client, summit, login,
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_cached_exports_follow_a_new_version_and_a_renamed_summit(client, summit, hall):
+    organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
+    item = factories.make_item(summit, room=hall)
+    agenda_publish.publish_agenda(organiser, summit, notify=False)
+    first = Calendar.from_ical(client.get(f"{S}/agenda.ics?lang=en").data)
+
+    summit.title_en = "Kangding Conference"
+    db.session.commit()
+    renamed = Calendar.from_ical(client.get(f"{S}/agenda.ics?lang=en").data)
+    agenda.move_item(organiser, item, summit.starts_on, time(11), hall.id)
+    agenda_publish.publish_agenda(organiser, summit, notify=False)
+    moved = Calendar.from_ical(client.get(f"{S}/agenda.ics?lang=en").data)
+
+    assert (str(first["X-WR-CALNAME"]), str(renamed["X-WR-CALNAME"])) == (
+        "Test Summit", "Kangding Conference")
+    assert moved.walk("VEVENT")[0].decoded("DTSTART").hour == 11
