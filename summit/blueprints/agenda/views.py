@@ -81,8 +81,10 @@ def summit_ics(slug: str):
     summit = summits.get_by_slug(slug)
     agenda = agenda_public.require_published(summit)
     lang = export_language()
-    data = agenda.export(("ics", lang, request.host_url, summit_key(summit)), lambda: agenda_export.agenda_ics(
-        summit, agenda, agenda.items, lang, item_url_for(summit)))
+    data = agenda.export(
+        ("ics", lang, request.host_url, summit_key(summit)),
+        lambda: agenda_export.agenda_ics(summit, agenda, agenda.items, lang,
+                                         item_url_for(summit)))
     return send_ics(data, f"{summit.slug}.ics")
 
 
