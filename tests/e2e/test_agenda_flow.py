@@ -131,3 +131,35 @@ def _uid_of(title_zh: str) -> str:
     db.session.rollback()
     return db.session.scalars(db.select(AgendaItem.uid).where(
         AgendaItem.title_zh == title_zh)).one()
+
+
+def test_an_item_is_dragged_to_another_room_and_time(page: Page, live_server):
+    """The bonus: drag and drop sends the same Move form (the server checks it as typed)."""
+    organiser = factories.make_user("organiser@example.com", name="Zhao Bo")
+    summit = factories.make_summit(SLUG, organiser=organiser)
+    factories.make_room(summit, "主会场", "Main hall", 400, 0)
+    salon = factories.make_room(summit, "沙龙厅", "Salon room", 60, 1)
+    item = factories.make_item(summit, "09:00", "09:30", title_zh="欢迎致辞",
+                               title_en="Welcome address", room=None)
+    page.goto("/auth/login")
+    page.get_by_label("Email", exact=True).fill("organiser@example.com")
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.goto(f"/summits/{SLUG}/agenda/edit?day=2027-08-03")
+
+    grid = page.locator(".agenda-grid")
+    grid_box = grid.bounding_box()
+    column = page.locator(f".grid-room[data-room-id='{salon.id}']").bounding_box()
+    eleven = page.locator(".grid-hour", has_text="11:00").bounding_box()
+    page.locator(f".grid-item[data-item-id='{item.id}']").drag_to(
+        grid, source_position={"x": 6, "y": 4},
+        target_position={"x": column["x"] - grid_box["x"] + column["width"] / 2,
+                         "y": eleven["y"] - grid_box["y"] + 4})
+
+    expect(page.get_by_role("status")).to_contain_text("“欢迎致辞” moved to 2027-08-03 11:00.")
+    db.session.rollback()
+    from summit.models import AgendaItem
+
+    moved = db.session.get(AgendaItem, item.id)
+    assert (moved.start.isoformat(), moved.end.isoformat(), moved.room_id) == (
+        "11:00:00", "11:30:00", salon.id)
