@@ -263,6 +263,32 @@ FORMS = [
     FormCase("badge-template", TEMPLATE_FIELDS, _template,
              r"/summits/[a-z0-9-]+/badges/templates/\d+$"),
 ]
+# the programme (issue 4): rooms and agenda items
+ROOM_FIELDS = {"name_zh": "required", "name_en": "optional", "capacity": "optional",
+               "position": "optional"}
+ITEM_FIELDS = {"day": "date", "start": "date", "end": "date", "room": "optional_choice",
+               "kind": "choice", "title_zh": "required", "title_en": "optional",
+               "description_zh": "textarea", "description_en": "textarea", "bookable": "flag",
+               "capacity": "optional"}
+
+
+def _item(w: World):
+    # No room and no people: the baseline never clashes, however often it is sent.
+    return f"/summits/{w.summit.slug}/agenda/items/new", {
+        "day": "2027-08-03", "start": "09:00", "end": "09:30", "room": "", "kind": "speech",
+        "title_zh": "讲话", "title_en": "Speech", "description_zh": "第一行\n第二行",
+        "description_en": "", "capacity": "", "submit": "1"}
+
+
+FORMS += [
+    FormCase("agenda-room", ROOM_FIELDS,
+             lambda w: (f"/summits/{w.summit.slug}/agenda/rooms",
+                        {"name_zh": f"会议室{w.counter()}", "name_en": "Room",
+                         "capacity": "50", "position": "1"}),
+             r"/summits/[a-z0-9-]+/agenda/rooms$"),
+    FormCase("agenda-item", ITEM_FIELDS, _item,
+             r"/summits/[a-z0-9-]+/agenda/items/\d+/edit$"),
+]
 AGREEMENT_FIELDS = {"title": "required", "kind": "choice", "county": "required",
                     "sector": "required", "amount": "required", "amount_kind": "choice",
                     "signed_at": "date", "on_stage": "flag", "party_a": "required",
@@ -1010,3 +1036,48 @@ def test_any_value_in_a_follow_up_entry_is_201_or_a_clear_error(world, kind, nam
     if response.status_code != 201:
         assert_json_error(response, response.status_code)
         assert response.status_code in (400, 409, 422)
+
+
+# --- the programme's API (issue 4) -------------------------------------------------------------
+
+AGENDA_ITEM = {"day": "2027-08-03", "start": "09:00", "end": "09:30", "kind": "speech",
+               "title_zh": "讲话"}
+agenda_values = st.one_of(tagged("missing", st.none()), bad_text,
+                          tagged("wrong_type", wrong_json_types),
+                          tagged("date", st.dates().map(str)),
+                          tagged("time", st.times().map(lambda t: t.strftime("%H:%M"))))
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(name=st.sampled_from(["day", "start", "end", "kind", "title_zh", "title_en",
+                             "room_id", "capacity", "bookable", "participants", "confirm"]),
+       value=agenda_values)
+def test_a_bad_value_in_an_agenda_item_is_a_json_error(world, name, value):
+    from summit.models import AgendaItem
+    from summit.services import api_tokens
+
+    client = english(world.app.test_client())
+    token = api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
+    payload = dict(AGENDA_ITEM)
+    tag, raw = value
+    if tag == "missing":
+        payload.pop(name, None)
+    else:
+        payload[name] = raw
+    before = db.session.scalar(db.select(db.func.count(AgendaItem.id)))
+
+    response = client.post(f"/api/v1/summits/{world.summit.slug}/agenda/items", json=payload,
+                           headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code < 500
+    event(f"{name} {tag} -> {response.status_code}")
+    after = db.session.scalar(db.select(db.func.count(AgendaItem.id)))
+    if response.status_code == 201:
+        assert after == before + 1
+    else:
+        error = assert_json_error(response, response.status_code)
+        assert response.status_code in (409, 422), error
+        assert error["fields"], error  # the error names what is wrong
+        assert after == before
+    if tag == "missing" and name in ("day", "start", "end", "kind", "title_zh"):
+        assert response.status_code == 422

@@ -39,7 +39,7 @@ KIND_LABELS = {
     AgendaItemKind.BREAK: _l("Break"), AgendaItemKind.OTHER: _l("Other"),
 }
 ROLE_LABELS = {
-    ParticipantRole.HOST: _l("Host"), ParticipantRole.SPEAKER: _l("Speaker"),
+    ParticipantRole.HOST: _l("Chair"), ParticipantRole.SPEAKER: _l("Speaker"),
     ParticipantRole.MODERATOR: _l("Moderator"), ParticipantRole.PANELIST: _l("Panelist"),
     ParticipantRole.SIGNATORY: _l("Signatory"), ParticipantRole.WITNESS: _l("Witness"),
     ParticipantRole.INTERPRETER: _l("Interpreter"),

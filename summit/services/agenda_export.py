@@ -8,17 +8,23 @@ clients remove it. Times are the summit's wall-clock times with its VTIMEZONE.
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from flask_babel import force_locale
+from icalendar import Calendar, Event, Timezone
 
 from summit.models import AgendaItemKind, ParticipantRole, Summit
 from summit.services.agenda import KIND_LABELS, ROLE_LABELS
 from summit.services.agenda_public import PublishedAgenda
 
 UID_DOMAIN = "summit.local"
+
+
+def locale_of(language: str) -> str:
+    return "en" if language == "en" else "zh_Hans"
 
 
 def localised(value: dict | None, language: str) -> str:
@@ -96,11 +102,17 @@ def agenda_ics(summit: Summit, agenda: PublishedAgenda, items: Iterable[dict], l
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name or summit.title(language))
     calendar.add("x-wr-timezone", summit.timezone)
-    for item in items:
-        calendar.add_component(_event(summit, agenda, item, zone, language, item_url))
-    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE.
-    calendar.add_missing_timezones()
+    # RFC 5545 3.2.19: every TZID used needs its VTIMEZONE (built once per zone).
+    calendar.add_component(vtimezone(summit.timezone))
+    with force_locale(locale_of(language)):  # role and kind labels in the file's language
+        for item in items:
+            calendar.add_component(_event(summit, agenda, item, zone, language, item_url))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=16)
+def vtimezone(name: str) -> Timezone:
+    return Timezone.from_tzid(name)
 
 
 # --- frab JSON ------------------------------------------------------------------------------
@@ -124,6 +136,12 @@ def _duration(item: dict) -> str:
 def frab_schedule(summit: Summit, agenda: PublishedAgenda, language: str, base_url: str,
                   item_url: Callable[[str], str]) -> dict:
     """The schedule.json that frab, pretalx and the c3voc tools exchange."""
+    with force_locale(locale_of(language)):
+        return _frab(summit, agenda, language, base_url, item_url)
+
+
+def _frab(summit: Summit, agenda: PublishedAgenda, language: str, base_url: str,
+          item_url: Callable[[str], str]) -> dict:
     zone = ZoneInfo(summit.timezone)
     no_room = summit.venue or "—"
     scheduled = [item for item in agenda.items if item["status"] != "cancelled"]

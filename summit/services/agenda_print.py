@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from summit.models import OrganisationRole, Summit
 from summit.services import badge_render, fonts
-from summit.services.agenda_export import kind_label, localised, person_line
+from summit.services.agenda_export import kind_label, locale_of, localised, person_line
 from summit.services.agenda_public import PublishedAgenda
 
 CSS = """
@@ -58,7 +58,6 @@ def programme_html(summit: Summit, agenda: PublishedAgenda, language: str) -> st
 
 
 def programme_pdf(summit: Summit, agenda: PublishedAgenda, language: str) -> bytes:
-    locale = "en" if language == "en" else "zh_Hans"
-    with force_locale(locale):
+    with force_locale(locale_of(language)):
         html = programme_html(summit, agenda, language)
     return badge_render.render_document(html, CSS % {"family": fonts.family_css()})

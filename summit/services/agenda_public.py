@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -34,6 +35,15 @@ class PublishedAgenda:
     by_id: dict[int, dict] = field(default_factory=dict)
     # uid -> the kinds of change the latest version made to the item
     changes: dict[str, list[str]] = field(default_factory=dict)
+    # Whole-programme exports, built once: a published version never changes.
+    exports: dict[tuple, Any] = field(default_factory=dict)
+
+    def export(self, key: tuple, build: Callable[[], Any]) -> Any:
+        if key not in self.exports:
+            if len(self.exports) >= 16:
+                self.exports.clear()
+            self.exports[key] = build()
+        return self.exports[key]
 
     @property
     def days(self) -> list[str]:

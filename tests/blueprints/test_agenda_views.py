@@ -303,3 +303,43 @@ def test_query_counts_do_not_grow_with_the_programme(app, client, summit, login,
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_cached_exports_follow_a_new_version_and_a_renamed_summit(client, summit, hall):
+    organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
+    item = factories.make_item(summit, room=hall)
+    agenda_publish.publish_agenda(organiser, summit, notify=False)
+    first = Calendar.from_ical(client.get(f"{S}/agenda.ics?lang=en").data)
+
+    summit.title_en = "Kangding Conference"
+    db.session.commit()
+    renamed = Calendar.from_ical(client.get(f"{S}/agenda.ics?lang=en").data)
+    agenda.move_item(organiser, item, summit.starts_on, time(11), hall.id)
+    agenda_publish.publish_agenda(organiser, summit, notify=False)
+    moved = Calendar.from_ical(client.get(f"{S}/agenda.ics?lang=en").data)
+
+    assert (str(first["X-WR-CALNAME"]), str(renamed["X-WR-CALNAME"])) == (
+        "Test Summit", "Kangding Conference")
+    assert moved.walk("VEVENT")[0].decoded("DTSTART").hour == 11
+
+
+def test_the_booking_partial_is_shown_for_bookable_items_when_it_exists(app, client, summit,
+                                                                       hall):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
+    salon = factories.make_item(summit, "14:00", "16:00", room=hall, kind="salon",
+                                title_zh="电商沙龙", bookable=True, capacity=40)
+    factories.make_item(summit, room=hall)
+    agenda_publish.publish_agenda(organiser, summit, notify=False)
+    without = client.get(f"{S}/agenda")  # the seat booking area is not there: no harm
+
+    app.jinja_env.loader = ChoiceLoader([DictLoader({
+        "bookings/_agenda_item.html": "<p class=booking-slot>BOOK {{ item_id }}</p>"}),
+        app.jinja_env.loader])
+    page = text(client.get(f"{S}/agenda"))
+    detail = text(client.get(f"{S}/agenda/items/{salon.uid}"))
+
+    assert without.status_code == 200 and "booking-slot" not in text(without)
+    assert page.count("booking-slot") == 1 and f"BOOK {salon.id}" in page
+    assert f"BOOK {salon.id}" in detail

@@ -202,3 +202,37 @@ def test_the_personal_agenda_has_own_items_and_live_bookings(app, summit, world)
 
     assert [(e.item["title"]["zh"], e.roles, e.booking) for e in entries] == [
         ("欢迎致辞", ["speaker"], None), ("电商沙龙", [], "waitlisted")]
+
+
+def test_parallel_publications_make_one_version(app, summit, world):
+    """Two organisers press Publish at the same moment: one version 1, the other is told
+    nothing changed (the summit row is locked first, on both databases)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from summit.models import Summit, User
+
+    summit_id, user_id = summit.id, world.organiser.id
+    gate = threading.Event()
+
+    def attempt() -> str:
+        with app.app_context(), force_locale("en"):
+            gate.wait(timeout=30)
+            try:
+                version = agenda_publish.publish_agenda(
+                    db.session.get(User, user_id), db.session.get(Summit, summit_id),
+                    notify=False)
+                return f"version {version.number}"
+            except Conflict as error:
+                return str(error)
+            except Exception as error:  # noqa: BLE001 - reported verbatim
+                return f"error {type(error).__name__}: {error}"
+
+    db.session.close()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(attempt) for _ in range(4)]
+        gate.set()
+        results = sorted(future.result(timeout=120) for future in futures)
+
+    assert results == ["Nothing changed since version 1."] * 3 + ["version 1"]
+    assert db.session.scalar(db.select(db.func.count(AgendaVersion.id))) == 1

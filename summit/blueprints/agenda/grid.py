@@ -24,6 +24,8 @@ class DayGrid:
     hours: list[tuple[int, str]]  # (grid row, "08:00")
     rows: int
     placed: list[Placed]
+    first_minute: int = DEFAULT_FIRST
+    slot_minutes: int = SLOT_MINUTES
 
 
 def _minutes(value) -> int:
@@ -50,4 +52,4 @@ def day_grid(items: list, rooms: list, conflicts_by_item: dict) -> DayGrid:
                              conflicts_by_item.get(item.id, []), indent))
     hours = [((minute - first) // SLOT_MINUTES + 2, f"{minute // 60:02d}:00")
              for minute in range(first, last, 60)]
-    return DayGrid(columns, hours, (last - first) // SLOT_MINUTES, placed)
+    return DayGrid(columns, hours, (last - first) // SLOT_MINUTES, placed, first)

@@ -28,6 +28,12 @@ def item_url_for(summit):
     return item_url
 
 
+def summit_key(summit) -> tuple:
+    """What of the summit an export shows besides the version: part of its cache key."""
+    return (summit.title_zh, summit.title_en, summit.theme_zh, summit.theme_en, summit.city,
+            summit.venue, summit.timezone, summit.starts_on, summit.ends_on)
+
+
 def send_ics(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Type"] = ICS
@@ -74,8 +80,11 @@ def item_ics(slug: str, uid: str):
 def summit_ics(slug: str):
     summit = summits.get_by_slug(slug)
     agenda = agenda_public.require_published(summit)
-    data = agenda_export.agenda_ics(summit, agenda, agenda.items, export_language(),
-                                    item_url_for(summit))
+    lang = export_language()
+    data = agenda.export(
+        ("ics", lang, request.host_url, summit_key(summit)),
+        lambda: agenda_export.agenda_ics(summit, agenda, agenda.items, lang,
+                                         item_url_for(summit)))
     return send_ics(data, f"{summit.slug}.ics")
 
 
@@ -83,9 +92,11 @@ def summit_ics(slug: str):
 def frab(slug: str):
     summit = summits.get_by_slug(slug)
     agenda = agenda_public.require_published(summit)
-    schedule = agenda_export.frab_schedule(summit, agenda, export_language(),
-                                           request.host_url, item_url_for(summit))
-    return Response(json.dumps(schedule, ensure_ascii=False), mimetype="application/json")
+    lang = export_language()
+    data = agenda.export(("frab", lang, request.host_url, summit_key(summit)), lambda: json.dumps(
+        agenda_export.frab_schedule(summit, agenda, lang, request.host_url,
+                                    item_url_for(summit)), ensure_ascii=False))
+    return Response(data, mimetype="application/json")
 
 
 @bp.get("/summits/<slug:slug>/agenda/programme.pdf")
@@ -93,7 +104,10 @@ def programme_pdf(slug: str):
     summit = summits.get_by_slug(slug)
     agenda = agenda_public.require_published(summit)
     lang = export_language()
-    data = agenda_print.programme_pdf(summit, agenda, lang)
+    organisations = tuple((link.role.value, link.organisation.name)
+                          for link in summit.organisations)
+    data = agenda.export(("pdf", lang, summit_key(summit), organisations),
+                         lambda: agenda_print.programme_pdf(summit, agenda, lang))
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{summit.slug}-programme-v{agenda.number}-{lang}.pdf")
 

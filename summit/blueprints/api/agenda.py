@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask import Response, g, jsonify, url_for
+from flask import Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from summit.blueprints.api import bp
 from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.agenda.views import item_url_for, summit_key
 from summit.blueprints.api.openapi import DOCUMENT, SLUG, _error_responses, _json
 from summit.extensions import db
 from summit.models import AgendaItem, AgendaItemKind, AgendaVersion, ParticipantRole
@@ -175,9 +176,9 @@ def published_agenda(slug: str):
 def published_agenda_ics(slug: str):
     summit = summits.get_by_slug(slug)
     view = agenda_public.require_published(summit)
-    data = agenda_export.agenda_ics(
-        summit, view, view.items, "zh",
-        lambda uid: url_for("agenda.item", slug=summit.slug, uid=uid, _external=True))
+    data = view.export(
+        ("ics", "zh", request.host_url, summit_key(summit)),
+        lambda: agenda_export.agenda_ics(summit, view, view.items, "zh", item_url_for(summit)))
     return Response(data, content_type="text/calendar; charset=utf-8")
 
 
