@@ -268,6 +268,8 @@ def write_prepared(actor: User, prepared: PreparedAgreement, now: datetime,
     """Add a checked record to the caller's transaction, with its first entries."""
     agreement, details = prepared.agreement, prepared.details
     db.session.add(agreement)
+    if agreement.predecessor is not None:
+        agreement.predecessor.superseded = True
     db.session.flush()
     signed_on = details.signed_at.date()
     if details.status is not S.SIGNED:
@@ -309,7 +311,8 @@ def _lock(agreement: Agreement, now: datetime) -> None:
 def _append(actor: User, agreement: Agreement, details: UpdateDetails,
             now: datetime) -> AgreementUpdate:
     entry = AgreementUpdate(agreement=agreement, kind=details.kind, actor=actor,
-                            happened_on=details.happened_on, recorded_at=now,
+                            happened_on=details.happened_on,
+                            happened_month=details.happened_on.strftime("%Y-%m"), recorded_at=now,
                             note=details.note, reason=details.reason)
     if details.kind is UpdateKind.STATUS:
         entry.status_from, entry.status_to = agreement.status, details.status_to
