@@ -32,7 +32,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can, require
 from summit.services import agreement_files, audit, money
-from summit.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from summit.services.errors import Conflict, NotFound, ValidationFailed
 
 S = AgreementStatus
 LIFECYCLE = (S.SIGNED, S.CONTRACTED, S.CONSTRUCTION_STARTED, S.IN_PRODUCTION, S.LANDED)
@@ -270,6 +270,9 @@ def write_prepared(actor: User, prepared: PreparedAgreement, now: datetime,
     db.session.add(agreement)
     if agreement.predecessor is not None:
         agreement.predecessor.superseded = True
+        db.session.execute(db.update(AgreementUpdate)
+                           .where(AgreementUpdate.agreement_id == agreement.predecessor.id)
+                           .values(agreement_superseded=True))
     db.session.flush()
     signed_on = details.signed_at.date()
     if details.status is not S.SIGNED:
@@ -310,7 +313,10 @@ def _lock(agreement: Agreement, now: datetime) -> None:
 
 def _append(actor: User, agreement: Agreement, details: UpdateDetails,
             now: datetime) -> AgreementUpdate:
-    entry = AgreementUpdate(agreement=agreement, kind=details.kind, actor=actor,
+    entry = AgreementUpdate(agreement=agreement, summit_id=agreement.summit_id,
+                            agreement_signed_at=agreement.signed_at,
+                            agreement_superseded=agreement.superseded,
+                            kind=details.kind, actor=actor,
                             happened_on=details.happened_on,
                             happened_month=details.happened_on.strftime("%Y-%m"), recorded_at=now,
                             note=details.note, reason=details.reason)
@@ -414,6 +420,3 @@ def next_statuses(agreement: Agreement) -> list[AgreementStatus]:
 def may_write(user: User, summit: Summit) -> bool:
     return can(user, Permission.AGREEMENTS_WRITE, summit)
 
-
-__all__ = ["AgreementDetails", "PartyDetails", "UpdateDetails", "record_agreement",
-           "add_update", "timeline", "readable_summits", "get_agreement", "NotAllowed"]

@@ -360,3 +360,20 @@ def test_the_import_template_lists_the_columns(client, summit, officer):
         f"/summits/{summit.slug}/agreements/import/template.xlsx").data)
     report = agreement_import.check_ledger(officer, summit, rows)
     assert report.problems == [] and len(report.prepared) == 1
+
+
+def test_an_official_of_another_summit_reads_nothing_here(client, summit, officer):
+    agreement = factories.make_agreement(summit, officer)
+    other = factories.make_summit("chengdu-2018")
+    stranger = factories.make_member(other, Role.OFFICIAL, "elsewhere@example.com")
+    login(client, stranger)
+
+    statuses = {url: client.get(url).status_code for url in (
+        f"/summits/{summit.slug}/agreements", f"/summits/{summit.slug}/agreements/dashboard",
+        f"/agreements/{agreement.id}", f"/summits/{summit.slug}/agreements/report.pdf",
+        f"/summits/{summit.slug}/agreements/ledger.xlsx")}
+    everywhere = text(client.get("/agreements/dashboard?summit=kangding-test"))
+
+    assert set(statuses.values()) == {403}, statuses
+    # Asking the cross-summit view for a summit one may not read shows one's own instead.
+    assert 'id="total-count">0<' in everywhere
