@@ -325,9 +325,20 @@ def _agreement_update(w: World):
         "milestone_state": "", "funds_in_place": "", "note": "走访企业"}
 
 
+def _agreement_correction(w: World):
+    _url, values = _agreement_form(w)
+    update_url, _values = _agreement_update(w)
+    del values["predecessor_id"]
+    return update_url.replace("/updates", "/edit"), values
+
+
 FORMS += [
     FormCase("agreement-new", AGREEMENT_FIELDS, _agreement_form, r"/agreements/\d+$",
              error_status=422),
+    FormCase("agreement-correct",
+             {k: v for k, v in AGREEMENT_FIELDS.items() if k != "predecessor_id"},
+             _agreement_correction,
+             r"/agreements/\d+$", error_status=422),
     FormCase("agreement-update", UPDATE_FIELDS, _agreement_update, r"/agreements/\d+$",
              error_status=422),
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 791cc2bfd712
 Revises: 2aa814c4614e
-Create Date: 2026-12-01 07:54:42.252305
+Create Date: 2026-12-01 08:36:23.652519
 
 """
 from alembic import op
@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('expected_jobs', sa.Integer(), nullable=True),
     sa.Column('households_helped', sa.Integer(), nullable=True),
     sa.Column('predecessor_id', sa.Integer(), nullable=True),
+    sa.Column('superseded', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('status', sa.Enum('signed', 'contracted', 'construction_started', 'in_production', 'landed', 'terminated', name='agreementstatus', native_enum=False, length=32), nullable=False),
     sa.Column('terminated_reason', sa.String(length=500), nullable=False),
     sa.Column('funds_in_place', summit.database.Yuan(precision=18, scale=2), nullable=False),
@@ -48,9 +49,12 @@ def upgrade():
     sa.UniqueConstraint('predecessor_id', name=op.f('uq_agreements_predecessor_id'))
     )
     with op.batch_alter_table('agreements', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_agreements_last_activity_at'), ['last_activity_at'], unique=False)
+        batch_op.create_index('ix_agreements_activity', ['summit_id', 'superseded', 'last_activity_at'], unique=False)
+        batch_op.create_index('ix_agreements_by_county', ['summit_id', 'superseded', 'county', 'status', 'amount', 'funds_in_place', 'signed_at'], unique=False)
+        batch_op.create_index('ix_agreements_by_kind', ['summit_id', 'superseded', 'kind', 'status', 'amount', 'funds_in_place', 'signed_at'], unique=False)
+        batch_op.create_index('ix_agreements_by_sector', ['summit_id', 'superseded', 'sector', 'status', 'amount', 'funds_in_place', 'signed_at'], unique=False)
+        batch_op.create_index('ix_agreements_by_status', ['summit_id', 'superseded', 'status', 'amount', 'funds_in_place', 'signed_at', 'last_activity_at'], unique=False)
         batch_op.create_index('ix_agreements_summit_signed', ['summit_id', 'signed_at'], unique=False)
-        batch_op.create_index('ix_agreements_summit_status', ['summit_id', 'status'], unique=False)
 
     op.create_table('agreement_parties',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -69,8 +73,12 @@ def upgrade():
     op.create_table('agreement_updates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('agreement_id', sa.Integer(), nullable=False),
+    sa.Column('summit_id', sa.Integer(), nullable=False),
+    sa.Column('agreement_signed_at', summit.database.UTCDateTime(), nullable=False),
+    sa.Column('agreement_superseded', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('kind', sa.Enum('status', 'milestone', 'funds', 'note', name='updatekind', native_enum=False, length=32), nullable=False),
     sa.Column('happened_on', sa.Date(), nullable=False),
+    sa.Column('happened_month', sa.String(length=7), nullable=False),
     sa.Column('recorded_at', summit.database.UTCDateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('status_from', sa.Enum('signed', 'contracted', 'construction_started', 'in_production', 'landed', 'terminated', name='agreementstatus', native_enum=False, length=32), nullable=True),
@@ -85,10 +93,12 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_agreement_updates_actor_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_agreement_updates_agreement_id_agreements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['summit_id'], ['summits.id'], name=op.f('fk_agreement_updates_summit_id_summits'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_updates'))
     )
     with op.batch_alter_table('agreement_updates', schema=None) as batch_op:
         batch_op.create_index('ix_agreement_updates_agreement', ['agreement_id', 'recorded_at'], unique=False)
+        batch_op.create_index('ix_agreement_updates_funds', ['summit_id', 'kind', 'agreement_superseded', 'happened_month', 'funds_change', 'agreement_signed_at'], unique=False)
 
     op.create_table('agreement_attachments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -120,6 +130,7 @@ def downgrade():
 
     op.drop_table('agreement_attachments')
     with op.batch_alter_table('agreement_updates', schema=None) as batch_op:
+        batch_op.drop_index('ix_agreement_updates_funds')
         batch_op.drop_index('ix_agreement_updates_agreement')
 
     op.drop_table('agreement_updates')
@@ -128,9 +139,12 @@ def downgrade():
 
     op.drop_table('agreement_parties')
     with op.batch_alter_table('agreements', schema=None) as batch_op:
-        batch_op.drop_index('ix_agreements_summit_status')
         batch_op.drop_index('ix_agreements_summit_signed')
-        batch_op.drop_index(batch_op.f('ix_agreements_last_activity_at'))
+        batch_op.drop_index('ix_agreements_by_status')
+        batch_op.drop_index('ix_agreements_by_sector')
+        batch_op.drop_index('ix_agreements_by_kind')
+        batch_op.drop_index('ix_agreements_by_county')
+        batch_op.drop_index('ix_agreements_activity')
 
     op.drop_table('agreements')
     # ### end Alembic commands ###

@@ -72,9 +72,15 @@ class AttachmentKind(enum.Enum):
 
 class Agreement(db.Model):
     __tablename__ = "agreements"
+    # The dashboard groups by status, county, sector and kind: one covering index each, so
+    # every GROUP BY reads an index in order (no table lookups, no sort).
     __table_args__ = (
-        Index("ix_agreements_summit_status", "summit_id", "status"),
+        Index("ix_agreements_by_status", "summit_id", "superseded", "status", "amount",
+              "funds_in_place", "signed_at", "last_activity_at"),
+        *(Index(f"ix_agreements_by_{name}", "summit_id", "superseded", name, "status", "amount",
+                "funds_in_place", "signed_at") for name in ("county", "sector", "kind")),
         Index("ix_agreements_summit_signed", "summit_id", "signed_at"),
+        Index("ix_agreements_activity", "summit_id", "superseded", "last_activity_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,12 +101,15 @@ class Agreement(db.Model):
     # An agreement that upgrades an earlier one; the earlier one is then no longer counted.
     predecessor_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreements.id", ondelete="SET NULL"), unique=True)
+    # Set on the earlier agreement when a later one upgrades it (same transaction): it is then
+    # left out of counts and sums, which stay plain column filters for the dashboard.
+    superseded: Mapped[bool] = mapped_column(default=False, server_default="0")
     status: Mapped[AgreementStatus] = mapped_column(enum_column(AgreementStatus),
                                                     default=AgreementStatus.SIGNED)
     terminated_reason: Mapped[str] = mapped_column(String(500), default="")
     funds_in_place: Mapped[Decimal] = mapped_column(Yuan(), default=Decimal("0.00"))
     # The latest follow-up entry (or the signing): agreements quiet for long are flagged.
-    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -149,13 +158,25 @@ class AgreementUpdate(db.Model):
     a later entry."""
 
     __tablename__ = "agreement_updates"
-    __table_args__ = (Index("ix_agreement_updates_agreement", "agreement_id", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_agreement_updates_agreement", "agreement_id", "recorded_at"),
+        # Funds by month for the dashboard, read from this index alone (no join).
+        Index("ix_agreement_updates_funds", "summit_id", "kind", "agreement_superseded",
+              "happened_month", "funds_change", "agreement_signed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    # Copied from the agreement (the service keeps them in step) so that the dashboard's
+    # funds-by-month sum filters and groups this table alone.
+    summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"))
+    agreement_signed_at: Mapped[datetime]
+    agreement_superseded: Mapped[bool] = mapped_column(default=False, server_default="0")
     kind: Mapped[UpdateKind] = mapped_column(enum_column(UpdateKind))
     # The day it happened (the officer may record it later), and when it was recorded.
     happened_on: Mapped[date]
+    # "YYYY-MM" of happened_on: the dashboard sums funds by month without date functions.
+    happened_month: Mapped[str] = mapped_column(String(7))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     status_from: Mapped[AgreementStatus | None] = mapped_column(enum_column(AgreementStatus))

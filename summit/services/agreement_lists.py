@@ -70,6 +70,14 @@ def all_for_export(summits: list[Summit], filters: LedgerFilters) -> list[Agreem
         db.joinedload(Agreement.predecessor))))
 
 
+def for_report(summits: list[Summit], scope, limit: int = 300) -> list[Agreement]:
+    """The counted agreements of a report, largest amount first."""
+    filters = LedgerFilters(signed_from=scope.signed_from, signed_to=scope.signed_to,
+                            sort="amount")
+    return list(db.session.scalars(ledger_query(summits, filters)
+                                   .where(agreement_stats.counted()).limit(limit)))
+
+
 def facets(summit: Summit) -> dict[str, list[str]]:
     """Counties and sectors already used at the summit, for filters and suggestions."""
     def distinct(column) -> list[str]:

@@ -32,7 +32,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can, require
 from summit.services import agreement_files, audit, money
-from summit.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from summit.services.errors import Conflict, NotFound, ValidationFailed
 
 S = AgreementStatus
 LIFECYCLE = (S.SIGNED, S.CONTRACTED, S.CONSTRUCTION_STARTED, S.IN_PRODUCTION, S.LANDED)
@@ -211,6 +211,27 @@ def check_transition(current: AgreementStatus, target: AgreementStatus, *, reaso
 
 # --- signing records ----------------------------------------------------------------------
 
+def check_signing(details: AgreementDetails, now: datetime) -> tuple[dict, list[AgreementParty]]:
+    """The checked fields of a signing record, and its parties (for recording or correcting)."""
+    if details.signed_at is None:
+        raise ValidationFailed(_l("Enter when the agreement was signed."), "signed_at")
+    if details.signed_at > now + timedelta(days=1):
+        raise ValidationFailed(_l("The signing time cannot be in the future."), "signed_at")
+    fields = dict(
+        title=_text(details.title, "title", 200), kind=details.kind,
+        county=_text(details.county, "county", 100), sector=_text(details.sector, "sector", 100),
+        amount=money.parse_amount(details.amount, "amount"), amount_kind=details.amount_kind,
+        signed_at=details.signed_at, on_stage=bool(details.on_stage),
+        witnesses=_text("\n".join(line.strip() for line in (details.witnesses or "").splitlines()
+                                  if line.strip()), "witnesses", 2000, False, multiline=True),
+        expected_jobs=_count(details.expected_jobs, "expected_jobs"),
+        households_helped=_count(details.households_helped, "households_helped"))
+    parties = [AgreementParty(side=p.side, position=i, organisation=p.organisation,
+                              signatory_name=p.signatory_name, signatory_title=p.signatory_title)
+               for i, p in enumerate(_check_parties(details.parties))]
+    return fields, parties
+
+
 @dataclass
 class PreparedAgreement:
     """A checked signing record, not yet in the session (imports check every row first)."""
@@ -228,38 +249,19 @@ def prepare_agreement(actor: User, summit: Summit, details: AgreementDetails, *,
     """Check a signing record and build it; raises ``ValidationFailed`` or ``Conflict``."""
     require(actor, Permission.AGREEMENTS_WRITE, summit)
     now = now or utcnow()
-    title = _text(details.title, "title", 200)
-    county = _text(details.county, "county", 100)
-    sector = _text(details.sector, "sector", 100)
-    amount = money.parse_amount(details.amount, "amount")
-    if details.signed_at is None:
-        raise ValidationFailed(_l("Enter when the agreement was signed."), "signed_at")
-    if details.signed_at > now + timedelta(days=1):
-        raise ValidationFailed(_l("The signing time cannot be in the future."), "signed_at")
-    witnesses = _text("\n".join(line.strip() for line in (details.witnesses or "").splitlines()
-                                if line.strip()), "witnesses", 2000, False, multiline=True)
-    parties = _check_parties(details.parties)
+    fields, parties = check_signing(details, now)
     predecessor = _predecessor(actor, details.predecessor_id)
     funds = None
     if details.funds_in_place not in (None, ""):
         funds = money.parse_amount(details.funds_in_place, "funds_in_place")
-        _funds_check(funds, amount, confirm)
+        _funds_check(funds, fields["amount"], confirm)
     reason = _text(details.terminated_reason, "reason", 500, required=False)
     if details.status is not S.SIGNED:
         check_transition(S.SIGNED, details.status, reason=reason, correction=False)
     checked_scan = agreement_files.check_upload(scan[0], scan[1], "scan") if scan else None
     agreement = Agreement(
-        summit=summit, title=title, kind=details.kind, county=county, sector=sector,
-        amount=amount, amount_kind=details.amount_kind, signed_at=details.signed_at,
-        on_stage=bool(details.on_stage), witnesses=witnesses,
-        expected_jobs=_count(details.expected_jobs, "expected_jobs"),
-        households_helped=_count(details.households_helped, "households_helped"),
-        predecessor=predecessor, status=S.SIGNED, funds_in_place=Decimal("0.00"),
-        last_activity_at=now, created_by=actor, created_at=now,
-        parties=[AgreementParty(side=p.side, position=i, organisation=p.organisation,
-                                signatory_name=p.signatory_name,
-                                signatory_title=p.signatory_title)
-                 for i, p in enumerate(parties)])
+        summit=summit, predecessor=predecessor, status=S.SIGNED, funds_in_place=Decimal("0.00"),
+        last_activity_at=now, created_by=actor, created_at=now, parties=parties, **fields)
     return PreparedAgreement(agreement, details, funds, reason, checked_scan)
 
 
@@ -268,6 +270,11 @@ def write_prepared(actor: User, prepared: PreparedAgreement, now: datetime,
     """Add a checked record to the caller's transaction, with its first entries."""
     agreement, details = prepared.agreement, prepared.details
     db.session.add(agreement)
+    if agreement.predecessor is not None:
+        agreement.predecessor.superseded = True
+        db.session.execute(db.update(AgreementUpdate)
+                           .where(AgreementUpdate.agreement_id == agreement.predecessor.id)
+                           .values(agreement_superseded=True))
     db.session.flush()
     signed_on = details.signed_at.date()
     if details.status is not S.SIGNED:
@@ -308,8 +315,12 @@ def _lock(agreement: Agreement, now: datetime) -> None:
 
 def _append(actor: User, agreement: Agreement, details: UpdateDetails,
             now: datetime) -> AgreementUpdate:
-    entry = AgreementUpdate(agreement=agreement, kind=details.kind, actor=actor,
-                            happened_on=details.happened_on, recorded_at=now,
+    entry = AgreementUpdate(agreement=agreement, summit_id=agreement.summit_id,
+                            agreement_signed_at=agreement.signed_at,
+                            agreement_superseded=agreement.superseded,
+                            kind=details.kind, actor=actor,
+                            happened_on=details.happened_on,
+                            happened_month=details.happened_on.strftime("%Y-%m"), recorded_at=now,
                             note=details.note, reason=details.reason)
     if details.kind is UpdateKind.STATUS:
         entry.status_from, entry.status_to = agreement.status, details.status_to
@@ -411,6 +422,3 @@ def next_statuses(agreement: Agreement) -> list[AgreementStatus]:
 def may_write(user: User, summit: Summit) -> bool:
     return can(user, Permission.AGREEMENTS_WRITE, summit)
 
-
-__all__ = ["AgreementDetails", "PartyDetails", "UpdateDetails", "record_agreement",
-           "add_update", "timeline", "readable_summits", "get_agreement", "NotAllowed"]

@@ -360,3 +360,49 @@ def test_the_import_template_lists_the_columns(client, summit, officer):
         f"/summits/{summit.slug}/agreements/import/template.xlsx").data)
     report = agreement_import.check_ledger(officer, summit, rows)
     assert report.problems == [] and len(report.prepared) == 1
+
+
+def test_an_official_of_another_summit_reads_nothing_here(client, summit, officer):
+    agreement = factories.make_agreement(summit, officer)
+    other = factories.make_summit("chengdu-2018")
+    stranger = factories.make_member(other, Role.OFFICIAL, "elsewhere@example.com")
+    login(client, stranger)
+
+    statuses = {url: client.get(url).status_code for url in (
+        f"/summits/{summit.slug}/agreements", f"/summits/{summit.slug}/agreements/dashboard",
+        f"/agreements/{agreement.id}", f"/summits/{summit.slug}/agreements/report.pdf",
+        f"/summits/{summit.slug}/agreements/ledger.xlsx")}
+    everywhere = text(client.get("/agreements/dashboard?summit=kangding-test"))
+
+    assert set(statuses.values()) == {403}, statuses
+    # Asking the cross-summit view for a summit one may not read shows one's own instead.
+    assert 'id="total-count">0<' in everywhere
+
+
+def test_an_officer_corrects_the_signing_record_and_the_audit_keeps_both(client, summit,
+                                                                         officer):
+    from summit.models import AuditEntry
+    from tests.services.test_agreements import funds
+
+    agreement = factories.make_agreement(summit, officer, amount="50000000")
+    funds(officer, agreement, "1000000")
+    login(client, officer)
+    url = f"/agreements/{agreement.id}/edit"
+    page = text(client.get(url))
+    assert 'value="50000000.00"' in page and 'value="2017-08-03T11:00"' in page
+
+    below = client.post(url, data=form_values(amount="999999"))
+    fixed = client.post(url, data=form_values(amount="4500万", title="更正后的协议名称",
+                                              signed_at="2017-08-04T09:00"))
+
+    assert below.status_code == 422
+    assert "below the funds already in place" in field_errors(text(below))["amount"][0]
+    assert fixed.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Agreement, agreement.id)
+    assert (stored.title, stored.amount) == ("更正后的协议名称", Decimal("45000000.00"))
+    assert stored.funds_in_place == Decimal("1000000.00")  # the history is untouched
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "agreement.correct"))
+    assert entry.before["amount"] == "50000000.00" and entry.after["amount"] == "45000000.00"
+    assert {u.agreement_signed_at for u in db.session.scalars(db.select(AgreementUpdate))} == {
+        datetime(2017, 8, 4, 1, 0, tzinfo=timezone.utc)}

@@ -20,6 +20,13 @@ S = AgreementStatus
 NOW = datetime(2018, 6, 1, 8, 0, tzinfo=timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages as the code writes them (outside a request the default is zh_Hans)."""
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def officer(summit):
     return factories.make_member(summit, Role.AGREEMENTS_OFFICER, "officer@example.com")

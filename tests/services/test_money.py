@@ -2,9 +2,17 @@
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 
 from summit.services.errors import ValidationFailed
 from summit.services.money import format_amount, parse_amount, yuan_text
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages as the code writes them (outside a request the default is zh_Hans)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.mark.parametrize("typed, yuan", [

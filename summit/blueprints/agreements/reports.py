@@ -73,7 +73,9 @@ def _report(chosen: list[Summit], title: str, filename: str):
                     if m == key), None)
     html = render_template("agreements/report_pdf.html", title=title, month=month,
                            entries=agreement_reports.month_entries(chosen, month),
-                           month_arrived=arrived, printing=True, **context)
+                           month_arrived=arrived, printing=True,
+                           ledger=agreement_lists.for_report(chosen, context["summary"].scope),
+                           **context)
     response = send_file(io.BytesIO(agreement_reports.pdf_from_html(html)),
                          mimetype="application/pdf", as_attachment=True,
                          download_name=f"{filename}-{key}.pdf")

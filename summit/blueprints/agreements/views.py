@@ -20,7 +20,8 @@ from summit.i18n import language
 from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
     MilestoneState, OrganisationRole, PartySide, UpdateKind
 from summit.permissions import Permission, authorize
-from summit.services import agreement_files, agreement_lists, agreements, money, summits
+from summit.services import agreement_edits, agreement_files, agreement_lists, agreements, \
+    money, summits
 from summit.services.errors import DomainError
 
 
@@ -95,7 +96,8 @@ def _details(form: AgreementForm, zone: str) -> agreements.AgreementDetails:
         signed_at=signed_at, parties=parties, on_stage=form.on_stage.data,
         witnesses=form.witnesses.data or "", expected_jobs=form.expected_jobs.data,
         households_helped=form.households_helped.data,
-        predecessor_id=int(form.predecessor_id.data) if form.predecessor_id.data else None)
+        predecessor_id=int(form.predecessor_id.data)
+        if getattr(form, "predecessor_id", None) and form.predecessor_id.data else None)
 
 
 @bp.route("/summits/<slug:slug>/agreements/new", methods=["GET", "POST"])
@@ -131,6 +133,49 @@ def record(slug: str):
         status = 422
     return render_template("agreements/form.html", summit=summit, form=form,
                            facets=agreement_lists.facets(summit)), status
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def correct(agreement_id: int):
+    """Correct the signing record (the history itself is never edited)."""
+    agreement = db.get_or_404(Agreement, agreement_id)
+    summit = agreement.summit
+    authorize(Permission.AGREEMENTS_WRITE, summit)
+    current = agreement_edits.details_of(agreement)
+    local = current.signed_at.astimezone(ZoneInfo(summit.timezone)).replace(tzinfo=None)
+    sides = {PartySide.A: "party_a", PartySide.B: "party_b"}
+    data = {"title": current.title, "kind": current.kind.value, "county": current.county,
+            "sector": current.sector, "amount": str(current.amount),
+            "amount_kind": current.amount_kind.value, "signed_at": local,
+            "on_stage": current.on_stage, "witnesses": current.witnesses,
+            "expected_jobs": current.expected_jobs,
+            "households_helped": current.households_helped}
+    for side, prefix in sides.items():
+        first = next((p for p in current.parties if p.side is side), None)
+        if first is not None:
+            data.update({prefix: first.organisation, f"{prefix}_signatory": first.signatory_name,
+                         f"{prefix}_title": first.signatory_title})
+    form = AgreementForm(data=data)
+    del form.predecessor_id, form.scan  # an upgrade link and the scan are not corrected here
+    status = 200
+    if form.validate_on_submit():
+        details = _details(form, summit.timezone)
+        # Parties beyond the first on each side (from the API or an import) are kept.
+        details.parties += [p for side in sides for p in
+                            [q for q in current.parties if q.side is side][1:]]
+        try:
+            agreement_edits.correct_signing_record(current_user, agreement, details)
+        except DomainError as error:
+            show_domain_error(form, error)
+            status = 422
+        else:
+            flash(_("The signing record has been corrected."), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("agreements/form.html", summit=summit, form=form,
+                           agreement=agreement, facets=agreement_lists.facets(summit)), status
 
 
 def _load(agreement_id: int) -> Agreement:
