@@ -269,8 +269,10 @@ def test_decision_emails_are_in_the_applicants_language(summit, officer, mailbox
     decide(officer, application, "reject", reason_code="duplicate")
 
     message = mailbox.wait_for(1)[0]
-    assert "媒體" in message["Subject"]
-    assert "重複" in mailbox.body(message) or "重复" not in mailbox.body(message)
+    assert message["Subject"] == "测试峰会 媒體註冊"
+    # zh_Hant is derived from zh_Hans by scripts/fill_zh_hant.py (OpenCC, Taiwan phrasing).
+    assert "很抱歉，媒體稽核人員未能批准 四川电视台 的註冊。" in mailbox.body(message)
+    assert "重複申請" in mailbox.body(message)
 
 
 def test_the_queue_hides_drafts_and_filters(summit):
