@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, Badge, PersonStatus, PressStatus, Role
@@ -15,6 +16,13 @@ from tests.press_factories import applicant, details, press_summit, submitted
 
 NOW = datetime(2027, 7, 1, tzinfo=timezone.utc)
 
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages as the code writes them (outside a request the default is zh_Hans)."""
+    with force_locale("en"):
+        yield
 
 @pytest.fixture
 def summit(app):
