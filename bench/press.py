@@ -109,6 +109,7 @@ def main() -> int:
         summit.memberships.append(Membership(user=officer, role=Role.MEDIA_OFFICER))
         db.session.add(summit)
         db.session.commit()
+        officer_id = officer.id
 
         # 1. the queue over 1,000 applications
         now = datetime(2027, 7, 1, tzinfo=timezone.utc)
@@ -143,6 +144,11 @@ def main() -> int:
 
     with app.app_context():
         from PIL import Image
+
+        from summit.models import User
+
+        officer = db.session.get(User, officer_id)
+        summit = db.session.scalar(db.select(Summit))
 
         # 2. a 2 MB photo
         photo = big_photo()

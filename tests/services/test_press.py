@@ -308,7 +308,7 @@ def test_the_photo_is_decoded_stripped_of_exif_and_scaled(app):
     clean = press_files.check_photo(original, "me.jpg")
 
     with Image.open(BytesIO(clean)) as image:
-        assert image.format == "JPEG" and image.size == (600, 800)
+        assert image.format == "JPEG" and image.size == (300, 400)
         assert not image.getexif()
     assert b"SpyCam" not in clean
 

@@ -74,3 +74,18 @@ def test_a_badge_cannot_hold_two_holders(approved):
     db.session.add(Badge(summit=approved.summit, ref="00000000000000dd"))
     with pytest.raises(IntegrityError):
         db.session.flush()
+
+
+def test_a_detailed_photo_fits_the_badge(approved, tmp_path):
+    """A real photo (noise compresses worst) is far larger than the solid test colours."""
+    from summit.extensions import db
+    from summit.services import press_files
+    from tests.press_factories import noisy_photo
+
+    person = approved.people[0]
+    person.photo_token = press_files.store_photo(approved.user_id, noisy_photo(), "real.jpg")
+    db.session.commit()
+    badge = press_badges.badge_for_download(approved.user, approved)
+
+    pdf = save(press_badges.render_badge(badge), tmp_path)
+    assert image_count(pdf) == 2 and "四川电视台" in squash(pdf_text(pdf))
