@@ -203,7 +203,6 @@ def _approve(application: PressApplication, decision: Decision) -> None:
                                "rejected_people")
     reason = _reason(decision.reason_code, required=bool(refused))
     press_badges.require_press_category(application.summit)
-    lock_summit(application.summit)  # quota counts and approvals one at a time per summit
     _check_quotas(application, adding)
     application.approved_zones = [requested[c] for c in codes]
     for person in application.people:
@@ -227,6 +226,10 @@ def decide(actor: User, application: PressApplication, decision: Decision,
     if decision.decision not in DECISIONS:
         raise ValidationFailed(_l("Choose one of: %(codes)s.", codes=", ".join(DECISIONS)),
                                "decision")
+    # Decisions on one summit's press one at a time (quota counts, two officers on the same
+    # application): take the summit's write lock, then read the application as committed.
+    lock_summit(summit)
+    db.session.refresh(application)
     if application.status not in FROM[decision.decision]:
         raise Conflict(_l("An application that is %(status)s cannot be decided this way.",
                           status=press.STATUS_LABELS[application.status]), "status")
