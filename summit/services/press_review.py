@@ -125,17 +125,21 @@ def _check_quotas(application: PressApplication, adding: int) -> None:
 
 
 def quotas(actor: User, summit: Summit) -> list[tuple[PressQuota, int]]:
-    """Each quota with the number of people it already counts."""
+    """Each quota with the number of people it already counts (two grouped queries)."""
     require(actor, Permission.PRESS_REVIEW, summit)
     rows = db.session.scalars(db.select(PressQuota).where(PressQuota.summit_id == summit.id)
                               .order_by(PressQuota.kind, PressQuota.key)).all()
-    used = []
-    for quota in rows:
-        if quota.kind is QuotaKind.OUTLET:
-            used.append(accredited_count(summit, outlet_key=quota.key))
-        else:
-            used.append(accredited_count(summit, media_type=MediaType(quota.key)))
-    return list(zip(rows, used))
+    counted = db.select(db.func.count(PressPerson.id)).join(PressPerson.application).where(
+        PressApplication.summit_id == summit.id, PressApplication.status == P.APPROVED,
+        PressPerson.status == PersonStatus.APPROVED)
+    by_outlet = {key: n for n, key in db.session.execute(
+        counted.add_columns(PressApplication.outlet_key)
+        .group_by(PressApplication.outlet_key)).tuples()}
+    by_type = {kind.value: n for n, kind in db.session.execute(
+        counted.add_columns(PressApplication.media_type)
+        .group_by(PressApplication.media_type)).tuples()}
+    return [(quota, (by_outlet if quota.kind is QuotaKind.OUTLET else by_type).get(quota.key, 0))
+            for quota in rows]
 
 
 def set_quota(actor: User, summit: Summit, kind: str, name: str, limit: int | None,

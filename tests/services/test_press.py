@@ -243,6 +243,8 @@ def test_a_media_type_quota_counts_every_outlet_of_that_type(summit, officer):
 
     with pytest.raises(Conflict, match="2 are already accredited and this approval would add 3"):
         decide(officer, second, "approve")
+    db.session.rollback()
+    assert [(q.key, used) for q, used in press_review.quotas(officer, summit)] == [("tv", 2)]
 
 
 def test_waitlisted_then_approved_and_wrong_transitions_refused(summit, officer):
