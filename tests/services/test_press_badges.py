@@ -89,3 +89,14 @@ def test_a_detailed_photo_fits_the_badge(approved, tmp_path):
 
     pdf = save(press_badges.render_badge(badge), tmp_path)
     assert image_count(pdf) == 2 and "四川电视台" in squash(pdf_text(pdf))
+
+
+def test_a_press_holder_reads_like_a_registration_holder_at_the_gate(approved):
+    camera = approved.people[1]
+    badge = press_badges.badge_for_download(approved.user, approved, camera.id)
+
+    assert press_badges.holder_of(badge) == {
+        "name": "王强", "name_native": "", "pinyin": "WANG Qiang", "organisation": "四川电视台",
+        "category": {"code": "press", "label": "媒体", "label_en": "Press",
+                     "colour": "#b54708"},
+        "zones": [{"code": "MAIN", "label": "主会场"}, {"code": "PRESS", "label": "媒体区"}]}
