@@ -27,6 +27,15 @@ def photo_jpeg(colour: str = "#b54708", size: tuple[int, int] = (900, 1200),
     return out.getvalue()
 
 
+def noisy_photo(size: tuple[int, int] = (900, 1200)) -> bytes:
+    """A photo as cameras make them: full of detail, so it compresses badly."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.effect_noise(size, 80).convert("RGB").save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
 def photo_png(colour: str = "#1f5fbf") -> bytes:
     from PIL import Image
 

@@ -165,7 +165,9 @@ def _badge_html(face: BadgeFace, design: Design, key: int, size: BadgeSize,
         inner = _template(source).render(b=_context(face), size=size.value)
     except (TemplateError, ArithmeticError, TypeError, LookupError, *UNREADABLE) as error:
         raise DesignError(f"{type(error).__name__}: {error}") from None
-    if len(inner) > MAX_OUTPUT:
+    # A press photo is data, not the template's output: it counts once at most.
+    photo = len(face.photo) if face.photo and face.photo in inner else 0
+    if len(inner) - photo > MAX_OUTPUT:
         raise DesignError(f"a badge may come to at most {MAX_OUTPUT} characters of HTML")
     tag = FORBIDDEN_TAGS.search(inner)
     if tag:

@@ -8,7 +8,7 @@ registrations, these seeded rows are not audited (no one made them).
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from summit.extensions import db
@@ -26,6 +26,8 @@ from summit.services import accounts, names, press, press_files, uploads
 
 REPORT = Path(__file__).resolve().parent / "demo_data" / "ganzi_daily_2017-08-04.txt"
 REPORT_SOURCE = "甘孜日報 2017年08月04日（記者 鄧安華）"
+# The paper's date, midnight in Kangding (UTC+8).
+REPORT_PUBLISHED = datetime(2017, 8, 3, 16, 0, tzinfo=timezone.utc)
 PRESS_EMAIL = "press@example.com"
 CREW = (("李娜", "", PressRole.REPORTER, "#b54708"), ("王强", "", PressRole.CAMERA, "#1f5fbf"),
         ("次仁多吉", "ཚེ་རིང་རྡོ་རྗེ", PressRole.SOUND, "#2e7d32"))
@@ -98,7 +100,7 @@ def _release(summit: Summit, now: datetime) -> None:
     lines = REPORT.read_text(encoding="utf-8").strip().splitlines()
     release = PressRelease(summit=summit, title=lines[1].strip(),
                            body="\n".join(lines[2:]).strip(), source=REPORT_SOURCE,
-                           published_at=now, files=[])
+                           published_at=REPORT_PUBLISHED, files=[])
     db.session.add(release)
 
 

@@ -128,3 +128,19 @@ def render_badge(badge: Badge, size: BadgeSize = BadgeSize.A6) -> bytes:
     face = face_of(badge)
     category = require_press_category(badge.summit)
     return badge_render.render_pdf([face], {face.design: badges.design_of(category)}, size)
+
+
+def holder_of(badge: Badge) -> dict:
+    """What a gate's screen shows for a press badge, in the shape of ``checkins.holder_of``
+    (for the check-in code to use: it reads registrations only so far)."""
+    person = badge.press_person
+    application = person.application
+    category = press_category(application.summit)
+    return {
+        "name": person.name, "name_native": person.name_native, "pinyin": person.name_pinyin,
+        "organisation": application.outlet_name,
+        "category": {"code": category.code, "label": category.label_zh,
+                     "label_en": category.label_en, "colour": category.colour}
+        if category is not None else None,
+        "zones": [{"code": z.code, "label": z.label_zh} for z in application.approved_zones],
+    }

@@ -125,17 +125,21 @@ def _check_quotas(application: PressApplication, adding: int) -> None:
 
 
 def quotas(actor: User, summit: Summit) -> list[tuple[PressQuota, int]]:
-    """Each quota with the number of people it already counts."""
+    """Each quota with the number of people it already counts (two grouped queries)."""
     require(actor, Permission.PRESS_REVIEW, summit)
     rows = db.session.scalars(db.select(PressQuota).where(PressQuota.summit_id == summit.id)
                               .order_by(PressQuota.kind, PressQuota.key)).all()
-    used = []
-    for quota in rows:
-        if quota.kind is QuotaKind.OUTLET:
-            used.append(accredited_count(summit, outlet_key=quota.key))
-        else:
-            used.append(accredited_count(summit, media_type=MediaType(quota.key)))
-    return list(zip(rows, used))
+    counted = db.select(db.func.count(PressPerson.id)).join(PressPerson.application).where(
+        PressApplication.summit_id == summit.id, PressApplication.status == P.APPROVED,
+        PressPerson.status == PersonStatus.APPROVED)
+    by_outlet = {key: n for n, key in db.session.execute(
+        counted.add_columns(PressApplication.outlet_key)
+        .group_by(PressApplication.outlet_key)).tuples()}
+    by_type = {kind.value: n for n, kind in db.session.execute(
+        counted.add_columns(PressApplication.media_type)
+        .group_by(PressApplication.media_type)).tuples()}
+    return [(quota, (by_outlet if quota.kind is QuotaKind.OUTLET else by_type).get(quota.key, 0))
+            for quota in rows]
 
 
 def set_quota(actor: User, summit: Summit, kind: str, name: str, limit: int | None,
@@ -203,7 +207,6 @@ def _approve(application: PressApplication, decision: Decision) -> None:
                                "rejected_people")
     reason = _reason(decision.reason_code, required=bool(refused))
     press_badges.require_press_category(application.summit)
-    lock_summit(application.summit)  # quota counts and approvals one at a time per summit
     _check_quotas(application, adding)
     application.approved_zones = [requested[c] for c in codes]
     for person in application.people:
@@ -227,6 +230,10 @@ def decide(actor: User, application: PressApplication, decision: Decision,
     if decision.decision not in DECISIONS:
         raise ValidationFailed(_l("Choose one of: %(codes)s.", codes=", ".join(DECISIONS)),
                                "decision")
+    # Decisions on one summit's press one at a time (quota counts, two officers on the same
+    # application): take the summit's write lock, then read the application as committed.
+    lock_summit(summit)
+    db.session.refresh(application)
     if application.status not in FROM[decision.decision]:
         raise Conflict(_l("An application that is %(status)s cannot be decided this way.",
                           status=press.STATUS_LABELS[application.status]), "status")

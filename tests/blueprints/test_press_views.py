@@ -76,15 +76,16 @@ def test_a_tv_crew_applies_with_photos_and_a_letter(client, journalist, mailbox)
     assert mailbox.wait_for(1)
 
 
-@pytest.mark.parametrize("name, upload, message", [
-    ("photo", (io.BytesIO(f.HTML_AS_JPG), "me.jpg"), "HTML or SVG text"),
-    ("crew-0-photo", (io.BytesIO(f.polyglot_jpeg()), "wang.jpg"), "polyglot"),
-    ("letter", (io.BytesIO(f.javascript_pdf()), "letter.pdf"), "JavaScript"),
-    ("letter", (io.BytesIO(b""), "letter.pdf"), "empty"),
-    ("letter", (io.BytesIO(f.letter_pdf()), "../../letter.pdf"), "may not contain"),
+@pytest.mark.parametrize("name, make, filename, message", [
+    ("photo", lambda: f.HTML_AS_JPG, "me.jpg", "HTML or SVG text"),
+    ("crew-0-photo", f.polyglot_jpeg, "wang.jpg", "polyglot"),
+    ("letter", f.javascript_pdf, "letter.pdf", "JavaScript"),
+    ("letter", lambda: b"", "letter.pdf", "empty"),
+    ("letter", f.letter_pdf, "../../letter.pdf", "may not contain"),
 ])
-def test_a_refused_file_keeps_everything_else(client, journalist, name, upload, message):
-    page = text(post(client, form_data(**{name: upload})))
+def test_a_refused_file_keeps_everything_else(client, journalist, name, make, filename,
+                                              message):
+    page = text(post(client, form_data(**{name: (io.BytesIO(make()), filename)})))
 
     assert message in " ".join(field_errors(page)[name])
     fields = form_fields(page)

@@ -41,6 +41,7 @@ def test_the_press_rooms_first_release_is_the_report_as_published(app):
     assert release.body.startswith("本網(wǎng)訊(記者 鄧安華)")
     assert "中央電視臺、四川衛(wèi)視、四川電視臺" in release.body
     assert release.source == "甘孜日報 2017年08月04日（記者 鄧安華）"
+    assert release.published_at.isoformat() == "2017-08-03T16:00:00+00:00"
     if SEED.exists():  # the copy in the repository is the seed, unchanged
         assert copy == SEED.read_text(encoding="utf-8")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, Badge, PersonStatus, PressStatus, Role
@@ -15,6 +16,13 @@ from tests.press_factories import applicant, details, press_summit, submitted
 
 NOW = datetime(2027, 7, 1, tzinfo=timezone.utc)
 
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages as the code writes them (outside a request the default is zh_Hans)."""
+    with force_locale("en"):
+        yield
 
 @pytest.fixture
 def summit(app):
@@ -235,6 +243,8 @@ def test_a_media_type_quota_counts_every_outlet_of_that_type(summit, officer):
 
     with pytest.raises(Conflict, match="2 are already accredited and this approval would add 3"):
         decide(officer, second, "approve")
+    db.session.rollback()
+    assert [(q.key, used) for q, used in press_review.quotas(officer, summit)] == [("tv", 2)]
 
 
 def test_waitlisted_then_approved_and_wrong_transitions_refused(summit, officer):
@@ -269,8 +279,10 @@ def test_decision_emails_are_in_the_applicants_language(summit, officer, mailbox
     decide(officer, application, "reject", reason_code="duplicate")
 
     message = mailbox.wait_for(1)[0]
-    assert "媒體" in message["Subject"]
-    assert "重複" in mailbox.body(message) or "重复" not in mailbox.body(message)
+    assert message["Subject"] == "测试峰会 媒體註冊"
+    # zh_Hant is derived from zh_Hans by scripts/fill_zh_hant.py (OpenCC, Taiwan phrasing).
+    assert "很抱歉，媒體稽核人員未能批准 四川电视台 的註冊。" in mailbox.body(message)
+    assert "重複申請" in mailbox.body(message)
 
 
 def test_the_queue_hides_drafts_and_filters(summit):
@@ -298,7 +310,7 @@ def test_the_photo_is_decoded_stripped_of_exif_and_scaled(app):
     clean = press_files.check_photo(original, "me.jpg")
 
     with Image.open(BytesIO(clean)) as image:
-        assert image.format == "JPEG" and image.size == (600, 800)
+        assert image.format == "JPEG" and image.size == (300, 400)
         assert not image.getexif()
     assert b"SpyCam" not in clean
 

@@ -74,3 +74,29 @@ def test_a_badge_cannot_hold_two_holders(approved):
     db.session.add(Badge(summit=approved.summit, ref="00000000000000dd"))
     with pytest.raises(IntegrityError):
         db.session.flush()
+
+
+def test_a_detailed_photo_fits_the_badge(approved, tmp_path):
+    """A real photo (noise compresses worst) is far larger than the solid test colours."""
+    from summit.extensions import db
+    from summit.services import press_files
+    from tests.press_factories import noisy_photo
+
+    person = approved.people[0]
+    person.photo_token = press_files.store_photo(approved.user_id, noisy_photo(), "real.jpg")
+    db.session.commit()
+    badge = press_badges.badge_for_download(approved.user, approved)
+
+    pdf = save(press_badges.render_badge(badge), tmp_path)
+    assert image_count(pdf) == 2 and "四川电视台" in squash(pdf_text(pdf))
+
+
+def test_a_press_holder_reads_like_a_registration_holder_at_the_gate(approved):
+    camera = approved.people[1]
+    badge = press_badges.badge_for_download(approved.user, approved, camera.id)
+
+    assert press_badges.holder_of(badge) == {
+        "name": "王强", "name_native": "", "pinyin": "WANG Qiang", "organisation": "四川电视台",
+        "category": {"code": "press", "label": "媒体", "label_en": "Press",
+                     "colour": "#b54708"},
+        "zones": [{"code": "MAIN", "label": "主会场"}, {"code": "PRESS", "label": "媒体区"}]}

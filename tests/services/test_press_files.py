@@ -3,11 +3,19 @@ message the applicant can act on."""
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from summit.services import press_files
 from summit.services.errors import ValidationFailed
 from tests import press_factories as f
 
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages as the code writes them (outside a request the default is zh_Hans)."""
+    with force_locale("en"):
+        yield
 
 @pytest.mark.parametrize("data, name, message", [
     (f.HTML_AS_JPG, "me.jpg", "HTML or SVG text, not a photo"),
