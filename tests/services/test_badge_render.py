@@ -349,7 +349,9 @@ def test_design_html_and_css_cannot_embed_local_files(tmp_path, secrets, caplog)
     content = all_content(pdf)
     assert b"root:" not in content
     assert b"SECRET-MARKER-4711" not in content
-    if secrets["hostname"]:
+    # A short hostname ("vm") can turn up in compressed bytes by chance: only a distinctive one
+    # proves anything.
+    if len(secrets["hostname"]) >= 6:
         assert secrets["hostname"].encode() not in content
     refused = caplog.text
     assert "badges may not load outside resources" in refused
