@@ -14,7 +14,7 @@ from summit.models.agenda import (
 )
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
-from summit.models.checkin import Arrival, CheckIn, Gate
+from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
 from summit.models.membership import Membership, Role
 from summit.models.registration import (
     HOLDS_PLACE,
@@ -40,7 +40,7 @@ from summit.models.user import ApiToken, LoginFailure, User
 __all__ = [
     "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
     "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
-    "Arrival", "CheckIn", "Gate",
+    "Arrival", "CheckIn", "Gate", "SalonAttendance",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",

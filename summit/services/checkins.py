@@ -24,7 +24,7 @@ from summit.extensions import db
 from summit.models import Badge, Registration, RegistrationStatus, Summit, User
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, require
-from summit.services import audit, badges
+from summit.services import audit, badges, checkin_salons
 from summit.services.badges import TokenCheck
 from summit.services.errors import Conflict, NotFound, ValidationFailed
 
@@ -44,6 +44,7 @@ class ScanAnswer:
     first_gate: str | None = None
     holder: dict | None = None
     conflict: bool = False
+    salon: dict | None = None
 
     def as_json(self) -> dict:
         body: dict = {"result": self.result}
@@ -54,6 +55,8 @@ class ScanAnswer:
             body["holder"] = self.holder
         if self.conflict:
             body["conflict"] = True
+        if self.salon is not None:
+            body["salon"] = self.salon
         return body
 
 
@@ -130,6 +133,13 @@ def _answer(checkin: CheckIn) -> ScanAnswer:
     holder = holder_of(badge) if badge is not None and badge.registration is not None and \
         checkin.result in ("ok", "duplicate", "revoked", "not_approved") else None
     conflict = checkin.conflict_with_id is not None
+    if checkin.agenda_item_id is not None:
+        salon = checkin_salons.salon_answer(checkin)
+        first = checkin_salons.first_attendance(checkin) \
+            if checkin.result == "duplicate" else None
+        if first is not None:
+            return ScanAnswer("duplicate", first.attended_at, first.gate, holder, salon=salon)
+        return ScanAnswer(checkin.result, holder=holder, salon=salon)
     if checkin.result == "duplicate" and badge is not None:
         arrival = db.session.scalar(select(Arrival).where(Arrival.badge_id == badge.id))
         if arrival is not None:
@@ -197,7 +207,12 @@ def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, me
         db.session.rollback()
         return _same_scan(db.session.scalar(select(CheckIn).where(
             CheckIn.scan_id == given.scan_id)), summit)
-    if check.result == "ok":
+    salon = checkin_salons.salon_at(summit, given.gate)
+    if check.result == "ok" and salon is not None:
+        checkin_salons.attend(summit, salon, checkin, check.badge)
+    elif salon is not None:
+        checkin.agenda_item_id = salon.id
+    elif check.result == "ok":
         try:
             with db.session.begin_nested():
                 db.session.add(Arrival(summit_id=summit.id, badge_id=check.badge.id,

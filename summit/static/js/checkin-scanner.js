@@ -87,6 +87,8 @@
     if (!photo.hidden) photo.src = holder.photo_url;
     $("result-first").textContent = answer.result === "duplicate" && answer.first_scanned_at
       ? format(S.first, { time: localTime(answer.first_scanned_at), gate: answer.first_gate || "" }) : "";
+    $("result-salon").textContent = answer.salon
+      ? answer.salon.title + " · " + (answer.salon.booked ? S.booked : S.walkIn) : "";
     $("result-note").textContent = [note, answer.conflict ? S.conflict : "", answer.unknown ? S.notInList : ""]
       .filter(Boolean).join(" ");
     box.hidden = false;
@@ -237,19 +239,26 @@
       busy = false;
       return alert(S.needsNetwork);
     }
-    const local = manifest && publicKey ? await C.verifyOffline(scan.token, manifest, publicKey, store)
+    const local = manifest && publicKey
+      ? await C.verifyOffline(scan.token, manifest, publicKey, store, salonDoor(scan.gate))
       : { result: "invalid" };
-    if (local.result === "ok") await store.noteArrival(local.ref, scan.scanned_at, scan.gate);
+    if (local.result === "ok") await store.noteArrival(local.key, scan.scanned_at, scan.gate);
     await store.enqueue(Object.assign({ offline: true }, scan));
     await showQueue();
     show(local, manifest ? S.answeredOffline : S.noManifest);
   }
 
+  function salonDoor(gate) {
+    return manifest && manifest.salon_doors ? manifest.salon_doors[gate] || null : null;
+  }
+
   async function remember(scan, body) {
     const claims = scan.token ? C.decode(scan.token) : null;
-    if (claims && body.result === "ok") await store.noteArrival(claims.ref, scan.scanned_at, scan.gate);
-    if (claims && body.result === "duplicate" && body.first_scanned_at) {
-      await store.noteArrival(claims.ref, body.first_scanned_at, body.first_gate);
+    if (!claims) return;
+    const key = body.salon ? "salon" + body.salon.id + ":" + claims.ref : claims.ref;
+    if (body.result === "ok") await store.noteArrival(key, scan.scanned_at, scan.gate);
+    if (body.result === "duplicate" && body.first_scanned_at) {
+      await store.noteArrival(key, body.first_scanned_at, body.first_gate);
     }
   }
 
