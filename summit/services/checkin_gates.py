@@ -11,6 +11,7 @@ from summit.models import Summit, User
 from summit.models.checkin import Gate
 from summit.permissions import Permission, require
 from summit.services import audit
+from summit.services.checkin_salons import forget_doors, salon_items
 from summit.services.errors import Conflict, NotFound, ValidationFailed
 
 MAX_GATES = 50
@@ -42,8 +43,6 @@ def add_gate(actor: User, summit: Summit, name: str, now: datetime | None = None
         raise Conflict(_l("A summit has at most %(count)d gates.", count=MAX_GATES), "name")
     salon = None
     if salon_id is not None:
-        from summit.services.checkin_salons import salon_items
-
         salon = next((item for item in salon_items(summit) if item.id == salon_id), None)
         if salon is None:
             raise ValidationFailed(_l("Choose a salon of this summit."), "salon")
@@ -55,6 +54,7 @@ def add_gate(actor: User, summit: Summit, name: str, now: datetime | None = None
     audit.record(actor, "gate.add", gate, summit=summit, now=now,
                  after={"name": name, "agenda_item_id": gate.agenda_item_id})
     db.session.commit()
+    forget_doors(summit)
     return gate
 
 
@@ -67,3 +67,4 @@ def remove_gate(actor: User, summit: Summit, gate_id: int, now: datetime | None 
     audit.record(actor, "gate.remove", gate, summit=summit, now=now, before={"name": gate.name})
     db.session.delete(gate)
     db.session.commit()
+    forget_doors(summit)

@@ -5,6 +5,7 @@ booking, and no-shows."""
 from __future__ import annotations
 
 from collections import defaultdict
+from time import monotonic
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,11 +25,33 @@ def salon_items(summit: Summit) -> list[AgendaItem]:
         .order_by(AgendaItem.day, AgendaItem.start, AgendaItem.id)))
 
 
+# Every scan asks whether its gate is a salon's door: the answer per summit is kept for a
+# few seconds (and forgotten at once when this process changes a gate), so the gates' hot
+# path does not pay a query for it. Keyed with the summit's creation time, so a summit
+# recreated with the same id (tests) never sees another's doors.
+DOORS_TTL = 5.0
+_doors: dict[tuple, tuple[float, dict[str, int]]] = {}
+
+
+def doors_of(summit: Summit) -> dict[str, int]:
+    key = (summit.id, summit.created_at)
+    cached = _doors.get(key)
+    if cached is not None and monotonic() - cached[0] < DOORS_TTL:
+        return cached[1]
+    doors = dict(db.session.execute(select(Gate.name, Gate.agenda_item_id).where(
+        Gate.summit_id == summit.id, Gate.agenda_item_id.is_not(None))).all())
+    _doors[key] = (monotonic(), doors)
+    return doors
+
+
+def forget_doors(summit: Summit) -> None:
+    _doors.pop((summit.id, summit.created_at), None)
+
+
 def salon_at(summit: Summit, gate: str) -> AgendaItem | None:
     """The salon whose door ``gate`` is, if the organisers bound it to one."""
-    return db.session.scalar(
-        select(AgendaItem).join(Gate, Gate.agenda_item_id == AgendaItem.id)
-        .where(Gate.summit_id == summit.id, Gate.name == gate))
+    item_id = doors_of(summit).get(gate)
+    return db.session.get(AgendaItem, item_id) if item_id is not None else None
 
 
 def has_booking(item_id: int, registration_id: int | None) -> bool:
