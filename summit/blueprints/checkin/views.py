@@ -133,9 +133,9 @@ def gates(slug: str):
         for item in checkin_salons.salon_items(summit)]
     if form.validate_on_submit():
         try:
+            salon = (form.salon.data or "").strip()
             gate = checkin_gates.add_gate(current_user, summit, form.name.data,
-                                          salon_id=int(form.salon.data) if form.salon.data
-                                          else None)
+                                          salon_id=int(salon) if salon.isdigit() else None)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
