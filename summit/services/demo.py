@@ -209,6 +209,20 @@ def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -
             decided_at=now if status == "approved" else None))
 
 
+# The gates check-in staff choose from on their phones (organisers add more, e.g. a
+# salon's door once the programme has its salon).
+GATES = ("东门", "西门", "媒体通道")
+
+
+def _gates(summit: Summit) -> None:
+    from summit.models import Gate
+
+    known = {g.name for g in db.session.scalars(select(Gate).where(Gate.summit_id == summit.id))}
+    for position, name in enumerate(GATES, start=1):
+        if name not in known:
+            db.session.add(Gate(summit_id=summit.id, name=name, position=position))
+
+
 def seed_demo(now: datetime | None = None) -> Summit:
     now = now or utcnow()
     summit = _summit(now)
@@ -218,6 +232,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
     db.session.flush()
     _users(summit, delegations, now)
     _people(summit, delegations, now)
+    _gates(summit)
     db.session.commit()
     return summit
 
