@@ -133,7 +133,7 @@ def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
 EXPORT_COLUMNS = (
     _l("Name as on ID"), _l("Name in pinyin"), _l("Category"), _l("Delegation"),
     _l("Organisation"), _l("Mobile phone"), _l("Arrived"), _l("Arrived at"), _l("Gate"),
-    _l("Checked in by"),
+    _l("Checked in with"),
 )
 
 
