@@ -248,3 +248,25 @@ def test_a_salon_door_answers_with_the_booking(phone, event, holder):
     phone.get_by_role("button", name="Next scan").click()
     result(phone, "duplicate")
     assert [s.agenda_item_id for s in stored(CheckIn, summit_id=event.id)] == [salon.id] * 2
+
+
+def test_the_scanner_opens_without_network_from_its_service_worker(phone, event, holder):
+    open_scanner(phone, event)
+    choose_gate(phone)
+    result(phone, "ok")
+    assert phone.evaluate("""async () => {
+      await navigator.serviceWorker.ready;
+      for (let i = 0; i < 50 && !navigator.serviceWorker.controller; i += 1) {
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      return Boolean(navigator.serviceWorker.controller);
+    }""")
+
+    phone.context.set_offline(True)
+    phone.reload()
+
+    expect(phone.locator("#net-state")).to_have_text("Offline")
+    expect(phone.locator("#manifest-state")).to_contain_text("Badge list of")
+    expect(phone.locator("#gate-name")).to_have_text(GATE)
+    result(phone, "duplicate")  # this phone remembers the arrival it saw
+    expect(phone.locator("#result-note")).to_contain_text("without network")
