@@ -5,6 +5,7 @@ import io
 from datetime import date, time
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from summit.extensions import db
@@ -15,6 +16,13 @@ from summit.services.errors import ValidationFailed
 from tests import factories
 
 DOOR = "沙龙厅入口"
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Sheet names and headers as written in the code."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

@@ -49,9 +49,17 @@
   }
 
   // --- sound (WebAudio, no file) ---------------------------------------------------------
-  function beep(result) {
+  function unlockSound() {
+    // Browsers start sound only after a tap: the first tap anywhere on the page unlocks it.
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+    } catch (error) { /* no WebAudio: the screen still answers */ }
+  }
+
+  function beep(result) {
+    try {
+      unlockSound();
       const tones = { ok: [[880, 0.12]], duplicate: [[620, 0.12], [620, 0.12]] }[result] || [[220, 0.45]];
       let at = audio.currentTime;
       for (const [frequency, length] of tones) {
@@ -356,6 +364,7 @@
     setNet(navigator.onLine);
     await useManifest(await store.manifest());
     await showQueue();
+    document.addEventListener("pointerdown", unlockSound, { once: true });
     $("result-next").addEventListener("click", () => dismiss(true));
     $("result").addEventListener("click", (event) => { if (event.target === $("result")) dismiss(true); });
     $("gate-change").addEventListener("click", chooseGate);
