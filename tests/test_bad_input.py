@@ -262,7 +262,13 @@ FORMS = [
              empty_message="Not a valid choice."),
     FormCase("badge-template", TEMPLATE_FIELDS, _template,
              r"/summits/[a-z0-9-]+/badges/templates/\d+$"),
+    FormCase("checkin-gate", {"name": "required", "salon": "optional_choice"},
+             lambda w: (f"/summits/{w.summit.slug}/checkin/gates",
+                        {"name": f"东门 {w.counter()}", "salon": ""}),
+             r"/summits/[a-z0-9-]+/checkin/gates$"),
 ]
+
+
 # the programme (issue 4): rooms and agenda items
 ROOM_FIELDS = {"name_zh": "required", "name_en": "optional", "capacity": "optional",
                "position": "optional"}
@@ -1092,3 +1098,68 @@ def test_a_bad_value_in_an_agenda_item_is_a_json_error(world, name, value):
         assert after == before
     if tag == "missing" and name in ("day", "start", "end", "kind", "title_zh"):
         assert response.status_code == 422
+
+
+# --- check-in: scans, the desk, the look-up ------------------------------------------------
+
+def scanner_headers(world: World) -> dict:
+    from summit.services import api_tokens
+
+    admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
+    return {"Authorization": f"Bearer {api_tokens.issue_token_for(admin)[0]}"}
+
+
+scan_values = st.one_of(wrong_json_types, bad_text, st.text(max_size=80),
+                        st.sampled_from(["2027-08-03T09:00:00+08:00", "2027-13-01T00:00:00Z",
+                                         "9999-12-31T23:59:59+00:00", "", "null"]))
+
+
+@settings(max_examples=EXAMPLES * 3, **SETTINGS)
+@given(body=st.dictionaries(st.sampled_from(["token", "gate", "scan_id", "device",
+                                             "scanned_at", "offline", "registration_id"]),
+                            scan_values, max_size=7),
+       manual=st.booleans())
+def test_any_scan_body_is_an_answer_or_a_clear_json_error(world, body, manual):
+    path = f"/api/v1/summits/{world.summit.slug}/checkins" + ("/manual" if manual else "")
+    response = english(world.app.test_client()).post(path, json=body,
+                                                     headers=scanner_headers(world))
+
+    assert response.status_code in (200, 404, 409, 413, 422), response.get_data(as_text=True)[:300]
+    if response.status_code == 200:
+        assert response.get_json()["result"] in ("ok", "duplicate", "invalid", "revoked",
+                                                 "not_approved", "wrong_summit")
+    else:
+        assert_json_error(response, response.status_code)
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(body=st.binary(max_size=300))
+def test_raw_bytes_as_a_scan_never_break_it(world, body):
+    response = english(world.app.test_client()).post(
+        f"/api/v1/summits/{world.summit.slug}/checkins", data=body,
+        content_type="application/json", headers=scanner_headers(world))
+
+    assert response.status_code in (200, 400, 409, 422), response.get_data(as_text=True)
+
+
+def test_an_oversized_scan_is_a_413(world):
+    response = english(world.app.test_client()).post(
+        f"/api/v1/summits/{world.summit.slug}/checkins", headers=scanner_headers(world),
+        json={"token": "x", "gate": "东门", "scan_id": "big", "padding": "x" * 10_000})
+
+    assert_json_error(response, 413, "too_large")
+
+
+@settings(max_examples=EXAMPLES * 2, **SETTINGS)
+@given(value=query_text)
+def test_any_look_up_text_is_a_list_or_a_clear_error(world, value):
+    response = english(world.app.test_client()).get(
+        f"/api/v1/summits/{world.summit.slug}/checkins/lookup?q={quote(value, safe='')}",
+        headers=scanner_headers(world))
+
+    if "\x00" in value:
+        assert_json_error(response, 400, "bad_request")
+    elif len(" ".join(value.split())) > 100:
+        assert_json_error(response, 422, fields={"q"})
+    else:
+        assert response.status_code == 200 and isinstance(response.get_json()["items"], list)

@@ -27,7 +27,7 @@ from summit.models.agreement import (
 )
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
-from summit.models.checkin import Arrival, CheckIn, Gate
+from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
 from summit.models.membership import Membership, Role
 from summit.models.press import (
     MediaType,
@@ -66,7 +66,7 @@ from summit.models.user import ApiToken, LoginFailure, User
 __all__ = [
     "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
     "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
-    "Arrival", "CheckIn", "Gate",
+    "Arrival", "CheckIn", "Gate", "SalonAttendance",
     "Agreement", "AgreementAttachment", "AgreementKind", "AgreementParty", "AgreementStatus",
     "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
     "UpdateKind",

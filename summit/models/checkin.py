@@ -11,6 +11,7 @@ from summit.database import utcnow
 from summit.extensions import db
 
 if TYPE_CHECKING:
+    from summit.models.agenda import AgendaItem
     from summit.models.badge import Badge
     from summit.models.user import User
 
@@ -43,6 +44,9 @@ class CheckIn(db.Model):
     # let the holder in, the organisers should know. The earlier (by scan time) is the arrival.
     conflict_with_id: Mapped[int | None] = mapped_column(
         ForeignKey("checkins.id", ondelete="SET NULL"))
+    # Scanned at a salon's door: the agenda item the gate was bound to at the time.
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL"))
 
     badge: Mapped[Badge | None] = relationship()
     operator: Mapped[User | None] = relationship()
@@ -79,5 +83,31 @@ class Gate(db.Model):
     summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
                                            index=True)
     name: Mapped[str] = mapped_column(String(64))
+    # A salon's door: scans here record attendance at this agenda item.
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+
+
+class SalonAttendance(db.Model):
+    """A holder's first accepted scan at a salon's door, once per salon (the unique pair
+    holds under parallel scans). Booked or walk-in is read from the bookings."""
+
+    __tablename__ = "salon_attendances"
+    __table_args__ = (UniqueConstraint("item_id", "badge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
+                                           index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"))
+    badge_id: Mapped[int] = mapped_column(ForeignKey("badges.id", ondelete="CASCADE"),
+                                          index=True)
+    checkin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="SET NULL"))
+    gate: Mapped[str] = mapped_column(String(64))
+    attended_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    badge: Mapped[Badge] = relationship()

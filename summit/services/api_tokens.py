@@ -42,10 +42,12 @@ def issue_token_for(user: User, purpose: str = "", now: datetime | None = None
 def user_for_token(raw: str, now: datetime | None = None) -> User | None:
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(
+    # The user and their roles come with the token: every API call checks a permission.
+    token = db.session.execute(
         db.select(ApiToken).where(ApiToken.token_hash == _digest(raw),
                                   ApiToken.revoked_at.is_(None))
-    )
+        .options(db.joinedload(ApiToken.user).joinedload(User.memberships))
+    ).unique().scalar_one_or_none()
     if token is None or not token.user.active:
         return None
     now = now or utcnow()

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from summit.database import utcnow
 from summit.extensions import db
@@ -70,7 +71,11 @@ def check_token(summit: Summit, token: str) -> TokenCheck:
         claims, _header, _signature = badge_tokens.decode(token)
     except badge_tokens.InvalidToken:
         return TokenCheck("invalid")
-    badge = db.session.scalar(select(Badge).where(Badge.ref == claims.badge_ref.hex()))
+    # One query for what the gate's screen shows too (holder, category, zones).
+    badge = db.session.execute(
+        select(Badge).where(Badge.ref == claims.badge_ref.hex())
+        .options(joinedload(Badge.registration).joinedload(Registration.category)
+                 .joinedload(AttendeeCategory.zones))).unique().scalar_one_or_none()
     if badge is None:
         return TokenCheck("invalid")
     try:

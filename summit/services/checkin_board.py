@@ -28,7 +28,7 @@ from summit.models import (
 )
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, can, require
-from summit.services import audit
+from summit.services import audit, checkin_salons
 from summit.services.validation import mask_phone
 
 BUCKET = timedelta(minutes=15)
@@ -91,6 +91,7 @@ def board(actor: User, summit: Summit, now: datetime | None = None) -> dict:
         "offline_scans": db.session.scalar(select(func.count()).where(
             CheckIn.summit_id == summit.id, CheckIn.offline.is_(True))) or 0,
         "conflicts": conflicts(summit, zone),
+        "salons": checkin_salons.report(summit),
     }
 
 
@@ -132,7 +133,7 @@ def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
 EXPORT_COLUMNS = (
     _l("Name as on ID"), _l("Name in pinyin"), _l("Category"), _l("Delegation"),
     _l("Organisation"), _l("Mobile phone"), _l("Arrived"), _l("Arrived at"), _l("Gate"),
-    _l("Checked in by"),
+    _l("Checked in with"),
 )
 
 
@@ -177,6 +178,12 @@ def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> byt
     for item in conflicts(summit, zone, limit=10_000):
         found.append([item["name"], item["first_gate"], item["first_at"], item["second_gate"],
                       item["second_at"]])
+    salons = workbook.create_sheet(str(_l("Salons"))[:31])
+    salons.append([str(_l("Salon")), str(_l("Name as on ID")), str(_l("Booked")),
+                   str(_l("Attended at"))])
+    for title, name, booked, at in checkin_salons.attendance_rows(summit):
+        salons.append([title, name, str(_l("Yes")) if booked else str(_l("No (walk-in)")),
+                       at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""])
     audit.record(actor, "attendance.export", summit, summit=summit, now=now,
                  after={"rows": len(rows), "phones": phones})
     db.session.commit()

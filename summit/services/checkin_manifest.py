@@ -10,7 +10,7 @@ from summit.extensions import db
 from summit.models import AttendeeCategory, Badge, Registration, RegistrationStatus, Summit, User
 from summit.models.checkin import Arrival
 from summit.permissions import Permission, require
-from summit.services import badge_tokens, badges, checkin_gates
+from summit.services import badge_tokens, badges, checkin_gates, checkin_salons
 from summit.services.checkins import holder_of
 
 
@@ -40,4 +40,7 @@ def manifest(actor: User, summit: Summit) -> dict:
             "public_key": badge_tokens.public_key_text(key), "badges": valid,
             "revoked": revoked, "refused": refused, "arrived": arrived,
             "gates": [gate.name for gate in checkin_gates.gates_of(summit)],
+            "salon_doors": {gate.name: str(gate.agenda_item_id)
+                            for gate in checkin_gates.gates_of(summit) if gate.agenda_item_id},
+            "salons": checkin_salons.manifest_part(summit),
             "generated_at": utcnow().isoformat()}

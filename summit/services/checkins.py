@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from summit.database import utcnow
@@ -24,7 +25,7 @@ from summit.extensions import db
 from summit.models import Badge, Registration, RegistrationStatus, Summit, User
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, require
-from summit.services import audit, badges
+from summit.services import audit, badges, checkin_salons
 from summit.services.badges import TokenCheck
 from summit.services.errors import Conflict, NotFound, ValidationFailed
 
@@ -44,6 +45,7 @@ class ScanAnswer:
     first_gate: str | None = None
     holder: dict | None = None
     conflict: bool = False
+    salon: dict | None = None
 
     def as_json(self) -> dict:
         body: dict = {"result": self.result}
@@ -54,6 +56,8 @@ class ScanAnswer:
             body["holder"] = self.holder
         if self.conflict:
             body["conflict"] = True
+        if self.salon is not None:
+            body["salon"] = self.salon
         return body
 
 
@@ -125,13 +129,21 @@ def scan_input(gate: object, scan_id: object, device: object = "", scanned_at: o
                      offline=offline)
 
 
-def _answer(checkin: CheckIn) -> ScanAnswer:
+def _answer(checkin: CheckIn, arrival: Arrival | None = None) -> ScanAnswer:
     badge = checkin.badge
     holder = holder_of(badge) if badge is not None and badge.registration is not None and \
         checkin.result in ("ok", "duplicate", "revoked", "not_approved") else None
     conflict = checkin.conflict_with_id is not None
+    if checkin.agenda_item_id is not None:
+        salon = checkin_salons.salon_answer(checkin)
+        first = checkin_salons.first_attendance(checkin) \
+            if checkin.result == "duplicate" else None
+        if first is not None:
+            return ScanAnswer("duplicate", first.attended_at, first.gate, holder, salon=salon)
+        return ScanAnswer(checkin.result, holder=holder, salon=salon)
     if checkin.result == "duplicate" and badge is not None:
-        arrival = db.session.scalar(select(Arrival).where(Arrival.badge_id == badge.id))
+        arrival = arrival or db.session.scalar(select(Arrival).where(
+            Arrival.badge_id == badge.id))
         if arrival is not None:
             return ScanAnswer("duplicate", arrival.arrived_at, arrival.gate, holder, conflict)
     return ScanAnswer(checkin.result, holder=holder, conflict=conflict)
@@ -147,9 +159,7 @@ def scan(actor: User, summit: Summit, token: object, gate: object, scan_id: obje
     given = scan_input(gate, scan_id, device, scanned_at, offline, now)
     if not isinstance(token, str) or len(token) > MAX_TOKEN:
         raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="token"), "token")
-    earlier = _earlier(given.scan_id, summit)
-    if earlier is not None:
-        return earlier
+    # No look-up of the scan_id first: a retry is rare, and the unique scan_id tells.
     return _record(actor, summit, badges.check_token(summit, token), given, "scan", now)
 
 
@@ -165,9 +175,6 @@ def check_in_person(actor: User, summit: Summit, registration_id: object, gate: 
         registration_id, int) and not isinstance(registration_id, bool) else None
     if registration is None or registration.summit_id != summit.id:
         raise NotFound(_l("No such registration at this summit."), "registration_id")
-    earlier = _earlier(given.scan_id, summit)
-    if earlier is not None:
-        return earlier
     badge = badges.badge_of(registration)
     if registration.status != RegistrationStatus.APPROVED:
         check = TokenCheck("not_approved", badge)
@@ -176,11 +183,6 @@ def check_in_person(actor: User, summit: Summit, registration_id: object, gate: 
         check = TokenCheck("revoked" if badge.revoked else "ok", badge)
     answer = _record(actor, summit, check, given, "manual", now)
     return answer
-
-
-def _earlier(scan_id: str, summit: Summit) -> ScanAnswer | None:
-    earlier = db.session.scalar(select(CheckIn).where(CheckIn.scan_id == scan_id))
-    return None if earlier is None else _same_scan(earlier, summit)
 
 
 def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, method: str,
@@ -197,34 +199,55 @@ def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, me
         db.session.rollback()
         return _same_scan(db.session.scalar(select(CheckIn).where(
             CheckIn.scan_id == given.scan_id)), summit)
-    if check.result == "ok":
-        try:
-            with db.session.begin_nested():
-                db.session.add(Arrival(summit_id=summit.id, badge_id=check.badge.id,
-                                       checkin_id=checkin.id, gate=given.gate,
-                                       arrived_at=checkin.scanned_at))
-        except IntegrityError:  # already arrived: through this gate or another
-            checkin.result = "duplicate"
-            _settle_conflict(actor, summit, checkin, now)
+    salon = checkin_salons.salon_at(summit, given.gate)
+    if check.result == "ok" and salon is not None:
+        checkin_salons.attend(summit, salon, checkin, check.badge)
+    elif salon is not None:
+        checkin.agenda_item_id = salon.id
+    arrival = None
+    if salon is None and check.result == "ok" and not _arrive(summit, checkin):
+        checkin.result = "duplicate"  # already arrived: through this gate or another
+        arrival = _settle_conflict(actor, summit, checkin, now)
     if method == "manual":
         audit.record(actor, "checkin.manual", checkin, summit=summit, now=now,
                      after={"registration_id": check.badge.registration_id
                             if check.badge is not None else None,
                             "gate": given.gate, "result": checkin.result})
+    db.session.flush()
+    answer = _answer(checkin, arrival)  # before the commit expires what it reads
     db.session.commit()
-    return _answer(checkin)
+    return answer
 
 
-def _settle_conflict(actor: User, summit: Summit, checkin: CheckIn, now: datetime) -> None:
+def _arrive(summit: Summit, checkin: CheckIn) -> bool:
+    """Insert the holder's arrival unless there is one (one statement, no savepoint: this
+    is every gate's hot path). False when the holder had arrived already."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" \
+        else sqlite.insert
+    statement = insert(Arrival).values(
+        summit_id=summit.id, badge_id=checkin.badge_id, checkin_id=checkin.id,
+        gate=checkin.gate, arrived_at=checkin.scanned_at,
+    ).on_conflict_do_nothing(index_elements=["badge_id"]).returning(Arrival.id)
+    return db.session.execute(statement).scalar() is not None
+
+
+def _settle_conflict(actor: User, summit: Summit, checkin: CheckIn, now: datetime
+                     ) -> Arrival:
     """A late duplicate made offline elsewhere: flag both scans; the earlier one is the
-    arrival. The arrival row is locked so two late scans settle one after the other."""
-    arrival = db.session.scalar(select(Arrival).where(Arrival.badge_id == checkin.badge_id)
-                                .with_for_update())
-    first = db.session.get(CheckIn, arrival.checkin_id) if arrival.checkin_id else None
+    arrival. The arrival row is locked so two late scans settle one after the other.
+    Returns the arrival (one query with its scan, for the answer too)."""
+    arrival, first = db.session.execute(
+        select(Arrival, CheckIn).outerjoin(CheckIn, Arrival.checkin_id == CheckIn.id)
+        .where(Arrival.badge_id == checkin.badge_id).with_for_update(of=Arrival)
+        .execution_options(populate_existing=True)).one()
+    if arrival.checkin_id is not None and (first is None or first.id != arrival.checkin_id):
+        # The arrival moved while we waited for its lock: its new scan is newer than this
+        # statement's snapshot (PostgreSQL), so read it with a statement of its own.
+        first = db.session.get(CheckIn, arrival.checkin_id)
     if not checkin.offline and not (first is not None and first.offline):
-        return
+        return arrival
     if first is None or (first.gate == checkin.gate and first.device == checkin.device):
-        return  # the same device saw both scans: it answered duplicate itself
+        return arrival  # the same device saw both scans: it answered duplicate itself
     checkin.conflict_with_id = first.id
     if first.conflict_with_id is None:
         first.conflict_with_id = checkin.id
@@ -241,6 +264,7 @@ def _settle_conflict(actor: User, summit: Summit, checkin: CheckIn, now: datetim
         audit.record(actor, "arrival.conflict", arrival, summit=summit, now=now,
                      after={"gate": arrival.gate, "late_checkin_id": checkin.id,
                             "late_gate": checkin.gate})
+    return arrival
 
 
 def _same_scan(earlier: CheckIn, summit: Summit) -> ScanAnswer:

@@ -238,6 +238,18 @@ def _seat_bookings(summit: Summit, now: datetime) -> None:
                 bookings.book_seat(organiser, item, registration, now=now)
             except DomainError:
                 db.session.rollback()  # e.g. an overlapping seat: leave that one out
+# The gates check-in staff choose from on their phones (organisers add more, e.g. a
+# salon's door once the programme has its salon).
+GATES = ("东门", "西门", "媒体通道")
+
+
+def _gates(summit: Summit) -> None:
+    from summit.models import Gate
+
+    known = {g.name for g in db.session.scalars(select(Gate).where(Gate.summit_id == summit.id))}
+    for position, name in enumerate(GATES, start=1):
+        if name not in known:
+            db.session.add(Gate(summit_id=summit.id, name=name, position=position))
 
 
 def seed_demo(now: datetime | None = None) -> Summit:
@@ -252,6 +264,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
     from summit.services import demo_press
 
     demo_press.seed_press(summit, now)
+    _gates(summit)
     db.session.commit()
     from summit.services import agenda_demo
 

@@ -186,3 +186,87 @@ def test_a_revoked_badge_is_refused_online_and_offline_after_the_refresh(phone, 
     assert sorted((s.result, s.offline) for s in stored(CheckIn, summit_id=event.id)) == [
         ("revoked", False), ("revoked", True)]
     assert stored(Arrival, summit_id=event.id) == []
+
+
+def test_the_browser_verifier_refuses_every_altered_token(phone, event, holder):
+    """The offline check in the page itself: the genuine token passes, each of its bytes
+    flipped (in every bit pattern of a sample) and each character replaced fails."""
+    open_scanner(phone, event)
+    token = badges.token_for(badges.badge_of(holder))
+
+    outcome = phone.evaluate("""async ([slug, token]) => {
+      const C = window.SummitCheckin;
+      const store = await C.Store.open(slug);
+      const manifest = C.indexManifest(await store.manifest());
+      const key = await C.importKey(manifest);
+      const check = async (t) => (await C.verifyOffline(t, manifest, key, null)).result;
+      const raw = Uint8Array.from(atob(token.replace(/-/g, "+").replace(/_/g, "/") + "=="),
+                                  (c) => c.charCodeAt(0));
+      const encode = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\\+/g, "-")
+        .replace(/\\//g, "_").replace(/=+$/, "");
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const accepted = [];
+      let tried = 0;
+      for (let at = 0; at < raw.length; at += 1) {
+        for (const mask of [1, 2, 4, 8, 16, 32, 64, 128, 255]) {
+          const copy = raw.slice(); copy[at] ^= mask; tried += 1;
+          if (await check(encode(copy)) !== "invalid") accepted.push(encode(copy));
+        }
+      }
+      for (let at = 0; at < token.length; at += 1) {
+        for (const char of [alphabet[(alphabet.indexOf(token[at]) + 1) % 64], "=", "."]) {
+          const altered = token.slice(0, at) + char + token.slice(at + 1); tried += 1;
+          if (await check(altered) !== "invalid") accepted.push(altered);
+        }
+      }
+      return { genuine: await check(token), tried, accepted };
+    }""", [event.slug, token])
+
+    assert outcome["genuine"] == "ok"
+    assert outcome["tried"] > 1000 and outcome["accepted"] == []
+
+
+def test_a_salon_door_answers_with_the_booking(phone, event, holder):
+    from datetime import date, time
+
+    from summit.models import AgendaItem, AgendaItemKind, BookingStatus, SeatBooking
+    from summit.services import checkin_gates
+
+    salon = AgendaItem(summit_id=event.id, day=date(2027, 8, 3), start=time(14), end=time(16),
+                       kind=AgendaItemKind.SALON, title_zh="电商沙龙", bookable=True, capacity=30)
+    db.session.add(salon)
+    db.session.commit()
+    db.session.add(SeatBooking(item_id=salon.id, registration_id=holder.id,
+                               status=BookingStatus.CONFIRMED))
+    organiser = db.session.scalar(db.select(User).filter_by(email="organiser@example.com"))
+    checkin_gates.add_gate(organiser, event, "沙龙厅入口", salon_id=salon.id)
+    open_scanner(phone, event)
+    phone.get_by_role("button", name="沙龙厅入口").click()
+
+    result(phone, "ok")
+    expect(phone.locator("#result-salon")).to_have_text("电商沙龙 · Booked seat")
+    phone.get_by_role("button", name="Next scan").click()
+    result(phone, "duplicate")
+    assert [s.agenda_item_id for s in stored(CheckIn, summit_id=event.id)] == [salon.id] * 2
+
+
+def test_the_scanner_opens_without_network_from_its_service_worker(phone, event, holder):
+    open_scanner(phone, event)
+    choose_gate(phone)
+    result(phone, "ok")
+    assert phone.evaluate("""async () => {
+      await navigator.serviceWorker.ready;
+      for (let i = 0; i < 50 && !navigator.serviceWorker.controller; i += 1) {
+        await new Promise((done) => setTimeout(done, 100));
+      }
+      return Boolean(navigator.serviceWorker.controller);
+    }""")
+
+    phone.context.set_offline(True)
+    phone.reload()
+
+    expect(phone.locator("#net-state")).to_have_text("Offline")
+    expect(phone.locator("#manifest-state")).to_contain_text("Badge list of")
+    expect(phone.locator("#gate-name")).to_have_text(GATE)
+    result(phone, "duplicate")  # this phone remembers the arrival it saw
+    expect(phone.locator("#result-note")).to_contain_text("without network")

@@ -6,6 +6,7 @@ import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from summit.extensions import db
@@ -16,6 +17,13 @@ from tests import factories
 from tests.blueprints.pages import count_queries
 
 NOW = datetime(2027, 8, 3, 1, 0, tzinfo=timezone.utc)  # 09:00 in Kangding
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Sheet names and headers as written in the code."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

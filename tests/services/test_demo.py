@@ -135,3 +135,13 @@ def test_seeding_keeps_an_existing_account_as_it_is(app):
     assert accounts.authenticate("organiser@example.com", factories.PASSWORD, "127.0.0.1").id \
         == existing.id
     assert {m.role for m in user.memberships if m.summit_id == summit.id} == {Role.ORGANISER}
+
+
+def test_the_demo_has_gates_for_the_scanner(app):
+    from summit.services import checkin_gates
+
+    demo.seed_demo(now=NOW)
+    demo.seed_demo(now=LATER)
+
+    assert checkin_gates.gate_names(summits.get_by_slug("kangding-2017")) == [
+        "东门", "西门", "媒体通道"]

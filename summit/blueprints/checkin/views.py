@@ -9,13 +9,14 @@ from flask import (current_app, flash, jsonify, redirect, render_template, send_
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from summit.blueprints.checkin import bp
 from summit.blueprints.checkin.forms import GateForm
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.permissions import Permission, authorize
-from summit.services import api_tokens, checkin_board, checkin_gates, summits
+from summit.services import api_tokens, checkin_board, checkin_gates, checkin_salons, summits
 from summit.services.errors import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -127,9 +128,14 @@ def gates(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.SUMMIT_EDIT, summit)
     form = GateForm()
+    form.salon.choices = [SelectChoice("", _("— a gate of the summit —"))] + [
+        SelectChoice(str(item.id), f"{item.day.isoformat()} {item.start:%H:%M} {item.title_zh}")
+        for item in checkin_salons.salon_items(summit)]
     if form.validate_on_submit():
         try:
-            gate = checkin_gates.add_gate(current_user, summit, form.name.data)
+            salon = (form.salon.data or "").strip()
+            gate = checkin_gates.add_gate(current_user, summit, form.name.data,
+                                          salon_id=int(salon) if salon.isdigit() else None)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)

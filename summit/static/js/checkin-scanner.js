@@ -49,9 +49,17 @@
   }
 
   // --- sound (WebAudio, no file) ---------------------------------------------------------
-  function beep(result) {
+  function unlockSound() {
+    // Browsers start sound only after a tap: the first tap anywhere on the page unlocks it.
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+    } catch (error) { /* no WebAudio: the screen still answers */ }
+  }
+
+  function beep(result) {
+    try {
+      unlockSound();
       const tones = { ok: [[880, 0.12]], duplicate: [[620, 0.12], [620, 0.12]] }[result] || [[220, 0.45]];
       let at = audio.currentTime;
       for (const [frequency, length] of tones) {
@@ -87,6 +95,8 @@
     if (!photo.hidden) photo.src = holder.photo_url;
     $("result-first").textContent = answer.result === "duplicate" && answer.first_scanned_at
       ? format(S.first, { time: localTime(answer.first_scanned_at), gate: answer.first_gate || "" }) : "";
+    $("result-salon").textContent = answer.salon
+      ? answer.salon.title + " · " + (answer.salon.booked ? S.booked : S.walkIn) : "";
     $("result-note").textContent = [note, answer.conflict ? S.conflict : "", answer.unknown ? S.notInList : ""]
       .filter(Boolean).join(" ");
     box.hidden = false;
@@ -237,19 +247,26 @@
       busy = false;
       return alert(S.needsNetwork);
     }
-    const local = manifest && publicKey ? await C.verifyOffline(scan.token, manifest, publicKey, store)
+    const local = manifest && publicKey
+      ? await C.verifyOffline(scan.token, manifest, publicKey, store, salonDoor(scan.gate))
       : { result: "invalid" };
-    if (local.result === "ok") await store.noteArrival(local.ref, scan.scanned_at, scan.gate);
+    if (local.result === "ok") await store.noteArrival(local.key, scan.scanned_at, scan.gate);
     await store.enqueue(Object.assign({ offline: true }, scan));
     await showQueue();
     show(local, manifest ? S.answeredOffline : S.noManifest);
   }
 
+  function salonDoor(gate) {
+    return manifest && manifest.salon_doors ? manifest.salon_doors[gate] || null : null;
+  }
+
   async function remember(scan, body) {
     const claims = scan.token ? C.decode(scan.token) : null;
-    if (claims && body.result === "ok") await store.noteArrival(claims.ref, scan.scanned_at, scan.gate);
-    if (claims && body.result === "duplicate" && body.first_scanned_at) {
-      await store.noteArrival(claims.ref, body.first_scanned_at, body.first_gate);
+    if (!claims) return;
+    const key = body.salon ? "salon" + body.salon.id + ":" + claims.ref : claims.ref;
+    if (body.result === "ok") await store.noteArrival(key, scan.scanned_at, scan.gate);
+    if (body.result === "duplicate" && body.first_scanned_at) {
+      await store.noteArrival(key, body.first_scanned_at, body.first_gate);
     }
   }
 
@@ -347,6 +364,7 @@
     setNet(navigator.onLine);
     await useManifest(await store.manifest());
     await showQueue();
+    document.addEventListener("pointerdown", unlockSound, { once: true });
     $("result-next").addEventListener("click", () => dismiss(true));
     $("result").addEventListener("click", (event) => { if (event.target === $("result")) dismiss(true); });
     $("gate-change").addEventListener("click", chooseGate);

@@ -92,7 +92,7 @@
   }
 
   /* The answer a gate gives from the manifest alone: the same results as the server's. */
-  async function verifyOffline(token, manifest, key, store) {
+  async function verifyOffline(token, manifest, key, store, salonId) {
     const claims = decode(token);
     if (!claims || claims.keyId !== manifest.key_id) return { result: "invalid" };
     const signed = await crypto.subtle.verify({ name: "Ed25519" }, key,
@@ -103,11 +103,14 @@
     const known = manifest.byRef[claims.ref];
     if (known && claims.version < known.version) return { result: "revoked", ref: claims.ref, holder: known.holder };
     const holder = known ? known.holder : null;
-    const seen = (store && await store.arrival(claims.ref)) || (manifest.arrived || {})[claims.ref];
-    if (seen) {
-      return { result: "duplicate", ref: claims.ref, holder, first_scanned_at: seen.at, first_gate: seen.gate };
-    }
-    return { result: "ok", ref: claims.ref, holder, unknown: !known };
+    const salon = salonId ? (manifest.salons || {})[salonId] : null;
+    // At a salon's door "already in" means in this salon; elsewhere, at the summit.
+    const seenKey = salon ? "salon" + salonId + ":" + claims.ref : claims.ref;
+    const answer = { ref: claims.ref, key: seenKey, holder, unknown: !known };
+    if (salon) answer.salon = { title: salon.title, booked: salon.booked.includes(claims.ref) };
+    const seen = (store && await store.arrival(seenKey)) || (salon ? salon.attended : manifest.arrived || {})[claims.ref];
+    if (seen) return Object.assign(answer, { result: "duplicate", first_scanned_at: seen.at, first_gate: seen.gate });
+    return Object.assign(answer, { result: "ok" });
   }
 
   function indexManifest(manifest) {
