@@ -141,3 +141,26 @@ def test_unknown_or_huge_ids_are_404s(world, url):
     assert response.status_code == 404
     if "/api/" in url:
         assert_json_error(response, 404)
+
+
+def test_a_capacity_below_the_seats_taken_from_the_agenda_is_refused_and_saves_nothing(
+        world, summit):
+    from summit.services import bookings
+
+    item = stored_item(world["item_id"])
+    for name in ("李明", "王芳", "张伟"):
+        user, registration = make_delegate(summit, name)
+        bookings.book_seat(user, item, registration)
+    message = "3 seats are taken (3 confirmed, 0 offered): the capacity cannot be lower than 3."
+    form = {"day": item.day.isoformat(), "start": "14:00", "end": "15:30", "room": "",
+            "kind": "salon", "title_zh": "改名", "bookable": "y", "capacity": "2", "submit": "1"}
+
+    api = world["client"].patch(f"/api/v1/agenda/items/{item.id}", headers=world["auth"],
+                                json={"capacity": 2, "title_zh": "改名"})
+    page = world["client"].post(f"/summits/{summit.slug}/agenda/items/{item.id}/edit",
+                                data=form)
+
+    assert_json_error(api, 409, "booking_refused", fields={"capacity"}, message=message)
+    assert page.status_code == 200 and message in page.get_data(as_text=True)
+    item = stored_item(world["item_id"])
+    assert (item.capacity, item.seats_taken, item.title_zh) == (3, 3, "电子商务沙龙")

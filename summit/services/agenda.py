@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from summit.database import utcnow
 from summit.extensions import db
 from summit.models import (
     AgendaItem,
@@ -26,7 +25,7 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, require
-from summit.services import audit
+from summit.services import audit, booking_items, bookings
 from summit.services.agenda_conflicts import NeedsConfirmation, Slot, clashes_with, slot_of
 from summit.services.errors import Conflict, NotFound, ValidationFailed
 
@@ -196,14 +195,8 @@ def _check_details(summit: Summit, details: ItemDetails, item: AgendaItem | None
             _l("The summit runs from %(first)s to %(last)s: choose a day in between.",
                first=summit.starts_on.isoformat(), last=summit.ends_on.isoformat()), "day")
     _room(summit, details.room_id)
-    if details.bookable and not details.capacity:
-        raise ValidationFailed(_l("A bookable item needs a capacity of at least 1."), "capacity")
-    if details.capacity is not None and not 0 <= details.capacity <= MAX_CAPACITY:
-        raise ValidationFailed(_l("Give a capacity between 0 and %(max)d.", max=MAX_CAPACITY),
-                               "capacity")
-    if item is not None and details.capacity is not None and details.capacity < item.seats_taken:
-        raise Conflict(_l("%(count)d seats are already taken: the capacity cannot be lower.",
-                          count=item.seats_taken), "capacity")
+    # Seats follow the rules of the seats page; the seats taken are checked under the lock.
+    bookings.check_settings(details.bookable, details.capacity)
 
 
 def _participants(summit: Summit, wanted: list[ParticipantDetails]) -> list[AgendaParticipant]:
@@ -295,15 +288,16 @@ def update_item(actor: User, item: AgendaItem, details: ItemDetails, *, confirm:
     if not item.cancelled:
         _warn(summit, proposed, participants if participants is not None
               else list(item.participants), confirm)
-    before = _audited(item)
-    _apply(item, details)
-    if participants is not None:
-        item.participants = participants
-    item.updated_at = now or utcnow()
-    db.session.flush()
-    audit.record(actor, "agenda_item.update", item, summit=summit, now=now, before=before,
-                 after=_audited(item))
-    db.session.commit()
+    with booking_items.seat_settings(actor, item, bookable=details.bookable,
+                                     capacity=details.capacity, now=now) as change:
+        before = _audited(item)
+        _apply(item, details)
+        if participants is not None:
+            item.participants = participants
+        item.updated_at = change.now
+        db.session.flush()
+        audit.record(actor, "agenda_item.update", item, summit=summit, now=change.now,
+                     before=before, after=_audited(item))
     return item
 
 
@@ -326,15 +320,17 @@ def move_item(actor: User, item: AgendaItem, day: date, start: time, room_id: in
     return update_item(actor, item, details, confirm=confirm, now=now)
 
 
-def cancel_item(actor: User, item: AgendaItem, now: datetime | None = None) -> AgendaItem:
+def cancel_item(actor: User, item: AgendaItem, now: datetime | None = None) -> int:
+    """Cancel the item and its live bookings (holders are emailed); returns how many
+    bookings were cancelled. Restoring the item does not bring them back."""
     require(actor, AGENDA_PERMISSION, item.summit)
-    if item.cancelled:
-        raise Conflict(_l("This item is already cancelled."))
-    item.status = AgendaItemStatus.CANCELLED
-    audit.record(actor, "agenda_item.cancel", item, summit=item.summit, now=now,
-                 before={"status": "scheduled"}, after={"status": "cancelled"})
-    db.session.commit()
-    return item
+    with booking_items.cancelling(actor, item, now) as change:
+        if item.cancelled:
+            raise Conflict(_l("This item is already cancelled."))
+        item.status = AgendaItemStatus.CANCELLED
+        audit.record(actor, "agenda_item.cancel", item, summit=item.summit, now=change.now,
+                     before={"status": "scheduled"}, after={"status": "cancelled"})
+    return len(change.cancelled)
 
 
 def restore_item(actor: User, item: AgendaItem, *, confirm: bool = False,

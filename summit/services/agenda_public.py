@@ -16,7 +16,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from summit.extensions import db
-from summit.models import LIVE_BOOKINGS, AgendaVersion, Registration, SeatBooking, Summit, User
+from summit.models import LIVE_BOOKINGS, AgendaItem, AgendaItemStatus, AgendaVersion, \
+    BookingStatus, Registration, SeatBooking, Summit, User
 from summit.services.errors import NotFound
 
 CACHE_SIZE = 32
@@ -152,9 +153,17 @@ def personal_agenda(user: User, summit: Summit) -> tuple[PublishedAgenda | None,
     ids = {registration.id for registration in registrations_at(user, summit)}
     if agenda is None or not ids:
         return agenda, []
-    bookings = {item_id: status.value for item_id, status in db.session.execute(
-        db.select(SeatBooking.item_id, SeatBooking.status).where(
-            SeatBooking.registration_id.in_(ids), SeatBooking.status.in_(LIVE_BOOKINGS)))}
+    # Live bookings, and those a cancelled item took with it (shown as cancelled).
+    bookings: dict[int, str] = {}
+    for item_id, status in db.session.execute(
+            db.select(SeatBooking.item_id, SeatBooking.status)
+            .join(AgendaItem, AgendaItem.id == SeatBooking.item_id)
+            .where(SeatBooking.registration_id.in_(ids),
+                   db.or_(SeatBooking.status.in_(LIVE_BOOKINGS),
+                          db.and_(SeatBooking.status == BookingStatus.CANCELLED,
+                                  AgendaItem.status == AgendaItemStatus.CANCELLED)))):
+        if status in LIVE_BOOKINGS or item_id not in bookings:
+            bookings[item_id] = status.value
     entries = []
     for item in agenda.items:
         roles = [p["role"] for p in item["participants"] if p["registration_id"] in ids]

@@ -277,22 +277,9 @@ def configure_item(actor: User, item: AgendaItem, *, bookable: bool, capacity: i
     capacity offers the new seats to the waiting list; lowering it below the seats taken is
     refused with the count. Returns the offers made."""
     require(actor, Permission.BOOKINGS_MANAGE, item.summit)
-    if bookable and capacity is None:
-        raise ValidationFailed(_l("A bookable item needs a capacity."), "capacity")
-    if capacity is not None and not 0 <= capacity <= MAX_CAPACITY:
-        raise ValidationFailed(_l("Between %(low)d and %(high)d.", low=0, high=MAX_CAPACITY),
-                               "capacity")
-    if not 1 <= claim_window_hours <= MAX_CLAIM_WINDOW_HOURS:
-        raise ValidationFailed(_l("Between %(low)d and %(high)d.", low=1,
-                                  high=MAX_CLAIM_WINDOW_HOURS), "claim_window_hours")
+    check_settings(bookable, capacity, claim_window_hours)
     with _seat_change(item, now) as change:
-        if (capacity or 0) < item.seats_taken:
-            counts = counts_by_status(item)
-            raise BookingRefused(_l(
-                "%(taken)d seats are taken (%(confirmed)d confirmed, %(offered)d offered): "
-                "the capacity cannot be lower than %(taken)d.", taken=item.seats_taken,
-                confirmed=counts.get("confirmed", 0), offered=counts.get("offered", 0)),
-                "capacity")
+        check_capacity(item, capacity)
         fields = ("bookable", "capacity", "claim_window_hours")
         before = audit.snapshot(item, fields)
         item.bookable, item.capacity = bookable, capacity
@@ -304,6 +291,30 @@ def configure_item(actor: User, item: AgendaItem, *, bookable: bool, capacity: i
         db.session.flush()
         change.offers += fill_free_seats(item, change.now)
     return change.offers
+
+
+def check_settings(bookable: bool, capacity: int | None, claim_window_hours: int = 12) -> None:
+    """The shape of seat settings, the one rule for the seats page, the agenda editor and
+    the API."""
+    if bookable and not capacity:
+        raise ValidationFailed(_l("A bookable item needs a capacity of at least 1."), "capacity")
+    if capacity is not None and not 0 <= capacity <= MAX_CAPACITY:
+        raise ValidationFailed(_l("Give a capacity between 0 and %(max)d.", max=MAX_CAPACITY),
+                               "capacity")
+    if not 1 <= claim_window_hours <= MAX_CLAIM_WINDOW_HOURS:
+        raise ValidationFailed(_l("Between %(low)d and %(high)d.", low=1,
+                                  high=MAX_CLAIM_WINDOW_HOURS), "claim_window_hours")
+
+
+def check_capacity(item: AgendaItem, capacity: int | None) -> None:
+    """Under the item's lock: the capacity cannot go below the seats taken."""
+    if (capacity or 0) < item.seats_taken:
+        counts = counts_by_status(item)
+        raise BookingRefused(_l(
+            "%(taken)d seats are taken (%(confirmed)d confirmed, %(offered)d offered): "
+            "the capacity cannot be lower than %(taken)d.", taken=item.seats_taken,
+            confirmed=counts.get("confirmed", 0), offered=counts.get("offered", 0)),
+            "capacity")
 
 
 def release_registration(registration: Registration, now: datetime | None = None) -> int:

@@ -260,7 +260,9 @@ def test_capacity_cannot_go_below_the_seats_taken(summit, organiser, hall):
     with pytest.raises(Conflict) as refused:
         agenda.update_item(organiser, item, changed)
 
-    assert str(refused.value) == "30 seats are already taken: the capacity cannot be lower."
+    # The rule and message of the seats page (bookings.check_capacity).
+    assert str(refused.value) == ("30 seats are taken (0 confirmed, 0 offered): the capacity "
+                                  "cannot be lower than 30.")
 
 
 def test_people_are_found_by_simplified_traditional_and_pinyin(summit, organiser):

@@ -14,7 +14,7 @@ from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import AgendaItemKind, AgendaParticipant, ParticipantRole, Room
 from summit.permissions import authorize
-from summit.services import agenda, agenda_conflicts, summits
+from summit.services import agenda, agenda_conflicts, booking_items, summits
 from summit.services.agenda import AGENDA_PERMISSION
 from summit.services.agenda_conflicts import NeedsConfirmation
 from summit.services.errors import DomainError
@@ -195,7 +195,8 @@ def _edit_page(summit, item, form=None, move_form=None, participant_form=None, w
         "agenda/item_form.html", summit=summit, item=item, form=form, move_form=move_form,
         participant_form=participant_form, q=q, found=agenda.search_people(summit, q),
         warnings=warnings, move_warnings=move_warnings,
-        participant_warnings=participant_warnings, conflicts=conflicts), status
+        participant_warnings=participant_warnings, conflicts=conflicts,
+        live_bookings=booking_items.live_count(item)), status
 
 
 @bp.route("/summits/<slug:slug>/agenda/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -249,12 +250,13 @@ def cancel_item(slug: str, item_id: int):
     summit = organiser_summit(slug)
     item = agenda.get_item(summit, item_id)
     try:
-        agenda.cancel_item(current_user, item)
+        cancelled = agenda.cancel_item(current_user, item)
     except DomainError as error:
         flash(str(error), "error")
     else:
-        flash(_("“%(title)s” is cancelled. Publish to tell the public.", title=item.title_zh),
-              "success")
+        flash(_("“%(title)s” is cancelled. Publish to tell the public.", title=item.title_zh)
+              + (" " + _("%(count)d bookings were cancelled and their holders emailed.",
+                         count=cancelled) if cancelled else ""), "success")
     return redirect(url_for("agenda.editor", slug=slug, day=item.day.isoformat()))
 
 
@@ -271,7 +273,9 @@ def restore_item(slug: str, item_id: int):
     except DomainError as error:
         flash(str(error), "error")
     else:
-        flash(_("“%(title)s” is back on the programme.", title=item.title_zh), "success")
+        flash(_("“%(title)s” is back on the programme.", title=item.title_zh)
+              + (" " + _("Its cancelled bookings stay cancelled: delegates must book again.")
+                 if item.bookable else ""), "success")
     return redirect(url_for("agenda.editor", slug=slug, day=item.day.isoformat()))
 
 

@@ -249,8 +249,8 @@ def update_agenda_item(item_id: int):
 @token_required
 def cancel_agenda_item(item_id: int):
     item = _item_for_organiser(item_id)
-    agenda.cancel_item(g.api_user, item)
-    return jsonify(draft_item_json(item, []))
+    cancelled = agenda.cancel_item(g.api_user, item)
+    return jsonify(draft_item_json(item, []) | {"bookings_cancelled": cancelled})
 
 
 @bp.get("/summits/<slug:slug>/agenda/versions")
@@ -380,9 +380,12 @@ DOCUMENT["paths"].update({
         "responses": {"200": _json({"$ref": "#/components/schemas/DraftAgendaItem"}),
                       **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
     "/agenda/items/{item_id}/cancel": {"post": {
-        "summary": "Cancel a draft item (organisers)", "security": BEARER,
+        "summary": "Cancel a draft item (organisers); its live seat bookings are cancelled "
+                   "and their holders emailed", "security": BEARER,
         "parameters": [ITEM_ID],
-        "responses": {"200": _json({"$ref": "#/components/schemas/DraftAgendaItem"}),
+        "responses": {"200": _json({"allOf": [
+            {"$ref": "#/components/schemas/DraftAgendaItem"},
+            {"type": "object", "properties": {"bookings_cancelled": {"type": "integer"}}}]}),
                       **_error_responses(401, 403, 404, 409)}}},
     "/summits/{slug}/agenda/versions": {
         "get": {"summary": "Published versions with their changelogs (organisers)",
