@@ -485,7 +485,6 @@ ROUTES: list[Route] = [
     Route("checkin.device_token", "POST", lambda w: f"{S(w)}/checkin/device-token", CHECKIN),
     Route("checkin.board", "GET", lambda w: f"{S(w)}/checkin/board", ATTENDANCE),
     Route("checkin.board_json", "GET", lambda w: f"{S(w)}/checkin/board.json", ATTENDANCE),
-    Route("checkin.board_live", "GET", lambda w: f"{S(w)}/checkin/board/live", ATTENDANCE),
     Route("checkin.export", "GET", lambda w: f"{S(w)}/checkin/attendance.xlsx", ATTENDANCE),
     Route("checkin.gates", "GET", lambda w: f"{S(w)}/checkin/gates", ORGANISER),
     Route("checkin.gates", "POST", lambda w: f"{S(w)}/checkin/gates", ORGANISER,

@@ -270,3 +270,24 @@ def test_the_scanner_opens_without_network_from_its_service_worker(phone, event,
     expect(phone.locator("#gate-name")).to_have_text(GATE)
     result(phone, "duplicate")  # this phone remembers the arrival it saw
     expect(phone.locator("#result-note")).to_contain_text("without network")
+
+
+def test_the_arrivals_board_follows_the_scans_live(phone, event, holder, live_server):
+    from summit.services import checkins
+
+    board = phone.context.browser.new_context(base_url=live_server.url, locale="en-US")
+    page = board.new_page()
+    page.goto("/auth/login")
+    page.fill("input[name=email]", "organiser@example.com")
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    page.goto(f"/summits/{event.slug}/checkin/board")
+    expect(page.locator("#arrived-total")).to_have_text("0")
+
+    staff = db.session.scalar(db.select(User).filter_by(email="checkin@example.com"))
+    checkins.scan(staff, event, badges.token_for(badges.ensure_badge(holder)), "西门", "live-1")
+
+    expect(page.locator("#arrived-total")).to_have_text("1", timeout=15_000)
+    expect(page.locator("#board")).to_contain_text("西门")
+    board.close()

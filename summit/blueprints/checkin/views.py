@@ -88,8 +88,9 @@ def device_token(slug: str):
 def board(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.ATTENDANCE_READ, summit)
-    return render_template("checkin/board.html", summit=summit,
-                           data=checkin_board.board(current_user, summit))
+    # Fetched again by the open page every five seconds (summit.js, data-live).
+    return _no_store(current_app.make_response(render_template(
+        "checkin/board.html", summit=summit, data=checkin_board.board(current_user, summit))))
 
 
 @bp.get("/summits/<slug:slug>/checkin/board.json")
@@ -98,16 +99,6 @@ def board_json(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.ATTENDANCE_READ, summit)
     return _no_store(jsonify(checkin_board.board(current_user, summit)))
-
-
-@bp.get("/summits/<slug:slug>/checkin/board/live")
-@login_required
-def board_live(slug: str):
-    """The board's figures as HTML, fetched again by the open page every few seconds."""
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.ATTENDANCE_READ, summit)
-    return _no_store(current_app.make_response(render_template(
-        "checkin/_board.html", summit=summit, data=checkin_board.board(current_user, summit))))
 
 
 @bp.get("/summits/<slug:slug>/checkin/attendance.xlsx")

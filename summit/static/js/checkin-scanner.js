@@ -4,7 +4,7 @@
   "use strict";
 
   const C = window.SummitCheckin;
-  const config = JSON.parse(document.getElementById("scanner-config").textContent);
+  const config = JSON.parse(document.getElementById("scanner").dataset.config);
   const S = config.strings;
   const $ = (id) => document.getElementById(id);
   const api = config.api; // .../checkins

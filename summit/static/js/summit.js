@@ -109,9 +109,37 @@
     draw();
   }
 
+  // A part of the page (the arrivals board) replaced every few seconds by the same part of
+  // the page fetched again; the last figures stay while the network does not answer.
+  function liveRegion(box) {
+    setInterval(function () {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html")
+            .getElementById(box.id);
+          if (fresh) { box.innerHTML = fresh.innerHTML; }
+        })
+        .catch(function () {});
+    }, Number(box.getAttribute("data-live") || 5) * 1000);
+  }
+
+  // Pages with code of their own (the gate scanner) list it here, run in order: every page
+  // keeps this file as its only script tag.
+  function loadScripts(box) {
+    box.getAttribute("data-scripts").split(" ").forEach(function (src) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;
+      document.head.appendChild(script);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-job-status]").forEach(watchJob);
     document.querySelectorAll("form[data-preview]").forEach(livePreview);
+    document.querySelectorAll("[data-live]").forEach(liveRegion);
+    document.querySelectorAll("[data-scripts]").forEach(loadScripts);
   });
 })();
 
