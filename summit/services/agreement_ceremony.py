@@ -43,7 +43,7 @@ def resolve(summit: Summit, item_id: int | None) -> AgendaItem | None:
         return None
     if isinstance(item_id, bool) or not isinstance(item_id, int):
         raise ValidationFailed(_l("Must be a whole number."), FIELD)
-    item = db.session.get(AgendaItem, item_id)
+    item = db.session.get(AgendaItem, item_id) if 0 < item_id < 2**31 else None
     if item is None or item.summit_id != summit.id:
         raise ValidationFailed(_l("There is no such agenda item at this summit."), FIELD)
     if item.kind is not AgendaItemKind.SIGNING_CEREMONY:
