@@ -302,7 +302,7 @@ AGREEMENT_FIELDS = {"title": "required", "kind": "choice", "county": "required",
                     "party_b": "required", "party_b_signatory": "optional",
                     "party_b_title": "optional", "witnesses": "textarea",
                     "expected_jobs": "optional", "households_helped": "optional",
-                    "predecessor_id": "optional_choice"}
+                    "predecessor_id": "optional_choice", "ceremony_item_id": "optional_choice"}
 UPDATE_FIELDS = {"kind": "choice", "happened_on": "date", "status_to": "optional_choice",
                  "correction": "flag", "reason": "optional", "milestone_title": "optional",
                  "milestone_due_on": "optional", "milestone_met_on": "optional",
@@ -1008,7 +1008,7 @@ def _officer_token(world: World) -> str:
 @settings(max_examples=EXAMPLES * 3, **SETTINGS)
 @given(name=st.sampled_from(sorted(AGREEMENT_BODY) + ["amount", "amount", "funds_in_place",
                                                       "status", "predecessor_id",
-                                                      "expected_jobs"]),
+                                                      "expected_jobs", "ceremony_item_id"]),
        value=st.one_of(wrong_json_types, bad_text.map(lambda tagged: tagged[1]), amount_text))
 def test_any_value_in_an_agreement_is_201_or_a_clear_error(world, name, value):
     from summit.models import Agreement

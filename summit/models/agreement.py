@@ -18,6 +18,7 @@ from summit.database import Yuan, enum_column, utcnow
 from summit.extensions import db
 
 if TYPE_CHECKING:
+    from summit.models.agenda import AgendaItem
     from summit.models.summit import Summit
     from summit.models.user import User
 
@@ -104,6 +105,10 @@ class Agreement(db.Model):
     # Set on the earlier agreement when a later one upgrades it (same transaction): it is then
     # left out of counts and sums, which stay plain column filters for the dashboard.
     superseded: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The signing-ceremony agenda item it was signed at, when there is one (same summit, kind
+    # ``signing_ceremony``: the agreements service checks both).
+    ceremony_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="SET NULL"), index=True)
     status: Mapped[AgreementStatus] = mapped_column(enum_column(AgreementStatus),
                                                     default=AgreementStatus.SIGNED)
     terminated_reason: Mapped[str] = mapped_column(String(500), default="")
@@ -115,6 +120,7 @@ class Agreement(db.Model):
 
     summit: Mapped[Summit] = relationship()
     created_by: Mapped[User | None] = relationship()
+    ceremony_item: Mapped[AgendaItem | None] = relationship()
     predecessor: Mapped[Agreement | None] = relationship(
         remote_side="Agreement.id", foreign_keys=[predecessor_id], back_populates="successor")
     successor: Mapped[Agreement | None] = relationship(back_populates="predecessor",

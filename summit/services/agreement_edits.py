@@ -12,7 +12,7 @@ from summit.database import utcnow
 from summit.extensions import db
 from summit.models import Agreement, AgreementUpdate, User
 from summit.permissions import Permission, require
-from summit.services import audit, money
+from summit.services import agreement_ceremony, audit, money
 from summit.services.agreements import AUDITED, AgreementDetails, PartyDetails, check_signing
 from summit.services.errors import Conflict
 
@@ -25,13 +25,15 @@ def details_of(agreement: Agreement) -> AgreementDetails:
                             "households_helped")}
     parties = [PartyDetails(p.side, p.organisation, p.signatory_name, p.signatory_title)
                for p in agreement.parties]
-    return AgreementDetails(parties=parties, predecessor_id=agreement.predecessor_id, **values)
+    return AgreementDetails(parties=parties, predecessor_id=agreement.predecessor_id,
+                            ceremony_item_id=agreement.ceremony_item_id, **values)
 
 
 def correct_signing_record(actor: User, agreement: Agreement, details: AgreementDetails, *,
                            now: datetime | None = None) -> Agreement:
     require(actor, Permission.AGREEMENTS_WRITE, agreement.summit)
     now = now or utcnow()
+    ceremony = agreement_ceremony.apply(agreement.summit, details)
     values, parties = check_signing(details, now)
     if values["amount"] < agreement.funds_in_place:
         raise Conflict(_l("The amount cannot be below the funds already in place (%(funds)s). "
@@ -42,6 +44,7 @@ def correct_signing_record(actor: User, agreement: Agreement, details: Agreement
     for name, value in values.items():
         setattr(agreement, name, value)
     agreement.parties = parties
+    agreement.ceremony_item = ceremony
     db.session.execute(db.update(AgreementUpdate)
                        .where(AgreementUpdate.agreement_id == agreement.id)
                        .values(agreement_signed_at=values["signed_at"]))

@@ -31,7 +31,7 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, can, require
-from summit.services import agreement_files, audit, money
+from summit.services import agreement_ceremony, agreement_files, audit, money
 from summit.services.errors import Conflict, NotFound, ValidationFailed
 
 S = AgreementStatus
@@ -63,7 +63,7 @@ MILESTONE_LABELS = {
 }
 AUDITED = ("title", "kind", "county", "sector", "amount", "amount_kind", "signed_at",
            "on_stage", "witnesses", "expected_jobs", "households_helped", "predecessor_id",
-           "status", "funds_in_place")
+           "status", "funds_in_place", "ceremony_item_id")
 MAX_COUNT = 10_000_000
 
 
@@ -94,6 +94,8 @@ class AgreementDetails:
     status: AgreementStatus = AgreementStatus.SIGNED
     terminated_reason: str = ""
     funds_in_place: object = None
+    # The signing-ceremony agenda item; without a signing time, its start is used.
+    ceremony_item_id: int | None = None
 
 
 @dataclass
@@ -249,6 +251,7 @@ def prepare_agreement(actor: User, summit: Summit, details: AgreementDetails, *,
     """Check a signing record and build it; raises ``ValidationFailed`` or ``Conflict``."""
     require(actor, Permission.AGREEMENTS_WRITE, summit)
     now = now or utcnow()
+    ceremony = agreement_ceremony.apply(summit, details)
     fields, parties = check_signing(details, now)
     predecessor = _predecessor(actor, details.predecessor_id)
     funds = None
@@ -261,7 +264,8 @@ def prepare_agreement(actor: User, summit: Summit, details: AgreementDetails, *,
     checked_scan = agreement_files.check_upload(scan[0], scan[1], "scan") if scan else None
     agreement = Agreement(
         summit=summit, predecessor=predecessor, status=S.SIGNED, funds_in_place=Decimal("0.00"),
-        last_activity_at=now, created_by=actor, created_at=now, parties=parties, **fields)
+        last_activity_at=now, created_by=actor, created_at=now, parties=parties,
+        ceremony_item=ceremony, **fields)
     return PreparedAgreement(agreement, details, funds, reason, checked_scan)
 
 

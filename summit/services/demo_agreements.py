@@ -2,8 +2,10 @@
 with companies at the Kangding conference (李兴文 signed for the prefecture, ``shared/seed``),
 and their follow-up over the next months, recorded through the real services.
 
-The companies are invented for the demo. Idempotent: an agreement whose title is already at the
-summit is left alone.
+The companies are invented for the demo. The ceremony agreements are linked to the programme's
+signing ceremony (``agenda_demo``) and so signed at its start. Idempotent: an agreement whose
+title is already at the summit is left alone, except that a ceremony agreement recorded before
+the programme existed is linked to it (as an audited correction).
 """
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from summit.database import utcnow
 from summit.extensions import db
 from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
     MilestoneState, PartySide, Summit, UpdateKind
-from summit.services import accounts, agreements
+from summit.services import accounts, agreement_ceremony, agreement_edits, agreements
 
 PREFECTURE = ("甘孜藏族自治州人民政府", "李兴文", "州委常委、副州长")
 WITNESSES = "赵波（州委常委、州政府常务副州长）\n杨春轩（省商务厅副厅长）"
@@ -113,6 +116,14 @@ def _follow_up(officer, agreement: Agreement) -> None:
         agreements.add_update(officer, agreement, details, now=_at(day, 17))
 
 
+def _link(officer, agreement: Agreement, ceremony) -> None:
+    if ceremony is None or agreement.ceremony_item_id is not None:
+        return
+    details = agreement_edits.details_of(agreement)
+    details.ceremony_item_id = ceremony.id
+    agreement_edits.correct_signing_record(officer, agreement, details, now=utcnow())
+
+
 def seed_agreements(summit: Summit) -> None:
     officer = accounts.find_user("agreements@example.com")
     if officer is None:
@@ -120,11 +131,16 @@ def seed_agreements(summit: Summit) -> None:
     known = {a.title: a for a in db.session.scalars(
         db.select(Agreement).where(Agreement.summit_id == summit.id))}
     signing = _at(summit.starts_on.isoformat(), 11)
+    ceremonies = agreement_ceremony.ceremony_items(summit)
+    ceremony = ceremonies[0] if ceremonies else None
     for row in AGREEMENTS:
         if row[0] in known:
+            _link(officer, known[row[0]], ceremony)
             continue
-        known[row[0]] = agreements.record_agreement(officer, summit, _details(row, signing),
-                                                    now=signing)
+        details = _details(row, signing)
+        if ceremony is not None:  # signed at the ceremony's start
+            details.signed_at, details.ceremony_item_id = None, ceremony.id
+        known[row[0]] = agreements.record_agreement(officer, summit, details, now=signing)
         _follow_up(officer, known[row[0]])
     title, earlier, amount, day = UPGRADE
     if title not in known and earlier in known:

@@ -155,3 +155,53 @@ def test_a_body_that_is_not_an_object_is_400(client, officer_token):
 def test_an_unknown_agreement_is_404(client, official_token):
     assert_json_error(client.get("/api/v1/agreements/424242", headers=bearer(official_token)),
                       404)
+
+
+# --- the signing ceremony -----------------------------------------------------------------
+
+def test_a_ceremony_item_is_accepted_returned_and_gives_the_signing_time(
+        client, summit, officer_token, official_token):
+    from datetime import date
+    ceremony = factories.make_item(summit, "09:50", "10:20", day=date(2017, 8, 3),
+                                   kind="signing_ceremony", title_zh="签约仪式")
+    payload = body(ceremony_item_id=ceremony.id)
+    del payload["signed_at"]
+    created = client.post("/api/v1/summits/kangding-test/agreements", json=payload,
+                          headers=bearer(officer_token))
+    assert created.status_code == 201, created.get_json()
+    agreement = created.get_json()
+    assert agreement["ceremony_item_id"] == ceremony.id
+    assert agreement["signed_at"] == "2017-08-03T01:50:00+00:00"  # 09:50 in Kangding
+
+    read = client.get(f"/api/v1/agreements/{agreement['id']}", headers=bearer(official_token))
+    assert read.get_json()["ceremony_item_id"] == ceremony.id
+    listed = client.get("/api/v1/summits/kangding-test/agreements",
+                        headers=bearer(official_token)).get_json()
+    assert [a["ceremony_item_id"] for a in listed["items"]] == [ceremony.id]
+    plain = create(client, officer_token, title="另一份协议").get_json()
+    assert plain["ceremony_item_id"] is None
+
+
+@pytest.mark.parametrize("case", ["unknown", "other_summit", "wrong_kind", "text", "boolean"])
+def test_a_bad_ceremony_item_is_a_422_on_the_field(client, summit, officer_token, case):
+    from datetime import date
+    other = factories.make_summit("other-summit")
+    value = {"unknown": 999_999,
+             "other_summit": factories.make_item(other, day=date(2017, 8, 3),
+                                                 kind="signing_ceremony").id,
+             "wrong_kind": factories.make_item(summit, day=date(2017, 8, 3), kind="keynote").id,
+             "text": "1", "boolean": True}[case]
+    response = create(client, officer_token, ceremony_item_id=value)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert "ceremony_item_id" in error["fields"], error
+    assert db.session.scalar(db.select(db.func.count()).select_from(Agreement)) == 0
+
+
+def test_no_signing_time_and_no_ceremony_is_a_422_on_signed_at(client, officer_token):
+    payload = body()
+    del payload["signed_at"]
+    response = client.post("/api/v1/summits/kangding-test/agreements", json=payload,
+                           headers=bearer(officer_token))
+    assert response.status_code == 422
+    assert "signed_at" in response.get_json()["error"]["fields"]

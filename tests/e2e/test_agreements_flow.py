@@ -1,8 +1,9 @@
-"""An agreements officer records two agreements signed at the ceremony and follows one until it
-lands; an official opens the dashboard and downloads the monthly PDF report."""
+"""An agreements officer records two agreements signed at the ceremony (choosing the programme's
+signing-ceremony item, whose start becomes the signing time) and follows one until it lands; an official opens the dashboard and downloads the monthly PDF report."""
 from __future__ import annotations
 
 import subprocess
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from summit.models import Agreement, AgreementStatus, Role
 from tests import factories
 
 pytestmark = pytest.mark.e2e
+CEREMONY = "Signing of rural e-commerce agreements (2017-08-03 09:50)"
 
 
 def log_in(page: Page, email: str) -> None:
@@ -33,7 +35,8 @@ def record(page: Page, title: str, company: str, amount: str, county: str,
     page.get_by_label("County", exact=True).fill(county)
     page.get_by_label("Sector", exact=True).fill("农村电商")
     page.get_by_label("Amount (yuan)", exact=True).fill(amount)
-    page.get_by_label("Signed at", exact=True).fill("2017-08-03T10:30")
+    page.get_by_label("Signing ceremony", exact=True).select_option(label=CEREMONY)
+    page.get_by_label("Signed at", exact=True).fill("")  # the ceremony's start
     page.get_by_label("Signed on stage at the ceremony").check()
     page.get_by_label("Side A: organisation", exact=True).fill("甘孜藏族自治州人民政府")
     page.get_by_label("Side A: signatory", exact=True).fill("李兴文")
@@ -58,6 +61,9 @@ def test_officer_records_and_follows_up_official_reads_the_report(page: Page, li
     factories.make_member(summit, Role.AGREEMENTS_OFFICER, "officer@example.com",
                           name="协议专员")
     factories.make_member(summit, Role.OFFICIAL, "official@example.com", name="州政府领导")
+    ceremony = factories.make_item(summit, "09:50", "10:20", day=date(2017, 8, 3),
+                                   kind="signing_ceremony", title_zh="农村电商战略合作协议签约仪式",
+                                   title_en="Signing of rural e-commerce agreements")
 
     log_in(page, "officer@example.com")
     page.goto(f"/summits/{summit.slug}")
@@ -69,6 +75,8 @@ def test_officer_records_and_follows_up_official_reads_the_report(page: Page, li
     record(page, "理塘县农村电商公共服务体系建设合作协议", "成都高原优品供应链有限公司",
            "30000000.00", "理塘县", another=False)
     expect(page.get_by_role("heading", level=1)).to_have_text("理塘县农村电商公共服务体系建设合作协议")
+    link = page.get_by_role("link", name="Signing of rural e-commerce agreements", exact=True)
+    expect(link).to_have_attribute("href", f"/summits/{summit.slug}/agenda/items/{ceremony.uid}")
 
     page.get_by_role("link", name="All agreements").click()
     page.get_by_role("link", name="甘孜州农村电商战略合作协议", exact=True).click()
@@ -110,3 +118,7 @@ def test_officer_records_and_follows_up_official_reads_the_report(page: Page, li
         Agreement.title == "甘孜州农村电商战略合作协议"))
     assert landed.status is AgreementStatus.LANDED
     assert landed.funds_in_place == Decimal("50000000.00") and landed.on_stage
+    both = db.session.scalars(db.select(Agreement)).all()
+    assert [a.ceremony_item_id for a in both] == [ceremony.id, ceremony.id]
+    assert {a.signed_at.astimezone(timezone.utc) for a in both} == {
+        datetime(2017, 8, 3, 1, 50, tzinfo=timezone.utc)}  # 09:50 in Kangding

@@ -9,7 +9,8 @@ from summit.blueprints.agenda import bp
 from summit.blueprints.common import id_arg
 from summit.i18n import language
 from summit.models import AgendaItemKind
-from summit.services import agenda_export, agenda_print, agenda_public, summits
+from summit.services import agenda_export, agenda_print, agenda_public, agreement_ceremony, \
+    summits
 
 ICS = "text/calendar; charset=utf-8"
 KINDS = {kind.value for kind in AgendaItemKind}
@@ -63,8 +64,11 @@ def public(slug: str):
 def item(slug: str, uid: str):
     summit = summits.get_by_slug(slug)
     agenda, entry = agenda_public.published_item(summit, uid)
+    # Only for people who may read agreements (None for everyone else).
+    signed = agreement_ceremony.signed_at_item(current_user, summit, uid)
     return render_template("agenda/item.html", summit=summit, agenda=agenda, item=entry,
-                           changes=[c for c in agenda.changelog if c["uid"] == uid])
+                           changes=[c for c in agenda.changelog if c["uid"] == uid],
+                           signed=signed)
 
 
 @bp.get("/summits/<slug:slug>/agenda/items/<string(length=32):uid>.ics")

@@ -37,8 +37,13 @@ class AgreementForm(BaseForm):
                                   "5000万 or 0.5亿."))
     amount_kind = SelectField(_l("The amount is"), choices=_choices(AMOUNT_KIND_LABELS),
                               default=AmountKind.AGREEMENT.value)
+    # Optional here: with a ceremony chosen, the service takes the ceremony's start.
     signed_at = DateTimeLocalField(_l("Signed at"), format=LOCAL_FORMATS,
-                                   validators=[InputRequired()])
+                                   validators=[Optional()],
+                                   description=_l("Leave empty to use the start of the chosen "
+                                                  "signing ceremony."))
+    ceremony_item_id = SelectField(_l("Signing ceremony"), choices=[],
+                                   validators=[Optional()])
     on_stage = BooleanField(_l("Signed on stage at the ceremony"))
     party_a = _text(_l("Side A: organisation"), 200, True)
     party_a_signatory = _text(_l("Side A: signatory"), 100)

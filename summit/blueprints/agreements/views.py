@@ -20,8 +20,8 @@ from summit.i18n import language
 from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
     MilestoneState, OrganisationRole, PartySide, UpdateKind
 from summit.permissions import Permission, authorize
-from summit.services import agreement_edits, agreement_files, agreement_lists, agreements, \
-    money, summits
+from summit.services import agreement_ceremony, agreement_edits, agreement_files, \
+    agreement_lists, agreements, money, summits
 from summit.services.errors import DomainError
 
 
@@ -97,7 +97,17 @@ def _details(form: AgreementForm, zone: str) -> agreements.AgreementDetails:
         witnesses=form.witnesses.data or "", expected_jobs=form.expected_jobs.data,
         households_helped=form.households_helped.data,
         predecessor_id=int(form.predecessor_id.data)
-        if getattr(form, "predecessor_id", None) and form.predecessor_id.data else None)
+        if getattr(form, "predecessor_id", None) and form.predecessor_id.data else None,
+        ceremony_item_id=int(form.ceremony_item_id.data) if form.ceremony_item_id.data
+        else None)
+
+
+def _ceremony_choices(form: AgreementForm, summit) -> None:
+    lang = language()
+    form.ceremony_item_id.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(item.id), f"{item.title(lang)} ({item.day.isoformat()} "
+                                   f"{item.start.strftime('%H:%M')})")
+        for item in agreement_ceremony.ceremony_items(summit)]
 
 
 @bp.route("/summits/<slug:slug>/agreements/new", methods=["GET", "POST"])
@@ -109,6 +119,7 @@ def record(slug: str):
     form.predecessor_id.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(str(a.id), f"{a.title} ({a.signed_at.date().isoformat()})")
         for a in agreement_lists.upgradable(summit)]
+    _ceremony_choices(form, summit)
     if request.method == "GET" and not form.signed_at.data:
         form.signed_at.data = utcnow().astimezone(ZoneInfo(summit.timezone)).replace(
             tzinfo=None, second=0, microsecond=0)
@@ -150,7 +161,8 @@ def correct(agreement_id: int):
             "amount_kind": current.amount_kind.value, "signed_at": local,
             "on_stage": current.on_stage, "witnesses": current.witnesses,
             "expected_jobs": current.expected_jobs,
-            "households_helped": current.households_helped}
+            "households_helped": current.households_helped,
+            "ceremony_item_id": str(current.ceremony_item_id or "")}
     for side, prefix in sides.items():
         first = next((p for p in current.parties if p.side is side), None)
         if first is not None:
@@ -158,6 +170,7 @@ def correct(agreement_id: int):
                          f"{prefix}_title": first.signatory_title})
     form = AgreementForm(data=data)
     del form.predecessor_id, form.scan  # an upgrade link and the scan are not corrected here
+    _ceremony_choices(form, summit)
     status = 200
     if form.validate_on_submit():
         details = _details(form, summit.timezone)
@@ -190,6 +203,7 @@ def _render_detail(agreement: Agreement, form: UpdateForm, status: int = 200):
         "agreements/detail.html", agreement=agreement, summit=summit, form=form,
         entries=agreements.timeline(agreement),
         next_statuses=agreements.next_statuses(agreement),
+        ceremony=agreement.ceremony_item, lang=language(),
         may_write=agreements.may_write(current_user, summit), **money_helpers()), status
 
 

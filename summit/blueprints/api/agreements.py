@@ -35,6 +35,7 @@ def agreement_json(agreement: Agreement, entries: list | None = None) -> dict:
         "witnesses": agreement.witness_list, "expected_jobs": agreement.expected_jobs,
         "households_helped": agreement.households_helped,
         "predecessor_id": agreement.predecessor_id,
+        "ceremony_item_id": agreement.ceremony_item_id,
         "status": agreement.status.value, "terminated_reason": agreement.terminated_reason,
         "funds_in_place": str(agreement.funds_in_place),
         "last_activity_at": agreement.last_activity_at.isoformat(),
@@ -122,8 +123,11 @@ def _date(payload: dict, name: str, required: bool = False) -> date | None:
         raise _wrong(name, _("Write dates as YYYY-MM-DD.")) from None
 
 
-def _signed_at(payload: dict, zone: str) -> datetime:
+def _signed_at(payload: dict, zone: str, optional: bool = False) -> datetime | None:
+    """``optional``: a ceremony item is named, whose start is then the signing time."""
     value = payload.get("signed_at")
+    if optional and value is None:
+        return None
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
@@ -157,16 +161,17 @@ def create_agreement(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, Permission.AGREEMENTS_WRITE, summit)
     payload = json_body()
-    predecessor = payload.get("predecessor_id")
-    if predecessor is not None and (isinstance(predecessor, bool)
-                                    or not isinstance(predecessor, int)):
-        raise _wrong("predecessor_id", _("Must be a whole number."))
+    predecessor, ceremony = payload.get("predecessor_id"), payload.get("ceremony_item_id")
+    for name, value in (("predecessor_id", predecessor), ("ceremony_item_id", ceremony)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise _wrong(name, _("Must be a whole number."))
     details = agreements.AgreementDetails(
         title=_string(payload, "title", True), kind=_enum(payload, "kind", AgreementKind),
         county=_string(payload, "county", True), sector=_string(payload, "sector", True),
         amount=_amount_text(payload, "amount", True),
         amount_kind=_enum(payload, "amount_kind", AmountKind, AmountKind.AGREEMENT),
-        signed_at=_signed_at(payload, summit.timezone), parties=_parties(payload),
+        signed_at=_signed_at(payload, summit.timezone, ceremony is not None),
+        parties=_parties(payload), ceremony_item_id=ceremony,
         on_stage=payload.get("on_stage") is True,
         witnesses="\n".join(w for w in payload.get("witnesses", []) if isinstance(w, str))
         if isinstance(payload.get("witnesses"), list) else _string(payload, "witnesses"),

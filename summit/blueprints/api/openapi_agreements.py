@@ -15,7 +15,7 @@ PARTY = {"type": "object", "required": ["side", "name"], "properties": {
     "signatory_title": {"type": "string", "maxLength": 100}}}
 AGREEMENT_INPUT = {
     "type": "object",
-    "required": ["title", "kind", "county", "sector", "amount", "parties", "signed_at"],
+    "required": ["title", "kind", "county", "sector", "amount", "parties"],
     "properties": {
         "title": {"type": "string", "maxLength": 200},
         "kind": {"type": "string", "enum": ["strategic", "framework", "purchase", "platform",
@@ -28,13 +28,18 @@ AGREEMENT_INPUT = {
         "parties": {"type": "array", "items": PARTY, "maxItems": 20,
                     "description": "At least one party on side a and one on side b"},
         "signed_at": {"type": "string", "format": "date-time",
-                      "description": "Without an offset: the summit's time zone"},
+                      "description": "Required unless ceremony_item_id is given (then the "
+                                     "ceremony's start). Without an offset: the summit's zone"},
         "on_stage": {"type": "boolean"},
         "witnesses": {"type": "array", "items": {"type": "string"}},
         "expected_jobs": {"type": "integer", "minimum": 0},
         "households_helped": {"type": "integer", "minimum": 0},
         "predecessor_id": {"type": "integer",
                            "description": "The agreement this one upgrades (counted once)"},
+        "ceremony_item_id": {"type": "integer",
+                             "description": "The summit's signing_ceremony agenda item it was "
+                                            "signed at; another summit's item or another kind "
+                                            "is a 422"},
         "status": {"type": "string", "enum": STATUSES[:-1] + ["terminated"],
                    "description": "For ledgers brought in further along; default signed"},
         "terminated_reason": {"type": "string", "maxLength": 500},
@@ -78,6 +83,7 @@ AGREEMENT = {"type": "object", "required": ["id", "title", "amount", "status"], 
     "expected_jobs": {"type": ["integer", "null"]},
     "households_helped": {"type": ["integer", "null"]},
     "predecessor_id": {"type": ["integer", "null"]},
+    "ceremony_item_id": {"type": ["integer", "null"]},
     "status": {"type": "string", "enum": STATUSES}, "terminated_reason": _TEXT,
     "funds_in_place": AMOUNT, "last_activity_at": {"type": "string", "format": "date-time"},
     "parties": {"type": "array", "items": PARTY},

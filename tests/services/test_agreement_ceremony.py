@@ -1,0 +1,137 @@
+"""Agreements signed at a signing-ceremony agenda item (services, on SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from flask_babel import force_locale
+
+from summit.extensions import db
+from summit.models import AgendaItem, Agreement, AuditEntry, Role
+from summit.services import agreement_ceremony, agreement_edits
+from summit.services.errors import ValidationFailed
+from tests import factories
+
+NOW = datetime(2018, 6, 1, 8, 0, tzinfo=timezone.utc)
+DAY = date(2017, 8, 3)
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def officer(summit):
+    return factories.make_member(summit, Role.AGREEMENTS_OFFICER, "officer@example.com")
+
+
+@pytest.fixture
+def ceremony(summit):
+    return factories.make_item(summit, "09:50", "10:20", day=DAY, kind="signing_ceremony",
+                               title_zh="农村电商战略合作协议签约仪式", title_en="Signing ceremony")
+
+
+def test_without_a_signing_time_the_ceremony_start_in_the_summit_zone_is_used(
+        summit, officer, ceremony):
+    assert summit.timezone == "Asia/Shanghai"
+    agreement = factories.make_agreement(summit, officer, signed_at=None,
+                                         ceremony_item_id=ceremony.id, now=NOW)
+    # make_agreement fills a default time when given None: record through the service instead.
+    assert agreement.ceremony_item_id == ceremony.id
+
+    from summit.services import agreements
+    details = agreement_edits.details_of(agreement)
+    details.title, details.signed_at = "第二份协议", None
+    second = agreements.record_agreement(officer, summit, details, now=NOW)
+
+    db.session.expire_all()
+    stored = db.session.get(Agreement, second.id)
+    assert stored.ceremony_item.uid == ceremony.uid
+    # 09:50 in Asia/Shanghai is 01:50 UTC.
+    assert stored.signed_at.astimezone(timezone.utc) == datetime(2017, 8, 3, 1, 50,
+                                                                 tzinfo=timezone.utc)
+    entry = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action == "agreement.record").order_by(AuditEntry.id.desc())).first()
+    assert entry.after["ceremony_item_id"] == ceremony.id
+
+
+def test_a_given_signing_time_wins_over_the_ceremony_start(summit, officer, ceremony):
+    signed = datetime(2017, 8, 3, 2, 15, tzinfo=timezone.utc)
+    agreement = factories.make_agreement(summit, officer, signed_at=signed,
+                                         ceremony_item_id=ceremony.id, now=NOW)
+    db.session.expire_all()
+    stored = db.session.get(Agreement, agreement.id)
+    assert stored.signed_at.astimezone(timezone.utc) == signed
+    assert stored.ceremony_item_id == ceremony.id
+
+
+@pytest.mark.parametrize("case", ["unknown", "other_summit", "wrong_kind", "not_a_number"])
+def test_only_a_signing_ceremony_of_the_same_summit_is_accepted(summit, officer, ceremony, case):
+    other = factories.make_summit("other-summit")
+    item_id = {
+        "unknown": 999_999,
+        "other_summit": factories.make_item(other, day=DAY, kind="signing_ceremony").id,
+        "wrong_kind": factories.make_item(summit, day=DAY, kind="speech",
+                                          title_zh="主旨演讲").id,
+        "not_a_number": "3",
+    }[case]
+    with pytest.raises(ValidationFailed) as error:
+        factories.make_agreement(summit, officer, ceremony_item_id=item_id, now=NOW)
+    assert error.value.field == "ceremony_item_id"
+    message = str(error.value.message)
+    assert {"unknown": "no such agenda item", "other_summit": "no such agenda item",
+            "wrong_kind": "“主旨演讲” is not a signing ceremony",
+            "not_a_number": "whole number"}[case] in message
+    assert db.session.scalar(db.select(db.func.count()).select_from(Agreement)) == 0
+
+
+def test_the_signing_record_correction_sets_and_clears_the_ceremony(summit, officer, ceremony):
+    agreement = factories.make_agreement(summit, officer, now=NOW)
+    details = agreement_edits.details_of(agreement)
+    assert details.ceremony_item_id is None
+    details.ceremony_item_id = ceremony.id
+    agreement_edits.correct_signing_record(officer, agreement, details, now=NOW)
+    assert db.session.get(Agreement, agreement.id).ceremony_item_id == ceremony.id
+    entry = db.session.scalar(db.select(AuditEntry).where(
+        AuditEntry.action == "agreement.correct"))
+    assert (entry.before["ceremony_item_id"], entry.after["ceremony_item_id"]) == (
+        None, ceremony.id)
+
+    details = agreement_edits.details_of(agreement)
+    details.ceremony_item_id = factories.make_item(summit, day=DAY, kind="salon").id
+    with pytest.raises(ValidationFailed):
+        agreement_edits.correct_signing_record(officer, agreement, details, now=NOW)
+    db.session.rollback()
+    details.ceremony_item_id = None
+    agreement_edits.correct_signing_record(officer, agreement, details, now=NOW)
+    assert db.session.get(Agreement, agreement.id).ceremony_item_id is None
+
+
+def test_deleting_the_agenda_item_keeps_the_agreement(summit, officer, ceremony):
+    agreement = factories.make_agreement(summit, officer, ceremony_item_id=ceremony.id, now=NOW)
+    db.session.execute(db.delete(AgendaItem).where(AgendaItem.id == ceremony.id))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Agreement, agreement.id).ceremony_item_id is None
+
+
+def test_only_readers_of_agreements_see_what_was_signed_at_a_ceremony(summit, officer,
+                                                                      ceremony):
+    first = factories.make_agreement(summit, officer, "第一份", ceremony_item_id=ceremony.id,
+                                     signed_at=datetime(2017, 8, 3, 2, 0, tzinfo=timezone.utc),
+                                     now=NOW)
+    second = factories.make_agreement(summit, officer, "第二份", ceremony_item_id=ceremony.id,
+                                      signed_at=datetime(2017, 8, 3, 1, 55, tzinfo=timezone.utc),
+                                      now=NOW)
+    factories.make_agreement(summit, officer, "别处签的", now=NOW)
+    official = factories.make_member(summit, Role.OFFICIAL, "official@example.com")
+    press = factories.make_member(summit, Role.MEDIA_OFFICER, "media@example.com")
+
+    for reader in (officer, official):
+        signed = agreement_ceremony.signed_at_item(reader, summit, ceremony.uid)
+        assert [a.id for a in signed] == [second.id, first.id]
+    assert agreement_ceremony.signed_at_item(press, summit, ceremony.uid) is None
+    assert agreement_ceremony.signed_at_item(None, summit, ceremony.uid) is None
+    assert [i.id for i in agreement_ceremony.ceremony_items(summit)] == [ceremony.id]
