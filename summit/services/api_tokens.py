@@ -18,6 +18,9 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+digest = _digest  # for check-in's one-statement scan, which checks the token in SQL
+
+
 def issue_token(email: str, password: str, address: str,
                 now: datetime | None = None) -> tuple[str, ApiToken]:
     """Check the credentials (throttled like the login form) and return a new token."""

@@ -7,11 +7,19 @@ from sqlalchemy.orm import selectinload
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import AttendeeCategory, Badge, Registration, RegistrationStatus, Summit, User
+from summit.models import (AttendeeCategory, Badge, PressApplication, PressPerson, Registration,
+                           RegistrationStatus, Summit, User)
 from summit.models.checkin import Arrival
 from summit.permissions import Permission, require
-from summit.services import badge_tokens, badges, checkin_gates, checkin_salons
+from summit.services import badge_tokens, badges, checkin_gates, checkin_salons, press_badges
 from summit.services.checkins import holder_of
+
+
+def _admitted(badge: Badge) -> bool:
+    if badge.press_person is not None:
+        return press_badges.accredited(badge.press_person)
+    return badge.registration is not None and \
+        badge.registration.status == RegistrationStatus.APPROVED
 
 
 def manifest(actor: User, summit: Summit) -> dict:
@@ -19,13 +27,16 @@ def manifest(actor: User, summit: Summit) -> dict:
     this again; a badge issued after the download verifies by its signature alone."""
     require(actor, Permission.CHECKIN_SCAN, summit)
     rows = db.session.scalars(
-        select(Badge).join(Registration, Badge.registration_id == Registration.id)
+        select(Badge)
         .where(Badge.summit_id == summit.id)
         .options(selectinload(Badge.registration).selectinload(Registration.category)
-                 .selectinload(AttendeeCategory.zones)))
+                 .selectinload(AttendeeCategory.zones))
+        .options(selectinload(Badge.press_person).selectinload(PressPerson.application)
+                 .selectinload(PressApplication.approved_zones)))
+    summit.categories  # the press category, read once for every press badge
     valid, revoked, refused = [], [], {}
     for badge in rows:
-        if badge.revoked or badge.registration.status != RegistrationStatus.APPROVED:
+        if badge.revoked or not _admitted(badge):
             revoked.append(badge.ref)
             refused[badge.ref] = "revoked" if badge.revoked else "not_approved"
         else:

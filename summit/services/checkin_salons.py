@@ -34,12 +34,17 @@ _doors: dict[tuple, tuple[float, dict[str, int]]] = {}
 
 
 def doors_of(summit: Summit) -> dict[str, int]:
-    key = (summit.id, summit.created_at)
+    return doors_of_id(summit.id, summit.created_at)
+
+
+def doors_of_id(summit_id: int, created_at: object) -> dict[str, int]:
+    """``doors_of`` by the summit's id (and creation time: ids are reused in tests)."""
+    key = (summit_id, created_at)
     cached = _doors.get(key)
     if cached is not None and monotonic() - cached[0] < DOORS_TTL:
         return cached[1]
     doors = dict(db.session.execute(select(Gate.name, Gate.agenda_item_id).where(
-        Gate.summit_id == summit.id, Gate.agenda_item_id.is_not(None))).all())
+        Gate.summit_id == summit_id, Gate.agenda_item_id.is_not(None))).all())
     _doors[key] = (monotonic(), doors)
     return doors
 

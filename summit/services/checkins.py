@@ -69,6 +69,10 @@ def photo_url(registration: Registration) -> str | None:
 
 def holder_of(badge: Badge) -> dict:
     """The few fields a gate's screen shows: no phone, no ID number, no email."""
+    if badge.press_person_id is not None:
+        from summit.services import checkin_photos
+
+        return checkin_photos.press_holder(badge, badge.summit.slug)
     registration = badge.registration
     category = registration.category
     return {
@@ -131,7 +135,8 @@ def scan_input(gate: object, scan_id: object, device: object = "", scanned_at: o
 
 def _answer(checkin: CheckIn, arrival: Arrival | None = None) -> ScanAnswer:
     badge = checkin.badge
-    holder = holder_of(badge) if badge is not None and badge.registration is not None and \
+    holder = holder_of(badge) if badge is not None and (
+        badge.registration is not None or badge.press_person is not None) and \
         checkin.result in ("ok", "duplicate", "revoked", "not_approved") else None
     conflict = checkin.conflict_with_id is not None
     if checkin.agenda_item_id is not None:

@@ -247,6 +247,15 @@ def _gate(w: World):
     return gate
 
 
+def _press_badge_id(w: World) -> int:
+    """The badge of an accredited press applicant (with a photo)."""
+    from summit.services import press_badges
+
+    badge = press_badges.ensure_badge(w.press["badge"].people[0])
+    db.session.commit()
+    return badge.id
+
+
 ROUTES: list[Route] = [
     # main
     Route("main.index", "GET", lambda w: "/", EVERYONE),
@@ -486,6 +495,8 @@ ROUTES: list[Route] = [
     Route("checkin.board", "GET", lambda w: f"{S(w)}/checkin/board", ATTENDANCE),
     Route("checkin.board_json", "GET", lambda w: f"{S(w)}/checkin/board.json", ATTENDANCE),
     Route("checkin.export", "GET", lambda w: f"{S(w)}/checkin/attendance.xlsx", ATTENDANCE),
+    Route("checkin.holder_photo", "GET",
+          lambda w: f"{S(w)}/checkin/photos/{_press_badge_id(w)}", CHECKIN),
     Route("checkin.gates", "GET", lambda w: f"{S(w)}/checkin/gates", ORGANISER),
     Route("checkin.gates", "POST", lambda w: f"{S(w)}/checkin/gates", ORGANISER,
           data=lambda w: {"name": "东门"}),

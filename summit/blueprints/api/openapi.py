@@ -63,7 +63,9 @@ SCAN_ANSWER = {"type": "object", "required": ["result"], "properties": {
     "first_scanned_at": {"type": "string", "format": "date-time"},
     "first_gate": {"type": "string"},
     "holder": {"type": "object", "description": "name, name_native, pinyin, organisation, "
-                                                "category, zones, photo_url (or null)"},
+                                                "category, zones, photo_url (or null); press "
+                                                "badges add outlet, and photo_url is the "
+                                                "photo for this summit's check-in staff"},
     "conflict": {"type": "boolean", "description": "Let in at two places while offline"}}}
 
 

@@ -16,7 +16,8 @@ from summit.blueprints.checkin.forms import GateForm
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.permissions import Permission, authorize
-from summit.services import api_tokens, checkin_board, checkin_gates, checkin_salons, summits
+from summit.services import (api_tokens, checkin_board, checkin_gates, checkin_photos,
+                             checkin_salons, summits)
 from summit.services.errors import DomainError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -150,3 +151,17 @@ def delete_gate(slug: str, gate_id: int):
     else:
         flash(_("The gate is removed; scans made there keep its name."), "success")
     return redirect(url_for("checkin.gates", slug=summit.slug))
+
+
+# --- holders' photos (press badges), for the scanner's result screen ----------------------
+
+@bp.get("/summits/<slug:slug>/checkin/photos/<int:badge_id>")
+@login_required
+def holder_photo(slug: str, badge_id: int):
+    """Only check-in staff and organisers of the badge's summit see a holder's photo."""
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.CHECKIN_SCAN, summit)
+    data = checkin_photos.photo_of(summit, badge_id)
+    response = send_file(io.BytesIO(data), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
