@@ -69,6 +69,7 @@ INVALID = {
     "colour": {"empty", "long", "control", "typed"},
     "optional_colour": {"long", "control", "typed"},
     "optional_choice": {"long", "control", "typed"},
+    "optional_date": {"long", "control", "typed"},
     # a text area takes line breaks and any length up to its own limit
     "textarea": {"control"},
     "flag": set(),
@@ -297,7 +298,7 @@ FORMS += [
 ]
 AGREEMENT_FIELDS = {"title": "required", "kind": "choice", "county": "required",
                     "sector": "required", "amount": "required", "amount_kind": "choice",
-                    "signed_at": "date", "on_stage": "flag", "party_a": "required",
+                    "signed_at": "optional_date", "on_stage": "flag", "party_a": "required",
                     "party_a_signatory": "optional", "party_a_title": "optional",
                     "party_b": "required", "party_b_signatory": "optional",
                     "party_b_title": "optional", "witnesses": "textarea",

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.e2e.helpers import DESKTOP
@@ -97,18 +97,24 @@ def live_server(app: Flask, app_config: dict, server_socket: socket.socket,
 # --- the browser --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
+    """One Playwright per worker: a second sync instance cannot start inside the first's loop."""
     if not os.access(CHROMIUM, os.X_OK):
         message = (f"Chromium is not installed at {CHROMIUM}: the browser tests need Debian's "
                    "chromium package (scripts/system-packages.sh test).")
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                         args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

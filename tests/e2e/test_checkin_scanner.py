@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
@@ -70,19 +70,18 @@ def staff(event):
 
 
 @pytest.fixture
-def camera_browser(holder, tmp_path) -> Iterator[Browser]:
+def camera_browser(playwright, holder, tmp_path) -> Iterator[Browser]:
     """A Chromium whose camera films the holder's printed badge."""
     badge = badges.ensure_badge(holder)
     db.session.commit()
     video = badge_video(badges.render_badge(badge), tmp_path)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream",
-                                  "--use-fake-device-for-media-stream",
-                                  f"--use-file-for-fake-video-capture={video}"])
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True,
+        args=CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream",
+                              "--use-fake-device-for-media-stream",
+                              f"--use-file-for-fake-video-capture={video}"])
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
