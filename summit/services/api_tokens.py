@@ -14,11 +14,8 @@ from summit.services import accounts, audit
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def _digest(raw: str) -> str:
+def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-digest = _digest  # for check-in's one-statement scan, which checks the token in SQL
 
 
 def issue_token(email: str, password: str, address: str,
@@ -34,7 +31,7 @@ def issue_token_for(user: User, purpose: str = "", now: datetime | None = None
     """A new token for an already signed-in user (e.g. a scanner page going offline)."""
     now = now or utcnow()
     raw = "smt_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, token_hash=_digest(raw), prefix=raw[:8], created_at=now)
+    token = ApiToken(user_id=user.id, token_hash=digest(raw), prefix=raw[:8], created_at=now)
     db.session.add(token)
     after = {"prefix": token.prefix, **({"purpose": purpose} if purpose else {})}
     audit.record(user, "api_token.issue", token, now=now, after=after)
@@ -47,7 +44,7 @@ def user_for_token(raw: str, now: datetime | None = None) -> User | None:
         return None
     # The user and their roles come with the token: every API call checks a permission.
     token = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == _digest(raw),
+        db.select(ApiToken).where(ApiToken.token_hash == digest(raw),
                                   ApiToken.revoked_at.is_(None))
         .options(db.joinedload(ApiToken.user).joinedload(User.memberships))
     ).unique().scalar_one_or_none()

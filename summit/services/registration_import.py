@@ -133,7 +133,7 @@ def _cell_text(value: object) -> str:
 _MERGE_REF = re.compile(rb'<mergeCell[^>]*\sref="([A-Z0-9:]+)"')
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def read_xlsx_rows(data: bytes) -> list[list[str]]:
     """Rows of the first sheet, read in one streaming pass (read-only mode is several times
     faster than loading the whole workbook)."""
     try:
@@ -171,10 +171,6 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return rows
 
 
-# The agreements ledger import reads its sheets the same way.
-read_xlsx_rows = _read_xlsx
-
-
 def _read_csv(data: bytes) -> list[list[str]]:
     if b"\x00" in data[:4096]:
         raise ValidationFailed(_l("This file is neither an Excel workbook nor a CSV file."),
@@ -204,7 +200,7 @@ def read_upload(filename: str, data: bytes) -> list[dict[str, str]]:
     if len(data) > MAX_BYTES:
         raise ValidationFailed(_l("The file is larger than %(mb)d MB.",
                                   mb=MAX_BYTES // (1024 * 1024)), "file")
-    rows = _read_xlsx(data) if data[:4] == b"PK\x03\x04" else _read_csv(data)
+    rows = read_xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _read_csv(data)
     rows = [row for row in rows if any(cell for cell in row)]
     if not rows:
         raise ValidationFailed(_l("The sheet is empty."), "file")
