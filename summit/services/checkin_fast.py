@@ -1,30 +1,41 @@
-"""The gate's hot path on PostgreSQL: an online scan in one SQL statement.
+"""The gate's hot path on PostgreSQL: an online scan in one SQL statement and one round trip.
 
-Every gate posts a scan per person; most are a first, accepted scan of a valid badge. For that
-case this module does in one statement (plus BEGIN and COMMIT) what ``checkins.scan`` does in
-seven: it checks the API token and the operator's role at the summit, reads the badge with its
-holder, records the scan and inserts the arrival (``ON CONFLICT DO NOTHING``: the database
-counts a holder once, whatever runs in parallel). Nothing about a token, a role or a badge is
-cached: a revoked token, a removed role or a revoked badge answers accordingly on the next scan
-in every process. Cached per process are only what cannot change without a restart or changes
-rarely and harmlessly: the summit's id by slug and its public key (by key file), and the salon
-doors (``checkin_salons.doors_of``, as the portable path).
+Every gate posts a scan per person; most are a first, accepted scan of a valid badge, a few a
+second scan. For both, this module does in one autocommitted statement what ``checkins.scan``
+does in seven: it checks the API token and the operator's role at the summit, reads the badge
+with its holder, records the scan and inserts the arrival (``ON CONFLICT DO NOTHING``: the
+database counts a holder once, whatever runs in parallel); a holder who had arrived is a
+duplicate with the first scan's time and gate.
+
+The statement runs on a connection of its own per process (and thread), in autocommit, as a
+prepared statement: no pool check-out, no ping, no BEGIN or COMMIT. A lost connection is
+reopened and the scan sent again, which is safe: the scan id makes a retry count once.
+
+Nothing about a token, a role or a badge is cached: a revoked token, a removed role or a
+revoked badge answers accordingly on the next scan in every process. Cached per application are
+only what cannot change without a restart or changes rarely and harmlessly: the summit's id by
+slug and its public key (by key file), and the salon doors (``checkin_salons.doors_of``, as the
+portable path).
 
 Anything out of the ordinary returns None and the caller takes the portable ORM path
-(``checkins.scan``), which gives the same answer: SQLite, an offline scan (conflicts), a salon
-door, a token not signed with this summit's key, a token the statement refuses, a repeated
-scan id. A scan that turns out a duplicate is finished here with the portable path's code.
+(``checkins.scan``), which gives the same answer: SQLite, an offline scan or a duplicate of one
+(conflicts), a salon door, a token not signed with this summit's key, a token the statement
+refuses, a repeated scan id.
 """
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from time import monotonic
 from typing import Callable
 
+import psycopg
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import text
+from flask import current_app
+from psycopg.rows import namedtuple_row
 
 from summit.database import utcnow
 from summit.extensions import db
@@ -49,49 +60,55 @@ class SummitKey:
     loaded: float
 
 
-_summits: dict[str, SummitKey] = {}
+def _summit_cache() -> dict[str, SummitKey]:
+    return current_app.extensions.setdefault("summit.checkin_summits", {})
 
 
 def summit_key(slug: str) -> SummitKey | None:
-    cached = _summits.get(slug)
+    summits = _summit_cache()
+    cached = summits.get(slug)
     if cached is not None and monotonic() - cached.loaded < SUMMIT_TTL:
         return cached
     summit = db.session.scalar(db.select(Summit).where(Summit.slug == slug))
     if summit is None:
-        _summits.pop(slug, None)
+        summits.pop(slug, None)
         return None
     public = badges.private_key(summit).public_key()
     cached = SummitKey(summit.id, summit.created_at, summit.press_category_code,
                        badge_tokens.key_id(public), public, monotonic())
-    _summits[slug] = cached
+    summits[slug] = cached
     return cached
 
 
 def forget_summits() -> None:
-    _summits.clear()
+    _summit_cache().clear()
 
 
-# One statement: token → operator allowed at this summit → badge and holder → scan → arrival.
-# ``now``/``scanned`` are naive UTC like every stored time.
-SCAN = text("""
+# One statement: token → operator allowed at this summit → badge and holder → the first
+# arrival, if any → arrival → scan. The scan's id is drawn first so that the arrival can name
+# it (foreign keys are checked at the end of the statement). Nothing is written for a repeated
+# scan id, or when the first arrival came from an offline scan (the portable path settles the
+# conflict). Times are naive UTC like every stored time.
+SCAN = """
 WITH tok AS (
     SELECT t.id, t.user_id, t.last_used_at, u.is_admin FROM api_tokens t
     JOIN users u ON u.id = t.user_id
-    WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND u.active),
+    WHERE t.token_hash = %(token_hash)s AND t.revoked_at IS NULL AND u.active),
 operator AS (
     SELECT tok.user_id FROM tok WHERE tok.is_admin OR EXISTS (
         SELECT 1 FROM memberships m WHERE m.user_id = tok.user_id
-        AND m.summit_id = :summit_id AND m.role = ANY(:roles))),
+        AND m.summit_id = %(summit_id)s AND m.role = ANY(%(roles)s))),
 touch AS (
-    UPDATE api_tokens SET last_used_at = :now
-    WHERE id = (SELECT id FROM tok) AND (last_used_at IS NULL OR last_used_at < :stale)),
+    UPDATE api_tokens SET last_used_at = %(now)s
+    WHERE id = (SELECT id FROM tok) AND (last_used_at IS NULL OR last_used_at < %(stale)s)),
 b AS (
     SELECT b.id, b.registration_id, b.press_person_id, r.category_id, pa.id AS application_id,
-           CASE WHEN b.summit_id <> :summit_id THEN 'wrong_summit'
-                WHEN b.revoked_at IS NOT NULL OR b.version <> :version THEN 'revoked'
-                WHEN r.id IS NOT NULL AND r.status <> :approved THEN 'not_approved'
-                WHEN p.id IS NOT NULL AND (p.status <> :person_approved
-                                           OR pa.status <> :press_approved) THEN 'not_approved'
+           CASE WHEN b.summit_id <> %(summit_id)s THEN 'wrong_summit'
+                WHEN b.revoked_at IS NOT NULL OR b.version <> %(version)s THEN 'revoked'
+                WHEN r.id IS NOT NULL AND r.status <> %(approved)s THEN 'not_approved'
+                WHEN p.id IS NOT NULL AND (p.status <> %(person_approved)s
+                                           OR pa.status <> %(press_approved)s)
+                     THEN 'not_approved'
                 WHEN r.id IS NULL AND p.id IS NULL THEN 'invalid'
                 ELSE 'ok' END AS result,
            COALESCE(r.name, p.name) AS name, COALESCE(r.name_native, p.name_native) AS native,
@@ -102,26 +119,40 @@ b AS (
     LEFT JOIN registrations r ON r.id = b.registration_id
     LEFT JOIN press_people p ON p.id = b.press_person_id
     LEFT JOIN press_applications pa ON pa.id = p.application_id
-    WHERE b.ref = :ref),
-c AS (
-    INSERT INTO checkins (summit_id, scan_id, badge_id, gate, device, operator_id, result,
-                          scanned_at, received_at, method, offline)
-    SELECT :summit_id, :scan_id, b.id, :gate, :device, operator.user_id,
-           COALESCE(b.result, 'invalid'), :scanned, :now, 'scan', false
+    WHERE b.ref = %(ref)s),
+first AS (
+    SELECT ar.arrived_at, ar.gate, COALESCE(fc.offline, false) AS offline
+    FROM arrivals ar LEFT JOIN checkins fc ON fc.id = ar.checkin_id
+    WHERE ar.badge_id = (SELECT id FROM b WHERE b.result = 'ok')),
+go AS (
+    SELECT nextval('checkins_id_seq') AS id, operator.user_id, b.id AS badge_id,
+           COALESCE(b.result, 'invalid') AS result
     FROM operator LEFT JOIN b ON true
-    ON CONFLICT (scan_id) DO NOTHING
-    RETURNING id, result, badge_id),
+    WHERE NOT EXISTS (SELECT 1 FROM checkins WHERE scan_id = %(scan_id)s)
+      AND NOT EXISTS (SELECT 1 FROM first WHERE first.offline)),
 a AS (
     INSERT INTO arrivals (summit_id, badge_id, checkin_id, gate, arrived_at)
-    SELECT :summit_id, c.badge_id, c.id, :gate, :scanned FROM c WHERE c.result = 'ok'
+    SELECT %(summit_id)s, go.badge_id, go.id, %(gate)s, %(scanned)s FROM go
+    WHERE go.result = 'ok' AND NOT EXISTS (SELECT 1 FROM first)
     ON CONFLICT (badge_id) DO NOTHING
     RETURNING id),
+c AS (
+    INSERT INTO checkins (id, summit_id, scan_id, badge_id, gate, device, operator_id, result,
+                          scanned_at, received_at, method, offline)
+    SELECT go.id, %(summit_id)s, %(scan_id)s, go.badge_id, %(gate)s, %(device)s, go.user_id,
+           CASE WHEN go.result = 'ok' AND NOT EXISTS (SELECT 1 FROM a) THEN 'duplicate'
+                ELSE go.result END,
+           %(scanned)s, %(now)s, 'scan', false
+    FROM go
+    ON CONFLICT (scan_id) DO NOTHING
+    RETURNING id, result),
 cat AS (
     SELECT k.code, k.label_zh, k.label_en, k.colour, k.id FROM attendee_categories k
     WHERE k.id = (SELECT category_id FROM b) OR ((SELECT press_person_id FROM b) IS NOT NULL
-          AND k.summit_id = :summit_id AND k.code = :press_code))
-SELECT (SELECT user_id FROM tok) AS user_id, (SELECT user_id FROM operator) AS operator_id,
-       c.id AS checkin_id, c.result, (SELECT id FROM a) AS arrival_id, b.id AS badge_id,
+          AND k.summit_id = %(summit_id)s AND k.code = %(press_code)s))
+SELECT (SELECT user_id FROM go) AS operator_id,
+       c.id AS checkin_id, c.result, b.id AS badge_id,
+       (SELECT arrived_at FROM first) AS first_at, (SELECT gate FROM first) AS first_gate,
        b.name, b.native, b.pinyin, b.organisation, b.photo_token, b.press_person_id,
        cat.code, cat.label_zh, cat.label_en, cat.colour,
        CASE WHEN b.press_person_id IS NULL THEN
@@ -134,11 +165,59 @@ SELECT (SELECT user_id FROM tok) AS user_id, (SELECT user_id FROM operator) AS o
             WHERE pz.application_id = b.application_id)
        END AS zones
 FROM (SELECT 1) AS one LEFT JOIN c ON true LEFT JOIN b ON true LEFT JOIN cat ON true
-""")
+"""
+SCAN = " ".join(SCAN.split())  # under psycopg's 4 KB limit for caching a query's conversion
+
+
+class _Held(threading.local):
+    connection: psycopg.Connection | None = None
+    owner: tuple | None = None
+
+
+_held = _Held()
+
+
+def _connection(fresh: bool = False) -> psycopg.Connection:
+    """This process's (and thread's) autocommit connection to the app's database, opened with
+    the engine's own connection arguments."""
+    engine = db.engine
+    owner = (os.getpid(), str(engine.url))
+    connection = _held.connection
+    if fresh or connection is None or connection.closed or _held.owner != owner:
+        if connection is not None and _held.owner == owner:
+            connection.close()
+        args, kwargs = engine.dialect.create_connect_args(engine.url)
+        kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
+        connection = psycopg.connect(*args, **kwargs, autocommit=True,
+                                     row_factory=namedtuple_row)
+        _held.connection, _held.owner = connection, owner
+    return connection
+
+
+def _execute(params: dict):
+    """The statement's row; sent again once on a new connection when the connection was lost
+    (a retry is safe: the scan id records it once). None when the statement failed."""
+    for attempt in (1, 2):
+        try:
+            with _connection(fresh=attempt == 2).cursor() as cursor:
+                return cursor.execute(SCAN, params, prepare=True).fetchone()
+        except psycopg.OperationalError:
+            if attempt == 2:
+                raise
+        except psycopg.IntegrityError:
+            # A parallel retry of the same scan id (the arrival then names a scan that was not
+            # inserted): nothing was written, the portable path answers.
+            return None
+    return None
+
 
 def naive_utc(moment: datetime) -> datetime:
     """As ``UTCDateTime`` stores it (the statement is text, so no column type converts)."""
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def aware_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc)
 
 
 HOLDER_RESULTS = ("ok", "duplicate", "revoked", "not_approved")
@@ -162,8 +241,8 @@ def _holder(row, photo_url: Callable[[int], str]) -> dict | None:
 
 def scan(slug: str, raw_token: str, token: object, given: ScanInput,
          photo_url: Callable[[int], str], now: datetime | None = None) -> ScanAnswer | None:
-    """The answer to an online scan, recorded and committed; None when the caller must take
-    the portable path (nothing has been written then)."""
+    """The answer to an online scan, recorded; None when the caller must take the portable
+    path (nothing has been written then)."""
     if given.offline or db.session.get_bind().dialect.name != "postgresql":
         return None
     if not raw_token or len(raw_token) > 200:
@@ -181,38 +260,39 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
     except (badge_tokens.InvalidToken, InvalidSignature):
         return None
     now = now or utcnow()
-    scanned = naive_utc(given.scanned_at or now)
-    row = db.session.execute(SCAN, {
+    row = _execute({
         "token_hash": api_tokens.digest(raw_token), "summit_id": key.id, "roles": SCAN_ROLES,
-        "now": naive_utc(now), "stale": naive_utc(now - api_tokens.LAST_USED_RESOLUTION), "ref": claims.badge_ref.hex(),
-        "version": claims.version, "approved": RegistrationStatus.APPROVED.value,
+        "now": naive_utc(now), "stale": naive_utc(now - api_tokens.LAST_USED_RESOLUTION),
+        "ref": claims.badge_ref.hex(), "version": claims.version,
+        "approved": RegistrationStatus.APPROVED.value,
         "person_approved": PersonStatus.APPROVED.value,
         "press_approved": PressStatus.APPROVED.value, "scan_id": given.scan_id,
-        "gate": given.gate, "device": given.device, "scanned": scanned,
-        "press_code": key.press_category_code}).one()
-    if row.checkin_id is None:
-        # No valid token, no role here, or a repeated scan id: nothing was written.
-        db.session.rollback()
+        "gate": given.gate, "device": given.device,
+        "scanned": naive_utc(given.scanned_at or now), "press_code": key.press_category_code})
+    if row is None or row.checkin_id is None:
+        # No valid token, no role here, a repeated scan id or an offline first scan:
+        # nothing was written.
         return None
     holder = _holder(row, photo_url) if row.result in HOLDER_RESULTS else None
-    if row.result == "ok" and row.arrival_id is None:
-        return _duplicate(row.operator_id, row.checkin_id, now)
-    db.session.commit()
-    return ScanAnswer(row.result, holder=holder)
+    if row.result != "duplicate":
+        return ScanAnswer(row.result, holder=holder)
+    if row.first_at is not None:
+        return ScanAnswer("duplicate", aware_utc(row.first_at), row.first_gate, holder)
+    # The holder arrived through a scan made at the same moment (not in this statement's
+    # snapshot): finish as the portable path does, which reads that scan.
+    return _settle_duplicate(row.operator_id, row.checkin_id, now)
 
 
-def _duplicate(user_id: int, checkin_id: int, now: datetime) -> ScanAnswer:
-    """The holder had arrived already: finish the scan as the portable path does (flag an
-    offline conflict, answer with the first scan's time and gate), in the same transaction."""
+def _settle_duplicate(user_id: int, checkin_id: int, now: datetime) -> ScanAnswer:
+    """Flag an offline conflict if the first scan was one, and answer with the first scan's
+    time and gate."""
     from summit.services import checkins
 
     actor = db.session.get(User, user_id)
     checkin = db.session.get(CheckIn, checkin_id)
     summit = db.session.get(Summit, checkin.summit_id)
-    checkin.result = "duplicate"
     arrival = checkins._settle_conflict(actor, summit, checkin, now)
     db.session.flush()
     answer = checkins._answer(checkin, arrival)
     db.session.commit()
     return answer
-
