@@ -24,18 +24,19 @@ refuses, a repeated scan id.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import threading
+from collections import namedtuple
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from time import monotonic
-from typing import Callable
+from typing import Callable, Iterator
 
 import psycopg
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
-from psycopg.rows import namedtuple_row
 
 from summit.database import utcnow
 from summit.extensions import db
@@ -48,6 +49,7 @@ from summit.services.checkins import MAX_TOKEN, ScanAnswer, ScanInput
 SUMMIT_TTL = 60.0  # seconds a slug → summit mapping is kept (a slug is rarely changed)
 SCAN_ROLES = [role.value for role, held in ROLE_PERMISSIONS.items()
               if Permission.CHECKIN_SCAN in held]
+SCAN_ROLES_SQL = ", ".join(f"'{role}'" for role in SCAN_ROLES)  # our own enum values
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class SummitKey:
     created_at: datetime
     press_category_code: str
     key_id: bytes
-    public_key: Ed25519PublicKey
+    private_key: Ed25519PrivateKey
     loaded: float
 
 
@@ -73,9 +75,9 @@ def summit_key(slug: str) -> SummitKey | None:
     if summit is None:
         summits.pop(slug, None)
         return None
-    public = badges.private_key(summit).public_key()
+    private = badges.private_key(summit)
     cached = SummitKey(summit.id, summit.created_at, summit.press_category_code,
-                       badge_tokens.key_id(public), public, monotonic())
+                       badge_tokens.key_id(private.public_key()), private, monotonic())
     summits[slug] = cached
     return cached
 
@@ -89,7 +91,7 @@ def forget_summits() -> None:
 # it (foreign keys are checked at the end of the statement). Nothing is written for a repeated
 # scan id, or when the first arrival came from an offline scan (the portable path settles the
 # conflict). Times are naive UTC like every stored time.
-SCAN = """
+SCAN = f"""
 WITH tok AS (
     SELECT t.id, t.user_id, t.last_used_at, u.is_admin FROM api_tokens t
     JOIN users u ON u.id = t.user_id
@@ -97,7 +99,7 @@ WITH tok AS (
 operator AS (
     SELECT tok.user_id FROM tok WHERE tok.is_admin OR EXISTS (
         SELECT 1 FROM memberships m WHERE m.user_id = tok.user_id
-        AND m.summit_id = %(summit_id)s AND m.role = ANY(%(roles)s))),
+        AND m.summit_id = %(summit_id)s AND m.role IN ({SCAN_ROLES_SQL}))),
 touch AS (
     UPDATE api_tokens SET last_used_at = %(now)s
     WHERE id = (SELECT id FROM tok) AND (last_used_at IS NULL OR last_used_at < %(stale)s)),
@@ -105,9 +107,9 @@ b AS (
     SELECT b.id, b.registration_id, b.press_person_id, r.category_id, pa.id AS application_id,
            CASE WHEN b.summit_id <> %(summit_id)s THEN 'wrong_summit'
                 WHEN b.revoked_at IS NOT NULL OR b.version <> %(version)s THEN 'revoked'
-                WHEN r.id IS NOT NULL AND r.status <> %(approved)s THEN 'not_approved'
-                WHEN p.id IS NOT NULL AND (p.status <> %(person_approved)s
-                                           OR pa.status <> %(press_approved)s)
+                WHEN r.id IS NOT NULL AND r.status <> '{RegistrationStatus.APPROVED.value}' THEN 'not_approved'
+                WHEN p.id IS NOT NULL AND (p.status <> '{PersonStatus.APPROVED.value}'
+                                           OR pa.status <> '{PressStatus.APPROVED.value}')
                      THEN 'not_approved'
                 WHEN r.id IS NULL AND p.id IS NULL THEN 'invalid'
                 ELSE 'ok' END AS result,
@@ -154,53 +156,81 @@ SELECT (SELECT user_id FROM go) AS operator_id,
        c.id AS checkin_id, c.result, b.id AS badge_id,
        (SELECT arrived_at FROM first) AS first_at, (SELECT gate FROM first) AS first_gate,
        b.name, b.native, b.pinyin, b.organisation, b.photo_token, b.press_person_id,
-       cat.code, cat.label_zh, cat.label_en, cat.colour,
-       CASE WHEN b.press_person_id IS NULL THEN
-           (SELECT json_agg(json_build_array(z.code, z.label_zh) ORDER BY z.code)
-            FROM category_zones cz JOIN zones z ON z.id = cz.zone_id
-            WHERE cz.category_id = cat.id)
-       ELSE
-           (SELECT json_agg(json_build_array(z.code, z.label_zh) ORDER BY z.code)
-            FROM press_approved_zones pz JOIN zones z ON z.id = pz.zone_id
-            WHERE pz.application_id = b.application_id)
-       END AS zones
+       cat.code, cat.label_zh, cat.label_en, cat.colour, zs.codes, zs.labels
 FROM (SELECT 1) AS one LEFT JOIN c ON true LEFT JOIN b ON true LEFT JOIN cat ON true
+LEFT JOIN LATERAL (
+    SELECT array_agg(z.code ORDER BY z.code) AS codes,
+           array_agg(z.label_zh ORDER BY z.code) AS labels
+    FROM zones z WHERE z.id IN (
+        SELECT cz.zone_id FROM category_zones cz
+        WHERE b.press_person_id IS NULL AND cz.category_id = cat.id
+        UNION ALL
+        SELECT pz.zone_id FROM press_approved_zones pz
+        WHERE b.press_person_id IS NOT NULL AND pz.application_id = b.application_id)) zs ON true
 """
-SCAN = " ".join(SCAN.split())  # under psycopg's 4 KB limit for caching a query's conversion
+# Sent as bytes (no encoding per scan) and under psycopg's 4 KB limit for caching a query's
+# conversion.
+SCAN_SQL = " ".join(SCAN.split()).encode()
+Row = namedtuple("Row", "operator_id checkin_id result badge_id first_at first_gate name native "
+                        "pinyin organisation photo_token press_person_id code label_zh label_en "
+                        "colour zone_codes zone_labels")
 
 
-class _Held(threading.local):
-    connection: psycopg.Connection | None = None
-    owner: tuple | None = None
+# This process's idle autocommit connections, by database: a scan borrows one and gives it
+# back, so threads (gthread workers) share them and none is left open by a thread that ended.
+_idle: dict[tuple[int, str], list[psycopg.Connection]] = {}
+_idle_lock = threading.Lock()
 
 
-_held = _Held()
-
-
-def _connection(fresh: bool = False) -> psycopg.Connection:
-    """This process's (and thread's) autocommit connection to the app's database, opened with
-    the engine's own connection arguments."""
+def _connect() -> psycopg.Connection:
+    """A connection to the app's database with the engine's own connection arguments."""
     engine = db.engine
-    owner = (os.getpid(), str(engine.url))
-    connection = _held.connection
-    if fresh or connection is None or connection.closed or _held.owner != owner:
-        if connection is not None and _held.owner == owner:
-            connection.close()
-        args, kwargs = engine.dialect.create_connect_args(engine.url)
-        kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
-        connection = psycopg.connect(*args, **kwargs, autocommit=True,
-                                     row_factory=namedtuple_row)
-        _held.connection, _held.owner = connection, owner
-    return connection
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+    kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
+    return psycopg.connect(*args, **kwargs, autocommit=True)
 
 
-def _execute(params: dict):
+@contextmanager
+def _borrowed(fresh: bool = False) -> Iterator[psycopg.Connection]:
+    idle = _idle.setdefault((os.getpid(), str(db.engine.url)), [])
+    connection = None
+    with _idle_lock:
+        while idle and not fresh and connection is None:
+            connection = idle.pop()
+            if connection.closed:
+                connection = None
+    connection = connection or _connect()
+    try:
+        yield connection
+    except psycopg.OperationalError:
+        connection.close()
+        raise
+    finally:
+        if not connection.closed:
+            with _idle_lock:
+                idle.append(connection)
+
+
+def close_connections() -> None:
+    """Close this process's idle scan connections (at exit). A forked child leaves its
+    parent's alone: closing them would end the parent's sessions."""
+    with _idle_lock:
+        for key in [key for key in _idle if key[0] == os.getpid()]:
+            for connection in _idle.pop(key):
+                connection.close()
+
+
+atexit.register(close_connections)
+
+
+def _execute(params: dict) -> Row | None:
     """The statement's row; sent again once on a new connection when the connection was lost
     (a retry is safe: the scan id records it once). None when the statement failed."""
     for attempt in (1, 2):
         try:
-            with _connection(fresh=attempt == 2).cursor() as cursor:
-                return cursor.execute(SCAN, params, prepare=True).fetchone()
+            with _borrowed(fresh=attempt == 2) as connection:
+                row = connection.execute(SCAN_SQL, params, prepare=True).fetchone()
+            return Row._make(row) if row is not None else None
         except psycopg.OperationalError:
             if attempt == 2:
                 raise
@@ -231,7 +261,8 @@ def _holder(row, photo_url: Callable[[int], str]) -> dict | None:
     holder = {
         "name": row.name, "name_native": row.native or "", "pinyin": row.pinyin or "",
         "organisation": row.organisation or "", "category": category,
-        "zones": [{"code": code, "label": label} for code, label in row.zones or []],
+        "zones": [{"code": code, "label": label}
+                  for code, label in zip(row.zone_codes or (), row.zone_labels or ())],
         "photo_url": photo_url(row.badge_id) if row.photo_token else None,
     }
     if row.press_person_id is not None:
@@ -243,7 +274,7 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
          photo_url: Callable[[int], str], now: datetime | None = None) -> ScanAnswer | None:
     """The answer to an online scan, recorded; None when the caller must take the portable
     path (nothing has been written then)."""
-    if given.offline or db.session.get_bind().dialect.name != "postgresql":
+    if given.offline or db.engine.dialect.name != "postgresql":
         return None
     if not raw_token or len(raw_token) > 200:
         return None
@@ -254,19 +285,16 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
         return None
     try:
         claims, header, signature = badge_tokens.decode(token)
-        if claims.key_id != key.key_id:
-            return None  # another summit's badge, or a forgery: the portable path tells
-        key.public_key.verify(signature, header)
-    except (badge_tokens.InvalidToken, InvalidSignature):
+    except badge_tokens.InvalidToken:
         return None
+    if claims.key_id != key.key_id or not badge_tokens.made_by(key.private_key, header,
+                                                               signature):
+        return None  # another summit's badge, or a forgery: the portable path tells
     now = now or utcnow()
     row = _execute({
-        "token_hash": api_tokens.digest(raw_token), "summit_id": key.id, "roles": SCAN_ROLES,
+        "token_hash": api_tokens.digest(raw_token), "summit_id": key.id,
         "now": naive_utc(now), "stale": naive_utc(now - api_tokens.LAST_USED_RESOLUTION),
-        "ref": claims.badge_ref.hex(), "version": claims.version,
-        "approved": RegistrationStatus.APPROVED.value,
-        "person_approved": PersonStatus.APPROVED.value,
-        "press_approved": PressStatus.APPROVED.value, "scan_id": given.scan_id,
+        "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": given.scan_id,
         "gate": given.gate, "device": given.device,
         "scanned": naive_utc(given.scanned_at or now), "press_code": key.press_category_code})
     if row is None or row.checkin_id is None:

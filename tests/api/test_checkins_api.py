@@ -261,6 +261,50 @@ def test_an_offline_scan_is_sent_with_its_time_and_flag(client, auth, event, hol
     assert checkin.offline and abs(checkin.scanned_at - scanned) < timedelta(seconds=1)
 
 
+def test_an_online_scan_after_an_offline_one_elsewhere_is_flagged_as_a_conflict(
+        client, auth, event, holder):
+    from datetime import datetime, timedelta, timezone
+
+    token = token_of(holder)
+    earlier = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat()
+    post(client, auth, event, token=token, gate="西门", scan_id="off-1", device="phone-w",
+         scanned_at=earlier, offline=True)
+
+    body = post(client, auth, event, token=token, gate="东门", scan_id="on-1",
+                device="phone-e").get_json()
+
+    assert (body["result"], body["first_gate"], body.get("conflict")) == (
+        "duplicate", "西门", True)
+    rows = {c.scan_id: c for c in db.session.scalars(db.select(CheckIn))}
+    assert rows["on-1"].conflict_with_id == rows["off-1"].id
+    assert db.session.query(Arrival).count() == 1
+
+
+def test_parallel_scans_over_the_api_name_the_one_that_counted(app, auth, event, holder):
+    """Eight gates post one badge at once: one is the arrival, and every other answer is a
+    duplicate naming its gate, though that scan may not have been committed when theirs
+    began (the one-statement path on PostgreSQL)."""
+    token = token_of(holder)
+    db.session.close()
+    start = threading.Barrier(8)
+
+    def scan(i: int) -> dict:
+        client = app.test_client()
+        start.wait()
+        return client.post(f"/api/v1/summits/{event.slug}/checkins", headers=auth,
+                           json={"token": token, "gate": f"门{i}", "scan_id": f"once-{i}"}
+                           ).get_json()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(scan, range(8)))
+
+    assert Counter(a["result"] for a in answers) == {"ok": 1, "duplicate": 7}, answers
+    counted = next(i for i, a in enumerate(answers) if a["result"] == "ok")
+    assert {a["first_gate"] for a in answers if a["result"] == "duplicate"} == {f"门{counted}"}
+    assert db.session.query(Arrival).count() == 1
+    assert db.session.query(CheckIn).count() == 8
+
+
 @pytest.mark.parametrize("field, value", [("scanned_at", "2020-01-01T00:00:00+00:00"),
                                           ("scanned_at", "today"), ("offline", "yes")])
 def test_bad_offline_fields_are_422_naming_them(client, auth, event, holder, field, value):
