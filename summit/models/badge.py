@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, JSON, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from summit.database import enum_column, utcnow
@@ -29,8 +29,12 @@ class Badge(db.Model):
 
     __tablename__ = "badges"
     # Exactly one holder: a registration or a press person (applicant or crew member).
-    __table_args__ = (CheckConstraint(
-        "(registration_id IS NULL) <> (press_person_id IS NULL)", name="one_holder"),)
+    __table_args__ = (
+        CheckConstraint("(registration_id IS NULL) <> (press_person_id IS NULL)",
+                        name="one_holder"),
+        # What an arrival's foreign key names: the badge and its summit together.
+        UniqueConstraint("id", "summit_id", name="uq_badges_id_summit_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
