@@ -1,16 +1,20 @@
-"""Fixtures: an app per test on SQLite and on PostgreSQL, a real SMTP server, logins."""
+"""Fixtures: an app for each test (reused when a test leaves it as it found it) on SQLite and
+on PostgreSQL, a real SMTP server, logins."""
 from __future__ import annotations
 
+import copy
 import email
 import os
 import threading
 import time
+from concurrent.futures import Executor
 from pathlib import Path
 from email import policy
 from typing import Callable
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import Flask
 from sqlalchemy import text
 
 from summit import create_app
@@ -135,9 +139,77 @@ def app_config(database_url, tmp_path, smtp_server) -> dict:
     return test_config(database_url, str(tmp_path / "instance"), smtp_server.port)
 
 
+class BuiltApps:
+    """Apps already built in this worker, by configuration, for the tests that follow.
+
+    Building an app costs a sixth of a second (werkzeug compiles every URL rule, Jinja every
+    template again), more than most tests. A test gets an app built from exactly its
+    configuration; between tests the database is wiped, what the test added to
+    ``app.extensions`` (caches, the job threads, the Redis queue) is dropped after its
+    background jobs have finished, and an app the test changed in any other way (its
+    configuration, routes, hooks, template loader) is thrown away rather than reused.
+    ``@pytest.mark.own_app`` gives a test a new app of its own (to add routes to it)."""
+
+    LIMIT = 4
+
+    def __init__(self) -> None:
+        self._apps: dict[str, tuple[Flask, tuple]] = {}
+
+    @staticmethod
+    def key(config: dict) -> str:
+        # The instance folder is the test's own: it is set on the app for each test.
+        return repr(sorted((k, v) for k, v in config.items() if k != "INSTANCE_PATH"))
+
+    @staticmethod
+    def fingerprint(app: Flask) -> tuple:
+        """What a test could change on the app, copied (functions compare by identity)."""
+
+        def hooks(registry: dict) -> dict:
+            return {scope: list(functions) for scope, functions in registry.items()}
+
+        handlers = {scope: {code: dict(by_class) for code, by_class in codes.items()}
+                    for scope, codes in app.error_handler_spec.items()}
+        return (copy.deepcopy(dict(app.config)), dict(app.view_functions),
+                sorted(rule.rule for rule in app.url_map.iter_rules()),
+                tuple(sorted(app.extensions)), app.jinja_env.loader, app.wsgi_app,
+                hooks(app.before_request_funcs), hooks(app.after_request_funcs),
+                hooks(app.teardown_request_funcs), list(app.teardown_appcontext_funcs),
+                handlers, hooks(app.template_context_processors),
+                dict(app.jinja_env.globals), dict(app.jinja_env.filters),
+                app.testing, app.debug, app.secret_key)
+
+    def take(self, config: dict, fresh: bool) -> tuple[Flask, tuple]:
+        found = None if fresh else self._apps.pop(self.key(config), None)
+        if found is None:
+            app = create_app(config)
+            found = (app, self.fingerprint(app))
+        app = found[0]
+        app.instance_path = str(Path(config["INSTANCE_PATH"]).resolve())
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        return found
+
+    def give_back(self, config: dict, app: Flask, fingerprint: tuple, fresh: bool) -> None:
+        for name in set(app.extensions) - set(fingerprint[3]):
+            added = app.extensions.pop(name)
+            if isinstance(added, Executor):
+                added.shutdown(wait=True)  # its jobs finish before the next test
+            elif hasattr(getattr(added, "connection", None), "close"):
+                added.connection.close()  # the Redis queue's connection pool
+        if fresh or self.fingerprint(app) != fingerprint:
+            return
+        self._apps[self.key(config)] = (app, fingerprint)
+        while len(self._apps) > self.LIMIT:
+            self._apps.pop(next(iter(self._apps)))
+
+
+_built_apps = BuiltApps()
+
+
 @pytest.fixture
-def app(app_config, database_url):
-    app = create_app(app_config)
+def app(app_config, database_url, request):
+    fresh = request.node.get_closest_marker("own_app") is not None
+    config = copy.deepcopy(app_config)
+    app, fingerprint = _built_apps.take(config, fresh)
     with app.app_context():
         if database_url not in _schemas_ready:
             db.drop_all()
@@ -148,6 +220,7 @@ def app(app_config, database_url):
     yield app
     db.session.rollback()
     db.session.remove()
+    _built_apps.give_back(config, app, fingerprint, fresh)
     wipe(database_url)
     db.session.remove()
     db.engine.dispose()
