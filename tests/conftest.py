@@ -6,7 +6,6 @@ import copy
 import email
 import os
 import threading
-import time
 from concurrent.futures import Executor
 from pathlib import Path
 from email import policy
@@ -53,8 +52,20 @@ def database_url(request, tmp_path_factory) -> str:
 def wipe(database_url: str) -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     if database_url.startswith("postgresql"):
-        db.session.execute(text(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        # TRUNCATE writes new files for every table and index (a fifth of a second a test):
+        # delete the rows of the tables that hold any (one query finds them), dependants
+        # first, then restart every sequence that has been used.
+        filled = set(db.session.scalars(text(" UNION ALL ".join(
+            f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables))))
+        if filled:
+            db.session.execute(text("; ".join(
+                f'DELETE FROM "{t}"' for t in tables if t in filled)))
+        used = db.session.execute(text(
+            "SELECT schemaname, sequencename FROM pg_sequences "
+            "WHERE last_value IS NOT NULL")).all()
+        if used:
+            db.session.execute(text("; ".join(
+                f'ALTER SEQUENCE "{schema}"."{name}" RESTART' for schema, name in used)))
     else:
         for table in tables:
             db.session.execute(text(f'DELETE FROM "{table}"'))
@@ -68,12 +79,13 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
+            self._lock.notify_all()
         return "250 Message accepted"
 
     def clear(self) -> None:
@@ -81,13 +93,11 @@ class Mailbox:
             self.messages.clear()
 
     def wait_for(self, count: int = 1, timeout: float = 5.0) -> list:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
-            time.sleep(0.02)
-        raise AssertionError(f"expected {count} emails, got {len(self.messages)}")
+        """Every message so far, once there are at least ``count`` (woken by each arrival)."""
+        with self._lock:
+            if self._lock.wait_for(lambda: len(self.messages) >= count, timeout=timeout):
+                return list(self.messages)
+            raise AssertionError(f"expected {count} emails, got {len(self.messages)}")
 
     def body(self, message) -> str:
         return message.get_body(preferencelist=("plain",)).get_content()
