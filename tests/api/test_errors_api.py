@@ -41,6 +41,7 @@ def test_a_wrong_method_on_a_read_only_resource_lists_the_allowed_ones(client, s
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
+@pytest.mark.own_app
 def test_an_unexpected_exception_is_a_json_500_without_internals(configured_app, caplog):
     app = configured_app(PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule("/api/v1/_explode", "explode", explode)
@@ -60,6 +61,7 @@ def test_an_unexpected_exception_is_a_json_500_without_internals(configured_app,
                for r in caplog.records)
 
 
+@pytest.mark.own_app
 def test_an_unexpected_exception_on_a_page_is_an_html_500(configured_app, caplog):
     app = configured_app(PROPAGATE_EXCEPTIONS=False)
     app.add_url_rule("/_explode", "explode", explode)
@@ -76,6 +78,7 @@ def test_an_unexpected_exception_on_a_page_is_an_html_500(configured_app, caplog
     assert "secret detail" not in text and "Traceback" not in text
 
 
+@pytest.mark.own_app
 def test_the_500_handler_rolls_back_the_session(configured_app):
     from summit.extensions import db
     from summit.models import User
