@@ -13,7 +13,6 @@ Runs on SQLite in a temporary folder.
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import threading
@@ -22,6 +21,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _helpers import median_ms  # noqa: E402
 
 from sqlalchemy import event  # noqa: E402
 
@@ -35,15 +37,6 @@ from tests.api.test_bookings_concurrency import call, fire  # noqa: E402
 
 BURST = 500
 SEATS = 50
-
-
-def median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
 
 
 def serve(app):
@@ -95,9 +88,10 @@ def main() -> int:
                                .values(seats_taken=AgendaItem.seats_taken))
             db.session.commit()
 
-        base = median_ms(floor, 200)
+        base = median_ms(floor, 200, warm=False)
         queue = iter(registrations)
-        booking = median_ms(lambda: bookings.book_seat(organiser, item, next(queue)), 300)
+        booking = median_ms(lambda: bookings.book_seat(organiser, item, next(queue)), 300,
+                            warm=False)
         print(f"one booking through the service: median {booking:.2f} ms, "
               f"{booking / base:.1f}x one UPDATE and commit of the same row ({base:.2f} ms)")
 

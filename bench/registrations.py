@@ -19,9 +19,11 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _helpers import statements_per_page  # noqa: E402
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
-from sqlalchemy import event  # noqa: E402
 
 from summit import create_app  # noqa: E402
 from summit.extensions import db  # noqa: E402
@@ -120,16 +122,9 @@ def main() -> int:
           f"(target <= 100 ms: {'met' if ok else 'MISSED'}); {listing / health:.1f}x the trivial "
           f"endpoint ({health:.2f} ms) in the same run")
 
-    counts = {}
     with app.app_context():
         engine = db.engine
-    for per_page in (10, 50):
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        client.get(f"/summits/bench/registrations?q=zhao&per_page={per_page}")
-        event.remove(engine, "before_cursor_execute", listener)
-        counts[per_page] = len(statements)
+    counts = statements_per_page(engine, client, "/summits/bench/registrations?q=zhao")
     ok = counts[10] == counts[50]
     failed |= not ok
     print(f"queries per list page: {counts[10]} at 10 rows, {counts[50]} at 50 rows "
