@@ -2,13 +2,12 @@
 publishing for organisers. Paths are added to the OpenAPI document at the bottom."""
 from __future__ import annotations
 
-from datetime import date, time
-
 from flask import Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from summit.blueprints.api import bp
-from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api.agenda_bodies import flag_value, item_details, optional_int, text_value
+from summit.blueprints.api.auth import json_body, token_required
 from summit.blueprints.agenda.views import item_url_for, summit_key
 from summit.blueprints.api.openapi import DOCUMENT, SLUG, _error_responses, _json
 from summit.extensions import db
@@ -18,11 +17,6 @@ from summit.services import agenda, agenda_conflicts, agenda_export, agenda_publ
     agenda_publish, summits
 from summit.services.agenda import AGENDA_PERMISSION
 from summit.services.errors import NotFound
-
-TEXT_LIMITS = {"title_zh": 200, "title_en": 200, "description_zh": 5000,
-               "description_en": 5000}
-GUEST_LIMITS = {"guest_name": 200, "guest_title": 200, "guest_organisation": 200}
-
 
 # --- JSON out -------------------------------------------------------------------------------
 
@@ -70,98 +64,6 @@ def version_json(version: AgendaVersion) -> dict:
 
 # --- JSON in --------------------------------------------------------------------------------
 
-def _wrong(name: str, message: str) -> BodyError:
-    return BodyError(422, _("Some values are not valid."), {name: message})
-
-
-def _text(payload: dict, name: str, limit: int, default: str = "") -> str:
-    value = payload.get(name, default)
-    if not isinstance(value, str):
-        raise _wrong(name, _("Must be a string."))
-    if len(value) > limit:
-        raise _wrong(name, _("At most %(max)d characters.", max=limit))
-    return value
-
-
-def _parsed(payload: dict, name: str, parse, example: str):
-    value = payload.get(name)
-    if not isinstance(value, str):
-        raise _wrong(name, _("Required, as a string like %(example)s.", example=example))
-    try:
-        return parse(value)
-    except ValueError:
-        raise _wrong(name, _("Write it like %(example)s.", example=example)) from None
-
-
-def _optional_int(payload: dict, name: str) -> int | None:
-    value = payload.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 10 ** 9:
-        raise _wrong(name, _("Must be a whole number or null."))
-    return value
-
-
-def _choice(payload: dict, name: str, enum_class):
-    value = payload.get(name)
-    try:
-        return enum_class(value)
-    except ValueError:
-        raise _wrong(name, _("One of: %(choices)s.", choices=", ".join(
-            member.value for member in enum_class))) from None
-
-
-def _participants(value) -> list[agenda.ParticipantDetails]:
-    if not isinstance(value, list) or len(value) > 100:
-        raise _wrong("participants", _("Must be a list of at most 100 people."))
-    wanted = []
-    for entry in value:
-        if not isinstance(entry, dict):
-            raise _wrong("participants", _("Each participant must be an object."))
-        role = _choice(entry, "role", ParticipantRole)
-        registration_id = _optional_int(entry, "registration_id")
-        guest = {name: _text(entry, name, limit) for name, limit in GUEST_LIMITS.items()}
-        wanted.append(agenda.ParticipantDetails(role=role, registration_id=registration_id,
-                                                **guest))
-    return wanted
-
-
-def _flag(payload: dict, name: str) -> bool:
-    value = payload.get(name, False)
-    if not isinstance(value, bool):
-        raise _wrong(name, _("Must be true or false."))
-    return value
-
-
-def item_details(payload: dict, base: agenda.ItemDetails | None = None) -> agenda.ItemDetails:
-    """Details from a JSON body; with ``base`` (PATCH) only the keys sent change."""
-    current = dict(base.__dict__) if base is not None else {}
-    values: dict = {}
-    for name, parse, example in (("day", date.fromisoformat, "2027-08-03"),
-                                 ("start", time.fromisoformat, "09:00"),
-                                 ("end", time.fromisoformat, "09:30")):
-        values[name] = _parsed(payload, name, parse, example) if (
-            base is None or name in payload) else current[name]
-    values["kind"] = _choice(payload, "kind", AgendaItemKind) if (
-        base is None or "kind" in payload) else current["kind"]
-    for name, limit in TEXT_LIMITS.items():
-        if base is None or name in payload:
-            values[name] = _text(payload, name, limit)
-        else:
-            values[name] = current[name]
-    values["room_id"] = _optional_int(payload, "room_id") if (
-        base is None or "room_id" in payload) else current["room_id"]
-    values["capacity"] = _optional_int(payload, "capacity") if (
-        base is None or "capacity" in payload) else current["capacity"]
-    values["bookable"] = _flag(payload, "bookable") if (
-        base is None or "bookable" in payload) else current["bookable"]
-    values["participants"] = _participants(payload["participants"]) \
-        if "participants" in payload else ([] if base is None else None)
-    return agenda.ItemDetails(**values)
-
-
-# --- routes ---------------------------------------------------------------------------------
-
 @bp.get("/summits/<slug:slug>/agenda")
 def published_agenda(slug: str):
     summit = summits.get_by_slug(slug)
@@ -197,10 +99,10 @@ def create_room(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, AGENDA_PERMISSION, summit)
     payload = json_body()
-    capacity = _optional_int(payload, "capacity")
-    position = _optional_int(payload, "position")
+    capacity = optional_int(payload, "capacity")
+    position = optional_int(payload, "position")
     room = agenda.add_room(g.api_user, summit, agenda.RoomDetails(
-        name_zh=_text(payload, "name_zh", 100), name_en=_text(payload, "name_en", 100),
+        name_zh=text_value(payload, "name_zh", 100), name_en=text_value(payload, "name_en", 100),
         capacity=capacity or 0, position=position or 0))
     return jsonify(room_json(room)), 201
 
@@ -223,7 +125,7 @@ def create_agenda_item(slug: str):
     require(g.api_user, AGENDA_PERMISSION, summit)
     payload = json_body()
     item = agenda.create_item(g.api_user, summit, item_details(payload),
-                              confirm=_flag(payload, "confirm"))
+                              confirm=flag_value(payload, "confirm"))
     return jsonify(draft_item_json(item, [])), 201
 
 
@@ -241,7 +143,7 @@ def update_agenda_item(item_id: int):
     item = _item_for_organiser(item_id)
     payload = json_body()
     details = item_details(payload, agenda.details_of(item))
-    agenda.update_item(g.api_user, item, details, confirm=_flag(payload, "confirm"))
+    agenda.update_item(g.api_user, item, details, confirm=flag_value(payload, "confirm"))
     return jsonify(draft_item_json(item, []))
 
 
@@ -268,8 +170,8 @@ def publish_agenda(slug: str):
     require(g.api_user, AGENDA_PERMISSION, summit)
     payload = json_body()
     version = agenda_publish.publish_agenda(g.api_user, summit,
-                                            note=_text(payload, "note", 500),
-                                            confirm=_flag(payload, "confirm"))
+                                            note=text_value(payload, "note", 500),
+                                            confirm=flag_value(payload, "confirm"))
     return jsonify(version_json(version)), 201
 
 
