@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, Badge, PersonStatus, PressStatus, Role
-from summit.services import badges, press, press_badges, press_files, press_review
+from summit.services import badges, press, press_badges, press_files, press_queue, press_review
 from summit.services.errors import Conflict, NotAllowed, ValidationFailed
 from tests import factories
 from tests.press_factories import applicant, details, press_summit, submitted
@@ -67,7 +67,7 @@ def test_an_odd_press_card_number_warns_the_officer_but_is_accepted(summit):
 
     assert application.status is PressStatus.SUBMITTED
     assert application.card_warning is True
-    flagged = press.queue(factories.make_user(admin=True), summit, warning=True)
+    flagged = press_queue.queue(factories.make_user(admin=True), summit, warning=True)
     assert [a.id for a in flagged.items] == [application.id]
 
 
@@ -291,11 +291,11 @@ def test_the_queue_hides_drafts_and_filters(summit):
     tv = submitted(summit)
     admin = factories.make_user(admin=True)
 
-    assert [a.id for a in press.queue(admin, summit).items] == [tv.id]
-    assert [a.id for a in press.queue(admin, summit, q="wang qiang").items] == [tv.id]
-    assert press.queue(admin, summit, media_type="print").total == 0
+    assert [a.id for a in press_queue.queue(admin, summit).items] == [tv.id]
+    assert [a.id for a in press_queue.queue(admin, summit, q="wang qiang").items] == [tv.id]
+    assert press_queue.queue(admin, summit, media_type="print").total == 0
     with pytest.raises(ValidationFailed):
-        press.queue(admin, summit, status="bogus")
+        press_queue.queue(admin, summit, status="bogus")
 
 
 def test_the_photo_is_decoded_stripped_of_exif_and_scaled(app):

@@ -10,7 +10,8 @@ from summit.blueprints.api.auth import BodyError, json_body, token_required
 from summit.blueprints.common import id_arg, page_arg, per_page_arg
 from summit.extensions import db
 from summit.models import BadgeSize, MediaType, PressApplication, PressRole
-from summit.services import press, press_badges, press_files, press_review, summits
+from summit.services import press, press_badges, press_files, press_queue, press_review, \
+    summits
 from summit.services.errors import NotAllowed
 
 # A photo or a letter and the multipart wrapping: anything larger is a 413 before reading.
@@ -190,7 +191,7 @@ def my_press_applications():
 @token_required
 def list_press_applications(slug: str):
     summit = summits.get_by_slug(slug)
-    result = press.queue(g.api_user, summit, page=page_arg(), per_page=per_page_arg(),
+    result = press_queue.queue(g.api_user, summit, page=page_arg(), per_page=per_page_arg(),
                          q=request.args.get("q", "")[:100],
                          status=request.args.get("status", "")[:20],
                          media_type=request.args.get("media_type", "")[:20],

@@ -17,8 +17,8 @@ from summit.forms import show_domain_error
 from summit.i18n import language, select_locale
 from summit.models import MediaType, PressApplication, PressRole, PressStatus
 from summit.permissions import Permission, authorize
-from summit.services import press, press_badges, press_export, press_files, press_review, \
-    summits
+from summit.services import press, press_badges, press_export, press_files, press_queue, \
+    press_review, summits
 from summit.services.errors import DomainError, NotAllowed, ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -291,15 +291,15 @@ def queue(slug: str):
     authorize(Permission.PRESS_REVIEW, summit)
     filters = queue_filters()
     try:
-        result = press.queue(current_user, summit, page=page_arg(), per_page=per_page_arg(),
+        result = press_queue.queue(current_user, summit, page=page_arg(), per_page=per_page_arg(),
                              **filters)
     except DomainError as error:
         flash(str(error), "error")
         filters.update(status="", media_type="")
-        result = press.queue(current_user, summit, page=page_arg(), per_page=per_page_arg(),
+        result = press_queue.queue(current_user, summit, page=page_arg(), per_page=per_page_arg(),
                              **filters)
     return render_template("press/queue.html", summit=summit, result=result, filters=filters,
-                           counts=press.counts_by_status(summit), statuses=list(PressStatus),
+                           counts=press_queue.counts_by_status(summit), statuses=list(PressStatus),
                            media_types=list(MediaType))
 
 
