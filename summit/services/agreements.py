@@ -133,7 +133,7 @@ def get_agreement(actor: User, agreement_id: int) -> Agreement:
 
 # --- checks -------------------------------------------------------------------------------
 
-def _text(value: str, name: str, limit: int, required: bool = True,
+def text_value(value: str, name: str, limit: int, required: bool = True,
           multiline: bool = False) -> str:
     value = (value or "").strip()
     if has_bad_characters(value, multiline=multiline):
@@ -158,9 +158,9 @@ def _check_parties(parties: list[PartyDetails]) -> list[PartyDetails]:
     if len(parties) > 20:
         raise ValidationFailed(_l("At most %(n)d parties.", n=20), "parties")
     for party in parties:
-        party.organisation = _text(party.organisation, "parties", 200)
-        party.signatory_name = _text(party.signatory_name, "parties", 100, required=False)
-        party.signatory_title = _text(party.signatory_title, "parties", 100, required=False)
+        party.organisation = text_value(party.organisation, "parties", 200)
+        party.signatory_name = text_value(party.signatory_name, "parties", 100, required=False)
+        party.signatory_title = text_value(party.signatory_title, "parties", 100, required=False)
     sides = {party.side for party in parties}
     if PartySide.A not in sides or PartySide.B not in sides:
         raise ValidationFailed(_l("Name at least one organisation on side A and one on side B."),
@@ -180,7 +180,7 @@ def _predecessor(actor: User, predecessor_id: int | None) -> Agreement | None:
     return predecessor
 
 
-def _funds_check(value: Decimal, amount: Decimal, confirm: bool) -> None:
+def funds_check(value: Decimal, amount: Decimal, confirm: bool) -> None:
     if value > amount and not confirm:
         raise Conflict(_l("Funds in place (%(funds)s) are above the agreement amount "
                           "(%(amount)s). Tick “confirm” if that is right.",
@@ -211,6 +211,36 @@ def check_transition(current: AgreementStatus, target: AgreementStatus, *, reaso
                           a=STATUS_LABELS[current], b=STATUS_LABELS[target]), "status_to")
 
 
+# --- timeline entries -------------------------------------------------------------------
+
+def append_entry(actor: User, agreement: Agreement, details: UpdateDetails,
+            now: datetime) -> AgreementUpdate:
+    entry = AgreementUpdate(agreement=agreement, summit_id=agreement.summit_id,
+                            agreement_signed_at=agreement.signed_at,
+                            agreement_superseded=agreement.superseded,
+                            kind=details.kind, actor=actor,
+                            happened_on=details.happened_on,
+                            happened_month=details.happened_on.strftime("%Y-%m"), recorded_at=now,
+                            note=details.note, reason=details.reason)
+    if details.kind is UpdateKind.STATUS:
+        entry.status_from, entry.status_to = agreement.status, details.status_to
+        agreement.status = details.status_to
+        agreement.terminated_reason = details.reason if details.status_to is S.TERMINATED \
+            else ""
+    elif details.kind is UpdateKind.MILESTONE:
+        entry.milestone_title = details.milestone_title
+        entry.milestone_due_on = details.milestone_due_on
+        entry.milestone_met_on = details.milestone_met_on
+        entry.milestone_state = details.milestone_state
+    elif details.kind is UpdateKind.FUNDS:
+        entry.funds_in_place = details.funds_in_place
+        entry.funds_change = details.funds_in_place - agreement.funds_in_place
+        agreement.funds_in_place = details.funds_in_place
+    agreement.last_activity_at = now
+    db.session.add(entry)
+    return entry
+
+
 # --- signing records ----------------------------------------------------------------------
 
 def check_signing(details: AgreementDetails, now: datetime) -> tuple[dict, list[AgreementParty]]:
@@ -220,12 +250,14 @@ def check_signing(details: AgreementDetails, now: datetime) -> tuple[dict, list[
     if details.signed_at > now + timedelta(days=1):
         raise ValidationFailed(_l("The signing time cannot be in the future."), "signed_at")
     fields = dict(
-        title=_text(details.title, "title", 200), kind=details.kind,
-        county=_text(details.county, "county", 100), sector=_text(details.sector, "sector", 100),
+        title=text_value(details.title, "title", 200), kind=details.kind,
+        county=text_value(details.county, "county", 100),
+        sector=text_value(details.sector, "sector", 100),
         amount=money.parse_amount(details.amount, "amount"), amount_kind=details.amount_kind,
         signed_at=details.signed_at, on_stage=bool(details.on_stage),
-        witnesses=_text("\n".join(line.strip() for line in (details.witnesses or "").splitlines()
-                                  if line.strip()), "witnesses", 2000, False, multiline=True),
+        witnesses=text_value("\n".join(
+            line.strip() for line in (details.witnesses or "").splitlines() if line.strip()),
+            "witnesses", 2000, False, multiline=True),
         expected_jobs=_count(details.expected_jobs, "expected_jobs"),
         households_helped=_count(details.households_helped, "households_helped"))
     parties = [AgreementParty(side=p.side, position=i, organisation=p.organisation,
@@ -257,8 +289,8 @@ def prepare_agreement(actor: User, summit: Summit, details: AgreementDetails, *,
     funds = None
     if details.funds_in_place not in (None, ""):
         funds = money.parse_amount(details.funds_in_place, "funds_in_place")
-        _funds_check(funds, fields["amount"], confirm)
-    reason = _text(details.terminated_reason, "reason", 500, required=False)
+        funds_check(funds, fields["amount"], confirm)
+    reason = text_value(details.terminated_reason, "reason", 500, required=False)
     if details.status is not S.SIGNED:
         check_transition(S.SIGNED, details.status, reason=reason, correction=False)
     checked_scan = agreement_files.check_upload(scan[0], scan[1], "scan") if scan else None
@@ -282,11 +314,11 @@ def write_prepared(actor: User, prepared: PreparedAgreement, now: datetime,
     db.session.flush()
     signed_on = details.signed_at.date()
     if details.status is not S.SIGNED:
-        _append(actor, agreement, UpdateDetails(kind=UpdateKind.STATUS, happened_on=signed_on,
+        append_entry(actor, agreement, UpdateDetails(kind=UpdateKind.STATUS, happened_on=signed_on,
                                                 status_to=details.status,
                                                 reason=prepared.reason), now)
     if prepared.funds:
-        _append(actor, agreement, UpdateDetails(kind=UpdateKind.FUNDS, happened_on=signed_on,
+        append_entry(actor, agreement, UpdateDetails(kind=UpdateKind.FUNDS, happened_on=signed_on,
                                                 funds_in_place=prepared.funds), now)
     if prepared.scan:
         agreement_files.attach(actor, agreement, prepared.scan, None, now)
@@ -305,122 +337,6 @@ def record_agreement(actor: User, summit: Summit, details: AgreementDetails, *,
     agreement = write_prepared(actor, prepared, now)
     db.session.commit()
     return agreement
-
-
-# --- follow-up ----------------------------------------------------------------------------
-
-def _lock(agreement: Agreement, now: datetime) -> None:
-    """Take the row's write lock first (both databases), then read the current state, so two
-    officers recording at once cannot both start from the same funds or status."""
-    db.session.execute(db.update(Agreement).where(Agreement.id == agreement.id)
-                       .values(last_activity_at=now))
-    db.session.refresh(agreement)
-
-
-def _append(actor: User, agreement: Agreement, details: UpdateDetails,
-            now: datetime) -> AgreementUpdate:
-    entry = AgreementUpdate(agreement=agreement, summit_id=agreement.summit_id,
-                            agreement_signed_at=agreement.signed_at,
-                            agreement_superseded=agreement.superseded,
-                            kind=details.kind, actor=actor,
-                            happened_on=details.happened_on,
-                            happened_month=details.happened_on.strftime("%Y-%m"), recorded_at=now,
-                            note=details.note, reason=details.reason)
-    if details.kind is UpdateKind.STATUS:
-        entry.status_from, entry.status_to = agreement.status, details.status_to
-        agreement.status = details.status_to
-        agreement.terminated_reason = details.reason if details.status_to is S.TERMINATED \
-            else ""
-    elif details.kind is UpdateKind.MILESTONE:
-        entry.milestone_title = details.milestone_title
-        entry.milestone_due_on = details.milestone_due_on
-        entry.milestone_met_on = details.milestone_met_on
-        entry.milestone_state = details.milestone_state
-    elif details.kind is UpdateKind.FUNDS:
-        entry.funds_in_place = details.funds_in_place
-        entry.funds_change = details.funds_in_place - agreement.funds_in_place
-        agreement.funds_in_place = details.funds_in_place
-    agreement.last_activity_at = now
-    db.session.add(entry)
-    return entry
-
-
-def _check_update(agreement: Agreement, details: UpdateDetails, confirm: bool,
-                  now: datetime) -> UpdateDetails:
-    if details.happened_on is None:
-        raise ValidationFailed(_l("Enter the date it happened."), "happened_on")
-    if details.happened_on > (now + timedelta(days=1)).date():
-        raise ValidationFailed(_l("The date cannot be in the future."), "happened_on")
-    if details.happened_on < agreement.signed_at.date() - timedelta(days=1):
-        raise ValidationFailed(_l("The date cannot be before the signing."), "happened_on")
-    details.note = _text(details.note, "note", 4000, required=details.kind is UpdateKind.NOTE,
-                         multiline=True)
-    details.reason = _text(details.reason, "reason", 500, required=False)
-    if details.kind is UpdateKind.STATUS:
-        if details.status_to is None:
-            raise ValidationFailed(_l("Choose the new status."), "status_to")
-        check_transition(agreement.status, details.status_to, reason=details.reason,
-                         correction=details.correction)
-    elif details.kind is UpdateKind.MILESTONE:
-        details.milestone_title = _text(details.milestone_title, "milestone_title", 200)
-        if details.milestone_state is None:
-            raise ValidationFailed(_l("Choose the milestone's state."), "milestone_state")
-        if details.milestone_state in (MilestoneState.MET, MilestoneState.PARTLY_MET) and \
-                details.milestone_met_on is None:
-            raise ValidationFailed(_l("Enter the date the milestone was met."),
-                                   "milestone_met_on")
-    elif details.kind is UpdateKind.FUNDS:
-        if details.funds_in_place in (None, ""):
-            raise ValidationFailed(_l("Enter the funds in place so far (cumulative)."),
-                                   "funds_in_place")
-        details.funds_in_place = money.parse_amount(details.funds_in_place, "funds_in_place")
-        _funds_check(details.funds_in_place, agreement.amount, confirm)
-        if details.funds_in_place < agreement.funds_in_place and not details.note:
-            raise ValidationFailed(_l("The funds in place go down: say why in the note."),
-                                   "note")
-    return details
-
-
-def add_update(actor: User, agreement: Agreement, details: UpdateDetails, *,
-               confirm: bool = False, attachment: tuple[str, bytes] | None = None,
-               now: datetime | None = None) -> AgreementUpdate:
-    """Append one entry to the history; ``attachment`` is (file name, bytes), a PDF or photo."""
-    require(actor, Permission.AGREEMENTS_WRITE, agreement.summit)
-    now = now or utcnow()
-    checked = agreement_files.check_upload(attachment[0], attachment[1]) if attachment else None
-    _lock(agreement, now)
-    before = audit.snapshot(agreement, ("status", "funds_in_place"))
-    try:
-        details = _check_update(agreement, details, confirm, now)
-    except Exception:
-        db.session.rollback()
-        raise
-    entry = _append(actor, agreement, details, now)
-    db.session.flush()
-    if checked:
-        agreement_files.attach(actor, agreement, checked, entry, now)
-    audit.record(actor, f"agreement.update.{details.kind.value}", agreement,
-                 summit=agreement.summit, now=now, before=before,
-                 after=audit.snapshot(agreement, ("status", "funds_in_place"))
-                 | {"update_id": entry.id, "happened_on": details.happened_on.isoformat()})
-    db.session.commit()
-    return entry
-
-
-def timeline(agreement: Agreement) -> list[AgreementUpdate]:
-    """Newest first, with who recorded each entry and its files (three queries)."""
-    return list(db.session.scalars(
-        db.select(AgreementUpdate).where(AgreementUpdate.agreement_id == agreement.id)
-        .options(db.joinedload(AgreementUpdate.actor),
-                 db.selectinload(AgreementUpdate.attachments))
-        .order_by(AgreementUpdate.recorded_at.desc(), AgreementUpdate.id.desc())))
-
-
-def next_statuses(agreement: Agreement) -> list[AgreementStatus]:
-    if agreement.status in FINAL:
-        return []
-    later = list(LIFECYCLE[LIFECYCLE.index(agreement.status) + 1:])
-    return later + [S.TERMINATED]
 
 
 def may_write(user: User, summit: Summit) -> bool:

@@ -17,7 +17,7 @@ from summit.database import utcnow
 from summit.extensions import db
 from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
     MilestoneState, PartySide, Summit, UpdateKind
-from summit.services import accounts, agreement_ceremony, agreement_edits, agreements
+from summit.services import accounts, agreement_ceremony, agreement_edits, agreement_followup, agreements
 
 PREFECTURE = ("甘孜藏族自治州人民政府", "李兴文", "州委常委、副州长")
 WITNESSES = "赵波（州委常委、州政府常务副州长）\n杨春轩（省商务厅副厅长）"
@@ -113,7 +113,7 @@ def _follow_up(officer, agreement: Agreement) -> None:
             details.milestone_title, details.milestone_state = title, state
             details.milestone_due_on = date.fromisoformat(due)
             details.milestone_met_on = date.fromisoformat(met) if met else None
-        agreements.add_update(officer, agreement, details, now=_at(day, 17))
+        agreement_followup.add_update(officer, agreement, details, now=_at(day, 17))
 
 
 def _link(officer, agreement: Agreement, ceremony) -> None:
@@ -148,9 +148,9 @@ def seed_agreements(summit: Summit) -> None:
         details = _details((title,) + base[1:4] + (amount,) + base[5:], _at(day))
         details.on_stage, details.predecessor_id = False, known[earlier].id
         upgraded = agreements.record_agreement(officer, summit, details, now=_at(day))
-        agreements.add_update(officer, upgraded, agreements.UpdateDetails(
+        agreement_followup.add_update(officer, upgraded, agreements.UpdateDetails(
             kind=UpdateKind.STATUS, happened_on=date.fromisoformat(day),
             status_to=St.CONSTRUCTION_STARTED, note="沿用原项目施工"), now=_at(day, 16))
-        agreements.add_update(officer, upgraded, agreements.UpdateDetails(
+        agreement_followup.add_update(officer, upgraded, agreements.UpdateDetails(
             kind=UpdateKind.FUNDS, happened_on=date.fromisoformat(day),
             funds_in_place=Decimal("20000000"), note="原协议已到位资金转入"), now=_at(day, 17))

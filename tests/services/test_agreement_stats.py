@@ -9,7 +9,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AgreementStatus, Role, UpdateKind
-from summit.services import agreement_stats, agreements
+from summit.services import agreement_followup, agreement_stats, agreements
 from tests import factories
 from tests.blueprints.pages import count_queries
 
@@ -20,11 +20,11 @@ NOW = datetime(2018, 6, 1, 8, 0, tzinfo=timezone.utc)
 
 def _follow(officer, agreement, target=None, funds=None, day=date(2018, 1, 5), now=NOW):
     if target is not None:
-        agreements.add_update(officer, agreement, agreements.UpdateDetails(
+        agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
             kind=UpdateKind.STATUS, happened_on=day, status_to=target,
             reason="终止" if target is S.TERMINATED else ""), now=now)
     if funds is not None:
-        agreements.add_update(officer, agreement, agreements.UpdateDetails(
+        agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
             kind=UpdateKind.FUNDS, happened_on=day, funds_in_place=funds), now=now)
 
 

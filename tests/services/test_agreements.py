@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from summit.extensions import db
 from summit.models import Agreement, AgreementStatus, AgreementUpdate, AuditEntry, \
     MilestoneState, PartySide, Role, UpdateKind
-from summit.services import agreements
+from summit.services import agreement_followup, agreements
 from summit.services.errors import Conflict, NotAllowed, ValidationFailed
 from tests import factories
 
@@ -33,13 +33,13 @@ def officer(summit):
 
 
 def status(officer, agreement, target, reason="", correction=False, day=date(2018, 1, 5)):
-    return agreements.add_update(officer, agreement, agreements.UpdateDetails(
+    return agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
         kind=UpdateKind.STATUS, happened_on=day, status_to=target, reason=reason,
         correction=correction), now=NOW)
 
 
 def funds(officer, agreement, value, confirm=False, note="", day=date(2018, 1, 5)):
-    return agreements.add_update(officer, agreement, agreements.UpdateDetails(
+    return agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
         kind=UpdateKind.FUNDS, happened_on=day, funds_in_place=value, note=note),
         confirm=confirm, now=NOW)
 
@@ -113,7 +113,7 @@ def test_the_lifecycle_moves_forward_and_records_each_step(summit, officer):
     assert [(r.status_from, r.status_to) for r in rows] == [
         (S.SIGNED, S.CONTRACTED), (S.CONTRACTED, S.IN_PRODUCTION), (S.IN_PRODUCTION, S.LANDED)]
     assert agreement.status is S.LANDED
-    assert agreements.next_statuses(agreement) == []
+    assert agreement_followup.next_statuses(agreement) == []
 
 
 @pytest.mark.parametrize("start, target", [
@@ -152,7 +152,7 @@ def test_a_mistake_is_corrected_by_a_new_entry_with_a_reason(summit, officer):
 
     status(officer, agreement, S.CONTRACTED, reason="误录为落地", correction=True)
 
-    entries = agreements.timeline(agreement)
+    entries = agreement_followup.timeline(agreement)
     assert [(e.status_from, e.status_to) for e in entries] == [
         (S.LANDED, S.CONTRACTED), (S.SIGNED, S.LANDED)]
     assert agreement.status is S.CONTRACTED
@@ -195,19 +195,19 @@ def test_funds_going_down_need_a_note(summit, officer):
 def test_milestones_and_notes(summit, officer):
     agreement = factories.make_agreement(summit, officer)
     with pytest.raises(ValidationFailed) as caught:
-        agreements.add_update(officer, agreement, agreements.UpdateDetails(
+        agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
             kind=UpdateKind.MILESTONE, happened_on=date(2018, 1, 1), milestone_title="服务中心建成",
             milestone_state=MilestoneState.MET), now=NOW)
     assert caught.value.field == "milestone_met_on"
-    agreements.add_update(officer, agreement, agreements.UpdateDetails(
+    agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
         kind=UpdateKind.MILESTONE, happened_on=date(2018, 1, 25), milestone_title="服务中心建成",
         milestone_due_on=date(2018, 1, 31), milestone_met_on=date(2018, 1, 25),
         milestone_state=MilestoneState.MET), now=NOW)
     with pytest.raises(ValidationFailed):
-        agreements.add_update(officer, agreement, agreements.UpdateDetails(
+        agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
             kind=UpdateKind.NOTE, happened_on=date(2018, 2, 1)), now=NOW)
 
-    entry = agreements.timeline(agreement)[0]
+    entry = agreement_followup.timeline(agreement)[0]
     assert (entry.milestone_title, entry.milestone_state) == ("服务中心建成", MilestoneState.MET)
     assert agreement.last_activity_at == NOW
 
@@ -248,7 +248,7 @@ def _parallel(app, agreement_id: int, values: list[str]):
             agreement = db.session.get(Agreement, agreement_id)
             gate.wait(timeout=30)
             try:
-                agreements.add_update(officer, agreement, agreements.UpdateDetails(
+                agreement_followup.add_update(officer, agreement, agreements.UpdateDetails(
                     kind=UpdateKind.FUNDS, happened_on=date(2018, 1, 5), funds_in_place=value,
                     note="并发"), now=NOW)
                 return "ok"

@@ -21,7 +21,7 @@ from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind,
     MilestoneState, OrganisationRole, PartySide, UpdateKind
 from summit.permissions import Permission, authorize
 from summit.services import agreement_ceremony, agreement_edits, agreement_files, \
-    agreement_lists, agreements, money, summits
+    agreement_followup, agreement_lists, agreements, money, summits
 from summit.services.errors import DomainError
 
 
@@ -201,8 +201,8 @@ def _render_detail(agreement: Agreement, form: UpdateForm, status: int = 200):
     summit = agreement.summit
     return render_template(
         "agreements/detail.html", agreement=agreement, summit=summit, form=form,
-        entries=agreements.timeline(agreement),
-        next_statuses=agreements.next_statuses(agreement),
+        entries=agreement_followup.timeline(agreement),
+        next_statuses=agreement_followup.next_statuses(agreement),
         ceremony=agreement.ceremony_item, lang=language(),
         may_write=agreements.may_write(current_user, summit), **money_helpers()), status
 
@@ -237,7 +237,7 @@ def add_update(agreement_id: int):
     form = UpdateForm()
     if form.validate_on_submit():
         try:
-            agreements.add_update(current_user, agreement, _update_details(form),
+            agreement_followup.add_update(current_user, agreement, _update_details(form),
                                   confirm=form.confirm.data,
                                   attachment=_upload(form.attachment.data))
         except DomainError as error:

@@ -18,7 +18,8 @@ from summit.database import utcnow
 from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
     MilestoneState, PartySide, UpdateKind
 from summit.permissions import Permission, require
-from summit.services import agreement_lists, agreement_stats, agreements, summits
+from summit.services import agreement_followup, agreement_lists, agreement_stats, agreements, \
+    summits
 
 
 def party_json(party) -> dict:
@@ -199,7 +200,8 @@ def list_agreements(slug: str):
 @token_required
 def get_agreement(agreement_id: int):
     agreement = agreements.get_agreement(g.api_user, agreement_id)
-    return jsonify(agreement_json(agreement, list(reversed(agreements.timeline(agreement)))))
+    entries = list(reversed(agreement_followup.timeline(agreement)))
+    return jsonify(agreement_json(agreement, entries))
 
 
 @bp.post("/agreements/<int:agreement_id>/updates")
@@ -223,7 +225,7 @@ def create_agreement_update(agreement_id: int):
         milestone_state=_enum(payload, "milestone_state", MilestoneState)
         if payload.get("milestone_state") is not None else None,
         funds_in_place=_amount_text(payload, "funds_in_place"), note=_string(payload, "note"))
-    entry = agreements.add_update(g.api_user, agreement, details,
+    entry = agreement_followup.add_update(g.api_user, agreement, details,
                                   confirm=payload.get("confirm") is True)
     return jsonify({"update": update_json(entry), "agreement": agreement_json(agreement)}), 201
 
