@@ -7,6 +7,7 @@ from summit.blueprints.admin import bp as admin_bp
 from summit.blueprints.agenda import bp as agenda_bp
 from summit.blueprints.agreements import bp as agreements_bp
 from summit.blueprints.api import bp as api_bp
+from summit.blueprints.api import checkin_wsgi
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
@@ -43,5 +44,6 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint, url_prefix=prefix)
     # The API authenticates with bearer tokens only, never cookies, so CSRF cannot apply.
     csrf.exempt(api_bp)
+    checkin_wsgi.install(app)  # the gates' scans, answered before Flask's request handling
     app.jinja_env.globals.update(can=can, Permission=Permission, Role=Role,
                                  ROLE_LABELS=ROLE_LABELS)

@@ -8,8 +8,10 @@ database counts a holder once, whatever runs in parallel); a holder who had arri
 duplicate with the first scan's time and gate.
 
 The statement runs on a connection of its own per process (and thread), in autocommit, as a
-prepared statement: no pool check-out, no ping, no BEGIN or COMMIT. A lost connection is
-reopened and the scan sent again, which is safe: the scan id makes a retry count once.
+statement prepared once per connection and executed through libpq directly
+(``PGconn.exec_prepared``, text parameters) with the whole row as one JSON value: no pool
+check-out, no ping, no BEGIN or COMMIT, no per-column loaders. A lost connection is reopened
+and the scan sent again, which is safe: the scan id makes a retry count once.
 
 Nothing about a token, a role or a badge is cached: a revoked token, a removed role or a
 revoked badge answers accordingly on the next scan in every process. Cached per application are
@@ -25,7 +27,10 @@ refuses, a repeated scan id.
 from __future__ import annotations
 
 import atexit
+import json
+import logging
 import os
+import re
 import threading
 from collections import namedtuple
 from contextlib import contextmanager
@@ -35,6 +40,7 @@ from time import monotonic
 from typing import Callable, Iterator
 
 import psycopg
+from psycopg import pq
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
@@ -45,6 +51,8 @@ from summit.models.checkin import CheckIn
 from summit.permissions import ROLE_PERMISSIONS, Permission
 from summit.services import api_tokens, badge_tokens, badges, checkin_salons
 from summit.services.checkins import MAX_TOKEN, ScanAnswer, ScanInput
+
+logger = logging.getLogger(__name__)
 
 SUMMIT_TTL = 60.0  # seconds a slug → summit mapping is kept (a slug is rarely changed)
 SCAN_ROLES = [role.value for role, held in ROLE_PERMISSIONS.items()
@@ -152,11 +160,11 @@ cat AS (
     SELECT k.code, k.label_zh, k.label_en, k.colour, k.id FROM attendee_categories k
     WHERE k.id = (SELECT category_id FROM b) OR ((SELECT press_person_id FROM b) IS NOT NULL
           AND k.summit_id = %(summit_id)s AND k.code = %(press_code)s))
-SELECT (SELECT user_id FROM go) AS operator_id,
-       c.id AS checkin_id, c.result, b.id AS badge_id,
-       (SELECT arrived_at FROM first) AS first_at, (SELECT gate FROM first) AS first_gate,
+SELECT json_build_array(
+       (SELECT user_id FROM go), c.id, c.result, b.id,
+       (SELECT arrived_at FROM first), (SELECT gate FROM first),
        b.name, b.native, b.pinyin, b.organisation, b.photo_token, b.press_person_id,
-       cat.code, cat.label_zh, cat.label_en, cat.colour, zs.codes, zs.labels
+       cat.code, cat.label_zh, cat.label_en, cat.colour, zs.codes, zs.labels)
 FROM (SELECT 1) AS one LEFT JOIN c ON true LEFT JOIN b ON true LEFT JOIN cat ON true
 LEFT JOIN LATERAL (
     SELECT array_agg(z.code ORDER BY z.code) AS codes,
@@ -168,9 +176,23 @@ LEFT JOIN LATERAL (
         SELECT pz.zone_id FROM press_approved_zones pz
         WHERE b.press_person_id IS NOT NULL AND pz.application_id = b.application_id)) zs ON true
 """
-# Sent as bytes (no encoding per scan) and under psycopg's 4 KB limit for caching a query's
-# conversion.
-SCAN_SQL = " ".join(SCAN.split()).encode()
+
+
+def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """``sql`` with ``%(name)s`` placeholders as libpq's ``$1, $2, ...`` and the names in
+    that order (a name used twice is one parameter)."""
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, " ".join(sql.split())).encode(), tuple(names)
+
+
+SCAN_SQL, SCAN_PARAMS = numbered(SCAN)
+STATEMENT = b"summit_scan"  # the prepared statement's name on each scan connection
 Row = namedtuple("Row", "operator_id checkin_id result badge_id first_at first_gate name native "
                         "pinyin organisation photo_token press_person_id code label_zh label_en "
                         "colour zone_codes zone_labels")
@@ -183,11 +205,17 @@ _idle_lock = threading.Lock()
 
 
 def _connect() -> psycopg.Connection:
-    """A connection to the app's database with the engine's own connection arguments."""
+    """A connection to the app's database with the engine's own connection arguments, with
+    the scan statement prepared on it."""
     engine = db.engine
     args, kwargs = engine.dialect.create_connect_args(engine.url)
     kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
-    return psycopg.connect(*args, **kwargs, autocommit=True)
+    connection = psycopg.connect(*args, **kwargs, autocommit=True)
+    prepared = connection.pgconn.prepare(STATEMENT, SCAN_SQL)
+    if prepared.status != pq.ExecStatus.COMMAND_OK:
+        connection.close()
+        raise psycopg.OperationalError(prepared.error_message.decode(errors="replace"))
+    return connection
 
 
 @contextmanager
@@ -202,7 +230,7 @@ def _borrowed(fresh: bool = False) -> Iterator[psycopg.Connection]:
     connection = connection or _connect()
     try:
         yield connection
-    except psycopg.OperationalError:
+    except BaseException:
         connection.close()
         raise
     finally:
@@ -223,22 +251,49 @@ def close_connections() -> None:
 atexit.register(close_connections)
 
 
+def text_values(params: dict) -> list[bytes | None]:
+    """The statement's parameters as libpq text, in placeholder order (times as ISO 8601;
+    PostgreSQL infers each type from where the placeholder stands)."""
+    return [None if value is None else
+            (value.isoformat() if isinstance(value, datetime) else str(value)).encode()
+            for value in (params[name] for name in SCAN_PARAMS)]
+
+
 def _execute(params: dict) -> Row | None:
     """The statement's row; sent again once on a new connection when the connection was lost
-    (a retry is safe: the scan id records it once). None when the statement failed."""
+    (a retry is safe: the scan id records it once). None when the statement failed: nothing
+    was written then, and the portable path answers."""
+    values = text_values(params)
     for attempt in (1, 2):
-        try:
-            with _borrowed(fresh=attempt == 2) as connection:
-                row = connection.execute(SCAN_SQL, params, prepare=True).fetchone()
-            return Row._make(row) if row is not None else None
-        except psycopg.OperationalError:
-            if attempt == 2:
-                raise
-        except psycopg.IntegrityError:
-            # A parallel retry of the same scan id (the arrival then names a scan that was not
-            # inserted): nothing was written, the portable path answers.
+        with _borrowed(fresh=attempt == 2) as connection:
+            try:
+                result = connection.pgconn.exec_prepared(STATEMENT, values)
+            except psycopg.OperationalError:
+                result = None  # the connection was closed under us
+            if result is not None and result.status == pq.ExecStatus.TUPLES_OK:
+                return _row(result.get_value(0, 0))
+            if result is None or connection.pgconn.status != pq.ConnStatus.OK:
+                connection.close()
+                if attempt == 2:
+                    raise psycopg.OperationalError("the scan connection was lost twice")
+                continue
+            state = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+            if not state.startswith("23"):
+                # Not a parallel retry of the same scan id (class 23: the arrival then names a
+                # scan that was not inserted). Start afresh next time: the schema may have
+                # changed under the prepared statement.
+                logger.warning("check-in statement failed (%s): %s", state,
+                               result.error_message.decode(errors="replace").strip())
+                connection.close()
             return None
     return None
+
+
+def _row(value: bytes) -> Row:
+    row = Row._make(json.loads(value))
+    if row.first_at is not None:
+        row = row._replace(first_at=datetime.fromisoformat(row.first_at))
+    return row
 
 
 def naive_utc(moment: datetime) -> datetime:

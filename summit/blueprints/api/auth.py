@@ -14,26 +14,18 @@ from summit.errors import json_error
 from summit.services import api_tokens
 
 
-# Views that check the bearer token themselves (check-in's one-statement scan checks it in
-# the same SQL statement that records the scan); ``load_user_now`` is their portable path.
-DEFERRED = frozenset({"api.create_checkin"})
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header."""
+    scheme, _sep, raw = header.partition(" ")
+    return (raw.strip() or None) if scheme.lower() == "bearer" else None
 
 
 @bp.before_request
 def load_bearer_user() -> None:
     g.api_user = None
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, raw = header.partition(" ")
-    if scheme.lower() == "bearer" and raw.strip():
-        g.api_bearer = raw.strip()
-        g.api_token_given = True
-        if request.endpoint not in DEFERRED:
-            load_user_now()
-
-
-def load_user_now() -> None:
-    raw = g.get("api_bearer")
-    g.api_user = api_tokens.user_for_token(raw) if raw else None
+    raw = bearer_token(request.headers.get("Authorization", ""))
+    if raw is not None:
+        g.api_user = api_tokens.user_for_token(raw)
 
 
 def token_required(view: Callable) -> Callable:

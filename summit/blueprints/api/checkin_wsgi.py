@@ -1,0 +1,113 @@
+"""The gates' hot path at the WSGI layer: ``POST /api/v1/summits/<slug>/checkins``.
+
+Every gate posts a scan per person. An ordinary online scan is answered here, before Flask
+builds a request: the body is read and parsed, ``checkin_fast`` checks the token and records
+the scan in one SQL statement, and the answer goes out with the JSON and the headers the view
+gives. Flask's per-request work (request context, session, URL matching, hooks, response
+object) was half of what a scan cost the application.
+
+Anything else goes on to Flask with the body put back, and the view answers, errors included:
+another path or method, a body that is not a small JSON object, no bearer token, a field the
+view would refuse, SQLite, and whatever ``checkin_fast`` leaves to the portable path (an
+offline scan, a salon door, a token it cannot vouch for, a repeated scan id). The view's
+answers are the reference: the same scans get the same answers whichever way they go.
+"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from typing import Callable, Iterable
+
+from flask import Flask
+
+from summit.blueprints.api.auth import bearer_token
+from summit.blueprints.api.checkins import MAX_SCAN_BODY
+from summit.http import SlugConverter, security_headers
+from summit.services import checkin_fast, checkins
+from summit.services.errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+ENDPOINT = "api.create_checkin"
+
+
+def path_pattern(app: Flask) -> re.Pattern:
+    """The view's own URL rule as a pattern: one source for where scans are posted."""
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == ENDPOINT)
+    return re.compile(re.escape(rule.rule).replace(re.escape("<slug:slug>"),
+                                                   f"({SlugConverter.regex})") + r"\Z")
+
+
+def scan_body(environ: dict) -> dict | None:
+    """The request's body as a JSON object when it is a small one sent as JSON; the body is
+    put back for Flask either way."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    if not 0 < length <= MAX_SCAN_BODY or content_type != "application/json":
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+class ScanFastPath:
+    """WSGI middleware in front of the Flask application (see the module's docstring)."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app, self.wsgi_app = app, wsgi_app
+        self.path = path_pattern(app)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "POST" and not environ.get("QUERY_STRING"):
+            found = self.path.match(environ.get("PATH_INFO", ""))
+            body = self.answer(environ, found.group(1)) if found else None
+            if body is not None:
+                secure = environ.get("wsgi.url_scheme") == "https"
+                start_response("200 OK", [("Content-Type", "application/json"),
+                                          ("Content-Length", str(len(body))),
+                                          *security_headers(secure)])
+                return [body]
+        return self.wsgi_app(environ, start_response)
+
+    def answer(self, environ: dict, slug: str) -> bytes | None:
+        """The answer's JSON, the scan recorded; None when Flask must answer (nothing has
+        been written then, or the scan id makes the view give the recorded answer)."""
+        raw = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+        payload = scan_body(environ) if raw is not None else None
+        if payload is None:
+            return None
+        try:
+            given = checkins.scan_input(payload.get("gate"), payload.get("scan_id"),
+                                        payload.get("device", ""), payload.get("scanned_at"),
+                                        payload.get("offline", False))
+        except ValidationFailed:
+            return None
+
+        def photo_url(badge_id: int) -> str:
+            return self.app.url_map.bind_to_environ(environ).build(
+                "checkin.holder_photo", {"slug": slug, "badge_id": badge_id})
+
+        with self.app.app_context():
+            try:
+                answer = checkin_fast.scan(slug, raw, payload.get("token"), given, photo_url)
+            except Exception:  # the view answers: a retry of the same scan id is safe
+                logger.exception("check-in fast path failed; the view answers")
+                return None
+            if answer is None:
+                return None
+            return (self.app.json.dumps(answer.as_json()) + "\n").encode()
+
+
+def install(app: Flask) -> None:
+    """Put the fast path in front of Flask (inside any later middleware, such as ProxyFix)."""
+    app.wsgi_app = ScanFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -1,0 +1,139 @@
+"""The scan endpoint's WSGI fast path (``blueprints/api/checkin_wsgi``): on PostgreSQL an
+ordinary online scan is answered before Flask handles a request, with the view's answer and
+headers; everything else reaches the view with its body intact. SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask import request_started
+from sqlalchemy import event as sa_event
+
+from summit.extensions import db
+from summit.models import CheckIn
+from summit.services import checkin_fast
+from tests.api.test_checkins_api import (  # noqa: F401 (fixtures)
+    auth, enrol, event, holder, organiser, post, staff, token_of)
+
+
+@contextmanager
+def watched(app):
+    """What a request made Flask and SQLAlchemy do: requests Flask handled, statements sent
+    through the app's engine."""
+    seen = {"flask": 0, "statements": 0}
+
+    def on_request(sender, **extra):
+        seen["flask"] += 1
+
+    def on_statement(*args):
+        seen["statements"] += 1
+
+    request_started.connect(on_request, app)
+    sa_event.listen(db.engine, "before_cursor_execute", on_statement)
+    try:
+        yield seen
+    finally:
+        request_started.disconnect(on_request, app)
+        sa_event.remove(db.engine, "before_cursor_execute", on_statement)
+
+
+def minutes_ago(minutes: int) -> str:
+    return (datetime.now(timezone.utc) - timedelta(minutes=minutes)).isoformat()
+
+
+def on_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def test_an_ordinary_scan_on_postgresql_never_reaches_flask(app, client, auth, event, holder,
+                                                            organiser):
+    second = enrol(event, "钱伟", "qianwei@example.com", organiser)
+    post(client, auth, event, token=token_of(holder), gate="东门", scan_id="warm-1")
+    token = token_of(second)
+
+    with watched(app) as seen:
+        response = post(client, auth, event, token=token, gate="东门", scan_id="fast-1")
+
+    assert response.status_code == 200
+    assert response.get_json()["result"] == "ok"
+    assert response.get_json()["holder"]["name"] == "钱伟"
+    if on_postgresql():
+        # One statement on the scan connection, none through the app's engine.
+        assert seen == {"flask": 0, "statements": 0}
+    else:
+        assert seen["flask"] == 1
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 2
+
+
+def test_the_fast_answer_has_the_views_headers(app, client, auth, event, holder, organiser):
+    fast = post(client, auth, event, token=token_of(holder), gate="东门", scan_id="h-1")
+    other = enrol(event, "孙芳", "sunfang@example.com", organiser)
+    # An offline scan always goes to the view.
+    view = post(client, auth, event, token=token_of(other), gate="东门", scan_id="h-2",
+                offline=True, scanned_at=minutes_ago(10))
+
+    assert fast.status_code == view.status_code == 200
+    assert fast.get_json()["result"] == view.get_json()["result"] == "ok"
+    names = ("Content-Type", "Content-Security-Policy", "X-Frame-Options",
+             "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy")
+    assert {n: fast.headers.get(n) for n in names} == {n: view.headers.get(n) for n in names}
+    assert "Set-Cookie" not in fast.headers
+    assert int(fast.headers["Content-Length"]) == len(fast.data)
+
+
+def test_a_scan_left_to_the_view_keeps_its_body(app, client, auth, event, holder):
+    """An offline scan is the view's: the body the fast path read is put back for it."""
+    with watched(app) as seen:
+        response = post(client, auth, event, token=token_of(holder), gate="西门",
+                        scan_id="offline-1", offline=True,
+                        scanned_at=minutes_ago(10))
+
+    assert response.status_code == 200
+    assert response.get_json()["result"] == "ok"
+    assert seen["flask"] == 1
+    checkin = db.session.scalar(db.select(CheckIn).where(CheckIn.scan_id == "offline-1"))
+    assert checkin.offline and checkin.gate == "西门"
+
+
+@pytest.mark.parametrize("headers, body, status", [
+    ({}, '{"token": "x", "gate": "东门", "scan_id": "s-1"}', 401),
+    ({"Authorization": "Basic abc"}, '{"token": "x", "gate": "东门", "scan_id": "s-1"}', 401),
+    (None, '{"token": "x", "gate": "东门", "scan_id": "s-1"', 400),
+    (None, '["not", "an", "object"]', 400),
+    (None, '{"gate": "东门", "scan_id": "s-1", "pad": "' + "x" * 5000 + '"}', 413),
+])
+def test_what_the_fast_path_does_not_answer_gets_the_views_error(client, auth, event, headers,
+                                                                 body, status):
+    response = client.post(f"/api/v1/summits/{event.slug}/checkins", data=body,
+                           content_type="application/json",
+                           headers=auth if headers is None else headers)
+
+    assert response.status_code == status
+    assert "error" in response.get_json()
+    assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 0
+
+
+def test_a_lost_scan_connection_is_reopened_and_the_scan_counted_once(app, client, auth, event,
+                                                                       holder, organiser):
+    if not on_postgresql():
+        pytest.skip("the scan connections are PostgreSQL's")
+    post(client, auth, event, token=token_of(holder), gate="东门", scan_id="before-loss")
+    pids = [connection.info.backend_pid for idle in checkin_fast._idle.values()
+            for connection in idle if not connection.closed]
+    assert pids
+    db.session.execute(db.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"),
+                       {"pids": pids})
+    db.session.commit()
+    token = token_of(enrol(event, "李娜", "lina@example.com", organiser))
+
+    with watched(app) as seen:
+        response = post(client, auth, event, token=token, gate="东门", scan_id="after-loss")
+
+    assert response.status_code == 200
+    assert response.get_json()["result"] == "ok"
+    assert seen["flask"] == 0
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn).where(
+        CheckIn.scan_id == "after-loss")) == 1
