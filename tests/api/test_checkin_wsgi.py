@@ -12,7 +12,7 @@ from sqlalchemy import event as sa_event
 
 from summit.extensions import db
 from summit.models import CheckIn
-from summit.services import checkin_fast
+from summit.services import checkin_sql
 from tests.api.test_checkins_api import (  # noqa: F401 (fixtures)
     auth, enrol, event, holder, organiser, post, staff, token_of)
 
@@ -120,7 +120,7 @@ def test_a_lost_scan_connection_is_reopened_and_the_scan_counted_once(app, clien
     if not on_postgresql():
         pytest.skip("the scan connections are PostgreSQL's")
     post(client, auth, event, token=token_of(holder), gate="东门", scan_id="before-loss")
-    pids = [connection.info.backend_pid for idle in checkin_fast._idle.values()
+    pids = [connection.info.backend_pid for idle in checkin_sql._idle.values()
             for connection in idle if not connection.closed]
     assert pids
     db.session.execute(db.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"),
