@@ -62,7 +62,7 @@ def make_registration(summit: Summit, name: str = "赵波", email: str | None = 
                       category: str = "delegate", approve_as: User | None = None):
     """A registration through the real service (pinyin, search keys), approved when
     ``approve_as`` is given."""
-    from summit.services import registrations
+    from summit.services import registration_review, registrations
     from summit.services.registrations import RegistrationDetails
 
     registration = registrations.register_delegate(summit, RegistrationDetails(
@@ -70,7 +70,7 @@ def make_registration(summit: Summit, name: str = "赵波", email: str | None = 
         organisation_name="丹巴县人民政府", position="县长", phone="13900001111", locale="en"),
         notify=False)
     if approve_as is not None:
-        registrations.approve_registration(approve_as, registration)
+        registration_review.approve_registration(approve_as, registration)
     return registration
 
 

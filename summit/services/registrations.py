@@ -1,7 +1,7 @@
-"""Registration of delegates: submission, capacity and waiting list, moderation, self-service.
+"""Registration of delegates: submission, capacity and waiting list, self-service editing.
 
-State machine (DESIGN.md): pending -> approved | rejected | withdrawn; approved -> cancelled;
-waitlisted -> pending (promoted) | withdrawn. Every transition writes the audit log.
+The decisions that move a registration along its states (approve, reject, cancel, promote from
+the waiting list) are in ``registration_review``.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.permissions import Permission, can, require
+from summit.permissions import Permission, can
 from summit.services import audit, names, validation
 from summit.services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 
@@ -144,17 +144,17 @@ def lock_summit(summit: Summit) -> None:
                        .values(lock_counter=Summit.lock_counter + 1))
 
 
-def _count(*conditions) -> int:
+def count_where(*conditions) -> int:
     return db.session.scalar(db.select(db.func.count(Registration.id)).where(*conditions))
 
 
-def _has_room(summit: Summit, category: AttendeeCategory) -> bool:
+def has_room(summit: Summit, category: AttendeeCategory) -> bool:
     holding = Registration.status.in_(HOLDS_PLACE)
     if summit.capacity is not None and \
-            _count(Registration.summit_id == summit.id, holding) >= summit.capacity:
+            count_where(Registration.summit_id == summit.id, holding) >= summit.capacity:
         return False
     if category.capacity is not None and \
-            _count(Registration.category_id == category.id, holding) >= category.capacity:
+            count_where(Registration.category_id == category.id, holding) >= category.capacity:
         return False
     return True
 
@@ -164,7 +164,7 @@ def _check_quota(delegation: Delegation, exclude_id: int | None = None) -> None:
                   Registration.status.in_(HOLDS_PLACE + (S.WAITLISTED,))]
     if exclude_id is not None:
         conditions.append(Registration.id != exclude_id)
-    used = _count(*conditions)
+    used = count_where(*conditions)
     if used >= delegation.quota:
         raise Conflict(_l("The delegation %(name)s has used all %(quota)d of its places.",
                           name=delegation.name, quota=delegation.quota), "delegation")
@@ -243,7 +243,7 @@ def register_delegate(
             # Undo the claimed invitation use and release the summit lock.
             db.session.rollback()
             raise
-    status = S.PENDING if _has_room(summit, category) else S.WAITLISTED
+    status = S.PENDING if has_room(summit, category) else S.WAITLISTED
     registration = Registration(summit=summit, category=category, delegation=delegation,
                                 invitation=invitation, status=status, created_at=now,
                                 locale=details.locale or "zh_Hans",
@@ -267,121 +267,6 @@ def register_delegate(
     return registration
 
 
-# --- moderation --------------------------------------------------------------------------
-
-def _transition(actor: User | None, registration: Registration, allowed: tuple[S, ...],
-                new: S, action: str, reason: str = "", now: datetime | None = None) -> None:
-    if registration.status not in allowed:
-        raise Conflict(_l("A registration that is %(status)s cannot be changed this way.",
-                          status=STATUS_LABELS[registration.status]), "status")
-    before = {"status": registration.status.value, "status_reason": registration.status_reason}
-    registration.status = new
-    registration.status_reason = reason
-    registration.decided_at = now or utcnow()
-    audit.record(actor, action, registration, summit=registration.summit, now=now,
-                 before=before, after={"status": new.value, "status_reason": reason})
-
-
-def approve_registration(actor: User, registration: Registration,
-                         now: datetime | None = None) -> Registration:
-    require(actor, Permission.REGISTRATIONS_MANAGE, registration.summit)
-    _transition(actor, registration, (S.PENDING,), S.APPROVED, "registration.approve", now=now)
-    db.session.commit()
-    from summit.services import registration_mail
-
-    registration_mail.send_approved(registration)
-    return registration
-
-
-def reject_registration(actor: User, registration: Registration, reason: str,
-                        now: datetime | None = None) -> Registration:
-    require(actor, Permission.REGISTRATIONS_MANAGE, registration.summit)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_l("Give a reason: the registrant will read it."), "reason")
-    if len(reason) > 500:
-        raise ValidationFailed(_l("At most %(n)d characters.", n=500), "reason")
-    _transition(actor, registration, (S.PENDING, S.WAITLISTED), S.REJECTED,
-                "registration.reject", reason, now)
-    db.session.commit()
-    from summit.services import registration_mail
-
-    registration_mail.send_rejected(registration)
-    promote_waitlist(registration.summit, now=now)
-    return registration
-
-
-def bulk_decide(actor: User, summit: Summit, ids: list[int], decision: str, reason: str = "",
-                now: datetime | None = None) -> tuple[int, list[str]]:
-    """Approve or reject many; returns (done, problems) without stopping at the first."""
-    require(actor, Permission.REGISTRATIONS_MANAGE, summit)
-    if decision not in ("approve", "reject"):
-        raise ValidationFailed(_l("Choose approve or reject."), "decision")
-    if decision == "reject" and not (reason or "").strip():
-        raise ValidationFailed(_l("Give a reason: the registrant will read it."), "reason")
-    rows = db.session.scalars(db.select(Registration).where(
-        Registration.summit_id == summit.id, Registration.id.in_(ids[:500]))).all()
-    done, problems = 0, []
-    for registration in rows:
-        try:
-            if decision == "approve":
-                approve_registration(actor, registration, now)
-            else:
-                reject_registration(actor, registration, reason, now)
-            done += 1
-        except DomainError as error:
-            db.session.rollback()
-            problems.append(f"{registration.name}: {error}")
-    return done, problems
-
-
-def cancel_registration(actor: User | None, registration: Registration,
-                        now: datetime | None = None) -> Registration:
-    """The registrant (or their registrar, or an organiser) withdraws or cancels."""
-    summit = registration.summit
-    _require_owner_or_staff(actor, registration)
-    if registration.status is S.APPROVED:
-        new, action = S.CANCELLED, "registration.cancel"
-    else:
-        new, action = S.WITHDRAWN, "registration.withdraw"
-    _transition(actor, registration, (S.PENDING, S.WAITLISTED, S.APPROVED), new, action,
-                now=now)
-    db.session.commit()
-    if new is S.CANCELLED:
-        from summit.services import bookings
-
-        bookings.release_registration(registration, now=now)
-    promote_waitlist(summit, now=now)
-    return registration
-
-
-def promote_waitlist(summit: Summit, now: datetime | None = None) -> list[Registration]:
-    """Give freed places to the waiting list, oldest first, and tell each person."""
-    now = now or utcnow()
-    lock_summit(summit)
-    promoted = []
-    waiting = db.session.scalars(
-        db.select(Registration).where(Registration.summit_id == summit.id,
-                                      Registration.status == S.WAITLISTED)
-        .order_by(Registration.created_at, Registration.id)).all()
-    for registration in waiting:
-        if _has_room(summit, registration.category):
-            _transition(None, registration, (S.WAITLISTED,), S.PENDING, "registration.promote",
-                        now=now)
-            db.session.flush()
-            promoted.append(registration)
-        elif summit.capacity is not None and _count(
-                Registration.summit_id == summit.id,
-                Registration.status.in_(HOLDS_PLACE)) >= summit.capacity:
-            break
-    db.session.commit()
-    from summit.services import registration_mail
-
-    for registration in promoted:
-        registration_mail.send_promoted(registration)
-    return promoted
-
-
 # --- self-service and editing ------------------------------------------------------------
 
 def may_manage(actor: User | None, registration: Registration) -> bool:
@@ -398,7 +283,7 @@ def may_manage(actor: User | None, registration: Registration) -> bool:
             and registration.delegation.registrar_id == actor.id)
 
 
-def _require_owner_or_staff(actor: User | None, registration: Registration) -> None:
+def require_owner_or_staff(actor: User | None, registration: Registration) -> None:
     if actor is None:
         raise NotAllowed(_l("Please log in first."))
     if not may_manage(actor, registration):
@@ -411,7 +296,7 @@ def _require_owner_or_staff(actor: User | None, registration: Registration) -> N
 def update_registration(actor: User, registration: Registration, details: RegistrationDetails,
                         now: datetime | None = None) -> Registration:
     now = now or utcnow()
-    _require_owner_or_staff(actor, registration)
+    require_owner_or_staff(actor, registration)
     summit = registration.summit
     staff = can(actor, Permission.REGISTRATIONS_MANAGE, summit)
     if not staff and summit.edit_deadline is not None and now > summit.edit_deadline:

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
-from summit.services import badge_tokens, badges, checkins, registrations
+from summit.services import badge_tokens, badges, checkins, registration_review
 from tests import factories
 from tests.api.helpers import assert_json_error
 
@@ -108,7 +108,7 @@ def test_revoked_reissued_and_cancelled_badges_are_refused(client, auth, event, 
     elif change == "reissue":
         badges.reissue(organiser, holder)
     else:
-        registrations.cancel_registration(organiser, holder)
+        registration_review.cancel_registration(organiser, holder)
 
     body = post(client, auth, event, token=token, gate="东门", scan_id="x-1").get_json()
 

@@ -6,6 +6,7 @@ import pytest
 from summit.extensions import db
 from summit.models import AuditEntry, Registration, RegistrationStatus, Role, Summit, User
 from summit.services import delegations, registrations
+from summit.services import registration_review
 from summit.services.registrations import RegistrationDetails
 from tests import factories
 from tests.api.helpers import assert_json_error, assert_no_internals, bearer
@@ -219,7 +220,7 @@ def test_the_list_finds_traditional_from_simplified(client, event, organiser_aut
 def test_the_list_filters_by_status_and_category_and_pages(client, event, organiser,
                                                            organiser_auth):
     approved = enrol(event, "王芳", "wangfang@example.com")
-    registrations.approve_registration(organiser, approved)
+    registration_review.approve_registration(organiser, approved)
     enrol(event, "李娜", "lina@example.com", category="expert")
     enrol(event, "安娜", "anna@example.com")
 

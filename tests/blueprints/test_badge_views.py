@@ -23,6 +23,7 @@ from summit.models import (
     User,
 )
 from summit.services import delegations, jobs, registrations
+from summit.services import registration_review
 from summit.services.registrations import RegistrationDetails
 from tests import factories
 from tests.blueprints.pages import field_errors, flashes, form_fields, location, text, \
@@ -77,7 +78,7 @@ def enrol(summit: Summit, name: str = "赵波", email: str | None = None,
     registration = registrations.register_delegate(summit, details, actor=actor,
                                                    delegation=delegation, notify=False)
     if approve_as is not None:
-        registrations.approve_registration(approve_as, registration)
+        registration_review.approve_registration(approve_as, registration)
     return registration
 
 

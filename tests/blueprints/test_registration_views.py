@@ -31,6 +31,7 @@ from summit.models import (
     User,
 )
 from summit.services import delegations, registrations
+from summit.services import registration_review
 from summit.services.registration_import import COLUMNS
 from summit.services.registrations import RegistrationDetails
 from tests import factories
@@ -398,7 +399,7 @@ def test_cancelling_an_approved_place_promotes_the_waiting_list(client, sign_in,
     event.capacity = 1
     db.session.commit()
     mine = enrol(event, "赵波", "zhaobo@example.com")
-    registrations.approve_registration(staff, mine)
+    registration_review.approve_registration(staff, mine)
     waiting = enrol(event, "李娜", "lina@example.com")
     assert waiting.status is S.WAITLISTED
     sign_in(factories.make_user("zhaobo@example.com").email)
@@ -433,7 +434,7 @@ def test_the_list_filters_by_status_category_and_delegation(client, organiser, e
     county = delegations.save_delegation(staff, event, name="丹巴县代表团", county="丹巴县",
                                          quota=5, registrar_email=None)
     approved = enrol(event, "王芳")
-    registrations.approve_registration(staff, approved)
+    registration_review.approve_registration(staff, approved)
     enrol(event, "李娜", category="expert")
     enrol(event, "张伟", actor=staff, delegation=county)
 
@@ -904,7 +905,7 @@ def two_people(event, staff) -> tuple[Registration, Registration]:
     zhao = enrol(event, "赵波", "zhaobo@example.com", phone="13812345678",
                  id_type=IdDocumentType.RESIDENT_ID, id_number=VALID_ID)
     li = enrol(event, "李娜", "lina@example.com", category="expert", phone="13900001111")
-    registrations.approve_registration(staff, li)
+    registration_review.approve_registration(staff, li)
     return zhao, li
 
 
@@ -976,7 +977,7 @@ def test_the_logistics_report_has_arrivals_departures_rooms_and_diets(client, or
           room_sharing="赵波")
     enrol(event, "王芳", diet=Diet.VEGETARIAN, diet_note="不吃蛋")
     withdrawn = enrol(event, "张伟", diet=Diet.HALAL, arrival_date=date(2027, 8, 1))
-    registrations.cancel_registration(staff, withdrawn)  # no longer holds a place
+    registration_review.cancel_registration(staff, withdrawn)  # no longer holds a place
 
     response = client.get(f"/summits/{SLUG}/registrations/logistics.xlsx")
 

@@ -27,6 +27,7 @@ from summit.models import (
     User,
 )
 from summit.services import badge_batches, badges, delegations, jobs, registrations, uploads
+from summit.services import registration_review
 from summit.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from summit.services.registrations import RegistrationDetails
 from tests import factories
@@ -200,7 +201,7 @@ def test_not_printed_follows_printing_and_reissue(app, event, people, organiser)
     assert names(badge_batches.choose(event, SEL.NOT_PRINTED)) == ["Chen Li"]
 
     # A registration approved after the batch has no badge yet: not printed either.
-    registrations.approve_registration(organiser, people["pending"], now=NOW)
+    registration_review.approve_registration(organiser, people["pending"], now=NOW)
     assert names(badge_batches.choose(event, SEL.NOT_PRINTED)) == ["Chen Li", "Eve Pending"]
 
 
@@ -433,7 +434,7 @@ def test_a_badge_revoked_before_the_run_is_left_out(event, people, organiser, he
 def test_a_batch_whose_people_are_no_longer_approved_fails(event, people, organiser, held):
     job = badge_batches.start(organiser, event, SEL.CATEGORY, BadgeSize.A6,
                               category=category(event, "expert"), now=NOW)
-    registrations.cancel_registration(organiser, people["chen"], now=NOW)
+    registration_review.cancel_registration(organiser, people["chen"], now=NOW)
 
     badge_batches.run(job.id)
 
@@ -556,7 +557,7 @@ def test_counts(app, event, people, organiser):
     assert badge_batches.counts(event) == {"approved": 4, "printed": 1, "not_printed": 3,
                                            "revoked": 2}
 
-    registrations.cancel_registration(organiser, people["bo"], now=NOW)
+    registration_review.cancel_registration(organiser, people["bo"], now=NOW)
     assert badge_batches.counts(event) == {"approved": 3, "printed": 0, "not_printed": 3,
                                            "revoked": 2}
     other = factories.make_summit("chengdu-2027")

@@ -26,6 +26,7 @@ from summit.models import (
     User,
 )
 from summit.services import badge_tokens, badges, registrations
+from summit.services import registration_review
 from summit.services.badges import TemplateDetails
 from summit.services.errors import Conflict, NotAllowed, ValidationFailed
 from summit.services.registrations import RegistrationDetails
@@ -177,7 +178,7 @@ def test_an_approved_registrations_badge_answers_ok(event, organiser, mailbox):
     token = badges.token_for(badge)
     assert answer(event, token) == "not_approved"
 
-    registrations.approve_registration(organiser, registration, now=NOW)
+    registration_review.approve_registration(organiser, registration, now=NOW)
     check = badges.check_token(event, token)
 
     assert check.result == "ok"
@@ -230,7 +231,7 @@ def test_a_badge_of_a_registration_no_longer_approved_answers_not_approved(
     token = badges.token_for(badge)
     registration = badge.registration
     if how == "cancel":
-        registrations.cancel_registration(organiser, registration, now=LATER)
+        registration_review.cancel_registration(organiser, registration, now=LATER)
         assert reload(registration).status is S.CANCELLED
     else:
         registration.status = S.REJECTED

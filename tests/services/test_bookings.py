@@ -11,7 +11,7 @@ from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AgendaItemStatus, AuditEntry, BookingStatus, RegistrationStatus, \
     Role, SeatBooking
-from summit.services import bookings, registrations
+from summit.services import bookings, registration_review
 from summit.services.bookings import BookingRefused
 from summit.services.errors import NotAllowed, NotFound, ValidationFailed
 from tests import factories
@@ -362,7 +362,7 @@ def test_cancelling_a_registration_gives_up_its_seats(summit, salon, organiser, 
     book(salon, (user, registration))
     book(salon, make_delegate(summit, "李明", "liming@example.com"))
 
-    registrations.cancel_registration(organiser, registration)
+    registration_review.cancel_registration(organiser, registration)
 
     assert statuses(salon) == [("赵波", B.CANCELLED), ("李明", B.OFFERED)]
     assert seats_taken(salon) == 1

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from summit.extensions import db
 from summit.models import AuditEntry, Delegation, Registration, Role, Summit, User
-from summit.services import badges, checkin_board, checkins, registrations
+from summit.services import badges, checkin_board, checkins, registration_review
 from summit.services.errors import NotAllowed
 from tests import factories
 from tests.blueprints.pages import count_queries
@@ -143,7 +143,7 @@ def test_the_export_has_everyone_expected_with_phones_for_organisers_only(organi
 
 
 def test_cancelled_people_are_no_longer_expected(organiser, event, day):
-    registrations.cancel_registration(organiser, day[2])
+    registration_review.cancel_registration(organiser, day[2])
 
     assert checkin_board.board(organiser, event)["expected"] == 4
 

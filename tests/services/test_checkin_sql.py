@@ -12,7 +12,7 @@ import pytest
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit
 from summit.services import api_tokens, badge_tokens, badges, checkin_fast, checkin_sql, \
-    registrations
+    registration_review
 from tests import factories
 
 NOW = datetime(2027, 8, 3, 1, 30, tzinfo=timezone.utc)
@@ -104,7 +104,7 @@ def test_refused_badges_in_a_batch_leave_the_others_ok(event, organiser, token):
     sun = holder(event, organiser, "孙芳", "sun@example.com")
     revoked, cancelled = scan_of(event, token, zhao, "r-1"), scan_of(event, token, sun, "r-3")
     badges.revoke(organiser, zhao, "证件遗失")
-    registrations.cancel_registration(organiser, sun)
+    registration_review.cancel_registration(organiser, sun)
 
     rows = checkin_sql.execute([revoked, scan_of(event, token, qian, "r-2"), cancelled])
 

@@ -12,7 +12,7 @@ import pytest
 from summit.extensions import db
 from summit.models import Arrival, AuditEntry, CheckIn, Gate, Registration, Role, Summit, User
 from summit.services import badges, checkin_gates, checkin_lookup, checkin_manifest, checkins, \
-    registrations
+    registration_review
 from summit.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from tests import factories
 
@@ -295,7 +295,7 @@ def test_the_manifest_carries_what_the_offline_screen_needs(staff, event, organi
     cancelled = factories.make_registration(event, "李娜", "lina@example.com",
                                             approve_as=organiser)
     token_of(cancelled)
-    registrations.cancel_registration(organiser, cancelled)
+    registration_review.cancel_registration(organiser, cancelled)
 
     manifest = checkin_manifest.manifest(staff, event)
 

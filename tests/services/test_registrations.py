@@ -21,6 +21,7 @@ from summit.models import (
     User,
 )
 from summit.services import delegations, registration_lists, registrations
+from summit.services import registration_review
 from summit.services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.registrations import RegistrationDetails
 from tests import factories
@@ -461,7 +462,7 @@ def test_beyond_a_category_capacity_registrations_are_waitlisted(event):
 def test_rejected_and_withdrawn_registrations_do_not_hold_places(event, organiser):
     set_summit(event, capacity=1)
     first = register(event, person())
-    registrations.reject_registration(organiser, first, "不符合条件", now=NOW)
+    registration_review.reject_registration(organiser, first, "不符合条件", now=NOW)
 
     assert register(event, person()).status is S.PENDING
     assert register(event, person()).status is S.WAITLISTED
@@ -488,7 +489,7 @@ def test_a_withdrawn_member_frees_a_place_in_the_quota(event, registrar, delegat
     first = register(event, person(), actor=registrar, delegation=delegation)
     register(event, person(), actor=registrar, delegation=delegation)
 
-    registrations.cancel_registration(registrar, first, now=NOW)
+    registration_review.cancel_registration(registrar, first, now=NOW)
 
     assert reload(first).status is S.WITHDRAWN
     assert register(event, person(), actor=registrar, delegation=delegation).status is S.PENDING
@@ -520,7 +521,7 @@ def test_only_the_delegations_registrar_can_add_to_it(event, organiser, delegati
 def test_approve_sends_an_email_with_the_summit_as_ics(event, organiser, mailbox):
     registration = register(event, person("赵波", "zhao@example.com"))
 
-    registrations.approve_registration(organiser, registration, now=NOW)
+    registration_review.approve_registration(organiser, registration, now=NOW)
 
     stored = reload(registration)
     assert stored.status is S.APPROVED
@@ -542,7 +543,7 @@ def test_approve_sends_an_email_with_the_summit_as_ics(event, organiser, mailbox
 def test_the_ics_is_in_the_registrants_language(event, organiser, mailbox):
     registration = register(event, person(locale="zh_Hans"))
 
-    registrations.approve_registration(organiser, registration, now=NOW)
+    registration_review.approve_registration(organiser, registration, now=NOW)
 
     _name, _type, ics = ics_of(mailbox.wait_for(1)[0])
     assert f"SUMMARY:{TITLE_ZH}" in ics
@@ -551,7 +552,7 @@ def test_the_ics_is_in_the_registrants_language(event, organiser, mailbox):
 def test_approve_is_audited(event, organiser):
     registration = register(event, person())
 
-    registrations.approve_registration(organiser, registration, now=NOW)
+    registration_review.approve_registration(organiser, registration, now=NOW)
 
     entry = audit_trail(registration)[-1]
     assert (entry.action, entry.actor_id, entry.at) == ("registration.approve", organiser.id,
@@ -564,9 +565,9 @@ def test_only_organisers_approve_or_reject(event, registrar, delegation, mailbox
     registration = register(event, person(), actor=registrar, delegation=delegation)
 
     with pytest.raises(NotAllowed):
-        registrations.approve_registration(registrar, registration, now=NOW)
+        registration_review.approve_registration(registrar, registration, now=NOW)
     with pytest.raises(NotAllowed):
-        registrations.reject_registration(registrar, registration, "no", now=NOW)
+        registration_review.reject_registration(registrar, registration, "no", now=NOW)
 
     assert reload(registration).status is S.PENDING
     assert mailbox.messages == []
@@ -577,7 +578,7 @@ def test_reject_requires_a_reason(event, organiser, mailbox, reason):
     registration = register(event, person())
 
     with pytest.raises(ValidationFailed) as caught:
-        registrations.reject_registration(organiser, registration, reason, now=NOW)
+        registration_review.reject_registration(organiser, registration, reason, now=NOW)
 
     assert caught.value.field == "reason"
     assert reload(registration).status is S.PENDING
@@ -587,7 +588,7 @@ def test_reject_requires_a_reason(event, organiser, mailbox, reason):
 def test_reject_stores_the_reason_and_emails_it(event, organiser, mailbox):
     registration = register(event, person("赵波", "zhao@example.com"))
 
-    registrations.reject_registration(organiser, registration, "  名额已满，请明年再报。 ",
+    registration_review.reject_registration(organiser, registration, "  名额已满，请明年再报。 ",
                                       now=NOW)
 
     stored = reload(registration)
@@ -605,7 +606,7 @@ def test_a_too_long_reason_is_refused(event, organiser):
     registration = register(event, person())
 
     with pytest.raises(ValidationFailed) as caught:
-        registrations.reject_registration(organiser, registration, "x" * 501, now=NOW)
+        registration_review.reject_registration(organiser, registration, "x" * 501, now=NOW)
     assert caught.value.field == "reason"
 
 
@@ -623,11 +624,11 @@ def test_illegal_transitions_are_conflicts(event, organiser, start, action):
 
     with pytest.raises(Conflict) as caught:
         if action == "approve":
-            registrations.approve_registration(organiser, registration, now=NOW)
+            registration_review.approve_registration(organiser, registration, now=NOW)
         elif action == "reject":
-            registrations.reject_registration(organiser, registration, "原因", now=NOW)
+            registration_review.reject_registration(organiser, registration, "原因", now=NOW)
         else:
-            registrations.cancel_registration(organiser, registration, now=NOW)
+            registration_review.cancel_registration(organiser, registration, now=NOW)
 
     assert caught.value.field == "status"
     assert caught.value.status == 409
@@ -638,13 +639,13 @@ def test_illegal_transitions_are_conflicts(event, organiser, start, action):
 def test_bulk_approve_reports_those_in_the_wrong_state(event, organiser, mailbox):
     pending = [register(event, person(name)) for name in ("赵波", "白雪", "安然")]
     rejected = register(event, person("钱波"))
-    registrations.reject_registration(organiser, rejected, "重复报名", now=NOW)
+    registration_review.reject_registration(organiser, rejected, "重复报名", now=NOW)
     foreign_summit = factories.make_summit("chengdu-2027")
     factories.make_category(foreign_summit, "delegate")
     foreign = register(foreign_summit, person("孙丽"))
     mailbox.clear()
 
-    done, problems = registrations.bulk_decide(
+    done, problems = registration_review.bulk_decide(
         organiser, event, [r.id for r in pending] + [rejected.id, foreign.id], "approve",
         now=NOW)
 
@@ -660,13 +661,13 @@ def test_bulk_reject_needs_a_reason_and_uses_it(event, organiser):
     rows = [register(event, person()) for _ in range(2)]
 
     with pytest.raises(ValidationFailed) as caught:
-        registrations.bulk_decide(organiser, event, [r.id for r in rows], "reject")
+        registration_review.bulk_decide(organiser, event, [r.id for r in rows], "reject")
     assert caught.value.field == "reason"
     with pytest.raises(ValidationFailed) as caught:
-        registrations.bulk_decide(organiser, event, [r.id for r in rows], "maybe")
+        registration_review.bulk_decide(organiser, event, [r.id for r in rows], "maybe")
     assert caught.value.field == "decision"
 
-    done, problems = registrations.bulk_decide(organiser, event, [r.id for r in rows],
+    done, problems = registration_review.bulk_decide(organiser, event, [r.id for r in rows],
                                                "reject", reason="资格不符", now=NOW)
 
     assert (done, problems) == (2, [])
@@ -677,7 +678,7 @@ def test_bulk_reject_needs_a_reason_and_uses_it(event, organiser):
 def test_bulk_decide_needs_an_organiser(event, registrar):
     row = register(event, person())
     with pytest.raises(NotAllowed):
-        registrations.bulk_decide(registrar, event, [row.id], "approve")
+        registration_review.bulk_decide(registrar, event, [row.id], "approve")
 
 
 # --- cancel and withdraw ------------------------------------------------------------------
@@ -685,9 +686,9 @@ def test_bulk_decide_needs_an_organiser(event, registrar):
 def test_cancelling_an_approved_registration_makes_it_cancelled(event, organiser):
     owner = factories.make_user("owner@example.com")
     registration = register(event, person(email=owner.email), actor=owner)
-    registrations.approve_registration(organiser, registration, now=NOW)
+    registration_review.approve_registration(organiser, registration, now=NOW)
 
-    registrations.cancel_registration(owner, registration, now=NOW)
+    registration_review.cancel_registration(owner, registration, now=NOW)
 
     assert reload(registration).status is S.CANCELLED
     assert audit_trail(registration)[-1].action == "registration.cancel"
@@ -697,7 +698,7 @@ def test_cancelling_a_pending_registration_withdraws_it(event):
     owner = factories.make_user("owner@example.com")
     registration = register(event, person(email=owner.email), actor=owner)
 
-    registrations.cancel_registration(owner, registration, now=NOW)
+    registration_review.cancel_registration(owner, registration, now=NOW)
 
     assert reload(registration).status is S.WITHDRAWN
     assert audit_trail(registration)[-1].action == "registration.withdraw"
@@ -709,9 +710,9 @@ def test_only_the_owner_registrar_or_organiser_may_cancel(event):
     registration = register(event, person(email=owner.email), actor=owner)
 
     with pytest.raises(NotAllowed):
-        registrations.cancel_registration(stranger, registration, now=NOW)
+        registration_review.cancel_registration(stranger, registration, now=NOW)
     with pytest.raises(NotAllowed):
-        registrations.cancel_registration(None, registration, now=NOW)
+        registration_review.cancel_registration(None, registration, now=NOW)
     assert reload(registration).status is S.PENDING
 
 
@@ -726,7 +727,7 @@ def test_a_rejection_promotes_the_oldest_waitlisted(event, organiser, mailbox):
     younger = register(event, person("钱波"), at=NOW + timedelta(minutes=3))
     assert (oldest.status, younger.status) == (S.WAITLISTED, S.WAITLISTED)
 
-    registrations.reject_registration(organiser, first, "名额调整", now=NOW + timedelta(hours=1))
+    registration_review.reject_registration(organiser, first, "名额调整", now=NOW + timedelta(hours=1))
 
     assert [reload(r).status for r in (first, second, oldest, younger)] == [
         S.REJECTED, S.PENDING, S.PENDING, S.WAITLISTED]
@@ -744,12 +745,12 @@ def test_a_cancellation_promotes_the_next_in_order(event, organiser, mailbox):
     set_summit(event, capacity=1)
     owner = factories.make_user("owner@example.com")
     holder = register(event, person(email=owner.email), actor=owner, at=NOW)
-    registrations.approve_registration(organiser, holder, now=NOW)
+    registration_review.approve_registration(organiser, holder, now=NOW)
     waiting = [register(event, person(email=f"w{i}@example.com"),
                         at=NOW + timedelta(minutes=i)) for i in (1, 2)]
     mailbox.clear()
 
-    registrations.cancel_registration(owner, holder, now=NOW + timedelta(hours=1))
+    registration_review.cancel_registration(owner, holder, now=NOW + timedelta(hours=1))
 
     assert [reload(r).status for r in waiting] == [S.PENDING, S.WAITLISTED]
     [message] = mailbox.wait_for(1)
@@ -762,7 +763,7 @@ def test_order_is_by_registration_time_not_by_row(event, organiser):
     later = register(event, person("白雪"), at=NOW + timedelta(minutes=10))
     earlier = register(event, person("安然"), at=NOW + timedelta(minutes=5))  # inserted after
 
-    registrations.reject_registration(organiser, holder, "名额调整", now=NOW + timedelta(hours=1))
+    registration_review.reject_registration(organiser, holder, "名额调整", now=NOW + timedelta(hours=1))
 
     assert (reload(earlier).status, reload(later).status) == (S.PENDING, S.WAITLISTED)
 
@@ -778,7 +779,7 @@ def test_a_waitlisted_person_whose_category_is_full_is_skipped(event, organiser,
                            at=NOW + timedelta(minutes=3))
     assert (blocked.status, next_expert.status) == (S.WAITLISTED, S.WAITLISTED)
 
-    registrations.reject_registration(organiser, expert, "名额调整", now=NOW + timedelta(hours=1))
+    registration_review.reject_registration(organiser, expert, "名额调整", now=NOW + timedelta(hours=1))
 
     assert reload(delegate).status is S.PENDING
     assert reload(blocked).status is S.WAITLISTED  # the delegate category is still full
@@ -791,10 +792,10 @@ def test_no_promotion_while_the_summit_is_still_full(event, organiser, mailbox):
     set_summit(event, capacity=1)
     holder = register(event, person(), at=NOW)
     waiting = register(event, person(), at=NOW + timedelta(minutes=1))
-    registrations.approve_registration(organiser, holder, now=NOW)
+    registration_review.approve_registration(organiser, holder, now=NOW)
     mailbox.clear()
 
-    promoted = registrations.promote_waitlist(event, now=NOW + timedelta(hours=1))
+    promoted = registration_review.promote_waitlist(event, now=NOW + timedelta(hours=1))
 
     assert promoted == []
     assert reload(waiting).status is S.WAITLISTED
@@ -905,7 +906,7 @@ def test_a_stranger_cannot_edit(event, own_registration):
 
 
 def test_a_closed_registration_cannot_be_edited(event, owner, own_registration):
-    registrations.cancel_registration(owner, own_registration, now=NOW)
+    registration_review.cancel_registration(owner, own_registration, now=NOW)
 
     with pytest.raises(Conflict):
         registrations.update_registration(owner, own_registration, dataclasses.replace(
@@ -931,8 +932,8 @@ def crowd(event, organiser, registrar, delegation) -> dict[str, Registration]:
         "白雪": register(event, person("白雪", category="expert")),
         "单雄信": register(event, person("单雄信"), actor=registrar, delegation=delegation),
     }
-    registrations.approve_registration(organiser, rows["白雪"], now=NOW)
-    registrations.reject_registration(organiser, rows["单雄信"], "重复", now=NOW)
+    registration_review.approve_registration(organiser, rows["白雪"], now=NOW)
+    registration_review.reject_registration(organiser, rows["单雄信"], "重复", now=NOW)
     return rows
 
 

@@ -12,6 +12,7 @@ from summit.extensions import db
 from summit.models import Diet, IdDocumentType, Registration
 from summit.permissions import Permission, can
 from summit.services import registration_lists, registrations, summits
+from summit.services import registration_review
 from summit.services.errors import NotAllowed
 from summit.services.validation import mask_id, mask_phone
 
@@ -90,7 +91,7 @@ def _registration_for_staff(registration_id: int) -> Registration:
 @token_required
 def approve_registration(registration_id: int):
     registration = _registration_for_staff(registration_id)
-    registrations.approve_registration(g.api_user, registration)
+    registration_review.approve_registration(g.api_user, registration)
     return jsonify(registration_json(registration))
 
 
@@ -103,5 +104,5 @@ def reject_registration(registration_id: int):
     if not isinstance(reason, str):
         raise BodyError(422, _("Some values have the wrong type."),
                         {"reason": _("Must be a string.")})
-    registrations.reject_registration(g.api_user, registration, reason)
+    registration_review.reject_registration(g.api_user, registration, reason)
     return jsonify(registration_json(registration))

@@ -18,6 +18,7 @@ from summit.models import Delegation, Diet, IdDocumentType, Registration, Regist
 from summit.permissions import Permission, authorize, can
 from summit.blueprints.badges.forms import RevokeForm
 from summit.services import badges, delegations, registration_lists, registrations, summits
+from summit.services import registration_review
 from summit.services.errors import DomainError
 from summit.services.validation import mask_id, mask_phone
 
@@ -147,7 +148,7 @@ def cancel(registration_id: int):
     registration = _load_registration(registration_id)
     _owner_or_staff(registration)
     try:
-        registrations.cancel_registration(current_user, registration)
+        registration_review.cancel_registration(current_user, registration)
     except DomainError as error:
         flash(str(error), "error")
     else:
@@ -194,7 +195,7 @@ def approve(registration_id: int):
     registration = _load_registration(registration_id)
     authorize(Permission.REGISTRATIONS_MANAGE, registration.summit)
     try:
-        registrations.approve_registration(current_user, registration)
+        registration_review.approve_registration(current_user, registration)
     except DomainError as error:
         flash(str(error), "error")
     else:
@@ -212,7 +213,7 @@ def reject(registration_id: int):
     form = RejectForm()
     if form.validate_on_submit():
         try:
-            registrations.reject_registration(current_user, registration, form.reason.data)
+            registration_review.reject_registration(current_user, registration, form.reason.data)
         except DomainError as error:
             flash(str(error), "error")
         else:
@@ -234,7 +235,7 @@ def bulk(slug: str):
         flash(_("Select at least one registration."), "error")
     elif form.validate_on_submit():
         try:
-            done, problems = registrations.bulk_decide(current_user, summit, ids,
+            done, problems = registration_review.bulk_decide(current_user, summit, ids,
                                                        form.decision.data, form.reason.data)
         except DomainError as error:
             flash(str(error), "error")
