@@ -145,19 +145,24 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
         return ScanAnswer("duplicate", aware_utc(row.first_at), row.first_gate, holder)
     # The holder arrived through a scan made at the same moment (not in this statement's
     # snapshot): finish as the portable path does, which reads that scan.
-    return _settle_duplicate(row.operator_id, row.checkin_id, now)
+    return _settle_duplicate(row, holder, now)
 
 
-def _settle_duplicate(user_id: int, checkin_id: int, now: datetime) -> ScanAnswer:
-    """Flag an offline conflict if the first scan was one, and answer with the first scan's
-    time and gate."""
+def _settle_duplicate(row: checkin_sql.Row, holder: dict | None, now: datetime) -> ScanAnswer:
+    """Flag an offline conflict if the first scan was one, and answer as the portable path
+    does (``checkins._answer``; the holder is the statement's, so no request is needed to
+    build a photo's address)."""
     from summit.services import checkins
 
-    actor = db.session.get(User, user_id)
-    checkin = db.session.get(CheckIn, checkin_id)
+    actor = db.session.get(User, row.operator_id)
+    checkin = db.session.get(CheckIn, row.checkin_id)
     summit = db.session.get(Summit, checkin.summit_id)
     arrival = checkins._settle_conflict(actor, summit, checkin, now)
     db.session.flush()
-    answer = checkins._answer(checkin, arrival)
+    conflict = checkin.conflict_with_id is not None
+    if checkin.result == "duplicate":
+        answer = ScanAnswer("duplicate", arrival.arrived_at, arrival.gate, holder, conflict)
+    else:  # this scan was made before the offline one and is now the arrival
+        answer = ScanAnswer(checkin.result, holder=holder, conflict=conflict)
     db.session.commit()
     return answer

@@ -36,6 +36,7 @@ from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from time import monotonic
 from typing import Iterator
 
 import psycopg
@@ -55,9 +56,12 @@ SCAN_ROLES_SQL = ", ".join(f"'{role}'" for role in SCAN_ROLES)  # our own enum v
 MAX_BATCH = 32
 
 # i: the batch, one row per scan, numbered n. The scan's id is drawn (go) before the arrival is
-# inserted so that the arrival can name it; arrivals are inserted in the batch's order, so the
-# first of two scans of one holder in a batch counts and the second is a duplicate naming it
-# (mate). Nothing is written for a repeated scan id, or when the first arrival came from an
+# inserted so that the arrival can name it; arrivals are inserted by badge, then in the batch's
+# order: the first of two scans of one holder in a batch counts and the second is a duplicate
+# naming it (mate), and two processes' batches take the badges' index entries in one order, so
+# they cannot deadlock. A duplicate's first scan is the earlier statement's (first) or the
+# batch's (mate). 'wrong_summit' and 'invalid' cannot come from checkin_fast, which sends only
+# tokens signed with this summit's key; they keep the statement right on its own. Nothing is written for a repeated scan id, or when the first arrival came from an
 # offline scan (the portable path settles the conflict). Times are naive UTC like every stored
 # time.
 SCAN = f"""
@@ -109,7 +113,7 @@ a AS (
     INSERT INTO arrivals (summit_id, badge_id, checkin_id, gate, arrived_at)
     SELECT i.summit_id, go.badge_id, go.id, i.gate, i.scanned FROM go JOIN i ON i.n = go.n
     WHERE go.result = 'ok' AND NOT go.arrived
-    ORDER BY go.n
+    ORDER BY go.badge_id, go.n
     ON CONFLICT (badge_id) DO NOTHING
     RETURNING badge_id, checkin_id, arrived_at, gate),
 c AS (
@@ -161,8 +165,18 @@ SCAN_SQL, SCAN_PARAMS = numbered(SCAN)
 assert SCAN_PARAMS == ("scans", "now", "stale")  # the order execute() sends them in
 STATEMENT = b"summit_scan"  # the prepared statement's name on each scan connection
 # The connection runs nothing else: a generic plan, and index nested loops for a few rows.
+# A scan waits at most a second for a row another transaction is writing and two seconds in
+# all; then the batch is refused and each of its scans takes the portable path.
 SESSION = ("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; "
-           "SET enable_hashjoin = off; SET enable_mergejoin = off")
+           "SET enable_hashjoin = off; SET enable_mergejoin = off; "
+           "SET lock_timeout = '1s'; SET statement_timeout = '2s'")
+# A connection whose peer went silent fails after this many milliseconds (TCP only).
+TCP_USER_TIMEOUT_MS = 5000
+# A scan still waiting for a sender after this many seconds takes the portable path.
+WAIT_LIMIT = 5.0
+# Errors about the batch's data or its moment, not about the connection or the statement:
+# data exception, integrity, deadlock or serialisation, lock not available, cancelled.
+KEEP_CONNECTION = ("22", "23", "40", "55", "57")
 Row = namedtuple("Row", "n operator_id checkin_id result badge_id first_at first_gate name "
                         "native pinyin organisation photo_token press_person_id code label_zh "
                         "label_en colour zone_codes zone_labels")
@@ -188,6 +202,7 @@ def _connect() -> psycopg.Connection:
     engine = db.engine
     args, kwargs = engine.dialect.create_connect_args(engine.url)
     kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
+    kwargs.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
     connection = psycopg.connect(*args, **kwargs, autocommit=True)
     connection.execute(SESSION)
     prepared = connection.pgconn.prepare(STATEMENT, SCAN_SQL)
@@ -257,9 +272,8 @@ def execute(scans: list[dict]) -> list[Row] | None:
             if not state.startswith("23"):  # not a scan id recorded at the same moment
                 logger.warning("check-in statement failed (%s): %s", state,
                                result.error_message.decode(errors="replace").strip())
-            if not state.startswith(("22", "23")):
-                # Not a value or an integrity error: start afresh next time, the schema may
-                # have changed under the prepared statement.
+            if not state.startswith(KEEP_CONNECTION):
+                # Start afresh next time: the schema may have changed under the statement.
                 connection.close()
             return None
     return None
@@ -274,6 +288,10 @@ def _row(item: list) -> Row:
 
 # --- batching ----------------------------------------------------------------------------
 
+class BatchFailed(Exception):
+    """The batch carrying this scan could not be sent (the cause is chained)."""
+
+
 @dataclass
 class _Slot:
     scan: dict
@@ -283,7 +301,8 @@ class _Slot:
 
     def answer(self) -> Row | None:
         if self.error is not None:
-            raise self.error
+            # One exception per waiting thread: they must not share a traceback.
+            raise BatchFailed("the check-in batch failed") from self.error
         return self.row
 
 
@@ -297,12 +316,17 @@ class _Batcher:
 
     def send(self, scan: dict) -> Row | None:
         slot = _Slot(scan)
+        deadline = monotonic() + WAIT_LIMIT
         with self.ready:
             self.waiting.append(slot)
         while True:
             with self.ready:
                 while self.sending and not slot.done:
-                    self.ready.wait()
+                    left = deadline - monotonic()
+                    if left <= 0 and slot in self.waiting:
+                        self.waiting.remove(slot)
+                        return None  # never sent, nothing written: the portable path
+                    self.ready.wait(left if left > 0 else 0.5)
                 if slot.done:
                     return slot.answer()
                 self.sending = True
@@ -326,9 +350,13 @@ class _Batcher:
             rows = {row.n: row for row in execute([slot.scan for slot in batch]) or ()}
             for n, slot in enumerate(batch):
                 slot.row = rows.get(n)
-        except BaseException as error:
+        except Exception as error:
             for slot in batch:
                 slot.error = error
+        except BaseException as error:  # the worker is stopping: so is this thread
+            for slot in batch:
+                slot.error = error
+            raise
         finally:
             with self.ready:
                 for slot in batch:
@@ -338,6 +366,7 @@ class _Batcher:
 
 
 _batchers: dict[tuple[int, str], _Batcher] = {}
+_batchers_lock = threading.Lock()
 
 
 def send(scan: dict) -> Row | None:
@@ -346,6 +375,6 @@ def send(scan: dict) -> Row | None:
     key = (os.getpid(), str(db.engine.url))
     batcher = _batchers.get(key)
     if batcher is None:
-        with _idle_lock:
+        with _batchers_lock:
             batcher = _batchers.setdefault(key, _Batcher())
     return batcher.send(scan)

@@ -12,7 +12,7 @@ from sqlalchemy import event as sa_event
 
 from summit.extensions import db
 from summit.models import CheckIn
-from summit.services import checkin_sql
+from summit.services import badges, checkin_sql
 from tests.api.test_checkins_api import (  # noqa: F401 (fixtures)
     auth, enrol, event, holder, organiser, post, staff, token_of)
 
@@ -81,6 +81,19 @@ def test_the_fast_answer_has_the_views_headers(app, client, auth, event, holder,
     assert {n: fast.headers.get(n) for n in names} == {n: view.headers.get(n) for n in names}
     assert "Set-Cookie" not in fast.headers
     assert int(fast.headers["Content-Length"]) == len(fast.data)
+    # Written as jsonify writes: compact, keys sorted, a final newline.
+    for response in (fast, view):
+        assert response.data == (app.json.dumps(response.get_json(), separators=(",", ":"))
+                                  + "\n").encode()
+
+
+def test_the_fast_answer_over_https_carries_hsts(app, client, auth, event, holder):
+    response = client.post(f"/api/v1/summits/{event.slug}/checkins", headers=auth,
+                           base_url="https://localhost",
+                           json={"token": token_of(holder), "gate": "东门", "scan_id": "tls-1"})
+
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_a_scan_left_to_the_view_keeps_its_body(app, client, auth, event, holder):
@@ -137,3 +150,40 @@ def test_a_lost_scan_connection_is_reopened_and_the_scan_counted_once(app, clien
     db.session.remove()
     assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn).where(
         CheckIn.scan_id == "after-loss")) == 1
+
+
+def test_a_scan_held_up_by_another_transaction_is_answered_by_the_view(app, client, auth,
+                                                                      event, holder, staff):
+    """The scan connection waits at most a second for a row another transaction is writing;
+    then the view answers (and waits as long as it must)."""
+    if not on_postgresql():
+        pytest.skip("the scan connections are PostgreSQL's")
+    import threading
+    import time
+
+    import psycopg
+
+    token = token_of(holder)
+    badge_id = badges.badge_of(holder).id
+    other = psycopg.connect(db.engine.url.render_as_string(hide_password=False)
+                            .replace("postgresql+psycopg", "postgresql"))
+    other.execute("INSERT INTO arrivals (summit_id, badge_id, gate, arrived_at)"
+                  " VALUES (%s, %s, '西门', now() AT TIME ZONE 'UTC')", (event.id, badge_id))
+    answers = {}
+
+    def gate_scan():
+        with app.app_context(), watched(app) as seen:
+            answers["body"] = post(client, auth, event, token=token, gate="东门",
+                                   scan_id="held-1").get_json()
+        answers["seen"] = seen
+
+    scanner = threading.Thread(target=gate_scan)
+    scanner.start()
+    time.sleep(1.5)  # past the scan connection's lock timeout
+    other.commit()
+    other.close()
+    scanner.join(10)
+
+    assert answers["body"]["result"] == "duplicate"
+    assert answers["body"]["first_gate"] == "西门"
+    assert answers["seen"]["flask"] == 1

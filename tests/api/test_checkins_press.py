@@ -175,3 +175,58 @@ def test_the_manifest_reads_press_badges_in_constant_queries(client, event, offi
         body = manifest(client, auth, event)
     assert len(body["badges"]) == 4 * len(application.people)
     assert len(many) == len(few), "\n\n".join(s[:150] for s in many)
+
+
+def test_a_press_scan_racing_an_offline_arrival_is_a_flagged_duplicate(app, client, event,
+                                                                        staff, application):
+    """PostgreSQL: an offline scan elsewhere is being recorded while the gate's statement runs;
+    the statement waits for it, finds the holder arrived, and the conflict is settled and
+    answered with the press holder (photo address included) without a request context."""
+    import threading
+    from datetime import timedelta
+
+    import psycopg
+
+    from summit.models import Arrival, AuditEntry, CheckIn
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the race is between PostgreSQL transactions")
+    camera = application.people[1]
+    badge = press_badges.badge_of(camera)
+    token = token_of(camera)
+    auth = bearer(client, staff)
+    offline_at = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=5)
+    other = psycopg.connect(db.engine.url.render_as_string(hide_password=False)
+                            .replace("postgresql+psycopg", "postgresql"))
+    other.execute(
+        "INSERT INTO checkins (summit_id, scan_id, badge_id, gate, device, operator_id, result,"
+        " scanned_at, received_at, method, offline) VALUES (%s, 'offline-1', %s, '西门',"
+        " 'phone-2', %s, 'ok', %s, %s, 'scan', true)",
+        (event.id, badge.id, staff.id, offline_at, offline_at))
+    other.execute(
+        "INSERT INTO arrivals (summit_id, badge_id, checkin_id, gate, arrived_at)"
+        " SELECT %s, %s, id, '西门', %s FROM checkins WHERE scan_id = 'offline-1'",
+        (event.id, badge.id, offline_at))
+    answers = {}
+
+    def gate_scan():
+        answers["body"] = scan(client, auth, event, token, "online-1").get_json()
+
+    scanner = threading.Thread(target=gate_scan)
+    scanner.start()
+    scanner.join(0.5)  # the statement now waits on the uncommitted arrival
+    other.commit()
+    other.close()
+    scanner.join(10)
+
+    body = answers["body"]
+    assert body["result"] == "duplicate" and body["conflict"] is True
+    assert body["first_gate"] == "西门"
+    assert body["holder"]["photo_url"] == f"/summits/{event.slug}/checkin/photos/{badge.id}"
+    db.session.remove()
+    online = db.session.scalar(db.select(CheckIn).where(CheckIn.scan_id == "online-1"))
+    offline = db.session.scalar(db.select(CheckIn).where(CheckIn.scan_id == "offline-1"))
+    assert online.conflict_with_id == offline.id and offline.conflict_with_id == online.id
+    assert db.session.scalar(db.select(Arrival.checkin_id)) == offline.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "arrival.conflict")) == 1

@@ -60,6 +60,14 @@ def scan_body(environ: dict) -> dict | None:
     return payload if isinstance(payload, dict) else None
 
 
+def json_bytes(app: Flask, body: dict) -> bytes:
+    """``body`` as ``jsonify`` writes it (compact, or indented in debug mode)."""
+    compact = getattr(app.json, "compact", None)
+    pretty = (compact is None and app.debug) or compact is False
+    options = {"indent": 2} if pretty else {"separators": (",", ":")}
+    return (app.json.dumps(body, **options) + "\n").encode()
+
+
 class ScanFastPath:
     """WSGI middleware in front of the Flask application (see the module's docstring)."""
 
@@ -81,7 +89,8 @@ class ScanFastPath:
 
     def answer(self, environ: dict, slug: str) -> bytes | None:
         """The answer's JSON, the scan recorded; None when Flask must answer (nothing has
-        been written then, or the scan id makes the view give the recorded answer)."""
+        been written then, or, after a failure past the statement, the view finds the scan
+        by its id and gives the recorded answer)."""
         raw = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
         payload = scan_body(environ) if raw is not None else None
         if payload is None:
@@ -100,12 +109,14 @@ class ScanFastPath:
         with self.app.app_context():
             try:
                 answer = checkin_fast.scan(slug, raw, payload.get("token"), given, photo_url)
-            except Exception:  # the view answers: a retry of the same scan id is safe
+            except Exception:
+                # The view answers; had the scan been recorded, the view finds it by its id
+                # and gives the recorded answer.
                 logger.exception("check-in fast path failed; the view answers")
                 return None
             if answer is None:
                 return None
-            return (self.app.json.dumps(answer.as_json()) + "\n").encode()
+            return json_bytes(self.app, answer.as_json())
 
 
 def install(app: Flask) -> None:
