@@ -5,7 +5,8 @@ loopback with a Lua script that sends real signed badge tokens, each scan with i
 scan_id, from 50 concurrent connections.
 
 1. Full load, 50 connections: check-in throughput against the same server's trivial JSON
-   endpoint (GET /api/v1/health) measured in the same run: target >= 50%.
+   endpoint (GET /api/v1/health) measured in the same run, before and after the scans (the
+   two averaged): target >= 50%.
 2. An offered rate of 200 scans per second (each connection paced by the script's clock):
    target p99 latency <= 50 ms.
 In both, the scans recorded in the database must equal the scans wrk sent.
@@ -48,7 +49,7 @@ from tests import pg  # noqa: E402
 
 # Enough holders for every scan of a run to be that holder's first, as at a real gate (a
 # second scan costs the same: it is the same statement).
-HOLDERS = int(os.environ.get("BENCH_HOLDERS", "16000"))
+HOLDERS = int(os.environ.get("BENCH_HOLDERS", "48000"))
 DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = 50
 RATE = 200
@@ -316,9 +317,9 @@ def main() -> int:
         scan_url = f"{base}/api/v1/summits/bench/checkins"
         print(f"{HOLDERS} badges, gunicorn with {WORKERS} workers {' '.join(WORKER_ARGS)}, PostgreSQL "
               f"{cluster.bin_dir.parent.name}, wrk on loopback; {DURATION} s per measure")
-        # Holders by run: the first 1,000 warm up, three quarters of the rest are for the
-        # full load and a quarter for the offered rate.
-        split = 1000 + (HOLDERS - 1000) * 3 // 4
+        # Holders by run: the first 1,000 warm up, four fifths of the rest are for the full
+        # load (enough for 2,500 scans/s) and a fifth for the offered rate.
+        split = 1000 + (HOLDERS - 1000) * 4 // 5
         runs = {"warm": (0, 1000), "full": (1000, split - 1000),
                 "paced": (split, HOLDERS - split)}
         env_of = {name: {**env, "BENCH_RUN": name, "BENCH_FIRST": str(first),
@@ -328,14 +329,25 @@ def main() -> int:
         before = recorded(app)
 
         cpu = ServerCPU(server.pid, cluster)
-        mark = cpu.now()
-        health = wrk(f"{base}/api/v1/health", folder / "health.lua", {}, CONNECTIONS, DURATION)
-        cpu_health = sum(cpu.since(mark)) / (health["rps"] * DURATION)
+
+        def trivial() -> tuple[float, float]:
+            """The trivial endpoint's requests/s and server CPU per request."""
+            mark = cpu.now()
+            figures = wrk(f"{base}/api/v1/health", folder / "health.lua", {}, CONNECTIONS,
+                          DURATION)
+            return figures["rps"], sum(cpu.since(mark)) / (figures["rps"] * DURATION)
+
+        # The trivial endpoint is measured before and after the scans, and the two averaged:
+        # the shared machine's load drifts over a run, and this cancels a steady drift.
+        before_rps, before_cpu = trivial()
         mark = cpu.now()
         full = wrk(scan_url, script, env_of["full"], CONNECTIONS, DURATION)
         used_app, used_database = cpu.since(mark)
         time.sleep(1)
         after_full = recorded(app)
+        after_rps, after_cpu = trivial()
+        health = {"rps": (before_rps + after_rps) / 2}
+        cpu_health = (before_cpu + after_cpu) / 2
         # The tail's trivial requests are counted at the trivial endpoint's measured cost.
         tail = full["requests"] - full["ok"]
         cpu_scan_app = (used_app - tail * cpu_health) / full["ok"]
@@ -358,7 +370,8 @@ def main() -> int:
         full_recorded = after_full - before
         paced_recorded = after_paced - after_full
         p99_ms = paced["p99"] / 1000
-        print(f"trivial JSON endpoint, {CONNECTIONS} connections: {health['rps']:.0f} req/s")
+        print(f"trivial JSON endpoint, {CONNECTIONS} connections: {health['rps']:.0f} req/s "
+              f"(before the scans {before_rps:.0f}, after {after_rps:.0f})")
         print(f"server CPU (gunicorn + PostgreSQL) per request: trivial {cpu_health * 1000:.2f} ms, "
               f"check-in {cpu_scan * 1000:.2f} ms = {cpu_scan / cpu_health:.1f}x (gunicorn "
               f"{cpu_scan_app * 1000:.2f} ms, PostgreSQL {cpu_scan_database * 1000:.2f} ms)")
