@@ -18,7 +18,7 @@ from summit.extensions import db
 from summit.models import LIVE_BOOKINGS, AgendaItem, BookingStatus, SeatBooking, User
 from summit.permissions import Permission, require
 from summit.services.booking_seats import fill_free_seats, set_status
-from summit.services.bookings import _seat_change, check_capacity, check_settings
+from summit.services.bookings import check_capacity, check_settings, seat_change
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def seat_settings(actor: User, item: AgendaItem, *, bookable: bool, capacity: in
     if (bookable, capacity) != (item.bookable, item.capacity):
         require(actor, Permission.BOOKINGS_MANAGE, item.summit)
     check_settings(bookable, capacity, item.claim_window_hours)
-    with _seat_change(item, now) as change:
+    with seat_change(item, now) as change:
         check_capacity(item, capacity)
         yield ItemChange(change.now)
         item.bookable, item.capacity = bookable, capacity
@@ -52,7 +52,7 @@ def cancelling(actor: User, item: AgendaItem, now: datetime | None = None
                ) -> Iterator[ItemChange]:
     """Cancel the item in the body; then its live bookings (confirmed, offered, waitlisted)
     are cancelled, each audited, its seats freed, and every holder is emailed."""
-    with _seat_change(item, now) as change:
+    with seat_change(item, now) as change:
         result = ItemChange(change.now)
         yield result
         for booking in db.session.scalars(

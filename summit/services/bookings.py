@@ -149,19 +149,20 @@ def _check_overlap(item: AgendaItem, registration: Registration) -> None:
 
 
 @dataclass
-class _Change:
+class SeatChange:
+    """What one use case on an item's seats is doing: its clock, and the offers it made."""
     now: datetime
     offers: list[SeatBooking] = field(default_factory=list)
 
 
 @contextmanager
-def _seat_change(item: AgendaItem, now: datetime | None) -> Iterator[_Change]:
+def seat_change(item: AgendaItem, now: datetime | None) -> Iterator[SeatChange]:
     """One use case on an item's seats: take the item's lock, read the clock (so the queue
     order is the order decisions were made in), sweep late offers, run the body, commit, and
     only then email the offers made. A refusal still commits the sweep: it is right whatever
     happens to the request that ran it."""
     lock(item)
-    change = _Change(now or utcnow())
+    change = SeatChange(now or utcnow())
     change.offers = expire_late_offers(item, change.now)
     try:
         yield change
@@ -177,7 +178,7 @@ def _seat_change(item: AgendaItem, now: datetime | None) -> Iterator[_Change]:
 
 
 def _cancel(actor: User | None, item: AgendaItem, booking: SeatBooking, action: str,
-            change: _Change) -> None:
+            change: SeatChange) -> None:
     held_seat = booking.status in HOLDS_SEAT
     set_status(actor, booking, B.CANCELLED, action, change.now)
     if held_seat:
@@ -190,7 +191,7 @@ def book_seat(actor: User, item: AgendaItem, registration: Registration,
               now: datetime | None = None) -> SeatBooking:
     """A seat if one is free (confirmed), else a place on the waiting list (waitlisted)."""
     _require_for(actor, item, registration)
-    with _seat_change(item, now) as change:
+    with seat_change(item, now) as change:
         db.session.refresh(registration, ["status"])
         if registration.status is not RegistrationStatus.APPROVED:
             raise BookingRefused(_l("Only approved registrations can book seats; %(name)s's "
@@ -219,7 +220,7 @@ def cancel_booking(actor: User, booking: SeatBooking, now: datetime | None = Non
     """Cancel a confirmed, offered or waitlisted booking; a freed seat goes to the next."""
     item = booking.item
     _require_for(actor, item, booking.registration)
-    with _seat_change(item, now) as change:
+    with seat_change(item, now) as change:
         db.session.refresh(booking)
         if booking.status not in LIVE_BOOKINGS:
             raise BookingRefused(_l("This booking is already “%(status)s”.",
@@ -233,7 +234,7 @@ def claim_offer(actor: User, booking: SeatBooking, now: datetime | None = None
     """Take up an offered seat before its deadline."""
     item = booking.item
     _require_for(actor, item, booking.registration)
-    with _seat_change(item, now) as change:
+    with seat_change(item, now) as change:
         db.session.refresh(booking)
         if booking.status is B.EXPIRED:
             raise BookingRefused(_l("The offer expired at %(deadline)s and the seat has "
@@ -278,7 +279,7 @@ def configure_item(actor: User, item: AgendaItem, *, bookable: bool, capacity: i
     refused with the count. Returns the offers made."""
     require(actor, Permission.BOOKINGS_MANAGE, item.summit)
     check_settings(bookable, capacity, claim_window_hours)
-    with _seat_change(item, now) as change:
+    with seat_change(item, now) as change:
         check_capacity(item, capacity)
         fields = ("bookable", "capacity", "claim_window_hours")
         before = audit.snapshot(item, fields)
@@ -326,7 +327,7 @@ def release_registration(registration: Registration, now: datetime | None = None
     released = 0
     for item_id in item_ids:
         item = db.session.get(AgendaItem, item_id)
-        with _seat_change(item, now) as change:
+        with seat_change(item, now) as change:
             booking = _live_booking(item, registration)
             if booking is not None:
                 _cancel(None, item, booking, "booking.release", change)
