@@ -24,6 +24,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """An aware time as every time is stored: naive UTC."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware UTC datetime")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def read_utc(stored: datetime) -> datetime:
+    """A stored (naive UTC) time, UTC-aware."""
+    return stored.replace(tzinfo=timezone.utc)
+
+
 class UTCDateTime(TypeDecorator):
     """Stored as naive UTC (SQLite has no time zones), always read back UTC-aware."""
 
@@ -31,16 +43,10 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use an aware UTC datetime")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return None if value is None else stored_utc(value)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc)
+        return None if value is None else read_utc(value)
 
 
 def enum_column(enum_class: type[enum.Enum]) -> Enum:

@@ -49,6 +49,22 @@ def database_url(request, tmp_path_factory) -> str:
     return cluster.create_database("summit_test")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """``@pytest.mark.postgres_only``: the test is about PostgreSQL itself (its connections,
+    its transactions), so its SQLite run is left out rather than skipped."""
+    kept, left_out = [], []
+    for item in items:
+        on_sqlite = getattr(item, "callspec", None) is not None and \
+            item.callspec.params.get("database_url") == "sqlite"
+        if on_sqlite and item.get_closest_marker("postgres_only"):
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 def wipe(database_url: str) -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     if database_url.startswith("postgresql"):

@@ -14,26 +14,26 @@ slug and its public key (by key file), and the salon doors (``checkin_salons.doo
 portable path).
 
 Anything out of the ordinary returns None and the caller takes the portable ORM path
-(``checkins.scan``), which gives the same answer: SQLite, an offline scan or a duplicate of one
+(``checkins.scan``), which gives the same answer: an offline scan or a duplicate of one
 (conflicts), a salon door, a token not signed with this summit's key, a token the statement
 refuses, a repeated scan id.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from time import monotonic
 from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
-from summit.database import utcnow
+from summit.database import read_utc, utcnow
 from summit.extensions import db
 from summit.models import Summit, User
 from summit.models.checkin import CheckIn
 from summit.services import api_tokens, badge_tokens, badges, checkin_salons, checkin_sql
-from summit.services.checkins import MAX_TOKEN, ScanAnswer, ScanInput
+from summit.services.checkins import HOLDER_RESULTS, MAX_TOKEN, ScanAnswer, ScanInput
 
 SUMMIT_TTL = 60.0  # seconds a slug → summit mapping is kept (a slug is rarely changed)
 
@@ -68,17 +68,6 @@ def summit_key(slug: str) -> SummitKey | None:
     return cached
 
 
-def forget_summits() -> None:
-    _summit_cache().clear()
-
-
-def aware_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc)
-
-
-HOLDER_RESULTS = ("ok", "duplicate", "revoked", "not_approved")
-
-
 def _holder(row, photo_url: Callable[[int], str]) -> dict | None:
     if row.badge_id is None or row.name is None:
         return None
@@ -109,7 +98,7 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
          photo_url: Callable[[int], str], now: datetime | None = None) -> ScanAnswer | None:
     """The answer to an online scan, recorded; None when the caller must take the portable
     path (nothing has been written then)."""
-    if given.offline or db.engine.dialect.name != "postgresql":
+    if given.offline:
         return None
     if not raw_token or len(raw_token) > 200:
         return None
@@ -142,7 +131,7 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
     if row.result != "duplicate":
         return ScanAnswer(row.result, holder=holder)
     if row.first_at is not None:
-        return ScanAnswer("duplicate", aware_utc(row.first_at), row.first_gate, holder)
+        return ScanAnswer("duplicate", read_utc(row.first_at), row.first_gate, holder)
     # The holder arrived through a scan made at the same moment (not in this statement's
     # snapshot): finish as the portable path does, which reads that scan.
     return _settle_duplicate(row, holder, now)
@@ -157,7 +146,7 @@ def _settle_duplicate(row: checkin_sql.Row, holder: dict | None, now: datetime) 
     actor = db.session.get(User, row.operator_id)
     checkin = db.session.get(CheckIn, row.checkin_id)
     summit = db.session.get(Summit, checkin.summit_id)
-    arrival = checkins._settle_conflict(actor, summit, checkin, now)
+    arrival = checkins.settle_conflict(actor, summit, checkin, now)
     db.session.flush()
     conflict = checkin.conflict_with_id is not None
     if checkin.result == "duplicate":

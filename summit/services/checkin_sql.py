@@ -35,14 +35,14 @@ import threading
 from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from time import monotonic
 from typing import Iterator
 
 import psycopg
 from psycopg import pq
 
-from summit.database import utcnow
+from summit.database import stored_utc, utcnow
 from summit.extensions import db
 from summit.models import PersonStatus, PressStatus, RegistrationStatus
 from summit.permissions import ROLE_PERMISSIONS, Permission
@@ -61,9 +61,9 @@ MAX_BATCH = 32
 # naming it (mate), and two processes' batches take the badges' index entries in one order, so
 # they cannot deadlock. A duplicate's first scan is the earlier statement's (first) or the
 # batch's (mate). 'wrong_summit' and 'invalid' cannot come from checkin_fast, which sends only
-# tokens signed with this summit's key; they keep the statement right on its own. Nothing is written for a repeated scan id, or when the first arrival came from an
-# offline scan (the portable path settles the conflict). Times are naive UTC like every stored
-# time.
+# tokens signed with this summit's key; they keep the statement right on its own. Nothing is
+# written for a repeated scan id, or when the first arrival came from an offline scan (the
+# portable path settles the conflict). Times are naive UTC like every stored time.
 SCAN = f"""
 WITH i AS (
     SELECT * FROM json_to_recordset(%(scans)s::json) AS i(
@@ -84,7 +84,8 @@ b AS (
     SELECT i.n, b.id, b.press_person_id, r.category_id, pa.id AS application_id,
            CASE WHEN b.summit_id <> i.summit_id THEN 'wrong_summit'
                 WHEN b.revoked_at IS NOT NULL OR b.version <> i.version THEN 'revoked'
-                WHEN r.id IS NOT NULL AND r.status <> '{RegistrationStatus.APPROVED.value}' THEN 'not_approved'
+                WHEN r.id IS NOT NULL AND r.status <> '{RegistrationStatus.APPROVED.value}'
+                     THEN 'not_approved'
                 WHEN p.id IS NOT NULL AND (p.status <> '{PersonStatus.APPROVED.value}'
                                            OR pa.status <> '{PressStatus.APPROVED.value}')
                      THEN 'not_approved'
@@ -185,7 +186,7 @@ Row = namedtuple("Row", "n operator_id checkin_id result badge_id first_at first
 def naive_utc(moment: datetime) -> str:
     """As ``UTCDateTime`` stores it, in ISO 8601 (the batch is JSON, so no column type
     converts)."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+    return stored_utc(moment).isoformat()
 
 
 # --- connections -------------------------------------------------------------------------
@@ -212,9 +213,14 @@ def _connect() -> psycopg.Connection:
     return connection
 
 
+def database_key() -> tuple[int, str]:
+    """This process and the app's database: what scan connections and batches belong to."""
+    return os.getpid(), str(db.engine.url)
+
+
 @contextmanager
-def _borrowed(fresh: bool = False) -> Iterator[psycopg.Connection]:
-    idle = _idle.setdefault((os.getpid(), str(db.engine.url)), [])
+def _borrowed(key: tuple[int, str], fresh: bool = False) -> Iterator[psycopg.Connection]:
+    idle = _idle.setdefault(key, [])
     connection = None
     with _idle_lock:
         while idle and not fresh and connection is None:
@@ -247,16 +253,17 @@ atexit.register(close_connections)
 
 # --- one statement -----------------------------------------------------------------------
 
-def execute(scans: list[dict]) -> list[Row] | None:
+def execute(scans: list[dict], key: tuple[int, str] | None = None) -> list[Row] | None:
     """Record a batch of scans (``SCAN``'s fields of ``i`` but ``n``) in one statement: their
     rows in order. Sent again once on a new connection when the connection was lost. None
     when the database refused the batch: nothing was written."""
+    key = key or database_key()
     now = utcnow()
     values = [json.dumps([dict(scan, n=n) for n, scan in enumerate(scans)]).encode(),
               naive_utc(now).encode(),
               naive_utc(now - api_tokens.LAST_USED_RESOLUTION).encode()]
     for attempt in (1, 2):
-        with _borrowed(fresh=attempt == 2) as connection:
+        with _borrowed(key, fresh=attempt == 2) as connection:
             try:
                 result = connection.pgconn.exec_prepared(STATEMENT, values)
             except psycopg.OperationalError:
@@ -309,7 +316,8 @@ class _Slot:
 class _Batcher:
     """Scans of one process waiting for a sender (see the module's docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: tuple[int, str]) -> None:
+        self.key = key
         self.ready = threading.Condition()
         self.waiting: list[_Slot] = []
         self.sending = False
@@ -347,16 +355,15 @@ class _Batcher:
 
     def _send(self, batch: list[_Slot]) -> None:
         try:
-            rows = {row.n: row for row in execute([slot.scan for slot in batch]) or ()}
+            rows = {row.n: row for row in execute([slot.scan for slot in batch], self.key)
+                    or ()}
             for n, slot in enumerate(batch):
                 slot.row = rows.get(n)
-        except Exception as error:
+        except BaseException as error:
             for slot in batch:
                 slot.error = error
-        except BaseException as error:  # the worker is stopping: so is this thread
-            for slot in batch:
-                slot.error = error
-            raise
+            if not isinstance(error, Exception):
+                raise  # the worker is stopping: so is this thread
         finally:
             with self.ready:
                 for slot in batch:
@@ -372,9 +379,9 @@ _batchers_lock = threading.Lock()
 def send(scan: dict) -> Row | None:
     """Record one scan, batched with whatever this process's other threads are sending: its
     row, or None when the database refused the batch (nothing was written)."""
-    key = (os.getpid(), str(db.engine.url))
+    key = database_key()
     batcher = _batchers.get(key)
     if batcher is None:
         with _batchers_lock:
-            batcher = _batchers.setdefault(key, _Batcher())
+            batcher = _batchers.setdefault(key, _Batcher(key))
     return batcher.send(scan)

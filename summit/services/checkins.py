@@ -61,6 +61,10 @@ class ScanAnswer:
         return body
 
 
+# The results whose answer shows the holder (the screen names whom it let in or refused).
+HOLDER_RESULTS = ("ok", "duplicate", "revoked", "not_approved")
+
+
 def photo_url(registration: Registration) -> str | None:
     """Where the holder's photo is served, for press badges (None until press badges carry a
     photo: the screen shows one when the holder has it)."""
@@ -137,7 +141,7 @@ def _answer(checkin: CheckIn, arrival: Arrival | None = None) -> ScanAnswer:
     badge = checkin.badge
     holder = holder_of(badge) if badge is not None and (
         badge.registration is not None or badge.press_person is not None) and \
-        checkin.result in ("ok", "duplicate", "revoked", "not_approved") else None
+        checkin.result in HOLDER_RESULTS else None
     conflict = checkin.conflict_with_id is not None
     if checkin.agenda_item_id is not None:
         salon = checkin_salons.salon_answer(checkin)
@@ -212,7 +216,7 @@ def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, me
     arrival = None
     if salon is None and check.result == "ok" and not _arrive(summit, checkin):
         checkin.result = "duplicate"  # already arrived: through this gate or another
-        arrival = _settle_conflict(actor, summit, checkin, now)
+        arrival = settle_conflict(actor, summit, checkin, now)
     if method == "manual":
         audit.record(actor, "checkin.manual", checkin, summit=summit, now=now,
                      after={"registration_id": check.badge.registration_id
@@ -236,7 +240,7 @@ def _arrive(summit: Summit, checkin: CheckIn) -> bool:
     return db.session.execute(statement).scalar() is not None
 
 
-def _settle_conflict(actor: User, summit: Summit, checkin: CheckIn, now: datetime
+def settle_conflict(actor: User, summit: Summit, checkin: CheckIn, now: datetime
                      ) -> Arrival:
     """A late duplicate made offline elsewhere: flag both scans; the earlier one is the
     arrival. The arrival row is locked so two late scans settle one after the other.

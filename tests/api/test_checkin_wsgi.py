@@ -128,10 +128,9 @@ def test_what_the_fast_path_does_not_answer_gets_the_views_error(client, auth, e
     assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 0
 
 
+@pytest.mark.postgres_only
 def test_a_lost_scan_connection_is_reopened_and_the_scan_counted_once(app, client, auth, event,
                                                                        holder, organiser):
-    if not on_postgresql():
-        pytest.skip("the scan connections are PostgreSQL's")
     post(client, auth, event, token=token_of(holder), gate="东门", scan_id="before-loss")
     pids = [connection.info.backend_pid for idle in checkin_sql._idle.values()
             for connection in idle if not connection.closed]
@@ -152,12 +151,11 @@ def test_a_lost_scan_connection_is_reopened_and_the_scan_counted_once(app, clien
         CheckIn.scan_id == "after-loss")) == 1
 
 
+@pytest.mark.postgres_only
 def test_a_scan_held_up_by_another_transaction_is_answered_by_the_view(app, client, auth,
                                                                       event, holder, staff):
     """The scan connection waits at most a second for a row another transaction is writing;
     then the view answers (and waits as long as it must)."""
-    if not on_postgresql():
-        pytest.skip("the scan connections are PostgreSQL's")
     import threading
     import time
 

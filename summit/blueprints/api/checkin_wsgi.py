@@ -8,9 +8,10 @@ object) was half of what a scan cost the application.
 
 Anything else goes on to Flask with the body put back, and the view answers, errors included:
 another path or method, a body that is not a small JSON object, no bearer token, a field the
-view would refuse, SQLite, and whatever ``checkin_fast`` leaves to the portable path (an
+view would refuse, and whatever ``checkin_fast`` leaves to the portable path (an
 offline scan, a salon door, a token it cannot vouch for, a repeated scan id). The view's
-answers are the reference: the same scans get the same answers whichever way they go.
+answers are the reference: the same scans get the same answers whichever way they go. On
+SQLite the middleware is not installed: every scan is the view's.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import re
 from typing import Callable, Iterable
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from summit.blueprints.api.auth import bearer_token
 from summit.blueprints.api.checkins import MAX_SCAN_BODY
@@ -120,5 +122,7 @@ class ScanFastPath:
 
 
 def install(app: Flask) -> None:
-    """Put the fast path in front of Flask (inside any later middleware, such as ProxyFix)."""
-    app.wsgi_app = ScanFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    """Put the fast path in front of Flask (inside any later middleware, such as ProxyFix),
+    when the database is PostgreSQL: on SQLite every scan is the view's."""
+    if make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() == "postgresql":
+        app.wsgi_app = ScanFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
