@@ -21,15 +21,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _helpers import median_ms  # noqa: E402
-
 from sqlalchemy import event  # noqa: E402
 
 from summit import create_app  # noqa: E402
 from summit.extensions import db  # noqa: E402
-from summit.models import AgendaItem, AgendaItemKind, AgendaParticipant, AgendaVersion, \
-    AttendeeCategory, Membership, ParticipantRole, Registration, RegistrationStatus, Role, \
-    Room, Summit  # noqa: E402
-from summit.services import accounts, agenda_public, agenda_publish, names  # noqa: E402
+from summit.models import (
+    AgendaItem,
+    AgendaItemKind,
+    AgendaParticipant,
+    AgendaVersion,
+    AttendeeCategory,
+    Membership,
+    ParticipantRole,
+    Registration,
+    RegistrationStatus,
+    Role,
+    Room,  # noqa: E402
+    Summit,
+)
+from summit.services.accounts import users as accounts  # noqa: E402
+from summit.services.agenda import (
+    public as agenda_public,  # noqa: E402
+    publish as agenda_publish,
+)
+from summit.services.core import names  # noqa: E402
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"

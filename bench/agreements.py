@@ -20,14 +20,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _helpers import median_ms  # noqa: E402
-
 from sqlalchemy import event, insert  # noqa: E402
 
 from summit import create_app  # noqa: E402
 from summit.extensions import db  # noqa: E402
-from summit.models import Agreement, AgreementKind, AgreementParty, AgreementStatus, \
-    AgreementUpdate, Membership, PartySide, Role, Summit, UpdateKind  # noqa: E402
-from summit.services import accounts  # noqa: E402
+from summit.models import (
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    AgreementStatus,
+    AgreementUpdate,  # noqa: E402
+    Membership,
+    PartySide,
+    Role,
+    Summit,
+    UpdateKind,
+)
+from summit.services.accounts import users as accounts  # noqa: E402
 
 AGREEMENTS, UPDATES = 5000, 50_000
 COUNTIES = ["康定市", "泸定县", "丹巴县", "九龙县", "雅江县", "道孚县", "炉霍县", "甘孜县", "新龙县",

@@ -37,8 +37,14 @@ from summit.models import (  # noqa: E402
     Summit,
     Zone,
 )
-from summit.services import accounts, badge_batches, badge_design, badge_render, badges, jobs, \
-    names  # noqa: E402
+from summit.services.accounts import users as accounts  # noqa: E402
+from summit.services.badges import (  # noqa: E402
+    batches as badge_batches,
+    design as badge_design,
+    issuing as badges,
+    render as badge_render,
+)
+from summit.services.core import jobs, names  # noqa: E402
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"

@@ -24,13 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _helpers import median_ms  # noqa: E402
-
 from sqlalchemy import event  # noqa: E402
 
 from summit import create_app  # noqa: E402
 from summit.extensions import db  # noqa: E402
 from summit.models import AgendaItem, Role, SeatBooking  # noqa: E402
-from summit.services import bookings  # noqa: E402
+from summit.services.bookings import booking as bookings  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.agenda_factories import bulk_delegates_with_tokens, make_agenda_item  # noqa: E402
 from tests.api.test_bookings_concurrency import call, fire  # noqa: E402

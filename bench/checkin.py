@@ -15,7 +15,6 @@ Exit code 1 when a target is missed. Figures: bench/README.md.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -44,7 +43,12 @@ from summit.models import (  # noqa: E402
     Summit,
     Zone,
 )
-from summit.services import accounts, api_tokens, badges, names  # noqa: E402
+from summit.services.accounts import (
+    tokens as api_tokens,  # noqa: E402
+    users as accounts,
+)
+from summit.services.badges import issuing as badges  # noqa: E402
+from summit.services.core import names  # noqa: E402
 from tests import pg  # noqa: E402
 
 # Enough holders for every scan of a run to be that holder's first, as at a real gate (a

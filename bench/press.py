@@ -41,8 +41,18 @@ from summit.models import (  # noqa: E402
     Summit,
     Zone,
 )
-from summit.services import accounts, badge_render, badges, names, press, press_badges, \
-    press_files, press_review, uploads  # noqa: E402
+from summit.services.accounts import users as accounts  # noqa: E402
+from summit.services.badges import (
+    issuing as badges,  # noqa: E402
+    render as badge_render,
+)
+from summit.services.core import names, uploads  # noqa: E402
+from summit.services.press import (  # noqa: E402
+    applications as press,
+    badges as press_badges,
+    files as press_files,
+    review as press_review,
+)
 
 FONT_CACHE = Path(__file__).resolve().parent.parent / ".cache" / "fonts"
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"

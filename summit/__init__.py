@@ -4,15 +4,20 @@
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from summit import config as config_module
+from summit import blueprints, cli, config as config_module, errors, http, i18n
+from summit.extensions import babel, csrf, db, login_manager, migrate
+from summit.models import User
+from summit.services.badges import render as badge_render
+from summit.services.core import fonts
 
-__version__ = "0.1.0"
+__version__ = config_module.VERSION
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -52,9 +57,6 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from summit import i18n
-    from summit.extensions import babel, csrf, db, login_manager, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -69,42 +71,29 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Any:
-        from summit.models import User
-
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def register_blueprints(app: Flask) -> None:
-    from summit.blueprints import register
-
-    register(app)
+    blueprints.register(app)
 
 
 def register_errors(app: Flask) -> None:
-    from summit import errors
-
     errors.register(app)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from summit import http, i18n
-
     http.register(app)
     i18n.register(app)
 
 
 def register_cli(app: Flask) -> None:
-    from summit import cli
-
     cli.register(app)
 
 
 def register_printing(app: Flask) -> None:
     """Fonts for badges and printed documents: where the fast font is cached, and a warning
     at start-up for each script that would print as empty boxes."""
-    import logging
-
-    from summit.services import badge_render, fonts
 
     cache_dir = app.config.get("FONT_CACHE_DIR") or str(Path(app.instance_path) / "fonts")
     badge_render.configure(cache_dir)

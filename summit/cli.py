@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -10,8 +11,13 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import Role
-from summit.services import accounts, audit, demo, roles, summits
-from summit.services.errors import DomainError, NotFound
+from summit.services.accounts import roles, users as accounts
+from summit.services.badges import render as badge_render
+from summit.services.bookings import seats as booking_seats
+from summit.services.core import audit, fonts, jobs
+from summit.services.core.errors import DomainError, NotFound
+from summit.services.demo import seed as demo
+from summit.services.summits import settings as summits
 
 
 def in_default_locale(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -83,7 +89,6 @@ jobs_cli = click.Group("jobs", help="Background jobs.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def jobs_worker(burst: bool) -> None:
     """Run jobs from Redis (SUMMIT_REDIS_URL) until stopped."""
-    from summit.services import jobs
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set SUMMIT_REDIS_URL: without it, jobs run inside the app.")
@@ -96,9 +101,6 @@ badges_cli = click.Group("badges", help="Badge printing.")
 @badges_cli.command("fonts")
 def badge_fonts() -> None:
     """Check the fonts badges need and build the fast CJK font (about 10 s, once)."""
-    from pathlib import Path
-
-    from summit.services import badge_render, fonts
 
     dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
     for script in fonts.status(dirs):
@@ -117,9 +119,8 @@ bookings_cli = click.Group("bookings", help="Salon seat bookings.")
 def bookings_expire_offers() -> None:
     """Expire seat offers past their claim window and offer the seats on (run from cron;
     every booking action on an item also does it for that item)."""
-    from summit.services import bookings
 
-    click.echo(f"Expired offers: {bookings.expire_all_offers()}")
+    click.echo(f"Expired offers: {booking_seats.expire_all_offers()}")
 
 
 def register(app: Flask) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+# The release, as the API document and the CLI report it.
+VERSION = "0.1.0"
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 

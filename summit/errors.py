@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from summit.extensions import db
-from summit.services.errors import DomainError
+from summit.extensions import db, login_manager
+from summit.services.core.errors import DomainError
 
 ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large",
@@ -54,8 +54,6 @@ def register(app: Flask) -> None:
         if status >= 500:
             db.session.rollback()
         if status == 401 and not wants_json():
-            from summit.extensions import login_manager
-
             return login_manager.unauthorized()
         # Werkzeug's descriptions are English; ours are translated.
         description = getattr(error, "description", None)

@@ -4,28 +4,18 @@ Forms check shape only; rules that need the database live in services.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
-# C0/C1 controls except tab, newline and carriage return (allowed in text areas only).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_LINE_BREAKS = re.compile(r"[\t\r\n]")
+from summit.services.core.validation import has_bad_characters
 
 
 def strip_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
-
-
-def has_bad_characters(value: str, multiline: bool) -> bool:
-    if _CONTROL.search(value) or (not multiline and _LINE_BREAKS.search(value)):
-        return True
-    # Lone surrogates come from broken UTF-8 decoded with surrogateescape.
-    return any(unicodedata.category(ch) == "Cs" for ch in value)
 
 
 class BaseForm(FlaskForm):
@@ -64,7 +54,6 @@ def apply_domain_error(form: BaseForm, error: Any) -> bool:
 
 def show_domain_error(form: BaseForm, error: Any) -> None:
     """Put a service error next to its field, or flash it when it names none."""
-    from flask import flash
 
     if not apply_domain_error(form, error):
         flash(str(error), "error")

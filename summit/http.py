@@ -8,6 +8,7 @@ from flask import Flask, Request, Response, abort, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -110,6 +111,5 @@ def register(app: Flask) -> None:
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
     if hops:
         # Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies.
-        from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

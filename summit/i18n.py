@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
 LOGIN_REQUIRED_MESSAGE = _l("Please log in to see this page.")

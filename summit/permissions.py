@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from summit.extensions import login_manager
 from summit.models.membership import Role
-from summit.services.errors import NotAllowed
+from summit.services.core.errors import NotAllowed
 
 if TYPE_CHECKING:
     from summit.models import Summit, User
@@ -95,11 +97,8 @@ def require(user: User | None, permission: Permission, summit: Summit | None = N
 
 def authorize(permission: Permission, summit: Summit | None = None) -> None:
     """For views: 401 for anonymous users (login redirect), 403 for the rest."""
-    from flask_login import current_user
 
     if not current_user.is_authenticated:
-        from summit.extensions import login_manager
-
         abort(login_manager.unauthorized())
     if not can(current_user, permission, summit):
         abort(403)
@@ -108,10 +107,6 @@ def authorize(permission: Permission, summit: Summit | None = None) -> None:
 def admin_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        from flask_login import current_user
-
-        from summit.extensions import login_manager
-
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if not current_user.is_admin:

@@ -13,9 +13,18 @@ from werkzeug.security import generate_password_hash
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import AgendaItem, AgendaItemKind, ApiToken, AttendeeCategory, \
-    Registration, RegistrationStatus, Room, Summit, User
-from summit.services import names
+from summit.models import (
+    AgendaItem,
+    AgendaItemKind,
+    ApiToken,
+    AttendeeCategory,
+    Registration,
+    RegistrationStatus,
+    Room,
+    Summit,
+    User,
+)
+from summit.services.core import names
 from tests.factories import PASSWORD
 
 _counter = itertools.count(1)

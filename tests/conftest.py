@@ -7,8 +7,8 @@ import email
 import os
 import threading
 from concurrent.futures import Executor
-from pathlib import Path
 from email import policy
+from pathlib import Path
 from typing import Callable
 
 import pytest

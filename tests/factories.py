@@ -6,7 +6,7 @@ from datetime import date
 
 from summit.extensions import db
 from summit.models import AttendeeCategory, Membership, Role, Summit, User, Zone
-from summit.services import accounts
+from summit.services.accounts import users as accounts
 
 PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)
@@ -62,8 +62,11 @@ def make_registration(summit: Summit, name: str = "赵波", email: str | None = 
                       category: str = "delegate", approve_as: User | None = None):
     """A registration through the real service (pinyin, search keys), approved when
     ``approve_as`` is given."""
-    from summit.services import registration_review, registrations
-    from summit.services.registrations import RegistrationDetails
+    from summit.services.registration import (
+        review as registration_review,
+        submission as registrations,
+    )
+    from summit.services.registration.submission import RegistrationDetails
 
     registration = registrations.register_delegate(summit, RegistrationDetails(
         name=name, email=email or f"person{next(_counter)}@example.com", category=category,
@@ -121,7 +124,7 @@ def make_agreement(summit: Summit, officer: User, title: str = "农村电商战�
     from datetime import datetime, timezone
 
     from summit.models import AgreementKind, PartySide
-    from summit.services import agreements
+    from summit.services.agreements import signing as agreements
 
     now = overrides.pop("now", None) or datetime(2017, 8, 3, 4, 0, tzinfo=timezone.utc)
     details = agreements.AgreementDetails(

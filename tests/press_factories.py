@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from summit.extensions import db
 from summit.models import AttendeeCategory, PressApplication, PressRole, Role, Summit, User
-from summit.services import press, press_files
+from summit.services.press import applications as press, files as press_files
 from tests import factories
 
 
@@ -47,7 +47,7 @@ def photo_png(colour: str = "#1f5fbf") -> bytes:
 def letter_pdf(text: str = "Assignment letter") -> bytes:
     """A one-page PDF with a real content stream."""
     from pypdf import PdfWriter
-    from pypdf.generic import ContentStream, DecodedStreamObject, NameObject
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     writer = PdfWriter()
     page = writer.add_blank_page(width=595, height=842)

@@ -12,14 +12,24 @@ from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
 from summit.extensions import db
 from summit.http import SlugConverter
-from summit.models import ApiToken, Badge, BadgeJob, BadgeTemplate, PressApplication, \
-    Registration, RegistrationStatus, Role, Summit, User
-from summit.services import accounts, jobs
+from summit.models import (
+    ApiToken,
+    Badge,
+    BadgeJob,
+    BadgeTemplate,
+    PressApplication,
+    Registration,
+    RegistrationStatus,
+    Role,
+    Summit,
+    User,
+)
+from summit.services.accounts import users as accounts
+from summit.services.core import jobs
 from tests import factories
 from tests.api.helpers import assert_json_error
 
@@ -873,7 +883,7 @@ PRESS_JSON_FIELDS = ["outlet_name", "media_type", "region", "website", "press_ca
 
 
 def _press_token(world) -> str:
-    from summit.services import api_tokens
+    from summit.services.accounts import tokens as api_tokens
 
     return api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
 
@@ -998,7 +1008,7 @@ amount_text = st.one_of(st.text(max_size=30), st.decimals(allow_nan=True).map(st
 
 
 def _officer_token(world: World) -> str:
-    from summit.services import api_tokens
+    from summit.services.accounts import tokens as api_tokens
 
     user = db.session.scalar(db.select(User).where(User.email == "zhao@example.com"))
     if not any(m.role is Role.AGREEMENTS_OFFICER for m in user.memberships):
@@ -1072,7 +1082,7 @@ agenda_values = st.one_of(tagged("missing", st.none()), bad_text,
        value=agenda_values)
 def test_a_bad_value_in_an_agenda_item_is_a_json_error(world, name, value):
     from summit.models import AgendaItem
-    from summit.services import api_tokens
+    from summit.services.accounts import tokens as api_tokens
 
     client = english(world.app.test_client())
     token = api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
@@ -1104,7 +1114,7 @@ def test_a_bad_value_in_an_agenda_item_is_a_json_error(world, name, value):
 # --- check-in: scans, the desk, the look-up ------------------------------------------------
 
 def scanner_headers(world: World) -> dict:
-    from summit.services import api_tokens
+    from summit.services.accounts import tokens as api_tokens
 
     admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
     return {"Authorization": f"Bearer {api_tokens.issue_token_for(admin)[0]}"}

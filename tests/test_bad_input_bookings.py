@@ -6,17 +6,25 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import event, given, settings
-from hypothesis import strategies as st
+from hypothesis import event, given, settings, strategies as st
 
 from summit.extensions import db
 from summit.models import AgendaItem, Role, SeatBooking
-from summit.services import api_tokens
+from summit.services.accounts import tokens as api_tokens
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate
 from tests.api.helpers import assert_json_error, bearer
-from tests.test_bad_input import EXAMPLES, SETTINGS, URLENCODED, bad_text, english, \
-    flagged_fields, query_text, shows_an_error, wrong_json_types
+from tests.test_bad_input import (
+    EXAMPLES,
+    SETTINGS,
+    URLENCODED,
+    bad_text,
+    english,
+    flagged_fields,
+    query_text,
+    shows_an_error,
+    wrong_json_types,
+)
 
 SETTINGS_FIELDS = {"capacity": "optional", "claim_window_hours": "required",
                    "bookable": "flag"}
@@ -145,7 +153,7 @@ def test_unknown_or_huge_ids_are_404s(world, url):
 
 def test_a_capacity_below_the_seats_taken_from_the_agenda_is_refused_and_saves_nothing(
         world, summit):
-    from summit.services import bookings
+    from summit.services.bookings import booking as bookings
 
     item = stored_item(world["item_id"])
     for name in ("李明", "王芳", "张伟"):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from summit.extensions import db
 from summit.models import AuditEntry, Membership, Role, User
-from summit.services import accounts, demo
+from summit.services.accounts import users as accounts
+from summit.services.demo import seed as demo
 from tests import factories
 
 PASSWORD = "s3cret-pass"

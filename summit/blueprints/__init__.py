@@ -7,7 +7,6 @@ from summit.blueprints.admin import bp as admin_bp
 from summit.blueprints.agenda import bp as agenda_bp
 from summit.blueprints.agreements import bp as agreements_bp
 from summit.blueprints.api import bp as api_bp
-from summit.blueprints.api import checkin_wsgi
 from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
@@ -16,7 +15,11 @@ from summit.blueprints.main import bp as main_bp
 from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
+from summit.extensions import csrf
 from summit.http import SlugConverter
+from summit.models import Role
+from summit.permissions import ROLE_LABELS, Permission, can
+from summit.services.checkin.fastpath import wsgi as checkin_wsgi
 
 BLUEPRINTS = (
     (main_bp, None),
@@ -35,10 +38,6 @@ BLUEPRINTS = (
 
 
 def register(app: Flask) -> None:
-    from summit.extensions import csrf
-    from summit.models import Role
-    from summit.permissions import ROLE_LABELS, Permission, can
-
     app.url_map.converters["slug"] = SlugConverter
     for blueprint, prefix in BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=prefix)

@@ -7,7 +7,8 @@ from icalendar import Calendar
 
 from summit.extensions import db
 from summit.models import AgendaItem, AgendaVersion, Role
-from summit.services import agenda_publish, api_tokens
+from summit.services.accounts import tokens as api_tokens
+from summit.services.agenda import publish as agenda_publish
 from tests import factories
 from tests.api.helpers import assert_json_error, bearer
 

@@ -7,7 +7,8 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus, Role, SeatBooking
-from summit.services import api_tokens, bookings
+from summit.services.accounts import tokens as api_tokens
+from summit.services.bookings import booking as bookings
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate, make_room
 from tests.api.helpers import assert_json_error, bearer

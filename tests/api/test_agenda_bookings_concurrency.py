@@ -9,7 +9,7 @@ from collections import Counter
 
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus, Role, SeatBooking
-from summit.services import api_tokens
+from summit.services.accounts import tokens as api_tokens
 from tests import factories
 from tests.agenda_factories import bulk_delegates_with_tokens, make_agenda_item
 from tests.api.test_bookings_concurrency import app_config, call, server  # noqa: F401

@@ -6,7 +6,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Badge, Registration, Role, Summit, User
-from summit.services import badges
+from summit.services.badges import issuing as badges
 from tests import factories
 from tests.api.helpers import assert_json_error, assert_no_internals, bearer
 

@@ -8,7 +8,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AgendaItemStatus, RegistrationStatus, Role
-from summit.services import api_tokens
+from summit.services.accounts import tokens as api_tokens
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate
 from tests.api.helpers import assert_json_error, bearer

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus, SeatBooking
-from summit.services import bookings
+from summit.services.bookings import booking as bookings
 from tests.agenda_factories import bulk_delegates_with_tokens, make_agenda_item
 
 B = BookingStatus

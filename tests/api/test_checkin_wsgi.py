@@ -12,9 +12,9 @@ from sqlalchemy import event as sa_event
 
 from summit.extensions import db
 from summit.models import CheckIn
-from summit.services import badges, checkin_sql
-from tests.api.test_checkins_api import (  # noqa: F401 (fixtures)
-    auth, enrol, event, holder, organiser, post, staff, token_of)
+from summit.services.badges import issuing as badges
+from summit.services.checkin.fastpath import statement as checkin_sql
+from tests.api.test_checkins_api import auth, enrol, event, holder, organiser, post, staff, token_of  # noqa: F401 (fixtures)
 
 
 @contextmanager

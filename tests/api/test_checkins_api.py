@@ -8,13 +8,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
-from summit.services import badge_tokens, badges, checkins, registration_review
+from summit.services.badges import issuing as badges, tokens as badge_tokens
+from summit.services.checkin import scans as checkins
+from summit.services.registration import review as registration_review
 from tests import factories
 from tests.api.helpers import assert_json_error
 

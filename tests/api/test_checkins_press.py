@@ -9,7 +9,8 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Role
-from summit.services import badges, press_badges, press_review
+from summit.services.badges import issuing as badges
+from summit.services.press import badges as press_badges, review as press_review
 from tests import factories
 from tests.blueprints.pages import count_queries
 from tests.press_factories import press_summit, submitted

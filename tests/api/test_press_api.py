@@ -7,9 +7,8 @@ import io
 import pytest
 
 from summit.models import Role
-from summit.services import api_tokens
-from tests import factories
-from tests import press_factories as f
+from summit.services.accounts import tokens as api_tokens
+from tests import factories, press_factories as f
 from tests.api.helpers import assert_json_error, bearer
 
 SLUG = "kangding-press"
@@ -82,9 +81,10 @@ def test_the_whole_accreditation_over_the_api(client, summit, mailbox):
     applicant_badge = client.get(f"{url}/badge.pdf", headers=me)
     assert applicant_badge.status_code == 200
 
-    from summit.services import badges, press_badges
     from summit.extensions import db
     from summit.models import PressPerson
+    from summit.services.badges import issuing as badges
+    from summit.services.press import badges as press_badges
 
     token = badges.token_for(press_badges.badge_of(db.session.get(
         PressPerson, approved["applicant"]["id"])))

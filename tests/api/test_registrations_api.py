@@ -5,9 +5,12 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AuditEntry, Registration, RegistrationStatus, Role, Summit, User
-from summit.services import delegations, registrations
-from summit.services import registration_review
-from summit.services.registrations import RegistrationDetails
+from summit.services.registration import (
+    delegations,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 from tests.api.helpers import assert_json_error, assert_no_internals, bearer
 

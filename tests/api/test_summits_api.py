@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from summit.services import summits
+from summit.services.summits import settings as summits
 from tests import factories
 from tests.api.helpers import assert_json_error, bearer
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from summit.extensions import db
 from summit.models import ApiToken, AuditEntry, Role
-from summit.services import api_tokens
+from summit.services.accounts import tokens as api_tokens
 from tests import factories
 from tests.api.helpers import assert_json_error, bearer
 

@@ -10,9 +10,15 @@ from datetime import datetime, timezone
 from itertools import count
 
 from summit.extensions import db
-from summit.models import AgendaItem, AgendaItemStatus, AgendaParticipant, ParticipantRole, \
-    Role, Room
-from summit.services import agenda_publish
+from summit.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaParticipant,
+    ParticipantRole,
+    Role,
+    Room,
+)
+from summit.services.agenda import publish as agenda_publish
 from tests import factories
 
 

@@ -11,8 +11,7 @@ from datetime import time, timedelta
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import AgendaItem, BookingStatus, Registration, RegistrationStatus, \
-    SeatBooking
+from summit.models import AgendaItem, BookingStatus, Registration, RegistrationStatus, SeatBooking
 from tests.agenda_factories import make_agenda_item
 
 USES = ("book", "cancel", "claim", "api-book", "api-cancel", "api-claim", "staff")

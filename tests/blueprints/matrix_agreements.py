@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 
 from summit.models import Agreement, AgreementAttachment, Role
-from summit.services import agreement_files
+from summit.services.agreements import files as agreement_files
 from tests import factories
 
 ADMIN = "admin"
@@ -42,7 +42,7 @@ def agreement_world(w) -> AgreementWorld:
 def ledger_file() -> bytes:
     from openpyxl import Workbook
 
-    from summit.services import agreement_import
+    from summit.services.agreements import imports as agreement_import
 
     workbook = Workbook()
     sheet = workbook.active

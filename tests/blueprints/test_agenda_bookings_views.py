@@ -10,7 +10,8 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus, Role, SeatBooking
-from summit.services import agenda, agenda_publish, bookings
+from summit.services.agenda import draft as agenda, publish as agenda_publish
+from summit.services.bookings import booking as bookings
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate, make_room
 from tests.blueprints.pages import field_errors, flashes, location, text

@@ -8,9 +8,16 @@ import pytest
 from icalendar import Calendar
 
 from summit.extensions import db
-from summit.models import AgendaItem, AgendaItemStatus, AgendaVersion, BookingStatus, Role, \
-    Room, SeatBooking
-from summit.services import agenda, agenda_publish
+from summit.models import (
+    AgendaItem,
+    AgendaItemStatus,
+    AgendaVersion,
+    BookingStatus,
+    Role,
+    Room,
+    SeatBooking,
+)
+from summit.services.agenda import draft as agenda, publish as agenda_publish
 from tests import factories
 from tests.blueprints.pages import count_queries, field_errors, flashes, location, text
 

@@ -8,7 +8,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Agreement, Role
-from summit.services import agenda_publish
+from summit.services.agenda import publish as agenda_publish
 from tests import factories
 from tests.blueprints.pages import count_queries, field_errors, text
 from tests.blueprints.test_agreement_views import form_values, login

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementAttachment, AgreementStatus, AgreementUpdate, Role
-from summit.services import agreement_import
+from summit.services.agreements import imports as agreement_import
 from tests import factories
 from tests.blueprints.pages import count_queries, field_errors, flashes, text
 
@@ -159,7 +159,7 @@ def test_attachments_are_served_only_to_readers_of_that_summit(client, summit, o
                                                                official):
     factories.make_agreement(summit, officer)
     agreement = db.session.scalar(db.select(Agreement))
-    from summit.services import agreement_files
+    from summit.services.agreements import files as agreement_files
 
     checked = agreement_files.check_upload("签约.pdf", PDF, "scan")
     attachment = agreement_files.attach(officer, agreement, checked, None, agreement.created_at)

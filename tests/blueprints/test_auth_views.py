@@ -7,7 +7,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AuditEntry, LoginFailure, User
-from summit.services import accounts
+from summit.services.accounts import users as accounts
 from tests import factories
 from tests.blueprints.pages import field_errors, flashes, link_in, location, text, translate
 

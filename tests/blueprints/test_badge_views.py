@@ -22,12 +22,15 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import delegations, jobs, registrations
-from summit.services import registration_review
-from summit.services.registrations import RegistrationDetails
+from summit.services.core import jobs
+from summit.services.registration import (
+    delegations,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
-from tests.blueprints.pages import field_errors, flashes, form_fields, location, text, \
-    translate
+from tests.blueprints.pages import field_errors, flashes, form_fields, location, text, translate
 
 SLUG = "kangding-test"
 PDF = "application/pdf"

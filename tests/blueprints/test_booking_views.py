@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AuditEntry, BookingStatus, Role, SeatBooking
-from summit.services import bookings
+from summit.services.bookings import booking as bookings
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate, make_room
 from tests.blueprints.pages import count_queries, field_errors, flashes, text

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from summit.extensions import db
 from summit.models import AuditEntry, Gate, Role, Summit
-from summit.services import badges, checkin_gates, checkins
+from summit.services.badges import issuing as badges
+from summit.services.checkin import gates as checkin_gates, scans as checkins
 from tests import factories
 from tests.blueprints.pages import count_queries, field_errors, flashes, location, text
 

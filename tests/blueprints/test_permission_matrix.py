@@ -14,24 +14,39 @@ rows does not matter.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
-
-import io
 
 import pytest
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import AttendeeCategory, Badge, BadgeJob, BadgeSelection, BadgeSize, \
-    Delegation, JobStatus, Membership, PressApplication, PressRelease, Registration, \
-    RegistrationStatus, Role, Summit, User, Zone
-from summit.services import accounts, api_tokens, badge_batches, jobs, uploads
+from summit.models import (
+    AttendeeCategory,
+    Badge,
+    BadgeJob,
+    BadgeSelection,
+    BadgeSize,
+    Delegation,
+    JobStatus,
+    Membership,
+    PressApplication,
+    PressRelease,
+    Registration,
+    RegistrationStatus,
+    Role,
+    Summit,
+    User,
+    Zone,
+)
+from summit.services.accounts import tokens as api_tokens, users as accounts
+from summit.services.badges import batches as badge_batches
+from summit.services.core import jobs, uploads
 from tests import factories, press_factories
-from tests.blueprints.booking_matrix import item_id as seat_item, seats
-from tests import factories
 from tests.blueprints import matrix_agreements
+from tests.blueprints.booking_matrix import item_id as seat_item, seats
 from tests.blueprints.pages import is_login_redirect
 
 # --- roles --------------------------------------------------------------------------------
@@ -164,7 +179,7 @@ def build_press(world: World) -> None:
     """Applications by press accounts of their own (nobody in the walk is their applicant):
     submitted ones to view, decide and withdraw; ones waiting for more information to edit;
     approved ones for badges. Press badges print with the delegate category here."""
-    from summit.services import press_review, press_room
+    from summit.services.press import review as press_review, room as press_room
 
     summit = world.summit
     summit.press_enabled, summit.press_category_code = True, "delegate"
@@ -249,7 +264,7 @@ def _gate(w: World):
 
 def _press_badge_id(w: World) -> int:
     """The badge of an accredited press applicant (with a photo)."""
-    from summit.services import press_badges
+    from summit.services.press import badges as press_badges
 
     badge = press_badges.ensure_badge(w.press["badge"].people[0])
     db.session.commit()

@@ -9,10 +9,9 @@ import re
 import pytest
 
 from summit.extensions import db
-from summit.models import PressApplication, PressRelease, PressStatus, Role, Summit
-from summit.services import press_files, press_review
-from tests import factories
-from tests import press_factories as f
+from summit.models import PressApplication, PressRelease, PressStatus, Role
+from summit.services.press import review as press_review
+from tests import factories, press_factories as f
 from tests.blueprints.pages import count_queries, field_errors, flashes, form_fields, text
 
 SLUG = "kangding-press"
@@ -107,10 +106,9 @@ def test_a_refused_file_keeps_everything_else(client, journalist, name, make, fi
 
 
 def test_a_50_mb_upload_is_refused_before_it_is_read(client, journalist):
-    from werkzeug.test import encode_multipart
-
     # Encoded in memory (the test client would spool 50 MB to a temporary file).
     from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
 
     values = form_data(photo=None, letter=None, **{"crew-0-photo": None, "crew-1-photo": None})
     values["photo"] = FileStorage(io.BytesIO(b"\xff" * (50 * 1024 * 1024)), "huge.jpg",

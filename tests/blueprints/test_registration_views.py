@@ -30,13 +30,23 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import delegations, registrations
-from summit.services import registration_review
-from summit.services.registration_import import COLUMNS
-from summit.services.registrations import RegistrationDetails
+from summit.services.registration import (
+    delegations,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.registration.imports import COLUMNS
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
-from tests.blueprints.pages import count_queries, field_errors, flashes, form_fields, \
-    is_login_redirect, location, text
+from tests.blueprints.pages import (
+    count_queries,
+    field_errors,
+    flashes,
+    form_fields,
+    is_login_redirect,
+    location,
+    text,
+)
 
 S = RegistrationStatus
 SLUG = "kangding-test"

@@ -8,8 +8,9 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Role
-from summit.services import accounts, audit
-from summit.services import summits as summit_service
+from summit.services.accounts import users as accounts
+from summit.services.core import audit
+from summit.services.summits import settings as summit_service
 from tests import factories
 from tests.blueprints.pages import count_queries, flashes, location, text, translate
 from tests.blueprints.test_permission_matrix import ROUTES, build_world

@@ -10,9 +10,16 @@ from datetime import date
 import pytest
 
 from summit.extensions import db
-from summit.models import AttendeeCategory, AuditEntry, Membership, OrganisationRole, Role, \
-    Summit, Zone
-from summit.services import summits as summit_service
+from summit.models import (
+    AttendeeCategory,
+    AuditEntry,
+    Membership,
+    OrganisationRole,
+    Role,
+    Summit,
+    Zone,
+)
+from summit.services.summits import settings as summit_service
 from tests import factories
 from tests.blueprints.pages import field_errors, flashes, form_fields, location, text
 
@@ -369,7 +376,7 @@ def test_the_summit_audit_page_lists_and_filters_entries(client, organiser, summ
     assert audit_actions(one) == ["zone.create"]
     assert audit_changes(one) == [(None, {"code": "VIP", "label_en": "", "label_zh": "贵宾区"})]
     assert "贵宾区" in one  # readable, not \\u escapes
-    assert f'<option value="zones" selected>zones</option>' in zones
+    assert '<option value="zones" selected>zones</option>' in zones
     assert "organiser@example.com" in one  # who did it
 
 

@@ -24,8 +24,9 @@ from pypdf import PdfReader
 
 from summit.extensions import db
 from summit.models import BadgeJob, BadgeTemplate, JobStatus, RegistrationStatus, Summit, User
-from summit.services import badge_batches, registrations
-from summit.services.registrations import RegistrationDetails
+from summit.services.badges import batches as badge_batches
+from summit.services.registration import submission as registrations
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 
 pytestmark = pytest.mark.e2e

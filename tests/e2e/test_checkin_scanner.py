@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 from PIL import Image
@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
-from summit.services import badges
+from summit.services.badges import issuing as badges
 from tests import factories
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, screenshot_name
 from tests.e2e.helpers import PHONE
@@ -229,7 +229,7 @@ def test_a_salon_door_answers_with_the_booking(phone, event, holder):
     from datetime import date, time
 
     from summit.models import AgendaItem, AgendaItemKind, BookingStatus, SeatBooking
-    from summit.services import checkin_gates
+    from summit.services.checkin import gates as checkin_gates
 
     salon = AgendaItem(summit_id=event.id, day=date(2027, 8, 3), start=time(14), end=time(16),
                        kind=AgendaItemKind.SALON, title_zh="电商沙龙", bookable=True, capacity=30)
@@ -272,7 +272,7 @@ def test_the_scanner_opens_without_network_from_its_service_worker(phone, event,
 
 
 def test_the_arrivals_board_follows_the_scans_live(phone, event, holder, live_server):
-    from summit.services import checkins
+    from summit.services.checkin import scans as checkins
 
     board = phone.context.browser.new_context(base_url=live_server.url, locale="en-US")
     page = board.new_page()

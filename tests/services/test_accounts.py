@@ -13,8 +13,8 @@ from werkzeug.security import check_password_hash
 
 from summit.extensions import db
 from summit.models import AuditEntry, LoginFailure, User
-from summit.services import accounts
-from summit.services.errors import (
+from summit.services.accounts import users as accounts
+from summit.services.core.errors import (
     Conflict,
     DomainError,
     InvalidCredentials,

@@ -8,10 +8,10 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AgendaItemKind, AgendaItemStatus, AuditEntry, ParticipantRole, Role
-from summit.services import agenda, agenda_conflicts
-from summit.services.agenda import ItemDetails, ParticipantDetails, RoomDetails
-from summit.services.agenda_conflicts import NeedsConfirmation
-from summit.services.errors import Conflict, NotAllowed, ValidationFailed
+from summit.services.agenda import conflicts as agenda_conflicts, draft as agenda
+from summit.services.agenda.conflicts import NeedsConfirmation
+from summit.services.agenda.draft import ItemDetails, ParticipantDetails, RoomDetails
+from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
 from tests import factories
 
 DAY1, DAY2 = date(2027, 8, 3), date(2027, 8, 4)

@@ -11,9 +11,10 @@ from flask_babel import force_locale
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AuditEntry, BookingStatus, Role, SeatBooking
-from summit.services import agenda, bookings
-from summit.services.bookings import BookingRefused
-from summit.services.errors import Conflict, ValidationFailed
+from summit.services.agenda import draft as agenda
+from summit.services.bookings import booking as bookings
+from summit.services.bookings.booking import BookingRefused
+from summit.services.core.errors import Conflict, ValidationFailed
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate, make_room
 

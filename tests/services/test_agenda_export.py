@@ -11,7 +11,13 @@ from icalendar import Calendar
 
 from summit.extensions import db
 from summit.models import Role
-from summit.services import agenda, agenda_export, agenda_print, agenda_public, agenda_publish
+from summit.services.agenda import (
+    draft as agenda,
+    export as agenda_export,
+    pdf as agenda_print,
+    public as agenda_public,
+    publish as agenda_publish,
+)
 from tests import factories
 
 NOW = datetime(2027, 7, 1, 8, 0, tzinfo=timezone.utc)

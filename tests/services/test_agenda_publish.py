@@ -8,10 +8,14 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AgendaVersion, AuditEntry, ParticipantRole, Registration, Role
-from summit.services import agenda, agenda_public, agenda_publish
-from summit.services.agenda import ParticipantDetails
-from summit.services.agenda_conflicts import NeedsConfirmation
-from summit.services.errors import Conflict, NotAllowed
+from summit.services.agenda import (
+    draft as agenda,
+    public as agenda_public,
+    publish as agenda_publish,
+)
+from summit.services.agenda.conflicts import NeedsConfirmation
+from summit.services.agenda.draft import ParticipantDetails
+from summit.services.core.errors import Conflict, NotAllowed
 from tests import factories
 from tests.blueprints.pages import translate
 

@@ -8,8 +8,8 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AgendaItem, Agreement, AuditEntry, Role
-from summit.services import agreement_ceremony, agreement_edits
-from summit.services.errors import ValidationFailed
+from summit.services.agreements import ceremony as agreement_ceremony, edits as agreement_edits
+from summit.services.core.errors import ValidationFailed
 from tests import factories
 
 NOW = datetime(2018, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -41,7 +41,7 @@ def test_without_a_signing_time_the_ceremony_start_in_the_summit_zone_is_used(
     # make_agreement fills a default time when given None: record through the service instead.
     assert agreement.ceremony_item_id == ceremony.id
 
-    from summit.services import agreements
+    from summit.services.agreements import signing as agreements
     details = agreement_edits.details_of(agreement)
     details.title, details.signed_at = "第二份协议", None
     second = agreements.record_agreement(officer, summit, details, now=NOW)

@@ -9,7 +9,11 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AgreementStatus, Role, UpdateKind
-from summit.services import agreement_followup, agreement_stats, agreements
+from summit.services.agreements import (
+    followup as agreement_followup,
+    signing as agreements,
+    stats as agreement_stats,
+)
 from tests import factories
 from tests.blueprints.pages import count_queries
 

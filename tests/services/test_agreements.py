@@ -10,10 +10,18 @@ import pytest
 from flask_babel import force_locale
 
 from summit.extensions import db
-from summit.models import Agreement, AgreementStatus, AgreementUpdate, AuditEntry, \
-    MilestoneState, PartySide, Role, UpdateKind
-from summit.services import agreement_followup, agreements
-from summit.services.errors import Conflict, NotAllowed, ValidationFailed
+from summit.models import (
+    Agreement,
+    AgreementStatus,
+    AgreementUpdate,
+    AuditEntry,
+    MilestoneState,
+    PartySide,
+    Role,
+    UpdateKind,
+)
+from summit.services.agreements import followup as agreement_followup, signing as agreements
+from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
 from tests import factories
 
 S = AgreementStatus

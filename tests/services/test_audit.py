@@ -10,8 +10,8 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, Role, Zone
-from summit.services import audit
-from summit.services.errors import NotAllowed
+from summit.services.core import audit
+from summit.services.core.errors import NotAllowed
 from tests import factories
 
 T0 = datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc)

@@ -26,10 +26,15 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import badge_batches, badges, delegations, jobs, registrations, uploads
-from summit.services import registration_review
-from summit.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from summit.services.registrations import RegistrationDetails
+from summit.services.badges import batches as badge_batches, issuing as badges
+from summit.services.core import jobs, uploads
+from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from summit.services.registration import (
+    delegations,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 
 S = RegistrationStatus

@@ -18,10 +18,8 @@ import pytest
 from PIL import Image
 
 from summit.models import BadgeSize
-from summit.services import badge_render as br
-from summit.services import badge_design as bd
-from summit.services import badge_tokens as bt
-from summit.services import fonts
+from summit.services.badges import design as bd, render as br, tokens as bt
+from summit.services.core import fonts
 from tests.conftest import FONT_CACHE
 
 KEY = bt.Ed25519PrivateKey.generate()

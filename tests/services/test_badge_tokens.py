@@ -5,10 +5,9 @@ import base64
 import stat
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from summit.services import badge_tokens as bt
+from summit.services.badges import tokens as bt
 
 KEY = bt.Ed25519PrivateKey.generate()
 OTHER = bt.Ed25519PrivateKey.generate()

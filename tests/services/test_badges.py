@@ -25,11 +25,11 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import badge_tokens, badges, registrations
-from summit.services import registration_review
-from summit.services.badges import TemplateDetails
-from summit.services.errors import Conflict, NotAllowed, ValidationFailed
-from summit.services.registrations import RegistrationDetails
+from summit.services.badges import issuing as badges, tokens as badge_tokens
+from summit.services.badges.issuing import TemplateDetails
+from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
+from summit.services.registration import review as registration_review, submission as registrations
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 
 S = RegistrationStatus

@@ -9,11 +9,18 @@ from flask_babel import force_locale
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import AgendaItemStatus, AuditEntry, BookingStatus, RegistrationStatus, \
-    Role, SeatBooking
-from summit.services import bookings, registration_review
-from summit.services.bookings import BookingRefused
-from summit.services.errors import NotAllowed, NotFound, ValidationFailed
+from summit.models import (
+    AgendaItemStatus,
+    AuditEntry,
+    BookingStatus,
+    RegistrationStatus,
+    Role,
+    SeatBooking,
+)
+from summit.services.bookings import booking as bookings, seats as booking_seats
+from summit.services.bookings.booking import BookingRefused
+from summit.services.core.errors import NotAllowed, NotFound, ValidationFailed
+from summit.services.registration import review as registration_review
 from tests import factories
 from tests.agenda_factories import make_agenda_item, make_delegate, make_room
 
@@ -62,7 +69,7 @@ def test_bookings_are_confirmed_up_to_capacity_then_waitlisted_in_order(summit, 
     waiting = [b for b in db.session.scalars(db.select(SeatBooking).where(
         SeatBooking.status == B.WAITLISTED).order_by(SeatBooking.id))]
     assert [bookings.waitlist_position(b) for b in waiting] == [1, 2]
-    assert bookings.seats_left(salon) == 0
+    assert booking_seats.seats_left(salon) == 0
 
 
 def test_a_freed_seat_is_offered_to_the_next_in_line_and_emailed(summit, salon, mailbox):
@@ -162,9 +169,9 @@ def test_the_sweep_is_idempotent_and_runs_for_every_item(summit, salon, mailbox)
     bookings.cancel_booking(people[0][0], booking, now=now)
     later = now + timedelta(hours=13)
 
-    assert bookings.expire_all_offers(later) == 1
-    assert bookings.expire_all_offers(later) == 0
-    assert bookings.expire_offers(salon, later) == 0
+    assert booking_seats.expire_all_offers(later) == 1
+    assert booking_seats.expire_all_offers(later) == 0
+    assert booking_seats.expire_offers(salon, later) == 0
 
     assert [s for _n, s in statuses(salon)] == [B.CANCELLED, B.EXPIRED, B.OFFERED]
     assert seats_taken(salon) == 1

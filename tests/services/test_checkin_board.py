@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 
 from summit.extensions import db
 from summit.models import AuditEntry, Delegation, Registration, Role, Summit, User
-from summit.services import badges, checkin_board, checkins, registration_review
-from summit.services.errors import NotAllowed
+from summit.services.badges import issuing as badges
+from summit.services.checkin import board as checkin_board, scans as checkins
+from summit.services.core.errors import NotAllowed
+from summit.services.registration import review as registration_review
 from tests import factories
 from tests.blueprints.pages import count_queries
 

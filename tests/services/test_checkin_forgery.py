@@ -8,12 +8,11 @@ import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from summit.extensions import db
 from summit.models import CheckIn, Role
-from summit.services import badge_tokens, badges
+from summit.services.badges import issuing as badges, tokens as badge_tokens
 from tests import factories
 
 KEY = Ed25519PrivateKey.generate()

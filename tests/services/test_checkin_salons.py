@@ -9,10 +9,27 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from summit.extensions import db
-from summit.models import AgendaItem, AgendaItemKind, Arrival, BookingStatus, CheckIn, \
-    Registration, Role, SalonAttendance, SeatBooking, Summit, User
-from summit.services import badges, checkin_board, checkin_gates, checkin_manifest, checkins
-from summit.services.errors import ValidationFailed
+from summit.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Arrival,
+    BookingStatus,
+    CheckIn,
+    Registration,
+    Role,
+    SalonAttendance,
+    SeatBooking,
+    Summit,
+    User,
+)
+from summit.services.badges import issuing as badges
+from summit.services.checkin import (
+    board as checkin_board,
+    gates as checkin_gates,
+    manifest as checkin_manifest,
+    scans as checkins,
+)
+from summit.services.core.errors import ValidationFailed
 from tests import factories
 
 DOOR = "沙龙厅入口"

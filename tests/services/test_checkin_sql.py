@@ -11,8 +11,10 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role, Summit
-from summit.services import api_tokens, badge_tokens, badges, checkin_fast, checkin_sql, \
-    registration_review
+from summit.services.accounts import tokens as api_tokens
+from summit.services.badges import issuing as badges, tokens as badge_tokens
+from summit.services.checkin.fastpath import scan as checkin_fast, statement as checkin_sql
+from summit.services.registration import review as registration_review
 from tests import factories
 
 NOW = datetime(2027, 8, 3, 1, 30, tzinfo=timezone.utc)

@@ -11,9 +11,15 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Arrival, AuditEntry, CheckIn, Gate, Registration, Role, Summit, User
-from summit.services import badges, checkin_gates, checkin_lookup, checkin_manifest, checkins, \
-    registration_review
-from summit.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from summit.services.badges import issuing as badges
+from summit.services.checkin import (
+    gates as checkin_gates,
+    lookup as checkin_lookup,
+    manifest as checkin_manifest,
+    scans as checkins,
+)
+from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from summit.services.registration import review as registration_review
 from tests import factories
 
 NOW = datetime(2027, 8, 3, 1, 30, tzinfo=timezone.utc)  # 09:30 in Kangding

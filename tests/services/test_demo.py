@@ -8,7 +8,9 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, OrganisationKind, OrganisationRole, Role, Summit, User
-from summit.services import accounts, demo, summits
+from summit.services.accounts import users as accounts
+from summit.services.demo import seed as demo
+from summit.services.summits import settings as summits
 from tests import factories
 
 NOW = datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc)
@@ -138,7 +140,7 @@ def test_seeding_keeps_an_existing_account_as_it_is(app):
 
 
 def test_the_demo_has_gates_for_the_scanner(app):
-    from summit.services import checkin_gates
+    from summit.services.checkin import gates as checkin_gates
 
     demo.seed_demo(now=NOW)
     demo.seed_demo(now=LATER)

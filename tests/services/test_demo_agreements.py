@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementStatus, AgreementUpdate
-from summit.services import agreement_stats, demo
-from summit.services.demo_agreements import AGREEMENTS
+from summit.services.agreements import stats as agreement_stats
+from summit.services.demo import seed as demo
+from summit.services.demo.agreements import AGREEMENTS
 
 
 def test_the_demo_records_the_ceremony_agreements_with_history(app):

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import BookingStatus, SeatBooking
-from summit.services import demo
+from summit.services.demo import seed as demo
 from tests.agenda_factories import make_agenda_item
 
 NOW = datetime(2017, 7, 1, 9, 0, tzinfo=timezone.utc)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from summit.extensions import db
 from summit.models import PressApplication, PressRelease, PressStatus
-from summit.services import accounts, demo, press_badges, press_files, press_review, summits
+from summit.services.accounts import users as accounts
+from summit.services.demo import seed as demo
+from summit.services.press import (
+    badges as press_badges,
+    files as press_files,
+    review as press_review,
+)
+from summit.services.summits import settings as summits
 
 NOW = datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc)
 SEED = Path("/work/shared/seed/000_2cc6e6512fa0f11f.txt")
@@ -34,7 +41,7 @@ def test_the_demo_accredits_media_and_has_a_tv_crew_waiting(app):
 def test_the_press_rooms_first_release_is_the_report_as_published(app):
     demo.seed_demo(now=NOW)
     [release] = db.session.scalars(db.select(PressRelease)).all()
-    copy = (Path(demo.__file__).parent / "demo_data" / "ganzi_daily_2017-08-04.txt").read_text(
+    copy = (Path(demo.__file__).parent / "data" / "ganzi_daily_2017-08-04.txt").read_text(
         encoding="utf-8")
 
     assert release.title == "融合共享 創(chuàng)新發(fā)展"

@@ -6,7 +6,7 @@ import time
 import pytest
 from fontTools.ttLib import TTFont
 
-from summit.services import fonts
+from summit.services.core import fonts
 from tests.conftest import FONT_CACHE
 
 SCRIPTS = {"zh_hans", "zh_hant", "tibetan"}

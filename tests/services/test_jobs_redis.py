@@ -30,9 +30,11 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import badge_batches, jobs, registrations
-from summit.services.errors import Conflict
-from summit.services.registrations import RegistrationDetails
+from summit.services.badges import batches as badge_batches
+from summit.services.core import jobs
+from summit.services.core.errors import Conflict
+from summit.services.registration import submission as registrations
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 from tests.redis_server import RedisServer, find_server
 
@@ -155,7 +157,7 @@ def test_a_batch_is_queued_on_redis_and_printed_by_the_worker(app, event, organi
     queue = rq_queue(app)
     assert queue.count == 1
     [queued] = queue.get_jobs()
-    assert queued.func_name == "summit.services.jobs.perform"
+    assert queued.func_name == "summit.services.core.jobs.perform"
     assert queued.args == ("badge_batch", job_id)
     # Nothing runs until a worker takes it: no thread of the app prints it meanwhile.
     assert "summit_jobs" not in app.extensions
@@ -182,6 +184,23 @@ def test_a_batch_is_queued_on_redis_and_printed_by_the_worker(app, event, organi
         assert badge.printed_version == badge.version
     [entry] = audit("badge_batch.printed")
     assert sorted(entry.after["badges"]) == sorted(job.badge_ids)
+
+
+def test_a_job_queued_under_its_old_path_still_runs(app, event, organiser, people):
+    """Jobs queued before the services were grouped by area name the entry point
+    ``summit.services.jobs.perform``: a worker of the new code still runs them."""
+    job_id = start_batch(event, organiser)
+    queue = rq_queue(app)
+    [queued] = queue.get_jobs()
+    queued.delete()
+    legacy = queue.enqueue("summit.services.jobs.perform", "badge_batch", job_id)
+    assert legacy.func_name == "summit.services.jobs.perform"
+
+    jobs.work(app, burst=True)
+
+    assert Job.fetch(legacy.id, connection=queue.connection).get_status() == RQStatus.FINISHED
+    job = stored_job(job_id)
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 3, 3), job.error
 
 
 def test_a_job_delivered_twice_marks_nothing_twice(app, event, organiser, people):

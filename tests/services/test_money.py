@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from flask_babel import force_locale
 
-from summit.services.errors import ValidationFailed
-from summit.services.money import format_amount, parse_amount, yuan_text
+from summit.services.core.errors import ValidationFailed
+from summit.services.core.money import format_amount, parse_amount, yuan_text
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from summit.services import names
+from summit.services.core import names
 
 STORED = "趙波"  # a name registered in traditional characters
 

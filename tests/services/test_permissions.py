@@ -8,10 +8,10 @@ from flask_login import AnonymousUserMixin
 from summit.extensions import db
 from summit.models import Role
 from summit.permissions import GLOBAL_PERMISSIONS, ROLE_PERMISSIONS, Permission, can, require
-from summit.services.errors import NotAllowed
+from summit.services.core.errors import NotAllowed
 from tests import factories
 
-# What DESIGN.md says each role does, spelled out so a change to ROLE_PERMISSIONS is a
+# What each role does (docs/architecture.md), spelled out so a change to ROLE_PERMISSIONS is a
 # deliberate one: the test fails until this table is changed with it.
 EXPECTED = {
     Role.ORGANISER: {

@@ -9,8 +9,15 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, Badge, PersonStatus, PressStatus, Role
-from summit.services import badges, press, press_badges, press_files, press_queue, press_review
-from summit.services.errors import Conflict, NotAllowed, ValidationFailed
+from summit.services.badges import issuing as badges
+from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
+from summit.services.press import (
+    applications as press,
+    badges as press_badges,
+    files as press_files,
+    queue as press_queue,
+    review as press_review,
+)
 from tests import factories
 from tests.press_factories import applicant, details, press_summit, submitted
 

@@ -7,7 +7,9 @@ from datetime import datetime, timezone
 import pytest
 
 from summit.models import BadgeSize, Role
-from summit.services import badges, press_badges, press_review
+from summit.services.badges import issuing as badges
+from summit.services.checkin import holders as checkin_holders
+from summit.services.press import badges as press_badges, review as press_review
 from tests import factories
 from tests.press_factories import press_summit, submitted
 from tests.services.test_badge_render import image_count, pdf_text, save, scan, squash, to_png
@@ -79,7 +81,7 @@ def test_a_badge_cannot_hold_two_holders(approved):
 def test_a_detailed_photo_fits_the_badge(approved, tmp_path):
     """A real photo (noise compresses worst) is far larger than the solid test colours."""
     from summit.extensions import db
-    from summit.services import press_files
+    from summit.services.press import files as press_files
     from tests.press_factories import noisy_photo
 
     person = approved.people[0]
@@ -91,12 +93,16 @@ def test_a_detailed_photo_fits_the_badge(approved, tmp_path):
     assert image_count(pdf) == 2 and "四川电视台" in squash(pdf_text(pdf))
 
 
-def test_a_press_holder_reads_like_a_registration_holder_at_the_gate(approved):
+def test_a_press_holder_reads_like_a_registration_holder_at_the_gate(app, approved):
     camera = approved.people[1]
     badge = press_badges.badge_for_download(approved.user, approved, camera.id)
 
-    assert press_badges.holder_of(badge) == {
+    with app.test_request_context():
+        holder = checkin_holders.holder_of(badge)
+    assert holder == {
         "name": "王强", "name_native": "", "pinyin": "WANG Qiang", "organisation": "四川电视台",
         "category": {"code": "press", "label": "媒体", "label_en": "Press",
                      "colour": "#b54708"},
-        "zones": [{"code": "MAIN", "label": "主会场"}, {"code": "PRESS", "label": "媒体区"}]}
+        "zones": [{"code": "MAIN", "label": "主会场"}, {"code": "PRESS", "label": "媒体区"}],
+        "outlet": "四川电视台",
+        "photo_url": f"/summits/{approved.summit.slug}/checkin/photos/{badge.id}"}

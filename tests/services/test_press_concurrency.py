@@ -10,8 +10,8 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import Badge, PersonStatus, PressApplication, PressStatus, Role, User
-from summit.services import press_review
-from summit.services.errors import Conflict
+from summit.services.core.errors import Conflict
+from summit.services.press import review as press_review
 from tests import factories
 from tests.press_factories import applicant, press_summit, submitted
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from summit.services import press_files
-from summit.services.errors import ValidationFailed
+from summit.services.core.errors import ValidationFailed
+from summit.services.press import files as press_files
 from tests import press_factories as f
-
 
 
 @pytest.fixture(autouse=True)

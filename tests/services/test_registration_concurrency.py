@@ -14,9 +14,9 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import Registration, RegistrationStatus, Summit
-from summit.services import registrations
-from summit.services.errors import Conflict
-from summit.services.registrations import RegistrationDetails
+from summit.services.core.errors import Conflict
+from summit.services.registration import submission as registrations
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 
 S = RegistrationStatus

@@ -20,10 +20,14 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services import delegations, registration_lists, registrations
-from summit.services import registration_review
-from summit.services.errors import Conflict, DomainError, NotAllowed, ValidationFailed
-from summit.services.registrations import RegistrationDetails
+from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from summit.services.registration import (
+    delegations,
+    lists as registration_lists,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.registration.submission import RegistrationDetails
 from tests import factories
 
 S = RegistrationStatus

@@ -8,8 +8,8 @@ from flask_babel import force_locale
 
 from summit.extensions import db
 from summit.models import AuditEntry, Membership, Role, User
-from summit.services import accounts, roles
-from summit.services.errors import Conflict, NotAllowed, NotFound
+from summit.services.accounts import roles, users as accounts
+from summit.services.core.errors import Conflict, NotAllowed, NotFound
 from tests import factories
 
 NOW = datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc)

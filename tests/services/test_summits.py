@@ -20,9 +20,9 @@ from summit.models import (
     User,
     Zone,
 )
-from summit.services import summits
-from summit.services.errors import Conflict, NotAllowed, ValidationFailed
-from summit.services.summits import CategoryDetails, SummitDetails
+from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
+from summit.services.summits import settings as summits
+from summit.services.summits.settings import CategoryDetails, SummitDetails
 from tests import factories
 
 NOW = datetime(2027, 7, 1, 9, 0, tzinfo=timezone.utc)

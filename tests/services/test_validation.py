@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from summit.services import validation
-from summit.services.errors import ValidationFailed
+from summit.services.core import validation
+from summit.services.core.errors import ValidationFailed
 
 VALID_ID = "11010519491231002X"  # the example of GB 11643-1999
 

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Administration: accounts, roles, fonts, the audit log (global admins)."""
+from summit.blueprints.admin import views
+from summit.blueprints.admin.blueprint import bp
 
-bp = Blueprint("admin", __name__)
-
-from summit.blueprints.admin import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

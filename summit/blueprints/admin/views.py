@@ -1,14 +1,15 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from summit.blueprints.admin import bp
+from summit.blueprints.admin.blueprint import bp
 from summit.blueprints.common import back_or, page_arg
 from summit.extensions import db
 from summit.models import User
 from summit.permissions import admin_required
-from summit.services import audit, roles
-from summit.services.errors import DomainError
+from summit.services.accounts import roles
+from summit.services.core import audit, fonts
+from summit.services.core.errors import DomainError
 
 
 @bp.get("/")
@@ -65,9 +66,6 @@ def audit_log():
 @admin_required
 def fonts_status():
     """Which scripts badges and printed documents can print, and which would be empty boxes."""
-    from flask import current_app
-
-    from summit.services import fonts
 
     dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
     return render_template("admin/fonts.html", scripts=fonts.status(dirs))

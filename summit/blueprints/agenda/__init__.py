@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The programme: the organiser's editor, publishing, the public pages."""
+from summit.blueprints.agenda import editor, filters, publishing, views
+from summit.blueprints.agenda.blueprint import bp
 
-bp = Blueprint("agenda", __name__)
-
-from summit.blueprints.agenda import editor, filters, publishing, views  # noqa: E402,F401
+__all__ = ["bp", "editor", "filters", "publishing", "views"]

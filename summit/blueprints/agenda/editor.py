@@ -1,12 +1,12 @@
 """The organiser's side: rooms, the day-by-day editor, items and their participants."""
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.agenda import bp
+from summit.blueprints.agenda.blueprint import bp
 from summit.blueprints.agenda.forms import ItemForm, MoveForm, ParticipantForm, RoomForm
 from summit.blueprints.agenda.grid import day_grid
 from summit.extensions import db
@@ -14,10 +14,12 @@ from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import AgendaItemKind, AgendaParticipant, ParticipantRole, Room
 from summit.permissions import authorize
-from summit.services import agenda, agenda_conflicts, booking_items, summits
-from summit.services.agenda import AGENDA_PERMISSION
-from summit.services.agenda_conflicts import NeedsConfirmation
-from summit.services.errors import DomainError
+from summit.services.agenda import conflicts as agenda_conflicts, draft as agenda
+from summit.services.agenda.conflicts import NeedsConfirmation
+from summit.services.agenda.draft import AGENDA_PERMISSION
+from summit.services.bookings import items as booking_items
+from summit.services.core.errors import DomainError
+from summit.services.summits import settings as summits
 
 
 def organiser_summit(slug: str):
@@ -70,8 +72,6 @@ def rooms(slug: str):
 def _summit_room(summit, room_id: int) -> Room:
     room = db.get_or_404(Room, room_id)
     if room.summit_id != summit.id:
-        from flask import abort
-
         abort(404)
     return room
 
@@ -318,8 +318,6 @@ def remove_participant(slug: str, item_id: int, participant_id: int):
     item = agenda.get_item(summit, item_id)
     participant = db.get_or_404(AgendaParticipant, participant_id)
     if participant.item_id != item.id:
-        from flask import abort
-
         abort(404)
     agenda.remove_participant(current_user, participant)
     flash(_("Participant removed."), "success")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 
-from summit.blueprints.agenda import bp
+from summit.blueprints.agenda.blueprint import bp
 from summit.models import AgendaItemKind, ParticipantRole
-from summit.services import names
-from summit.services.agenda import KIND_LABELS, ROLE_LABELS
-from summit.services.agenda_publish import CHANGE_LABELS, FIELD_LABELS
+from summit.services.agenda.draft import KIND_LABELS, ROLE_LABELS
+from summit.services.agenda.publish import CHANGE_LABELS, FIELD_LABELS
+from summit.services.core import names
 
 
 @bp.app_template_filter("loc")

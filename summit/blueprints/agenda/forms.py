@@ -1,11 +1,21 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectChoice, \
-    SelectField, StringField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, DataRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
 from summit.models import AgendaItemKind, ParticipantRole
-from summit.services.agenda import KIND_LABELS, MAX_CAPACITY, ROLE_LABELS
+from summit.services.agenda.draft import KIND_LABELS, MAX_CAPACITY, ROLE_LABELS
 
 KIND_CHOICES = [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in AgendaItemKind]
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in ParticipantRole]

@@ -3,12 +3,17 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from summit.blueprints.agenda import bp
+from summit.blueprints.agenda.blueprint import bp
 from summit.blueprints.agenda.editor import organiser_summit
 from summit.blueprints.agenda.forms import PublishForm
-from summit.services import agenda, agenda_conflicts, agenda_public, agenda_publish
-from summit.services.agenda_conflicts import NeedsConfirmation
-from summit.services.errors import DomainError
+from summit.services.agenda import (
+    conflicts as agenda_conflicts,
+    draft as agenda,
+    public as agenda_public,
+    publish as agenda_publish,
+)
+from summit.services.agenda.conflicts import NeedsConfirmation
+from summit.services.core.errors import DomainError
 
 
 @bp.route("/summits/<slug:slug>/agenda/publish", methods=["GET", "POST"])

@@ -5,12 +5,17 @@ import json
 from flask import Response, abort, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from summit.blueprints.agenda import bp
+from summit.blueprints.agenda.blueprint import bp
 from summit.blueprints.common import id_arg
 from summit.i18n import language
 from summit.models import AgendaItemKind
-from summit.services import agenda_export, agenda_print, agenda_public, agreement_ceremony, \
-    summits
+from summit.services.agenda import (
+    export as agenda_export,
+    pdf as agenda_print,
+    public as agenda_public,
+)
+from summit.services.agreements import ceremony as agreement_ceremony
+from summit.services.summits import settings as summits
 
 ICS = "text/calendar; charset=utf-8"
 KINDS = {kind.value for kind in AgendaItemKind}

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Cooperation agreements: the ledger, follow-up, the dashboard and reports."""
+from summit.blueprints.agreements import dashboard, reports, views
+from summit.blueprints.agreements.blueprint import bp
 
-bp = Blueprint("agreements", __name__)
-
-from summit.blueprints.agreements import dashboard, reports, views  # noqa: E402,F401
+__all__ = ["bp", "dashboard", "reports", "views"]

@@ -5,12 +5,18 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from summit.blueprints.agreements import bp
+from summit.blueprints.agreements.blueprint import bp
 from summit.blueprints.agreements.views import date_arg, money_helpers, stale_days_arg
 from summit.i18n import language
 from summit.models import AgreementKind, Summit
 from summit.permissions import Permission, authorize
-from summit.services import agreement_charts, agreement_stats, agreements, money, summits
+from summit.services.agreements import (
+    charts as agreement_charts,
+    signing as agreements,
+    stats as agreement_stats,
+)
+from summit.services.core import money
+from summit.services.summits import settings as summits
 
 
 def across_summits() -> tuple[list[Summit], list[Summit]]:

@@ -1,15 +1,30 @@
 """Forms for agreements: shape only (the service checks amounts, parties and transitions)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, SelectChoice, \
-    SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from summit.blueprints.summits.forms import LOCAL_FORMATS
 from summit.forms import BaseForm
 from summit.models import AgreementKind, AgreementStatus, AmountKind, MilestoneState, UpdateKind
-from summit.services.agreements import AMOUNT_KIND_LABELS, KIND_LABELS, MAX_COUNT, \
-    MILESTONE_LABELS, STATUS_LABELS, UPDATE_KIND_LABELS
+from summit.services.agreements.signing import (
+    AMOUNT_KIND_LABELS,
+    KIND_LABELS,
+    MAX_COUNT,
+    MILESTONE_LABELS,
+    STATUS_LABELS,
+    UPDATE_KIND_LABELS,
+)
 
 
 def _choices(labels: dict, blank: object | None = None) -> list[SelectChoice]:

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from summit.blueprints.agreements import bp
+from summit.blueprints.agreements.blueprint import bp
 from summit.blueprints.agreements.dashboard import across_summits, build
 from summit.blueprints.agreements.forms import ImportForm
 from summit.blueprints.agreements.views import ledger_filters
@@ -16,8 +16,13 @@ from summit.database import utcnow
 from summit.i18n import language
 from summit.models import Summit
 from summit.permissions import Permission, authorize
-from summit.services import agreement_import, agreement_lists, agreement_reports, summits
-from summit.services.errors import DomainError
+from summit.services.agreements import (
+    imports as agreement_import,
+    lists as agreement_lists,
+    reports as agreement_reports,
+)
+from summit.services.core.errors import DomainError
+from summit.services.summits import settings as summits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

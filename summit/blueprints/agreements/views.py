@@ -10,19 +10,35 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.agreements import bp
+from summit.blueprints.agreements.blueprint import bp
 from summit.blueprints.agreements.forms import AgreementForm, UpdateForm
 from summit.blueprints.common import page_arg, per_page_arg
 from summit.database import utcnow
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.i18n import language
-from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
-    MilestoneState, OrganisationRole, PartySide, UpdateKind
+from summit.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    AmountKind,
+    MilestoneState,
+    OrganisationRole,
+    PartySide,
+    UpdateKind,
+)
 from summit.permissions import Permission, authorize
-from summit.services import agreement_ceremony, agreement_edits, agreement_files, \
-    agreement_followup, agreement_lists, agreements, money, summits
-from summit.services.errors import DomainError
+from summit.services.agreements import (
+    ceremony as agreement_ceremony,
+    edits as agreement_edits,
+    files as agreement_files,
+    followup as agreement_followup,
+    lists as agreement_lists,
+    signing as agreements,
+)
+from summit.services.core import money
+from summit.services.core.errors import DomainError
+from summit.services.summits import settings as summits
 
 
 def date_arg(name: str) -> date | None:

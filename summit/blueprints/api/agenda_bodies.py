@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 
 from summit.blueprints.api.auth import BodyError
 from summit.models import AgendaItemKind, ParticipantRole
-from summit.services import agenda
+from summit.services.agenda import draft as agenda
+from summit.services.core.validation import has_bad_characters
 
 TEXT_LIMITS = {"title_zh": 200, "title_en": 200, "description_zh": 5000,
                "description_en": 5000}
@@ -24,6 +25,8 @@ def text_value(payload: dict, name: str, limit: int, default: str = "") -> str:
         raise _wrong(name, _("Must be a string."))
     if len(value) > limit:
         raise _wrong(name, _("At most %(max)d characters.", max=limit))
+    if has_bad_characters(value, multiline=name.startswith("description")):
+        raise _wrong(name, _("Remove control characters or line breaks from this field."))
     return value
 
 

@@ -4,22 +4,33 @@ Amounts travel as decimal strings ("35000000.00"), never as JSON numbers (floats
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from zoneinfo import ZoneInfo
 
 from flask import g, jsonify
 from flask_babel import gettext as _
 
 from summit.blueprints.agreements.views import date_arg, ledger_filters, stale_days_arg
-from summit.blueprints.api import bp
 from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api.blueprint import bp
 from summit.blueprints.common import page_arg, per_page_arg
 from summit.database import utcnow
-from summit.models import Agreement, AgreementKind, AgreementStatus, AmountKind, \
-    MilestoneState, PartySide, UpdateKind
+from summit.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    AmountKind,
+    MilestoneState,
+    PartySide,
+    UpdateKind,
+)
 from summit.permissions import Permission, require
-from summit.services import agreement_followup, agreement_lists, agreement_stats, agreements, \
-    summits
+from summit.services.agreements import (
+    followup as agreement_followup,
+    lists as agreement_lists,
+    signing as agreements,
+    stats as agreement_stats,
+)
+from summit.services.summits import settings as summits
 
 
 def party_json(party) -> dict:

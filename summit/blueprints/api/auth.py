@@ -9,21 +9,15 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from summit.blueprints.api import bp
+from summit.blueprints.api.blueprint import bp
 from summit.errors import json_error
-from summit.services import api_tokens
-
-
-def bearer_token(header: str) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header."""
-    scheme, _sep, raw = header.partition(" ")
-    return (raw.strip() or None) if scheme.lower() == "bearer" else None
+from summit.services.accounts import tokens as api_tokens
 
 
 @bp.before_request
 def load_bearer_user() -> None:
     g.api_user = None
-    raw = bearer_token(request.headers.get("Authorization", ""))
+    raw = api_tokens.bearer_token(request.headers.get("Authorization", ""))
     if raw is not None:
         g.api_user = api_tokens.user_for_token(raw)
 

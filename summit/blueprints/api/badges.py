@@ -4,11 +4,11 @@ import io
 from flask import g, request, send_file
 from flask_babel import gettext as _
 
-from summit.blueprints.api import bp
 from summit.blueprints.api.auth import BodyError, token_required
+from summit.blueprints.api.blueprint import bp
 from summit.extensions import db
 from summit.models import BadgeSize, Registration
-from summit.services import badges
+from summit.services.badges import issuing as badges
 
 
 @bp.get("/registrations/<int:registration_id>/badge.pdf")

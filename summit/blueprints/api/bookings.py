@@ -1,15 +1,19 @@
-"""Salon seats over the API. ``<item_id>`` is the agenda item (DESIGN.md calls it a session)."""
+"""Salon seats over the API. ``<item_id>`` is the agenda item (the API calls it a session)."""
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from summit.blueprints.api import bp
-from summit.blueprints.api.auth import BodyError, token_required
+from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api.blueprint import bp
 from summit.blueprints.common import page_arg, per_page_arg
 from summit.extensions import db
 from summit.models import AgendaItem, SeatBooking
-from summit.services import booking_lists, bookings
-from summit.services.errors import NotFound
-from summit.services.validation import mask_phone
+from summit.services.bookings import (
+    booking as bookings,
+    lists as booking_lists,
+    seats as booking_seats,
+)
+from summit.services.core.errors import NotFound
+from summit.services.core.validation import mask_phone
 
 
 def _item(item_id: int) -> AgendaItem:
@@ -33,7 +37,7 @@ def booking_json(booking: SeatBooking, private: bool = False,
         "queued_at": booking.queued_at.isoformat(),
         "offer_expires_at": booking.offer_expires_at.isoformat()
         if booking.offer_expires_at and booking.status.value == "offered" else None,
-        "seats_left": bookings.seats_left(item),
+        "seats_left": booking_seats.seats_left(item),
         "capacity": item.capacity,
     }
     if private:
@@ -48,7 +52,6 @@ def _optional_body() -> dict:
     """The JSON object sent, or {} for an empty body (booking for oneself needs none)."""
     if not request.get_data(cache=True):
         return {}
-    from summit.blueprints.api.auth import json_body
 
     return json_body()
 

@@ -2,13 +2,15 @@
 offline use; organisers and officials read the arrivals board."""
 from flask import g, jsonify, request
 
-from summit.blueprints.api import bp
 from summit.blueprints.api.auth import json_body, token_required
-from summit.services import checkin_board, checkin_lookup, checkins, summits
-from summit.services import checkin_manifest as manifests
-
-# A scan is a few hundred bytes: anything much larger is not a scan.
-MAX_SCAN_BODY = 4096
+from summit.blueprints.api.blueprint import bp
+from summit.services.checkin import (
+    board as checkin_board,
+    lookup as checkin_lookup,
+    manifest as manifests,
+    scans as checkins,
+)
+from summit.services.summits import settings as summits
 
 
 def no_store(response):
@@ -22,7 +24,7 @@ def create_checkin(slug: str):
     """A gate's scan. An ordinary online scan on PostgreSQL is answered before it gets here,
     by ``checkin_wsgi`` in one SQL statement; this view answers everything else (and every
     scan on SQLite) with the same answers, and the errors."""
-    request.max_content_length = MAX_SCAN_BODY
+    request.max_content_length = checkins.MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
     payload = json_body()
     answer = checkins.scan(g.api_user, summit, payload.get("token"), payload.get("gate"),
@@ -34,7 +36,7 @@ def create_checkin(slug: str):
 @bp.post("/summits/<slug:slug>/checkins/manual")
 @token_required
 def create_manual_checkin(slug: str):
-    request.max_content_length = MAX_SCAN_BODY
+    request.max_content_length = checkins.MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
     payload = json_body()
     answer = checkins.check_in_person(

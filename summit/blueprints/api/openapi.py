@@ -1,23 +1,10 @@
 """The OpenAPI 3.1 description of /api/v1. A test proves every API route is listed here."""
 from flask import jsonify
 
-from summit import __version__
-from summit.blueprints.api import bp
-
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _error_responses(*codes: int) -> dict:
-    return {str(code): {"description": "Error", "content": {"application/json": {
-        "schema": ERROR}}} for code in codes}
-
-
-def _json(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-SLUG = {"name": "slug", "in": "path", "required": True,
-        "schema": {"type": "string", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"}}
+from summit.blueprints.api import openapi_agenda, openapi_agreements, openapi_press
+from summit.blueprints.api.blueprint import bp
+from summit.blueprints.api.openapi_parts import SLUG, error_responses, json_response
+from summit.config import VERSION
 
 ID = {"name": "registration_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
@@ -91,7 +78,7 @@ BOOKING = {
 
 DOCUMENT = {
     "openapi": "3.1.0",
-    "info": {"title": "Summit API", "version": __version__,
+    "info": {"title": "Summit API", "version": VERSION,
              "description": "JSON API of Summit. Errors are {\"error\": {\"code\", \"message\", "
                             "\"fields\"}}; lists are {\"items\", \"total\"}."},
     "servers": [{"url": "/api/v1"}],
@@ -128,31 +115,32 @@ DOCUMENT = {
                 "type": "object", "required": ["email", "password"], "properties": {
                     "email": {"type": "string", "maxLength": 254},
                     "password": {"type": "string", "maxLength": 128}}}}}},
-            "responses": {"201": _json({"type": "object", "required": ["token"], "properties": {
-                "token": {"type": "string"}, "prefix": {"type": "string"}}}, "Created"),
-                **_error_responses(400, 401, 403, 415, 422, 429)}}},
+            "responses": {"201": json_response({
+                "type": "object", "required": ["token"], "properties": {
+                    "token": {"type": "string"}, "prefix": {"type": "string"}}}, "Created"),
+                **error_responses(400, 401, 403, 415, 422, 429)}}},
         "/me": {"get": {
             "summary": "The account the token belongs to, with its roles",
             "security": [{"bearer": []}],
-            "responses": {"200": _json({"type": "object"}), **_error_responses(401)}}},
+            "responses": {"200": json_response({"type": "object"}), **error_responses(401)}}},
         "/summits": {"get": {
             "summary": "All summits",
-            "responses": {"200": _json({"type": "object", "properties": {
+            "responses": {"200": json_response({"type": "object", "properties": {
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/Summit"}},
                 "total": {"type": "integer"}}})}}},
         "/summits/{slug}": {"get": {
             "summary": "One summit (public)", "parameters": [SLUG],
-            "responses": {"200": _json({"$ref": "#/components/schemas/Summit"}),
-                          **_error_responses(404)}}},
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Summit"}),
+                          **error_responses(404)}}},
         "/summits/{slug}/registrations": {
             "post": {
                 "summary": "Register a person (public; invitation code for closed categories)",
                 "parameters": [SLUG],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/RegistrationInput"}}}},
-                "responses": {"201": _json({"$ref": "#/components/schemas/Registration"},
+                "responses": {"201": json_response({"$ref": "#/components/schemas/Registration"},
                                            "Created"),
-                              **_error_responses(400, 404, 409, 415, 422)}},
+                              **error_responses(400, 404, 409, 415, 422)}},
             "get": {
                 "summary": "Registrations of a summit (organisers); q matches simplified, "
                            "traditional and pinyin",
@@ -162,24 +150,24 @@ DOCUMENT = {
                      "schema": {"type": kind}} for name, kind in (
                         ("q", "string"), ("status", "string"), ("category", "string"),
                         ("sort", "string"), ("page", "integer"), ("per_page", "integer"))],
-                "responses": {"200": _json({"type": "object", "properties": {
+                "responses": {"200": json_response({"type": "object", "properties": {
                     "items": {"type": "array",
                               "items": {"$ref": "#/components/schemas/Registration"}},
                     "total": {"type": "integer"}}}),
-                    **_error_responses(401, 403, 404, 422)}}},
+                    **error_responses(401, 403, 404, 422)}}},
         "/registrations/{registration_id}/approve": {"post": {
             "summary": "Approve a pending registration (organisers); emails the registrant",
             "security": [{"bearer": []}], "parameters": [ID],
-            "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
-                          **_error_responses(401, 403, 404, 409)}}},
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Registration"}),
+                          **error_responses(401, 403, 404, 409)}}},
         "/registrations/{registration_id}/reject": {"post": {
             "summary": "Reject a registration with a reason (organisers)",
             "security": [{"bearer": []}], "parameters": [ID],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["reason"], "properties": {
                     "reason": {"type": "string", "maxLength": 500}}}}}},
-            "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
-                          **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Registration"}),
+                          **error_responses(400, 401, 403, 404, 409, 415, 422)}}},
         "/summits/{slug}/checkins": {"post": {
             "summary": "Record a badge scan at a gate (check-in staff); a repeated scan_id "
                        "returns the first answer",
@@ -195,8 +183,8 @@ DOCUMENT = {
                                                   "scans sent later); within 7 days"},
                     "offline": {"type": "boolean", "default": False,
                                 "description": "Answered on the device from the manifest"}}}}}},
-            "responses": {"200": _json(SCAN_ANSWER),
-                **_error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
+            "responses": {"200": json_response(SCAN_ANSWER),
+                **error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
         "/summits/{slug}/checkins/manual": {"post": {
             "summary": "Check in a person found by name or phone, without their badge "
                        "(check-in staff); answered like a scan",
@@ -209,23 +197,23 @@ DOCUMENT = {
                     "scan_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
                     "device": {"type": "string", "maxLength": 64},
                     "scanned_at": {"type": "string", "format": "date-time"}}}}}},
-            "responses": {"200": _json(SCAN_ANSWER),
-                          **_error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
+            "responses": {"200": json_response(SCAN_ANSWER),
+                          **error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
         "/summits/{slug}/checkins/lookup": {"get": {
             "summary": "People by name (simplified, traditional, pinyin) or the last 4-11 "
                        "digits of their phone, at most 20, phones masked (check-in staff)",
             "security": [{"bearer": []}],
             "parameters": [SLUG, {"name": "q", "in": "query", "required": True,
                                   "schema": {"type": "string", "maxLength": 100}}],
-            "responses": {"200": _json({"type": "object", "properties": {
+            "responses": {"200": json_response({"type": "object", "properties": {
                 "items": {"type": "array", "items": {"type": "object"}},
-                "total": {"type": "integer"}}}), **_error_responses(401, 403, 404, 422)}}},
+                "total": {"type": "integer"}}}), **error_responses(401, 403, 404, 422)}}},
         "/summits/{slug}/attendance": {"get": {
             "summary": "The arrivals board: arrived against expected by category, delegation "
                        "and gate, per quarter hour, scans by result, offline conflicts "
                        "(organisers, officials)",
             "security": [{"bearer": []}], "parameters": [SLUG],
-            "responses": {"200": _json({"type": "object", "properties": {
+            "responses": {"200": json_response({"type": "object", "properties": {
                 "expected": {"type": "integer"}, "arrived": {"type": "integer"},
                 "by_category": {"type": "array", "items": {"type": "object"}},
                 "by_delegation": {"type": "array", "items": {"type": "object"}},
@@ -233,12 +221,12 @@ DOCUMENT = {
                 "over_time": {"type": "array", "items": {"type": "object"}},
                 "scans": {"type": "object"},
                 "conflicts": {"type": "array", "items": {"type": "object"}}}}),
-                **_error_responses(401, 403, 404)}}},
+                **error_responses(401, 403, 404)}}},
         "/summits/{slug}/checkins/manifest": {"get": {
             "summary": "What offline scanners need: the public key, valid badges with their "
                        "current version and screen fields, and revoked badges",
             "security": [{"bearer": []}], "parameters": [SLUG],
-            "responses": {"200": _json({"type": "object", "properties": {
+            "responses": {"200": json_response({"type": "object", "properties": {
                 "public_key": {"type": "string"}, "key_id": {"type": "string"},
                 "badges": {"type": "array", "items": {"type": "object"}},
                 "revoked": {"type": "array", "items": {"type": "string"}},
@@ -246,7 +234,7 @@ DOCUMENT = {
                     "type": "string", "enum": ["revoked", "not_approved"]}},
                 "arrived": {"type": "object", "description": "badge ref -> {at, gate}"},
                 "gates": {"type": "array", "items": {"type": "string"}}}}),
-                **_error_responses(401, 403, 404)}}},
+                **error_responses(401, 403, 404)}}},
         "/registrations/{registration_id}/badge.pdf": {"get": {
             "summary": "The badge as a print PDF: the holder once approved, organisers any",
             "security": [{"bearer": []}], "parameters": [ID, {
@@ -255,7 +243,7 @@ DOCUMENT = {
                            "default": "a6"}}],
             "responses": {"200": {"description": "PDF", "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-                **_error_responses(401, 403, 404, 409, 422)}}},
+                **error_responses(401, 403, 404, 409, 422)}}},
         "/sessions/{item_id}/bookings": {
             "post": {
                 "summary": "Book a seat at a bookable item: confirmed while seats are left, "
@@ -266,9 +254,9 @@ DOCUMENT = {
                     "schema": {"type": "object", "properties": {
                         "registration_id": {"type": "integer",
                                             "description": "Organisers only"}}}}}},
-                "responses": {"201": _json({"$ref": "#/components/schemas/Booking"},
+                "responses": {"201": json_response({"$ref": "#/components/schemas/Booking"},
                                            "Created"),
-                              **_error_responses(400, 401, 403, 404, 409, 415, 422)}},
+                              **error_responses(400, 401, 403, 404, 409, 415, 422)}},
             "get": {
                 "summary": "The item's bookings (organisers): seat holders, then the waiting "
                            "list in order, then the history",
@@ -278,46 +266,38 @@ DOCUMENT = {
                      "schema": {"type": kind}} for name, kind in (
                         ("status", "string"), ("q", "string"), ("page", "integer"),
                         ("per_page", "integer"))],
-                "responses": {"200": _json({"type": "object", "properties": {
+                "responses": {"200": json_response({"type": "object", "properties": {
                     "items": {"type": "array",
                               "items": {"$ref": "#/components/schemas/Booking"}},
                     "total": {"type": "integer"}, "page": {"type": "integer"},
                     "per_page": {"type": "integer"}}}),
-                    **_error_responses(401, 403, 404, 422)}}},
+                    **error_responses(401, 403, 404, 422)}}},
         "/sessions/{item_id}/bookings/mine": {"delete": {
             "summary": "Cancel one's own booking (seat, offer or waiting-list place); a freed "
                        "seat is offered to the next person",
             "security": [{"bearer": []}], "parameters": [SESSION],
-            "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
-                          **_error_responses(401, 403, 404, 409)}}},
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Booking"}),
+                          **error_responses(401, 403, 404, 409)}}},
         "/sessions/{item_id}/bookings/mine/claim": {"post": {
             "summary": "Claim an offered seat before its deadline",
             "security": [{"bearer": []}], "parameters": [SESSION],
-            "responses": {"200": _json({"$ref": "#/components/schemas/Booking"}),
-                          **_error_responses(401, 403, 404, 409)}}},
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Booking"}),
+                          **error_responses(401, 403, 404, 409)}}},
         "/health": {"get": {"summary": "Liveness probe",
-                            "responses": {"200": _json({"type": "object"})}}},
+                            "responses": {"200": json_response({"type": "object"})}}},
         "/openapi.json": {"get": {"summary": "This document",
-                                  "responses": {"200": _json({"type": "object"})}}},
+                                  "responses": {"200": json_response({"type": "object"})}}},
     },
 }
 
-from summit.blueprints.api.openapi_press import PRESS_PATHS, PRESS_SCHEMAS  # noqa: E402
-
-DOCUMENT["paths"].update(PRESS_PATHS)
-DOCUMENT["components"]["schemas"].update(PRESS_SCHEMAS)
+DOCUMENT["components"]["schemas"].update(openapi_agenda.SCHEMAS)
+DOCUMENT["paths"].update(openapi_agenda.PATHS)
+DOCUMENT["paths"].update(openapi_press.PRESS_PATHS)
+DOCUMENT["components"]["schemas"].update(openapi_press.PRESS_SCHEMAS)
+DOCUMENT["components"]["schemas"].update(openapi_agreements.SCHEMAS)
+DOCUMENT["paths"].update(openapi_agreements.paths(SLUG))
 
 
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(DOCUMENT)
-
-
-def _add_agreements() -> None:
-    from summit.blueprints.api import openapi_agreements
-
-    DOCUMENT["components"]["schemas"].update(openapi_agreements.SCHEMAS)
-    DOCUMENT["paths"].update(openapi_agreements.paths(SLUG))
-
-
-_add_agreements()

@@ -1,6 +1,8 @@
 """The agreements part of the OpenAPI document (merged into ``openapi.DOCUMENT``)."""
 from __future__ import annotations
 
+from summit.blueprints.api.openapi_parts import error_responses, json_response
+
 AMOUNT = {"type": "string", "pattern": r"^\d{1,16}(\.\d{1,2})?$",
           "description": "Yuan as a decimal string with at most two decimals, e.g. "
                          "\"35000000.00\" (never a JSON number)"}
@@ -95,15 +97,6 @@ GROUP = {"type": "object", "properties": {
     "rates": {"type": "object", "additionalProperties": _NULLABLE_TEXT}}}
 
 
-def _errors(*codes: int) -> dict:
-    return {str(code): {"description": "Error", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Error"}}}} for code in codes}
-
-
-def _json(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 def _query(*names: tuple[str, str]) -> list[dict]:
     return [{"name": name, "in": "query", "required": False, "schema": {"type": kind}}
             for name, kind in names]
@@ -123,8 +116,8 @@ def paths(slug: dict) -> dict:
                 "security": [{"bearer": []}], "parameters": [slug],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/AgreementInput"}}}},
-                "responses": {"201": _json(ref, "Created"),
-                              **_errors(400, 401, 403, 404, 409, 415, 422)}},
+                "responses": {"201": json_response(ref, "Created"),
+                              **error_responses(400, 401, 403, 404, 409, 415, 422)}},
             "get": {
                 "summary": "The ledger of a summit (agreements officers, officials, organisers)",
                 "security": [{"bearer": []}],
@@ -133,17 +126,17 @@ def paths(slug: dict) -> dict:
                     ("county", "string"), ("sector", "string"), ("signed_from", "string"),
                     ("signed_to", "string"), ("stale_days", "integer"), ("sort", "string"),
                     ("page", "integer"), ("per_page", "integer")),
-                "responses": {"200": _json({"type": "object", "properties": {
+                "responses": {"200": json_response({"type": "object", "properties": {
                     "items": {"type": "array", "items": ref}, "total": {"type": "integer"},
                     "page": {"type": "integer"}, "per_page": {"type": "integer"}}}),
-                    **_errors(401, 403, 404)}}},
+                    **error_responses(401, 403, 404)}}},
         "/summits/{slug}/agreements/summary": {"get": {
             "summary": "Totals and the four rates by county, sector, kind and status: exact "
                        "decimal strings, the same numbers as the dashboard",
             "security": [{"bearer": []}],
             "parameters": [slug] + _query(("signed_from", "string"), ("signed_to", "string"),
                                           ("stale_days", "integer")),
-            "responses": {"200": _json({"type": "object", "properties": {
+            "responses": {"200": json_response({"type": "object", "properties": {
                 "summit": _TEXT, "filters": {"type": "object"},
                 "totals": {"$ref": "#/components/schemas/AgreementGroup"},
                 "rates": {"type": "object", "additionalProperties": _NULLABLE_TEXT},
@@ -153,11 +146,11 @@ def paths(slug: dict) -> dict:
                    for name in ("by_status", "by_county", "by_sector", "by_kind")},
                 "funds_by_month": {"type": "array", "items": {"type": "object"}},
                 "stale": {"type": "object"}, "superseded": {"type": "integer"}}}),
-                **_errors(401, 403, 404)}}},
+                **error_responses(401, 403, 404)}}},
         "/agreements/{agreement_id}": {"get": {
             "summary": "One agreement with its history (oldest entry first)",
             "security": [{"bearer": []}], "parameters": [ID],
-            "responses": {"200": _json(ref), **_errors(401, 403, 404)}}},
+            "responses": {"200": json_response(ref), **error_responses(401, 403, 404)}}},
         "/agreements/{agreement_id}/updates": {"post": {
             "summary": "Append a follow-up entry (agreements officers): status change, "
                        "milestone, cumulative funds in place or note; the history cannot be "
@@ -165,8 +158,8 @@ def paths(slug: dict) -> dict:
             "security": [{"bearer": []}], "parameters": [ID],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "$ref": "#/components/schemas/AgreementUpdateInput"}}}},
-            "responses": {"201": _json({"type": "object", "properties": {
+            "responses": {"201": json_response({"type": "object", "properties": {
                 "update": {"$ref": "#/components/schemas/AgreementUpdate"},
                 "agreement": ref}}, "Created"),
-                **_errors(400, 401, 403, 404, 409, 415, 422)}}},
+                **error_responses(400, 401, 403, 404, 409, 415, 422)}}},
     }

@@ -1,5 +1,5 @@
 """The media accreditation part of the OpenAPI document (merged into ``openapi.DOCUMENT``)."""
-from summit.blueprints.api.openapi import SLUG, _error_responses, _json
+from summit.blueprints.api.openapi_parts import SLUG, error_responses, json_response
 
 APPLICATION_ID = {"name": "application_id", "in": "path", "required": True,
                   "schema": {"type": "integer"}}
@@ -52,8 +52,8 @@ APPLICATION = {"type": "object", "required": ["id", "status"], "properties": {
     "card_warning": {"type": "boolean", "description": "Reviewers only"},
     "submitted_at": {"type": ["string", "null"], "format": "date-time"},
     "decided_at": {"type": ["string", "null"], "format": "date-time"}}}
-ONE = _json({"$ref": "#/components/schemas/PressApplication"})
-LIST = _json({"type": "object", "properties": {
+ONE = json_response({"$ref": "#/components/schemas/PressApplication"})
+LIST = json_response({"type": "object", "properties": {
     "items": {"type": "array", "items": {"$ref": "#/components/schemas/PressApplication"}},
     "total": {"type": "integer"}}})
 BODY = {"required": True, "content": {"application/json": {"schema": {
@@ -72,17 +72,17 @@ PRESS_PATHS = {
             "type": "object", "required": ["kind", "file"], "properties": {
                 "kind": {"type": "string", "enum": ["photo", "letter"]},
                 "file": {"type": "string", "format": "binary"}}}}}},
-        "responses": {"201": _json({"type": "object", "properties": {
+        "responses": {"201": json_response({"type": "object", "properties": {
             "token": _TEXT, "kind": _TEXT, "name": _TEXT, "size": {"type": "integer"}}},
-            "Created"), **_error_responses(401, 413, 422)}}},
+            "Created"), **error_responses(401, 413, 422)}}},
     "/summits/{slug}/press-applications": {
         "post": {
             "summary": "Apply for media accreditation (any account; refused when the summit "
                        "takes no press or after its deadline)",
             "security": SECURITY, "parameters": [SLUG], "requestBody": BODY,
-            "responses": {"201": _json({"$ref": "#/components/schemas/PressApplication"},
+            "responses": {"201": json_response({"$ref": "#/components/schemas/PressApplication"},
                                        "Created"),
-                          **_error_responses(400, 401, 403, 404, 409, 415, 422)}},
+                          **error_responses(400, 401, 403, 404, 409, 415, 422)}},
         "get": {
             "summary": "The officers' queue (media officers, organisers); drafts are left out "
                        "unless status=draft",
@@ -92,19 +92,19 @@ PRESS_PATHS = {
                 ("q", "string"), ("status", "string"), ("media_type", "string"),
                 ("warning", "string"), ("sort", "string"), ("page", "integer"),
                 ("per_page", "integer"))],
-            "responses": {"200": LIST, **_error_responses(401, 403, 404, 422)}}},
+            "responses": {"200": LIST, **error_responses(401, 403, 404, 422)}}},
     "/press-applications": {"get": {
         "summary": "The token holder's own applications", "security": SECURITY,
-        "responses": {"200": LIST, **_error_responses(401)}}},
+        "responses": {"200": LIST, **error_responses(401)}}},
     "/press-applications/{application_id}": {
         "get": {"summary": "One application (its applicant and the summit's reviewers)",
                 "security": SECURITY, "parameters": [APPLICATION_ID],
-                "responses": {"200": ONE, **_error_responses(401, 403, 404)}},
+                "responses": {"200": ONE, **error_responses(401, 403, 404)}},
         "put": {"summary": "Edit a draft or answer a request for more information "
                            "(submit: true sends it again)",
                 "security": SECURITY, "parameters": [APPLICATION_ID], "requestBody": BODY,
                 "responses": {"200": ONE,
-                              **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
+                              **error_responses(400, 401, 403, 404, 409, 415, 422)}}},
     "/press-applications/{application_id}/decision": {"post": {
         "summary": "Decide (media officers, organisers): approve (optionally fewer zones and "
                    "some people refused), reject, waitlist, needs_info, revoke; emails the "
@@ -124,7 +124,7 @@ PRESS_PATHS = {
                 "rejected_people": {"type": "array", "items": {"type": "integer"},
                                     "description": "Approve: ids of people not accredited "
                                                    "(reason_code required)"}}}}}},
-        "responses": {"200": ONE, **_error_responses(400, 401, 403, 404, 409, 415, 422)}}},
+        "responses": {"200": ONE, **error_responses(400, 401, 403, 404, 409, 415, 422)}}},
     "/press-applications/{application_id}/badge.pdf": {"get": {
         "summary": "An accredited person's press badge (applicant without ?person=)",
         "security": SECURITY, "parameters": [APPLICATION_ID, {
@@ -134,5 +134,5 @@ PRESS_PATHS = {
             "schema": {"type": "string", "enum": ["a6", "cr80", "a4_sheet"], "default": "a6"}}],
         "responses": {"200": {"description": "PDF", "content": {
             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
-            **_error_responses(401, 403, 404, 409, 422)}}},
+            **error_responses(401, 403, 404, 409, 422)}}},
 }

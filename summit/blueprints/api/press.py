@@ -5,14 +5,21 @@ import io
 from flask import g, jsonify, request, send_file
 from flask_babel import gettext as _
 
-from summit.blueprints.api import bp
 from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api.blueprint import bp
 from summit.blueprints.common import id_arg, page_arg, per_page_arg
 from summit.extensions import db
 from summit.models import BadgeSize, MediaType, PressApplication, PressRole
-from summit.services import press, press_badges, press_files, press_queue, press_review, \
-    summits
-from summit.services.errors import NotAllowed
+from summit.services.core.errors import NotAllowed
+from summit.services.press import (
+    access as press_access,
+    applications as press,
+    badges as press_badges,
+    files as press_files,
+    queue as press_queue,
+    review as press_review,
+)
+from summit.services.summits import settings as summits
 
 # A photo or a letter and the multipart wrapping: anything larger is a 413 before reading.
 MAX_UPLOAD_BYTES = press_files.MAX_LETTER + 64 * 1024
@@ -130,14 +137,14 @@ def _details(payload: dict) -> tuple[press.ApplicationDetails, bool]:
 
 def _load(application_id: int) -> PressApplication:
     application = db.get_or_404(PressApplication, application_id)
-    if not press.may_view(g.api_user, application):
+    if not press_access.may_view(g.api_user, application):
         raise NotAllowed(_("You do not have permission to do this."))
     return application
 
 
 def _reply(application: PressApplication, status: int = 200):
     return jsonify(application_json(application,
-                                    press.may_review(g.api_user, application.summit))), status
+                                    press_access.may_review(g.api_user, application.summit))), status
 
 
 # --- endpoints ------------------------------------------------------------------------------

@@ -3,18 +3,21 @@ from flask import g, jsonify, request
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from summit.blueprints.api import bp
-from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, \
-    token_required
+from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, token_required
+from summit.blueprints.api.blueprint import bp
 from summit.blueprints.common import page_arg, per_page_arg
 from summit.blueprints.registrations.forms import RegistrationForm
 from summit.extensions import db
 from summit.models import Diet, IdDocumentType, Registration
 from summit.permissions import Permission, can
-from summit.services import registration_lists, registrations, summits
-from summit.services import registration_review
-from summit.services.errors import NotAllowed
-from summit.services.validation import mask_id, mask_phone
+from summit.services.core.errors import NotAllowed
+from summit.services.core.validation import mask_id, mask_phone
+from summit.services.registration import (
+    lists as registration_lists,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.summits import settings as summits
 
 FIELDS = ["name", "name_native", "name_pinyin", "organisation_name", "position", "category",
           "email", "phone", "invitation_code", "id_type", "id_number", "diet", "diet_note",

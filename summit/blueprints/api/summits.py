@@ -1,8 +1,8 @@
 from flask import jsonify
 
-from summit.blueprints.api import bp
+from summit.blueprints.api.blueprint import bp
 from summit.models import OrganisationRole, Summit
-from summit.services import summits
+from summit.services.summits import settings as summits
 
 
 def summit_json(summit: Summit) -> dict:

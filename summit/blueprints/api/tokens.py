@@ -1,11 +1,10 @@
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from summit.blueprints.api import bp
-from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, \
-    token_required
+from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, token_required
+from summit.blueprints.api.blueprint import bp
 from summit.blueprints.auth.forms import LoginForm
-from summit.services import api_tokens
+from summit.services.accounts import tokens as api_tokens
 
 
 @bp.post("/tokens")

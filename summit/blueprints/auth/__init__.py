@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Sign-up, login, email verification, password reset, profile."""
+from summit.blueprints.auth import views
+from summit.blueprints.auth.blueprint import bp
 
-bp = Blueprint("auth", __name__)
-
-from summit.blueprints.auth import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

@@ -2,14 +2,20 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from summit.blueprints.auth import bp
-from summit.blueprints.auth.forms import AccountForm, EmailForm, LoginForm, ResetPasswordForm, \
-    SignUpForm
+from summit.blueprints.auth.blueprint import bp
+from summit.blueprints.auth.forms import (
+    AccountForm,
+    EmailForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignUpForm,
+)
 from summit.blueprints.common import safe_next
 from summit.forms import apply_domain_error
 from summit.i18n import select_locale
-from summit.services import accounts
-from summit.services.errors import DomainError
+from summit.services.accounts import users as accounts
+from summit.services.core.errors import DomainError
+
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Badges: downloads, reissue and revocation, templates, batch printing."""
+from summit.blueprints.badges import views
+from summit.blueprints.badges.blueprint import bp
 
-bp = Blueprint("badges", __name__)
-
-from summit.blueprints.badges import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

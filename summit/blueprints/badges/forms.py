@@ -4,8 +4,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from summit.forms import BaseForm
 from summit.models import BadgeSelection, BadgeSize
-from summit.services.badge_batches import SELECTION_LABELS, SIZE_LABELS
-from summit.services.badges import sample_choices
+from summit.services.badges.batches import SELECTION_LABELS, SIZE_LABELS
+from summit.services.badges.issuing import sample_choices
 
 
 def size_field(label=_l("Size")) -> SelectField:

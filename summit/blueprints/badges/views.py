@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.badges import bp
+from summit.blueprints.badges.blueprint import bp
 from summit.blueprints.badges.forms import BatchForm, RevokeForm, TemplateForm
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import AttendeeCategory, BadgeSelection, BadgeSize, Delegation, Registration
 from summit.permissions import Permission, authorize
-from summit.services import badge_batches, badges, summits
-from summit.services.errors import DomainError, NotAllowed
+from summit.services.badges import batches as badge_batches, issuing as badges
+from summit.services.core.errors import DomainError, NotAllowed
+from summit.services.summits import settings as summits
 
 PDF = "application/pdf"
 

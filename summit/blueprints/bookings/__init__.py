@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Salon seats: booking and the waiting list, and the organisers' lists."""
+from summit.blueprints.bookings import manage, views
+from summit.blueprints.bookings.blueprint import bp
 
-bp = Blueprint("bookings", __name__)
-
-from summit.blueprints.bookings import manage, views  # noqa: E402,F401
+__all__ = ["bp", "manage", "views"]

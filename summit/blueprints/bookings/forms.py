@@ -3,7 +3,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from summit.forms import BaseForm
-from summit.services.bookings import MAX_CAPACITY, MAX_CLAIM_WINDOW_HOURS
+from summit.services.bookings.booking import MAX_CAPACITY, MAX_CLAIM_WINDOW_HOURS
 
 
 class SeatSettingsForm(BaseForm):

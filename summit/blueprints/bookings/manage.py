@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from summit.blueprints.bookings import bp
+from summit.blueprints.bookings.blueprint import bp
 from summit.blueprints.bookings.forms import BookForForm, SeatSettingsForm
 from summit.blueprints.bookings.views import MAX_ID, load_item
 from summit.blueprints.common import page_arg, per_page_arg
@@ -17,9 +17,14 @@ from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import BookingStatus, SeatBooking
 from summit.permissions import Permission, authorize
-from summit.services import booking_lists, bookings, summits
-from summit.services.errors import DomainError
-from summit.services.validation import mask_phone
+from summit.services.bookings import (
+    booking as bookings,
+    lists as booking_lists,
+    seats as booking_seats,
+)
+from summit.services.core.errors import DomainError
+from summit.services.core.validation import mask_phone
+from summit.services.summits import settings as summits
 
 B = BookingStatus
 
@@ -70,7 +75,7 @@ def manage(item_id: int):
     return render_template(
         "bookings/manage.html", item=item, summit=summit, form=form, result=result,
         filters=filters, positions=booking_lists.positions(item, result, **filters),
-        counts=bookings.counts_by_status(item), seats_left=bookings.seats_left(item),
+        counts=bookings.counts_by_status(item), seats_left=booking_seats.seats_left(item),
         person_q=person_q, candidates=booking_lists.candidates(current_user, item, person_q),
         labels=bookings.STATUS_LABELS, statuses=list(B), local_time=bookings.local_time,
         book_form=BookForForm(), mask_phone=mask_phone)

@@ -5,12 +5,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from summit.blueprints.bookings import bp
+from summit.blueprints.bookings.blueprint import bp
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AgendaItem, BookingStatus
-from summit.services import booking_lists, bookings
-from summit.services.errors import DomainError
+from summit.services.bookings import (
+    booking as bookings,
+    lists as booking_lists,
+    seats as booking_seats,
+)
+from summit.services.core.errors import DomainError
 
 B = BookingStatus
 
@@ -47,12 +51,12 @@ def salon(item_id: int):
                     and booking.offer_expires_at <= utcnow():
                 # Offers pass on when their time is up, not when someone next books: show
                 # the truth, and give the seat to the next person now.
-                bookings.expire_offers(item)
+                booking_seats.expire_offers(item)
                 db.session.refresh(booking)
             position = bookings.waitlist_position(booking) if booking else None
     return render_template(
         "bookings/salon.html", item=item, summit=item.summit, registration=registration,
-        booking=booking, position=position, seats_left=bookings.seats_left(item),
+        booking=booking, position=position, seats_left=booking_seats.seats_left(item),
         deadline=bookings.local_time(booking.offer_expires_at, item.summit.timezone)
         if booking is not None and booking.status is B.OFFERED else "",
         labels=bookings.STATUS_LABELS, manage=bookings.may_manage(current_user, item))

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Check-in: the scanner page, the desk look-up, gates, the arrivals board."""
+from summit.blueprints.checkin import views
+from summit.blueprints.checkin.blueprint import bp
 
-bp = Blueprint("checkin", __name__)
-
-from summit.blueprints.checkin import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

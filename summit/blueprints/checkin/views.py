@@ -5,20 +5,25 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from flask import (current_app, flash, jsonify, redirect, render_template, send_file,
-                   url_for)
+from flask import current_app, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.checkin import bp
+from summit.blueprints.checkin.blueprint import bp
 from summit.blueprints.checkin.forms import GateForm
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.permissions import Permission, authorize
-from summit.services import (api_tokens, checkin_board, checkin_gates, checkin_photos,
-                             checkin_salons, summits)
-from summit.services.errors import DomainError
+from summit.services.accounts import tokens as api_tokens
+from summit.services.checkin import (
+    board as checkin_board,
+    gates as checkin_gates,
+    holders as checkin_holders,
+    salons as checkin_salons,
+)
+from summit.services.core.errors import DomainError
+from summit.services.summits import settings as summits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the service worker keeps for the scanner to open without network.
@@ -161,7 +166,7 @@ def holder_photo(slug: str, badge_id: int):
     """Only check-in staff and organisers of the badge's summit see a holder's photo."""
     summit = summits.get_by_slug(slug)
     authorize(Permission.CHECKIN_SCAN, summit)
-    data = checkin_photos.photo_of(summit, badge_id)
+    data = checkin_holders.photo_of(summit, badge_id)
     response = send_file(io.BytesIO(data), mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The home page."""
+from summit.blueprints.main import views
+from summit.blueprints.main.blueprint import bp
 
-bp = Blueprint("main", __name__)
-
-from summit.blueprints.main import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

@@ -2,8 +2,9 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user
 
 from summit.blueprints.common import safe_next
-from summit.blueprints.main import bp
-from summit.services import accounts, summits
+from summit.blueprints.main.blueprint import bp
+from summit.services.accounts import users as accounts
+from summit.services.summits import settings as summits
 
 
 @bp.get("/")

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Media accreditation: applications, the officers' queue, the press room."""
+from summit.blueprints.press import room, views
+from summit.blueprints.press.blueprint import bp
 
-bp = Blueprint("press", __name__)
-
-from summit.blueprints.press import room, views  # noqa: E402,F401
+__all__ = ["bp", "room", "views"]

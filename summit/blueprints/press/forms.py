@@ -1,14 +1,26 @@
 """Press forms: shape only (lengths, choices); rules live in services.press."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import Form, FieldList, FormField, HiddenField, IntegerField, SelectChoice, \
-    SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
 from summit.models import MediaType, PressRole, QuotaKind, ReasonCode
-from summit.services.press import MAX_CREW, MEDIA_LABELS, ROLE_LABELS
-from summit.services.press_review import REASON_LABELS
+from summit.services.press.applications import MAX_CREW
+from summit.services.press.labels import MEDIA_LABELS, REASON_LABELS, ROLE_LABELS
 
 CREW_ROWS = 4
 EQUIPMENT_ROWS = 5

@@ -5,14 +5,15 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from summit.blueprints.press import bp
+from summit.blueprints.press.blueprint import bp
 from summit.blueprints.press.forms import ReleaseForm
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import PressRelease
 from summit.permissions import Permission, authorize
-from summit.services import press_room, summits
-from summit.services.errors import DomainError, ValidationFailed
+from summit.services.core.errors import DomainError, ValidationFailed
+from summit.services.press import room as press_room
+from summit.services.summits import settings as summits
 
 
 @bp.get("/summits/<slug:slug>/press-room")

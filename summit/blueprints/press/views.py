@@ -8,25 +8,39 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from summit.blueprints.common import id_arg, page_arg, per_page_arg, safe_next
-from summit.blueprints.press import bp
-from summit.blueprints.press.forms import CREW_ROWS, EQUIPMENT_ROWS, DecisionForm, \
-    PressApplicationForm, QuotaForm
+from summit.blueprints.press.blueprint import bp
+from summit.blueprints.press.forms import (
+    CREW_ROWS,
+    EQUIPMENT_ROWS,
+    DecisionForm,
+    PressApplicationForm,
+    QuotaForm,
+)
 from summit.database import utcnow
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.i18n import language, select_locale
 from summit.models import MediaType, PressApplication, PressRole, PressStatus
 from summit.permissions import Permission, authorize
-from summit.services import press, press_badges, press_export, press_files, press_queue, \
-    press_review, summits
-from summit.services.errors import DomainError, NotAllowed, ValidationFailed
+from summit.services.core.errors import DomainError, NotAllowed, ValidationFailed
+from summit.services.press import (
+    access as press_access,
+    applications as press,
+    badges as press_badges,
+    export as press_export,
+    files as press_files,
+    labels as press_labels,
+    queue as press_queue,
+    review as press_review,
+)
+from summit.services.summits import settings as summits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _load(application_id: int) -> PressApplication:
     application = db.get_or_404(PressApplication, application_id)
-    if not press.may_view(current_user, application):
+    if not press_access.may_view(current_user, application):
         abort(403)
     return application
 
@@ -165,7 +179,7 @@ def edit(application_id: int):
     application = _load(application_id)
     if application.status not in press.EDITABLE:
         flash(_("An application that is %(status)s cannot be changed.",
-                status=press.STATUS_LABELS[application.status]), "error")
+                status=press_labels.STATUS_LABELS[application.status]), "error")
         return redirect(url_for("press.detail", application_id=application.id))
     return _edit_form(application.summit, application)
 
@@ -194,13 +208,13 @@ def _decision_form(application: PressApplication) -> DecisionForm:
 def detail(application_id: int):
     application = _load(application_id)
     summit = application.summit
-    reviewer = press.may_review(current_user, summit)
+    reviewer = press_access.may_review(current_user, summit)
     badges = {p.id: press_badges.badge_of(p) for p in application.people}
     return render_template("press/detail.html", application=application, summit=summit,
                            reviewer=reviewer, badges=badges,
                            decision_form=_decision_form(application) if reviewer else None,
                            accredited=press_badges.accredited, file_meta=press_files.meta,
-                           reason_labels=press_review.REASON_LABELS,
+                           reason_labels=press_labels.REASON_LABELS,
                            history=press_export.history(application) if reviewer else [])
 
 

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Registration: the forms, moderation, delegations, imports and exports."""
+from summit.blueprints.registrations import exports, imports, views
+from summit.blueprints.registrations.blueprint import bp
 
-bp = Blueprint("registrations", __name__)
-
-from summit.blueprints.registrations import exports, imports, views  # noqa: E402,F401
+__all__ = ["bp", "exports", "imports", "views"]

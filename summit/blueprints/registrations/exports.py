@@ -4,12 +4,13 @@ import io
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from summit.blueprints.registrations import bp
+from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.imports import XLSX
 from summit.blueprints.registrations.views import list_filters
 from summit.permissions import Permission, can
-from summit.services import registration_export, summits
-from summit.services.errors import DomainError
+from summit.services.core.errors import DomainError
+from summit.services.registration import export as registration_export
+from summit.services.summits import settings as summits
 
 
 @bp.get("/summits/<slug:slug>/registrations/export.<fmt>")

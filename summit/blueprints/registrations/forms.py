@@ -1,18 +1,21 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectChoice, DateField, EmailField, IntegerField, SelectField, \
-    StringField, SubmitField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
-from summit.models import Diet, IdDocumentType
-
-DIET_LABELS = {Diet.NONE: _l("No special diet"), Diet.VEGETARIAN: _l("Vegetarian"),
-               Diet.HALAL: _l("Halal"), Diet.OTHER: _l("Other (describe)")}
-ID_LABELS = {IdDocumentType.RESIDENT_ID: _l("Resident ID card"),
-             IdDocumentType.PASSPORT: _l("Passport"),
-             IdDocumentType.HK_MACAO_PERMIT: _l("Mainland travel permit (Hong Kong, Macao)"),
-             IdDocumentType.TAIWAN_PERMIT: _l("Mainland travel permit (Taiwan)"),
-             IdDocumentType.OTHER: _l("Other document")}
+from summit.models import Diet
+from summit.services.registration.submission import DIET_LABELS, ID_LABELS
 
 
 def optional_text(label, max_length: int, **kwargs) -> StringField:

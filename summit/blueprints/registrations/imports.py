@@ -2,20 +2,24 @@
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
-from summit.blueprints.registrations import bp
+from summit.blueprints.registrations.blueprint import bp
 from summit.extensions import db
 from summit.forms import BaseForm
 from summit.i18n import select_locale
 from summit.models import Delegation, Summit
 from summit.permissions import Permission, can
-from summit.services import registration_export, registration_import, summits, uploads
-from summit.services.errors import DomainError
+from summit.services.core import uploads
+from summit.services.core.errors import DomainError
+from summit.services.registration import (
+    export as registration_export,
+    imports as registration_import,
+)
+from summit.services.summits import settings as summits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

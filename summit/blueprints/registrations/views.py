@@ -3,24 +3,35 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from wtforms import SelectChoice
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
+from summit.blueprints.badges.forms import RevokeForm
 from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, safe_next
-from summit.blueprints.registrations import bp
-from summit.blueprints.registrations.forms import BulkForm, DelegationForm, InvitationForm, \
-    RegistrationForm, RejectForm
+from summit.blueprints.registrations.blueprint import bp
+from summit.blueprints.registrations.forms import (
+    BulkForm,
+    DelegationForm,
+    InvitationForm,
+    RegistrationForm,
+    RejectForm,
+)
 from summit.database import utcnow
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.i18n import language, select_locale
 from summit.models import Delegation, Diet, IdDocumentType, Registration, RegistrationStatus
 from summit.permissions import Permission, authorize, can
-from summit.blueprints.badges.forms import RevokeForm
-from summit.services import badges, delegations, registration_lists, registrations, summits
-from summit.services import registration_review
-from summit.services.errors import DomainError
-from summit.services.validation import mask_id, mask_phone
+from summit.services.badges import issuing as badges
+from summit.services.core.errors import DomainError
+from summit.services.core.validation import mask_id, mask_phone
+from summit.services.registration import (
+    delegations,
+    lists as registration_lists,
+    review as registration_review,
+    submission as registrations,
+)
+from summit.services.summits import settings as summits
 
 
 def _category_choices(form: RegistrationForm, summit, include_closed: bool) -> None:

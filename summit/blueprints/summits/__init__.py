@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Summits: the public page and the organisers' settings."""
+from summit.blueprints.summits import views
+from summit.blueprints.summits.blueprint import bp
 
-bp = Blueprint("summits", __name__)
-
-from summit.blueprints.summits import views  # noqa: E402,F401
+__all__ = ["bp", "views"]

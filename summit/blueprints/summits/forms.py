@@ -1,14 +1,31 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, DateField, SelectChoice, SelectField, SelectMultipleField, \
-    StringField, SubmitField, TextAreaField, widgets
-from wtforms.validators import NumberRange, DataRequired, Email, InputRequired, Length, Optional, \
-    Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from summit.forms import BaseForm
 from summit.models import Role
 from summit.permissions import ROLE_LABELS
-from summit.services.summits import timezone_choices
-
+from summit.services.summits.settings import timezone_choices
 
 # The browser's datetime-local value first (it is also how the field is written back).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]

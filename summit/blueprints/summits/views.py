@@ -4,14 +4,16 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from summit.blueprints.common import page_arg
-from summit.blueprints.summits import bp
+from summit.blueprints.summits.blueprint import bp
 from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitForm, ZoneForm
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import AttendeeCategory, Membership, Role, Zone
 from summit.permissions import ROLE_LABELS, Permission, authorize
-from summit.services import audit, roles, summits
-from summit.services.errors import DomainError
+from summit.services.accounts import roles
+from summit.services.core import audit
+from summit.services.core.errors import DomainError
+from summit.services.summits import settings as summits
 
 
 def _child(model, summit, object_id: int):

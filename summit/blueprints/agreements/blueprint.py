@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("agreements", __name__)

@@ -1,0 +1,225 @@
+"""Accounts: sign-up, email verification, login with throttling, password reset."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import LoginFailure, User
+from summit.services.core import audit, mail
+from summit.services.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidCredentials,
+    NotAllowed,
+    TooManyAttempts,
+    ValidationFailed,
+)
+
+VERIFY_SALT = "summit.verify-email"
+RESET_SALT = "summit.reset-password"
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked when the email is unknown, so timing does not reveal which accounts exist.
+    Made on first use, not at import: hashing is deliberately slow."""
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _l("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            _l("The password must have at most %(n)d characters.", n=MAX_PASSWORD_LENGTH), field
+        )
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    email: str, name: str, password: str, *, locale: str | None = None, verified: bool = False,
+    is_admin: bool = False, actor: User | None = None, now: datetime | None = None,
+) -> User:
+    """Add a user to the session (no commit): shared by sign-up, the CLI and the demo."""
+    now = now or utcnow()
+    email = normalise_email(email)
+    check_password_rules(password)
+    if find_user(email) is not None:
+        raise Conflict(_l("An account with this email already exists."), "email")
+    user = User(
+        email=email, name=name.strip(), password_hash=hash_password(password), locale=locale,
+        is_admin=is_admin, email_verified_at=now if verified else None, created_at=now,
+    )
+    db.session.add(user)
+    audit.record(actor or user, "user.create", user, now=now,
+                 after=audit.snapshot(user, ("email", "name", "is_admin")))
+    return user
+
+
+def sign_up(email: str, name: str, password: str, locale: str | None,
+            now: datetime | None = None) -> User:
+    user = create_user(email, name, password, locale=locale, now=now)
+    db.session.commit()
+    send_verification(user)
+    return user
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def verification_token(user: User) -> str:
+    return _serializer(VERIFY_SALT).dumps({"uid": user.id, "email": user.email})
+
+
+def send_verification(user: User) -> None:
+    link = mail.external_url("auth.verify_email", token=verification_token(user))
+    mail.send_template(user.email, user.locale, "verify_email", user=user, link=link)
+
+
+def resend_verification(email: str) -> None:
+    """Send the link again; silent for unknown or verified addresses (no account probing)."""
+    user = find_user(email)
+    if user is not None and not user.email_verified:
+        send_verification(user)
+
+
+def _load(token: str, salt: str, max_age: timedelta) -> dict:
+    try:
+        payload = _serializer(salt).loads(token, max_age=int(max_age.total_seconds()))
+    except SignatureExpired:
+        raise DomainError(_l("This link has expired. Ask for a new one."), "token") from None
+    except BadSignature:
+        raise DomainError(_l("This link is not valid."), "token") from None
+    if not isinstance(payload, dict):
+        raise DomainError(_l("This link is not valid."), "token")
+    return payload
+
+
+def verify_email(token: str, now: datetime | None = None) -> User:
+    payload = _load(token, VERIFY_SALT, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise DomainError(_l("This link is not valid."), "token")
+    if not user.email_verified:
+        user.email_verified_at = now or utcnow()
+        audit.record(user, "user.verify_email", user, now=now,
+                     after={"email_verified_at": user.email_verified_at.isoformat()})
+        db.session.commit()
+    return user
+
+
+def _check_throttle(email: str, address: str, now: datetime) -> None:
+    config = current_app.config
+    since = now - config["LOGIN_FAILURE_WINDOW"]
+    minutes = max(1, int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60))
+    count = db.select(db.func.count(LoginFailure.id)).where(LoginFailure.at >= since)
+    by_account = db.session.scalar(count.where(LoginFailure.email == email))
+    if by_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
+        raise TooManyAttempts(_l(
+            "Too many failed attempts for this account. Try again in %(minutes)d minutes "
+            "or reset your password.", minutes=minutes))
+    by_address = db.session.scalar(count.where(LoginFailure.address == address))
+    if by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+        raise TooManyAttempts(_l(
+            "Too many failed attempts from your network. Try again in %(minutes)d minutes.",
+            minutes=minutes))
+
+
+def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
+    """The user with these credentials, or an error; failures are counted for throttling."""
+    now = now or utcnow()
+    email = normalise_email(email)[:254]
+    address = (address or "unknown")[:64]
+    _check_throttle(email, address, now)
+    user = find_user(email)
+    valid = check_password_hash(user.password_hash if user else _dummy_hash(
+        current_app.config["PASSWORD_HASH_METHOD"]), password)
+    if user is None or not valid:
+        db.session.add(LoginFailure(email=email, address=address, at=now))
+        db.session.commit()
+        raise InvalidCredentials(_l("Wrong email or password."))
+    if not user.active:
+        raise NotAllowed(_l("This account has been disabled."))
+    if not user.email_verified:
+        raise DomainError(_l("Please confirm your email address first: follow the link we "
+                             "emailed you, or ask for a new one."))
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.email == email))
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def reset_token(user: User) -> str:
+    # The hash fragment makes the link single-use: it dies once the password changes.
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "ph": user.password_hash[-16:]})
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists; say nothing either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    link = mail.external_url("auth.reset_password", token=reset_token(user))
+    mail.send_template(user.email, user.locale, "reset_password", user=user, link=link)
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = _load(token, RESET_SALT, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.password_hash[-16:] != payload.get("ph"):
+        raise DomainError(_l("This link has already been used or is not valid."), "token")
+    return user
+
+
+def reset_password(token: str, new_password: str, now: datetime | None = None) -> User:
+    user = user_for_reset_token(token)
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    if not user.email_verified:
+        # The link reached the mailbox, which proves the address.
+        user.email_verified_at = now or utcnow()
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.email == user.email))
+    audit.record(user, "user.reset_password", user, now=now)
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, name: str, locale: str | None) -> User:
+    before = audit.snapshot(user, ("name", "locale"))
+    user.name = name.strip()
+    user.locale = locale
+    audit.record(user, "user.update", user, before=before,
+                 after=audit.snapshot(user, ("name", "locale")))
+    db.session.commit()
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if user.locale != locale:
+        before = {"locale": user.locale}
+        user.locale = locale
+        audit.record(user, "user.set_locale", user, before=before, after={"locale": locale})
+        db.session.commit()

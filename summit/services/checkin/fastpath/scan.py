@@ -1,0 +1,142 @@
+"""The gate's hot path on PostgreSQL: an online scan in one SQL statement and one round trip.
+
+Every gate posts a scan per person; most are a first, accepted scan of a valid badge, a few a
+second scan. For both, this module checks the token's signature and hands the scan to
+``checkin_sql``, whose one statement (shared with the scans this process's other threads are
+sending at that moment) does what ``checkins.scan`` does in seven: it checks the API token and
+the operator's role at the summit, reads the badge with its holder, records the scan and the
+arrival, and answers duplicates with the first scan's time and gate.
+
+Nothing about a token, a role or a badge is cached: a revoked token, a removed role or a
+revoked badge answers accordingly on the next scan in every process. Cached per application are
+only what cannot change without a restart or changes rarely and harmlessly: the summit's id by
+slug and its public key (by key file), and the salon doors (``checkin_salons.doors_of``, as the
+portable path).
+
+Anything out of the ordinary returns None and the caller takes the portable ORM path
+(``checkins.scan``), which gives the same answer: an offline scan or a duplicate of one
+(conflicts), a salon door, a token not signed with this summit's key, a token the statement
+refuses, a repeated scan id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from time import monotonic
+from typing import Callable
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+
+from summit.database import read_utc, utcnow
+from summit.extensions import db
+from summit.models import Summit, User
+from summit.models.checkin import CheckIn
+from summit.services.accounts import tokens as api_tokens
+from summit.services.badges import issuing as badges, tokens as badge_tokens
+from summit.services.checkin import holders, salons as checkin_salons, scans as checkins
+from summit.services.checkin.fastpath import statement as checkin_sql
+from summit.services.checkin.scans import HOLDER_RESULTS, MAX_TOKEN, ScanAnswer, ScanInput
+
+SUMMIT_TTL = 60.0  # seconds a slug → summit mapping is kept (a slug is rarely changed)
+
+
+@dataclass(frozen=True)
+class SummitKey:
+    id: int
+    created_at: datetime
+    press_category_code: str
+    key_id: bytes
+    private_key: Ed25519PrivateKey
+    loaded: float
+
+
+def _summit_cache() -> dict[str, SummitKey]:
+    return current_app.extensions.setdefault("summit.checkin_summits", {})
+
+
+def summit_key(slug: str) -> SummitKey | None:
+    summits = _summit_cache()
+    cached = summits.get(slug)
+    if cached is not None and monotonic() - cached.loaded < SUMMIT_TTL:
+        return cached
+    summit = db.session.scalar(db.select(Summit).where(Summit.slug == slug))
+    if summit is None:
+        summits.pop(slug, None)
+        return None
+    private = badges.private_key(summit)
+    cached = SummitKey(summit.id, summit.created_at, summit.press_category_code,
+                       badge_tokens.key_id(private.public_key()), private, monotonic())
+    summits[slug] = cached
+    return cached
+
+
+def storable(text: str) -> bool:
+    """Text PostgreSQL can hold: no NUL, no lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
+def scan(slug: str, raw_token: str, token: object, given: ScanInput,
+         photo_url: Callable[[int], str], now: datetime | None = None) -> ScanAnswer | None:
+    """The answer to an online scan, recorded; None when the caller must take the portable
+    path (nothing has been written then)."""
+    if given.offline:
+        return None
+    if not raw_token or len(raw_token) > 200:
+        return None
+    if not isinstance(token, str) or len(token) > MAX_TOKEN:
+        return None
+    if not storable(given.gate + given.device):
+        return None  # one scan's bad text would refuse its whole batch: the portable path
+    key = summit_key(slug)
+    if key is None or checkin_salons.doors_of_id(key.id, key.created_at).get(given.gate):
+        return None
+    try:
+        claims, header, signature = badge_tokens.decode(token)
+    except badge_tokens.InvalidToken:
+        return None
+    if claims.key_id != key.key_id or not badge_tokens.made_by(key.private_key, header,
+                                                               signature):
+        return None  # another summit's badge, or a forgery: the portable path tells
+    now = now or utcnow()
+    row = checkin_sql.send({
+        "token_hash": api_tokens.digest(raw_token), "summit_id": key.id,
+        "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": given.scan_id,
+        "gate": given.gate, "device": given.device,
+        "scanned": checkin_sql.naive_utc(given.scanned_at or now),
+        "received": checkin_sql.naive_utc(now), "press_code": key.press_category_code})
+    if row is None or row.checkin_id is None:
+        # No valid token, no role here, a repeated scan id or an offline first scan:
+        # nothing was written.
+        return None
+    holder = holders.holder_of_row(row, photo_url) if row.result in HOLDER_RESULTS else None
+    if row.result != "duplicate":
+        return ScanAnswer(row.result, holder=holder)
+    if row.first_at is not None:
+        return ScanAnswer("duplicate", read_utc(row.first_at), row.first_gate, holder)
+    # The holder arrived through a scan made at the same moment (not in this statement's
+    # snapshot): finish as the portable path does, which reads that scan.
+    return _settle_duplicate(row, holder, now)
+
+
+def _settle_duplicate(row: checkin_sql.Row, holder: dict | None, now: datetime) -> ScanAnswer:
+    """Flag an offline conflict if the first scan was one, and answer as the portable path
+    does (``checkins._answer``; the holder is the statement's, so no request is needed to
+    build a photo's address)."""
+
+    actor = db.session.get(User, row.operator_id)
+    checkin = db.session.get(CheckIn, row.checkin_id)
+    summit = db.session.get(Summit, checkin.summit_id)
+    arrival = checkins.settle_conflict(actor, summit, checkin, now)
+    db.session.flush()
+    conflict = checkin.conflict_with_id is not None
+    if checkin.result == "duplicate":
+        answer = ScanAnswer("duplicate", arrival.arrived_at, arrival.gate, holder, conflict)
+    else:  # this scan was made before the offline one and is now the arrival
+        answer = ScanAnswer(checkin.result, holder=holder, conflict=conflict)
+    db.session.commit()
+    return answer

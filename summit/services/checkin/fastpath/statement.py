@@ -1,0 +1,387 @@
+"""The gates' statement on PostgreSQL, its connections, and the batching of scans.
+
+One statement records a batch of online scans (usually one; under load, the scans this
+process's threads received while the previous batch was in the database). For each scan it
+checks the API token and the operator's role at the summit, reads the badge with its holder,
+records the scan and inserts the arrival (``ON CONFLICT DO NOTHING``: the database counts a
+holder once, whatever runs in parallel); a holder who had arrived, in an earlier statement or
+earlier in this batch, is a duplicate with the first scan's time and gate.
+
+**Batching (group commit).** A scan joins the waiting list; if no thread of this process is
+sending, it sends the whole list at once, otherwise it waits for the batch that carries it. An
+idle gate's scan is sent at once; at full load one round trip, one transaction and one
+executor start serve many scans, which is most of what a scan costs PostgreSQL. A batch never
+holds the same scan id twice (the second waits for the next batch, which finds it recorded).
+
+**Connections.** A connection of its own per process, in autocommit, with the statement
+prepared once and executed through libpq directly (``PGconn.exec_prepared``, text
+parameters, the answer as one JSON value): no pool check-out, no ping, no BEGIN or COMMIT, no
+per-column loaders. The batch arrives as JSON, so the planner cannot know its size: the
+connection is set to a generic plan of index nested loops, which is right for a handful of
+rows. A lost connection is reopened and the batch sent again: the scan ids make that safe.
+
+A batch the database refuses as a whole (a scan id recorded at the same moment by another
+process, a value a column cannot hold) writes nothing, and each of its scans takes the
+portable path.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import re
+import threading
+from collections import namedtuple
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from time import monotonic
+from typing import Iterator
+
+import psycopg
+from psycopg import pq
+
+from summit.database import stored_utc, utcnow
+from summit.extensions import db
+from summit.models import PersonStatus, PressStatus, RegistrationStatus
+from summit.permissions import ROLE_PERMISSIONS, Permission
+from summit.services.accounts import tokens as api_tokens
+
+logger = logging.getLogger(__name__)
+
+SCAN_ROLES = [role.value for role, held in ROLE_PERMISSIONS.items()
+              if Permission.CHECKIN_SCAN in held]
+SCAN_ROLES_SQL = ", ".join(f"'{role}'" for role in SCAN_ROLES)  # our own enum values
+MAX_BATCH = 32
+
+# i: the batch, one row per scan, numbered n. The scan's id is drawn (go) before the arrival is
+# inserted so that the arrival can name it; arrivals are inserted by badge, then in the batch's
+# order: the first of two scans of one holder in a batch counts and the second is a duplicate
+# naming it (mate), and two processes' batches take the badges' index entries in one order, so
+# they cannot deadlock. A duplicate's first scan is the earlier statement's (first) or the
+# batch's (mate). 'wrong_summit' and 'invalid' cannot come from checkin_fast, which sends only
+# tokens signed with this summit's key; they keep the statement right on its own. Nothing is
+# written for a repeated scan id, or when the first arrival came from an offline scan (the
+# portable path settles the conflict). Times are naive UTC like every stored time.
+SCAN = f"""
+WITH i AS (
+    SELECT * FROM json_to_recordset(%(scans)s::json) AS i(
+        n int, token_hash text, summit_id int, ref text, version int, scan_id text,
+        gate text, device text, scanned timestamp, received timestamp, press_code text)),
+tok AS (
+    SELECT i.n, t.id AS token_id, t.user_id, u.is_admin, i.summit_id FROM i
+    JOIN api_tokens t ON t.token_hash = i.token_hash AND t.revoked_at IS NULL
+    JOIN users u ON u.id = t.user_id AND u.active),
+operator AS (
+    SELECT tok.n, tok.user_id FROM tok WHERE tok.is_admin OR EXISTS (
+        SELECT 1 FROM memberships m WHERE m.user_id = tok.user_id
+        AND m.summit_id = tok.summit_id AND m.role IN ({SCAN_ROLES_SQL}))),
+touch AS (
+    UPDATE api_tokens SET last_used_at = %(now)s
+    WHERE id IN (SELECT token_id FROM tok) AND (last_used_at IS NULL OR last_used_at < %(stale)s)),
+b AS (
+    SELECT i.n, b.id, b.press_person_id, r.category_id, pa.id AS application_id,
+           CASE WHEN b.summit_id <> i.summit_id THEN 'wrong_summit'
+                WHEN b.revoked_at IS NOT NULL OR b.version <> i.version THEN 'revoked'
+                WHEN r.id IS NOT NULL AND r.status <> '{RegistrationStatus.APPROVED.value}'
+                     THEN 'not_approved'
+                WHEN p.id IS NOT NULL AND (p.status <> '{PersonStatus.APPROVED.value}'
+                                           OR pa.status <> '{PressStatus.APPROVED.value}')
+                     THEN 'not_approved'
+                WHEN r.id IS NULL AND p.id IS NULL THEN 'invalid'
+                ELSE 'ok' END AS result,
+           COALESCE(r.name, p.name) AS name, COALESCE(r.name_native, p.name_native) AS native,
+           COALESCE(r.name_pinyin, p.name_pinyin) AS pinyin,
+           COALESCE(r.organisation_name, pa.outlet_name) AS organisation,
+           p.photo_token
+    FROM i JOIN badges b ON b.ref = i.ref
+    LEFT JOIN registrations r ON r.id = b.registration_id
+    LEFT JOIN press_people p ON p.id = b.press_person_id
+    LEFT JOIN press_applications pa ON pa.id = p.application_id),
+first AS (
+    SELECT b.n, ar.arrived_at, ar.gate, COALESCE(fc.offline, false) AS offline
+    FROM b JOIN arrivals ar ON ar.badge_id = b.id LEFT JOIN checkins fc ON fc.id = ar.checkin_id
+    WHERE b.result = 'ok'),
+go AS (
+    SELECT i.n, nextval('checkins_id_seq') AS id, operator.user_id, b.id AS badge_id,
+           COALESCE(b.result, 'invalid') AS result, first.n IS NOT NULL AS arrived
+    FROM i JOIN operator ON operator.n = i.n LEFT JOIN b ON b.n = i.n
+    LEFT JOIN first ON first.n = i.n
+    WHERE NOT EXISTS (SELECT 1 FROM checkins WHERE scan_id = i.scan_id)
+      AND first.offline IS NOT TRUE),
+a AS (
+    INSERT INTO arrivals (summit_id, badge_id, checkin_id, gate, arrived_at)
+    SELECT i.summit_id, go.badge_id, go.id, i.gate, i.scanned FROM go JOIN i ON i.n = go.n
+    WHERE go.result = 'ok' AND NOT go.arrived
+    ORDER BY go.badge_id, go.n
+    ON CONFLICT (badge_id) DO NOTHING
+    RETURNING badge_id, checkin_id, arrived_at, gate),
+c AS (
+    INSERT INTO checkins (id, summit_id, scan_id, badge_id, gate, device, operator_id, result,
+                          scanned_at, received_at, method, offline)
+    SELECT go.id, i.summit_id, i.scan_id, go.badge_id, i.gate, i.device, go.user_id,
+           CASE WHEN go.result = 'ok' AND NOT EXISTS (SELECT 1 FROM a WHERE a.checkin_id = go.id)
+                THEN 'duplicate' ELSE go.result END,
+           i.scanned, i.received, 'scan', false
+    FROM go JOIN i ON i.n = go.n
+    RETURNING id, result)
+SELECT json_agg(json_build_array(
+       i.n, go.user_id, c.id, c.result, b.id,
+       COALESCE(first.arrived_at, mate.arrived_at), COALESCE(first.gate, mate.gate),
+       b.name, b.native, b.pinyin, b.organisation, b.photo_token, b.press_person_id,
+       k.code, k.label_zh, k.label_en, k.colour, zs.codes, zs.labels) ORDER BY i.n)
+FROM i LEFT JOIN go ON go.n = i.n LEFT JOIN c ON c.id = go.id LEFT JOIN b ON b.n = i.n
+LEFT JOIN first ON first.n = i.n
+LEFT JOIN a AS mate ON mate.badge_id = b.id AND mate.checkin_id <> go.id
+LEFT JOIN attendee_categories k ON k.id = CASE WHEN b.press_person_id IS NULL THEN b.category_id
+    ELSE (SELECT pk.id FROM attendee_categories pk
+          WHERE pk.summit_id = i.summit_id AND pk.code = i.press_code) END
+LEFT JOIN LATERAL (
+    SELECT array_agg(z.code ORDER BY z.code) AS codes,
+           array_agg(z.label_zh ORDER BY z.code) AS labels
+    FROM zones z WHERE z.id IN (
+        SELECT cz.zone_id FROM category_zones cz
+        WHERE b.press_person_id IS NULL AND cz.category_id = k.id
+        UNION ALL
+        SELECT pz.zone_id FROM press_approved_zones pz
+        WHERE b.press_person_id IS NOT NULL AND pz.application_id = b.application_id)) zs ON true
+"""
+
+
+def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """``sql`` with ``%(name)s`` placeholders as libpq's ``$1, $2, ...`` and the names in
+    that order (a name used twice is one parameter)."""
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, " ".join(sql.split())).encode(), tuple(names)
+
+
+SCAN_SQL, SCAN_PARAMS = numbered(SCAN)
+assert SCAN_PARAMS == ("scans", "now", "stale")  # the order execute() sends them in
+STATEMENT = b"summit_scan"  # the prepared statement's name on each scan connection
+# The connection runs nothing else: a generic plan, and index nested loops for a few rows.
+# A scan waits at most a second for a row another transaction is writing and two seconds in
+# all; then the batch is refused and each of its scans takes the portable path.
+SESSION = ("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; "
+           "SET enable_hashjoin = off; SET enable_mergejoin = off; "
+           "SET lock_timeout = '1s'; SET statement_timeout = '2s'")
+# A connection whose peer went silent fails after this many milliseconds (TCP only).
+TCP_USER_TIMEOUT_MS = 5000
+# A scan still waiting for a sender after this many seconds takes the portable path.
+WAIT_LIMIT = 5.0
+# Errors about the batch's data or its moment, not about the connection or the statement:
+# data exception, integrity, deadlock or serialisation, lock not available, cancelled.
+KEEP_CONNECTION = ("22", "23", "40", "55", "57")
+Row = namedtuple("Row", "n operator_id checkin_id result badge_id first_at first_gate name "
+                        "native pinyin organisation photo_token press_person_id code label_zh "
+                        "label_en colour zone_codes zone_labels")
+
+
+def naive_utc(moment: datetime) -> str:
+    """As ``UTCDateTime`` stores it, in ISO 8601 (the batch is JSON, so no column type
+    converts)."""
+    return stored_utc(moment).isoformat()
+
+
+# --- connections -------------------------------------------------------------------------
+
+# This process's idle scan connections, by database: a sender borrows one and gives it back,
+# so none is left open by a thread that ended.
+_idle: dict[tuple[int, str], list[psycopg.Connection]] = {}
+_idle_lock = threading.Lock()
+
+
+def _connect() -> psycopg.Connection:
+    """A connection to the app's database with the engine's own connection arguments, set up
+    and with the statement prepared."""
+    engine = db.engine
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+    kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
+    kwargs.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
+    connection = psycopg.connect(*args, **kwargs, autocommit=True)
+    connection.execute(SESSION)
+    prepared = connection.pgconn.prepare(STATEMENT, SCAN_SQL)
+    if prepared.status != pq.ExecStatus.COMMAND_OK:
+        connection.close()
+        raise psycopg.OperationalError(prepared.error_message.decode(errors="replace"))
+    return connection
+
+
+def database_key() -> tuple[int, str]:
+    """This process and the app's database: what scan connections and batches belong to."""
+    return os.getpid(), str(db.engine.url)
+
+
+@contextmanager
+def _borrowed(key: tuple[int, str], fresh: bool = False) -> Iterator[psycopg.Connection]:
+    idle = _idle.setdefault(key, [])
+    connection = None
+    with _idle_lock:
+        while idle and not fresh and connection is None:
+            connection = idle.pop()
+            if connection.closed:
+                connection = None
+    connection = connection or _connect()
+    try:
+        yield connection
+    except BaseException:
+        connection.close()
+        raise
+    finally:
+        if not connection.closed:
+            with _idle_lock:
+                idle.append(connection)
+
+
+def close_connections() -> None:
+    """Close this process's idle scan connections (at exit). A forked child leaves its
+    parent's alone: closing them would end the parent's sessions."""
+    with _idle_lock:
+        for key in [key for key in _idle if key[0] == os.getpid()]:
+            for connection in _idle.pop(key):
+                connection.close()
+
+
+atexit.register(close_connections)
+
+
+# --- one statement -----------------------------------------------------------------------
+
+def execute(scans: list[dict], key: tuple[int, str] | None = None) -> list[Row] | None:
+    """Record a batch of scans (``SCAN``'s fields of ``i`` but ``n``) in one statement: their
+    rows in order. Sent again once on a new connection when the connection was lost. None
+    when the database refused the batch: nothing was written."""
+    key = key or database_key()
+    now = utcnow()
+    values = [json.dumps([dict(scan, n=n) for n, scan in enumerate(scans)]).encode(),
+              naive_utc(now).encode(),
+              naive_utc(now - api_tokens.LAST_USED_RESOLUTION).encode()]
+    for attempt in (1, 2):
+        with _borrowed(key, fresh=attempt == 2) as connection:
+            try:
+                result = connection.pgconn.exec_prepared(STATEMENT, values)
+            except psycopg.OperationalError:
+                result = None  # the connection was closed under us
+            if result is not None and result.status == pq.ExecStatus.TUPLES_OK:
+                return [_row(item) for item in json.loads(result.get_value(0, 0))]
+            if result is None or connection.pgconn.status != pq.ConnStatus.OK:
+                connection.close()
+                if attempt == 2:
+                    raise psycopg.OperationalError("the scan connection was lost twice")
+                continue
+            state = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+            if not state.startswith("23"):  # not a scan id recorded at the same moment
+                logger.warning("check-in statement failed (%s): %s", state,
+                               result.error_message.decode(errors="replace").strip())
+            if not state.startswith(KEEP_CONNECTION):
+                # Start afresh next time: the schema may have changed under the statement.
+                connection.close()
+            return None
+    return None
+
+
+def _row(item: list) -> Row:
+    row = Row._make(item)
+    if row.first_at is not None:
+        row = row._replace(first_at=datetime.fromisoformat(row.first_at))
+    return row
+
+
+# --- batching ----------------------------------------------------------------------------
+
+class BatchFailed(Exception):
+    """The batch carrying this scan could not be sent (the cause is chained)."""
+
+
+@dataclass
+class _Slot:
+    scan: dict
+    done: bool = False
+    row: Row | None = None
+    error: BaseException | None = None
+
+    def answer(self) -> Row | None:
+        if self.error is not None:
+            # One exception per waiting thread: they must not share a traceback.
+            raise BatchFailed("the check-in batch failed") from self.error
+        return self.row
+
+
+class _Batcher:
+    """Scans of one process waiting for a sender (see the module's docstring)."""
+
+    def __init__(self, key: tuple[int, str]) -> None:
+        self.key = key
+        self.ready = threading.Condition()
+        self.waiting: list[_Slot] = []
+        self.sending = False
+
+    def send(self, scan: dict) -> Row | None:
+        slot = _Slot(scan)
+        deadline = monotonic() + WAIT_LIMIT
+        with self.ready:
+            self.waiting.append(slot)
+        while True:
+            with self.ready:
+                while self.sending and not slot.done:
+                    left = deadline - monotonic()
+                    if left <= 0 and slot in self.waiting:
+                        self.waiting.remove(slot)
+                        return None  # never sent, nothing written: the portable path
+                    self.ready.wait(left if left > 0 else 0.5)
+                if slot.done:
+                    return slot.answer()
+                self.sending = True
+                batch = self._take()
+            self._send(batch)
+
+    def _take(self) -> list[_Slot]:
+        """Up to MAX_BATCH waiting scans, first come first, no scan id twice."""
+        batch, left, ids = [], [], set()
+        for slot in self.waiting:
+            if len(batch) < MAX_BATCH and slot.scan["scan_id"] not in ids:
+                batch.append(slot)
+                ids.add(slot.scan["scan_id"])
+            else:
+                left.append(slot)
+        self.waiting = left
+        return batch
+
+    def _send(self, batch: list[_Slot]) -> None:
+        try:
+            rows = {row.n: row for row in execute([slot.scan for slot in batch], self.key)
+                    or ()}
+            for n, slot in enumerate(batch):
+                slot.row = rows.get(n)
+        except BaseException as error:
+            for slot in batch:
+                slot.error = error
+            if not isinstance(error, Exception):
+                raise  # the worker is stopping: so is this thread
+        finally:
+            with self.ready:
+                for slot in batch:
+                    slot.done = True
+                self.sending = False
+                self.ready.notify_all()
+
+
+_batchers: dict[tuple[int, str], _Batcher] = {}
+_batchers_lock = threading.Lock()
+
+
+def send(scan: dict) -> Row | None:
+    """Record one scan, batched with whatever this process's other threads are sending: its
+    row, or None when the database refused the batch (nothing was written)."""
+    key = database_key()
+    batcher = _batchers.get(key)
+    if batcher is None:
+        with _batchers_lock:
+            batcher = _batchers.setdefault(key, _Batcher(key))
+    return batcher.send(scan)

@@ -1,0 +1,59 @@
+"""The desk's look-up for people without their badge: by name (simplified, traditional or
+pinyin, through the registration search) or by the last digits of a phone."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from summit.extensions import db
+from summit.models import Badge, Registration, Summit, User
+from summit.models.checkin import Arrival
+from summit.permissions import Permission, require
+from summit.services.core.errors import ValidationFailed
+from summit.services.core.validation import mask_phone
+from summit.services.registration import lists as registration_lists
+from summit.services.registration.submission import STATUS_LABELS
+
+PHONE_DIGITS = re.compile(r"\d{4,11}\Z")
+LIMIT = 20
+
+
+def look_up(actor: User, summit: Summit, query: str) -> list[dict]:
+    """At most 20 people; the phone shows masked (the desk checks the last digits with the
+    person, it never reads the number out)."""
+    require(actor, Permission.CHECKIN_SCAN, summit)
+    query = " ".join((query or "").split())
+    if len(query) > 100:
+        raise ValidationFailed(_l("At most %(count)d characters.", count=100), "q")
+    if not query:
+        return []
+    if PHONE_DIGITS.match(query):
+        statement = select(Registration).where(Registration.summit_id == summit.id,
+                                               Registration.phone.endswith(query,
+                                                                           autoescape=True))
+    else:
+        statement = registration_lists.search_query(summit, q=query)
+    statement = statement.order_by(None).order_by(Registration.sort_key, Registration.id) \
+        .options(db.joinedload(Registration.category), db.joinedload(Registration.delegation))
+    people = list(db.session.scalars(statement.limit(LIMIT)).unique())
+    arrivals = {registration_id: (at, gate) for registration_id, at, gate in db.session.execute(
+        select(Badge.registration_id, Arrival.arrived_at, Arrival.gate)
+        .join(Badge, Arrival.badge_id == Badge.id)
+        .where(Badge.registration_id.in_([p.id for p in people])))} if people else {}
+
+    found = []
+    for person in people:
+        arrived = arrivals.get(person.id)
+        found.append({
+            "id": person.id, "name": person.name, "name_native": person.name_native,
+            "pinyin": person.name_pinyin, "organisation": person.organisation_name,
+            "category": person.category.label_zh,
+            "delegation": person.delegation.name if person.delegation else "",
+            "phone": mask_phone(person.phone), "status": person.status.value,
+            "status_label": str(STATUS_LABELS[person.status]),
+            "arrived_at": arrived[0].isoformat() if arrived else None,
+            "arrived_gate": arrived[1] if arrived else None,
+        })
+    return found

@@ -1,0 +1,65 @@
+"""The security desk's list of accredited press (people, then equipment and vehicles), and the
+decision history officers read on an application."""
+from __future__ import annotations
+
+import io
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+
+from summit.extensions import db
+from summit.models import AuditEntry, PersonStatus, PressApplication, PressStatus, Summit, User
+from summit.permissions import Permission, require
+from summit.services.core.validation import mask_id
+from summit.services.press import labels as press_labels
+
+PEOPLE_COLUMNS = (_l("Outlet"), _l("Media type"), _l("Region"), _l("Name as on ID"),
+                  _l("Name in native script (e.g. Tibetan)"), _l("Name in pinyin"), _l("Role"),
+                  _l("Zones"), _l("National press card number"), _l("Vehicle plate"),
+                  _l("Application"))
+EQUIPMENT_COLUMNS = (_l("Outlet"), _l("Item"), _l("Serial number"), _l("Vehicle plate"),
+                     _l("Application"))
+
+
+def accredited(summit: Summit) -> list[PressApplication]:
+    return list(db.session.scalars(
+        db.select(PressApplication).where(PressApplication.summit_id == summit.id,
+                                          PressApplication.status == PressStatus.APPROVED)
+        .options(db.selectinload(PressApplication.people),
+                 db.selectinload(PressApplication.equipment),
+                 db.selectinload(PressApplication.approved_zones))
+        .order_by(PressApplication.outlet_key, PressApplication.id)))
+
+
+def accredited_xlsx(actor: User, summit: Summit) -> bytes:
+    require(actor, Permission.PRESS_REVIEW, summit)
+    workbook = Workbook()
+    people = workbook.active
+    people.title = str(_l("Accredited press"))[:31]
+    people.append([str(c) for c in PEOPLE_COLUMNS])
+    equipment = workbook.create_sheet(str(_l("Equipment"))[:31])
+    equipment.append([str(c) for c in EQUIPMENT_COLUMNS])
+    for application in accredited(summit):
+        zones = " ".join(z.code for z in application.approved_zones)
+        for person in application.people:
+            if person.status is not PersonStatus.APPROVED:
+                continue
+            people.append([application.outlet_name, str(press_labels.MEDIA_LABELS[application.media_type]),
+                           application.region, person.name, person.name_native,
+                           person.name_pinyin, str(press_labels.ROLE_LABELS[person.role]), zones,
+                           mask_id(application.press_card_number) if person.position == 0
+                           else "", application.vehicle_plate, application.id])
+        for item in application.equipment:
+            equipment.append([application.outlet_name, item.item, item.serial_number,
+                              application.vehicle_plate, application.id])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def history(application: PressApplication) -> list[AuditEntry]:
+    """The application's audit entries, oldest first (officers only: notes are in them)."""
+    return list(db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.object_type == "press_applications",
+                                    AuditEntry.object_id == str(application.id))
+        .options(db.joinedload(AuditEntry.actor)).order_by(AuditEntry.at, AuditEntry.id)))

@@ -1,0 +1,400 @@
+"""Import of registrations from Excel (openpyxl) or CSV, all or nothing.
+
+``read_upload`` turns a file into rows and refuses what is not a clean table (not Excel,
+a renamed zip, empty, too many rows, merged cells, formulas). ``check_rows`` validates every
+row and flags duplicates, producing a report that names row, column and reason.
+``import_rows`` writes either every row or, when the user asks, only the valid ones, in one
+transaction under the summit lock.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import (
+    HOLDS_PLACE,
+    Delegation,
+    Diet,
+    IdDocumentType,
+    Registration,
+    RegistrationStatus,
+    Summit,
+    User,
+)
+from summit.permissions import Permission, can
+from summit.services.core import audit
+from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from summit.services.registration import submission as reg
+
+MAX_ROWS = 10_000
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object
+    required: bool = False
+    width: int = 16
+
+
+COLUMNS = (
+    Column("name", _l("Name as on ID"), True),
+    Column("name_native", _l("Name in native script (e.g. Tibetan)")),
+    Column("name_pinyin", _l("Name in pinyin")),
+    Column("organisation_name", _l("Organisation"), True, 24),
+    Column("position", _l("Position"), True),
+    Column("category", _l("Category"), True),
+    Column("email", _l("Email"), True, 24),
+    Column("phone", _l("Mobile phone"), True),
+    Column("id_type", _l("ID document")),
+    Column("id_number", _l("ID document number"), False, 22),
+    Column("diet", _l("Diet")),
+    Column("diet_note", _l("Diet details")),
+    Column("arrival_date", _l("Arrival date")),
+    Column("arrival_time", _l("Arrival time")),
+    Column("arrival_transport", _l("Arrival flight or train number")),
+    Column("departure_date", _l("Departure date")),
+    Column("departure_time", _l("Departure time")),
+    Column("departure_transport", _l("Departure flight or train number")),
+    Column("hotel", _l("Hotel")),
+    Column("room_sharing", _l("Share a room with")),
+)
+BY_KEY = {column.key: column for column in COLUMNS}
+TEXT_KEYS = ("name", "name_native", "name_pinyin", "organisation_name", "position", "email",
+             "phone", "id_number", "diet_note", "arrival_transport", "departure_transport",
+             "hotel", "room_sharing")
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    details: reg.RegistrationDetails | None
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.details is not None and not self.problems
+
+
+@dataclass
+class ImportReport:
+    rows: list[CheckedRow]
+
+    @property
+    def valid_rows(self) -> list[CheckedRow]:
+        return [row for row in self.rows if row.valid]
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        return [problem for row in self.rows for problem in row.problems]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for row in self.rows if not row.valid)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def header_text(column: Column) -> str:
+    return f"{column.label} ({column.key})"
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_MERGE_REF = re.compile(rb'<mergeCell[^>]*\sref="([A-Z0-9:]+)"')
+
+
+def read_xlsx_rows(data: bytes) -> list[list[str]]:
+    """Rows of the first sheet, read in one streaming pass (read-only mode is several times
+    faster than loading the whole workbook)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if "xl/workbook.xml" not in archive.namelist():
+            raise ValidationFailed(_l("This is a zip archive, not an Excel workbook."), "file")
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        merged = _MERGE_REF.findall(archive.read(sheet._worksheet_path.lstrip("/")))
+    except ValidationFailed:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
+            IndexError):
+        raise ValidationFailed(_l("This file is damaged or not an Excel workbook."),
+                               "file") from None
+    if merged:
+        cells = ", ".join(ref.decode() for ref in merged[:5])
+        raise ValidationFailed(_l("The sheet has merged cells (%(cells)s). Unmerge them so "
+                                  "each cell holds one value.", cells=cells), "file")
+    rows = []
+    try:
+        for row in sheet.iter_rows():
+            if len(rows) > MAX_ROWS:
+                raise ValidationFailed(_l("The file has more than %(n)d rows. Split it into "
+                                          "several files.", n=MAX_ROWS), "file")
+            values = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    raise ValidationFailed(_l("Cell %(cell)s holds a formula. Paste values "
+                                              "only.", cell=cell.coordinate), "file")
+                values.append(_cell_text(cell.value))
+            rows.append(values)
+    finally:
+        workbook.close()
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data[:4096]:
+        raise ValidationFailed(_l("This file is neither an Excel workbook nor a CSV file."),
+                               "file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationFailed(_l("The CSV file's text encoding is not UTF-8 or GB18030."),
+                               "file")
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if number > MAX_ROWS + 1:
+            raise ValidationFailed(_l("The file has more than %(n)d rows. Split it into "
+                                      "several files.", n=MAX_ROWS), "file")
+        rows.append([cell.strip() for cell in row])
+    return rows
+
+
+def read_upload(filename: str, data: bytes) -> list[dict[str, str]]:
+    """The data rows as {column key: text}; header row matched by key or label."""
+    if not data:
+        raise ValidationFailed(_l("The file is empty."), "file")
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed(_l("The file is larger than %(mb)d MB.",
+                                  mb=MAX_BYTES // (1024 * 1024)), "file")
+    rows = read_xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _read_csv(data)
+    rows = [row for row in rows if any(cell for cell in row)]
+    if not rows:
+        raise ValidationFailed(_l("The sheet is empty."), "file")
+    keys = [_match_header(cell) for cell in rows[0]]
+    missing = [str(BY_KEY[k].label) for k in BY_KEY if BY_KEY[k].required and k not in keys]
+    if missing:
+        raise ValidationFailed(_l("The first row must name the columns; missing: %(cols)s. "
+                                  "Start from the template.", cols=", ".join(missing)), "file")
+    if len(rows) == 1:
+        raise ValidationFailed(_l("The sheet has a header but no rows to import."), "file")
+    return [{key: (row[i] if i < len(row) else "") for i, key in enumerate(keys) if key}
+            for row in rows[1:]]
+
+
+def _match_header(cell: str) -> str | None:
+    text = (cell or "").strip()
+    if text.endswith(")") and "(" in text:
+        key = text[text.rindex("(") + 1:-1].strip()
+        if key in BY_KEY:
+            return key
+    if text in BY_KEY:
+        return text
+    for column in COLUMNS:
+        if text == str(column.label):
+            return column.key
+    return None
+
+
+# --- checking ----------------------------------------------------------------------------
+
+def _parse_date(text: str) -> date | None:
+    if not text:
+        return None
+    return date.fromisoformat(text[:10].replace("/", "-"))
+
+
+def _parse_time(text: str) -> time | None:
+    if not text:
+        return None
+    return time.fromisoformat(text if len(text) > 5 else text.zfill(5))
+
+
+def _choice(enum_class, text: str, labels: dict | None = None):
+    text = (text or "").strip()
+    if not text:
+        return None
+    for member in enum_class:
+        if text.lower() == member.value or (labels and text == str(labels.get(member, ""))):
+            return member
+    raise ValueError(text)
+
+
+def _check_row(summit: Summit, number: int, values: dict[str, str],
+               locale: str) -> CheckedRow:
+
+    checked = CheckedRow(row=number, details=None)
+
+    def problem(key: str, message: object) -> None:
+        checked.problems.append(RowProblem(number, str(BY_KEY[key].label), str(message)))
+
+    for column in COLUMNS:
+        text = values.get(column.key, "")
+        if column.required and not text:
+            problem(column.key, _l("Required."))
+        if len(text) > 500:
+            problem(column.key, _l("At most %(n)d characters.", n=500))
+    parsed: dict = {}
+    for key, parse in (("arrival_date", _parse_date), ("departure_date", _parse_date),
+                       ("arrival_time", _parse_time), ("departure_time", _parse_time)):
+        try:
+            parsed[key] = parse(values.get(key, ""))
+        except ValueError:
+            problem(key, _l("Write dates as YYYY-MM-DD and times as HH:MM."))
+    try:
+        parsed["diet"] = _choice(Diet, values.get("diet", ""), reg.DIET_LABELS) or Diet.NONE
+    except ValueError:
+        problem("diet", _l("Use one of: %(values)s", values=", ".join(d.value for d in Diet)))
+    try:
+        parsed["id_type"] = _choice(IdDocumentType, values.get("id_type", ""),
+                                    reg.ID_LABELS)
+    except ValueError:
+        problem("id_type", _l("Use one of: %(values)s",
+                              values=", ".join(t.value for t in IdDocumentType)))
+    if values.get("email"):
+        try:
+            validate_email(values["email"], check_deliverability=False)
+        except EmailNotValidError:
+            problem("email", _l("Not a valid email address."))
+    if values.get("category") and values["category"] not in {c.code for c in summit.categories}:
+        problem("category", _l("Use one of: %(values)s",
+                               values=", ".join(c.code for c in summit.categories)))
+    if checked.problems:
+        return checked
+    text = {key: values.get(key, "")[:500] for key in TEXT_KEYS}
+    details = reg.RegistrationDetails(category=values["category"], locale=locale,
+                                      arrival_pickup=False, departure_pickup=False,
+                                      **text, **parsed)
+    try:
+        checked.details = reg._clean(details)
+    except ValidationFailed as error:
+        key = error.field if error.field in BY_KEY else "name"
+        problem(key, error.message)
+    return checked
+
+
+def check_rows(summit: Summit, rows: list[dict[str, str]], locale: str = "zh_Hans"
+               ) -> ImportReport:
+    report = ImportReport([_check_row(summit, number, values, locale)
+                           for number, values in enumerate(rows, start=2)])
+    existing = db.session.execute(
+        db.select(Registration.email, Registration.id_number, Registration.name,
+                  Registration.phone).where(Registration.summit_id == summit.id)).all()
+    taken_emails = {row.email for row in existing}
+    taken_ids = {row.id_number for row in existing if row.id_number}
+    taken_people = {(row.name, row.phone) for row in existing}
+    seen: dict[tuple, int] = {}
+    for checked in report.rows:
+        details = checked.details
+        if details is None:
+            continue
+        email = details.email.strip().lower()
+        keys = [("email", email, _l("Email"))]
+        if details.id_number:
+            keys.append(("id", details.id_number, _l("ID document number")))
+        keys.append(("person", (details.name.strip(), details.phone), _l("Name as on ID")))
+        for kind, value, label in keys:
+            if (kind, value) in seen:
+                checked.problems.append(RowProblem(checked.row, str(label), str(_l(
+                    "Duplicate of row %(row)d.", row=seen[(kind, value)]))))
+            else:
+                seen[(kind, value)] = checked.row
+        if email in taken_emails:
+            checked.problems.append(RowProblem(checked.row, str(_l("Email")), str(_l(
+                "Already registered for this summit."))))
+        elif details.id_number in taken_ids or (details.name.strip(), details.phone) in \
+                taken_people:
+            checked.problems.append(RowProblem(checked.row, str(_l("Name as on ID")), str(_l(
+                "The same person (ID number, or name and phone) is already registered."))))
+    return report
+
+
+# --- writing -----------------------------------------------------------------------------
+
+def import_rows(actor: User, summit: Summit, report: ImportReport, *,
+                delegation: Delegation | None = None, valid_only: bool = False,
+                now: datetime | None = None) -> list[Registration]:
+    """Write the rows. With errors and not ``valid_only``, nothing is written."""
+    now = now or utcnow()
+    staff = can(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    if not staff and (delegation is None or delegation.registrar_id != actor.id):
+        raise NotAllowed(_l("You do not have permission to do this."))
+    if report.error_count and not valid_only:
+        raise DomainError(_l("Nothing was imported: %(n)d rows have errors. Fix them, or "
+                             "choose to import only the valid rows.", n=report.error_count))
+    rows = report.valid_rows
+    if not rows:
+        raise DomainError(_l("There are no valid rows to import."))
+    categories = {c.code: c for c in summit.categories}
+    reg.lock_summit(summit)
+    holding = Registration.status.in_(HOLDS_PLACE)
+    count = db.func.count(Registration.id)
+    in_summit = db.session.scalar(db.select(count).where(Registration.summit_id == summit.id,
+                                                          holding))
+    by_category = dict(db.session.execute(
+        db.select(Registration.category_id, count)
+        .where(Registration.summit_id == summit.id, holding)
+        .group_by(Registration.category_id)).all())
+    if delegation is not None:
+        used = db.session.scalar(db.select(count).where(
+            Registration.delegation_id == delegation.id,
+            Registration.status.in_(HOLDS_PLACE + (RegistrationStatus.WAITLISTED,))))
+        if used + len(rows) > delegation.quota:
+            db.session.rollback()
+            raise Conflict(_l("Nothing was imported: %(rows)d rows would exceed the "
+                              "delegation's quota of %(quota)d (%(used)d used).",
+                              rows=len(rows), quota=delegation.quota, used=used), "file")
+    created = []
+    for checked in rows:
+        details = checked.details
+        category = categories[details.category]
+        room = (summit.capacity is None or in_summit < summit.capacity) and (
+            category.capacity is None or by_category.get(category.id, 0) < category.capacity)
+        status = RegistrationStatus.PENDING if room else RegistrationStatus.WAITLISTED
+        if room:
+            in_summit += 1
+            by_category[category.id] = by_category.get(category.id, 0) + 1
+        registration = Registration(summit=summit, category=category, delegation=delegation,
+                                    status=status, created_at=now, locale=details.locale)
+        reg._apply(registration, details)
+        created.append(registration)
+    db.session.add_all(created)
+    db.session.flush()
+    for registration in created:
+        audit.record(actor, "registration.import", registration, summit=summit, now=now,
+                     after=audit.snapshot(registration, reg.AUDITED))
+    db.session.commit()
+    return created

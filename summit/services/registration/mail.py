@@ -1,0 +1,32 @@
+"""Emails to registrants, in the language they registered in."""
+from __future__ import annotations
+
+from summit.models import Registration
+from summit.services.core import calendar, mail
+
+
+def _send(registration: Registration, template: str, attachments=None) -> None:
+    language = "en" if registration.locale == "en" else "zh"
+    mail.send_template(registration.email, registration.locale, template,
+                       attachments=attachments, registration=registration,
+                       summit=registration.summit, language=language,
+                       link=mail.external_url("registrations.mine"))
+
+
+def send_received(registration: Registration) -> None:
+    _send(registration, "registration_received")
+
+
+def send_approved(registration: Registration) -> None:
+    language = "en" if registration.locale == "en" else "zh"
+    ics = calendar.summit_ics(registration.summit, language)
+    _send(registration, "registration_approved",
+          attachments=[(f"{registration.summit.slug}.ics", ics, "text/calendar")])
+
+
+def send_rejected(registration: Registration) -> None:
+    _send(registration, "registration_rejected")
+
+
+def send_promoted(registration: Registration) -> None:
+    _send(registration, "registration_promoted")

@@ -1,0 +1,338 @@
+"""Registration of delegates: submission, capacity and waiting list, self-service editing.
+
+The decisions that move a registration along its states (approve, reject, cancel, promote from
+the waiting list) are in ``registration_review``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import (
+    HOLDS_PLACE,
+    AttendeeCategory,
+    Delegation,
+    Diet,
+    IdDocumentType,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+    Summit,
+    User,
+)
+from summit.permissions import Permission, can
+from summit.services.core import audit, names, validation
+from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from summit.services.registration import mail as registration_mail
+
+DIET_LABELS = {Diet.NONE: _l("No special diet"), Diet.VEGETARIAN: _l("Vegetarian"),
+               Diet.HALAL: _l("Halal"), Diet.OTHER: _l("Other (describe)")}
+ID_LABELS = {IdDocumentType.RESIDENT_ID: _l("Resident ID card"),
+             IdDocumentType.PASSPORT: _l("Passport"),
+             IdDocumentType.HK_MACAO_PERMIT: _l("Mainland travel permit (Hong Kong, Macao)"),
+             IdDocumentType.TAIWAN_PERMIT: _l("Mainland travel permit (Taiwan)"),
+             IdDocumentType.OTHER: _l("Other document")}
+
+S = RegistrationStatus
+
+STATUS_LABELS = {
+    S.PENDING: _l("Pending review"), S.APPROVED: _l("Approved"), S.REJECTED: _l("Rejected"),
+    S.CANCELLED: _l("Cancelled"), S.WITHDRAWN: _l("Withdrawn"), S.WAITLISTED: _l("Waiting list"),
+}
+
+# Fields a delegate may change on their own registration before the edit deadline.
+SELF_EDITABLE = ("name", "name_native", "name_pinyin", "position", "organisation_name",
+                 "phone", "id_type", "id_number", "diet", "diet_note", "accessibility",
+                 "arrival_date", "arrival_time", "arrival_transport", "arrival_pickup",
+                 "departure_date", "departure_time", "departure_transport", "departure_pickup",
+                 "hotel", "room_sharing")
+AUDITED = ("name", "name_native", "name_pinyin", "position", "organisation_name", "email",
+           "phone", "category_id", "delegation_id", "status", "status_reason")
+
+
+@dataclass
+class RegistrationDetails:
+    name: str
+    email: str
+    category: str
+    organisation_name: str = ""
+    position: str = ""
+    name_native: str = ""
+    name_pinyin: str = ""
+    phone: str = ""
+    id_type: IdDocumentType | None = None
+    id_number: str = ""
+    diet: Diet = Diet.NONE
+    diet_note: str = ""
+    accessibility: str = ""
+    arrival_date: date | None = None
+    arrival_time: time | None = None
+    arrival_transport: str = ""
+    arrival_pickup: bool = False
+    departure_date: date | None = None
+    departure_time: time | None = None
+    departure_transport: str = ""
+    departure_pickup: bool = False
+    hotel: str = ""
+    room_sharing: str = ""
+    locale: str = "zh_Hans"
+
+
+def details_of(registration: Registration) -> RegistrationDetails:
+    values = {f.name: getattr(registration, f.name) for f in fields(RegistrationDetails)
+              if f.name != "category" and hasattr(registration, f.name)}
+    return RegistrationDetails(category=registration.category.code, **values)
+
+
+# --- checks ------------------------------------------------------------------------------
+
+def _clean(details: RegistrationDetails) -> RegistrationDetails:
+    """Validate personal data; returns the details with normalised phone and ID."""
+    if not details.name.strip():
+        raise ValidationFailed(_l("Enter the name as on the ID document."), "name")
+    if len(details.name) > 100:
+        raise ValidationFailed(_l("At most %(n)d characters.", n=100), "name")
+    if details.phone:
+        details.phone = validation.normalise_phone(details.phone)
+    if details.id_number:
+        if details.id_type is None:
+            raise ValidationFailed(_l("Choose the type of ID document."), "id_type")
+        if details.id_type is IdDocumentType.RESIDENT_ID:
+            details.id_number = validation.normalise_resident_id(details.id_number)
+        elif len(details.id_number) > 32:
+            raise ValidationFailed(_l("At most %(n)d characters.", n=32), "id_number")
+    elif details.id_type is not None:
+        raise ValidationFailed(_l("Enter the ID document number."), "id_number")
+    if (details.arrival_date and details.departure_date
+            and details.departure_date < details.arrival_date):
+        raise ValidationFailed(_l("Departure cannot be before arrival."), "departure_date")
+    return details
+
+
+def _category(summit: Summit, code: str) -> AttendeeCategory:
+    for category in summit.categories:
+        if category.code == code:
+            return category
+    raise ValidationFailed(_l("Choose one of the summit's categories."), "category")
+
+
+def registration_open(summit: Summit, now: datetime) -> bool:
+    if summit.registration_opens_at and now < summit.registration_opens_at:
+        return False
+    if summit.registration_closes_at and now > summit.registration_closes_at:
+        return False
+    return True
+
+
+def find_invitation(summit: Summit, code: str, now: datetime) -> Invitation:
+    code = (code or "").strip().upper()
+    invitation = db.session.scalar(db.select(Invitation).where(
+        Invitation.code == code, Invitation.summit_id == summit.id)) if code else None
+    if invitation is None:
+        raise ValidationFailed(_l("This invitation code is not valid for this summit."),
+                               "invitation_code")
+    if invitation.expires_at is not None and now > invitation.expires_at:
+        raise ValidationFailed(_l("This invitation code has expired."), "invitation_code")
+    if invitation.uses >= invitation.max_uses:
+        raise ValidationFailed(_l("This invitation code has been used up."), "invitation_code")
+    return invitation
+
+
+def lock_summit(summit: Summit) -> None:
+    """Serialise capacity decisions for one summit on both databases.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before any
+    count is read, so two transactions cannot both see the last free place.
+    """
+    db.session.execute(db.update(Summit).where(Summit.id == summit.id)
+                       .values(lock_counter=Summit.lock_counter + 1))
+
+
+def count_where(*conditions) -> int:
+    return db.session.scalar(db.select(db.func.count(Registration.id)).where(*conditions))
+
+
+def has_room(summit: Summit, category: AttendeeCategory) -> bool:
+    holding = Registration.status.in_(HOLDS_PLACE)
+    if summit.capacity is not None and \
+            count_where(Registration.summit_id == summit.id, holding) >= summit.capacity:
+        return False
+    if category.capacity is not None and \
+            count_where(Registration.category_id == category.id, holding) >= category.capacity:
+        return False
+    return True
+
+
+def _check_quota(delegation: Delegation, exclude_id: int | None = None) -> None:
+    conditions = [Registration.delegation_id == delegation.id,
+                  Registration.status.in_(HOLDS_PLACE + (S.WAITLISTED,))]
+    if exclude_id is not None:
+        conditions.append(Registration.id != exclude_id)
+    used = count_where(*conditions)
+    if used >= delegation.quota:
+        raise Conflict(_l("The delegation %(name)s has used all %(quota)d of its places.",
+                          name=delegation.name, quota=delegation.quota), "delegation")
+
+
+def _apply(registration: Registration, details: RegistrationDetails,
+           names_only: tuple[str, ...] | None = None) -> None:
+    # A derived pinyin sent back unchanged (edit forms prefill it) is derived again, so a
+    # corrected name does not keep the old name's pinyin as an "override".
+    stale_pinyin = None if registration.pinyin_overridden else registration.name_pinyin
+    for f in fields(RegistrationDetails):
+        if f.name in ("category", "name_pinyin", "locale"):
+            continue
+        if names_only is not None and f.name not in names_only:
+            continue
+        value = getattr(details, f.name)
+        setattr(registration, f.name, value.strip() if isinstance(value, str) else value)
+    registration.email = registration.email.lower()
+    tibetan = names.has_tibetan(registration.name_native)
+    derived = names.pinyin_name(registration.name, no_surname=tibetan)
+    wanted = (details.name_pinyin or "").strip()
+    if stale_pinyin and wanted == stale_pinyin:
+        wanted = ""
+    registration.pinyin_overridden = bool(wanted) and wanted != derived
+    registration.name_pinyin = (wanted or derived)[:100]
+    registration.search_key = names.search_key(
+        registration.name, registration.name_native, registration.name_pinyin)[:1000]
+    registration.sort_key = names.sort_key(registration.name, registration.name_pinyin)[:100]
+
+
+# --- submission --------------------------------------------------------------------------
+
+def register_delegate(
+    summit: Summit, details: RegistrationDetails, *, actor: User | None = None,
+    invitation_code: str | None = None, delegation: Delegation | None = None,
+    now: datetime | None = None, notify: bool = True,
+) -> Registration:
+    """Register one person. Open form, invitation, registrar or organiser alike."""
+    now = now or utcnow()
+    staff = actor is not None and can(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    if delegation is not None and not staff:
+        if actor is None or delegation.registrar_id != actor.id:
+            raise NotAllowed(_l("Only the delegation's registrar can add its members."))
+    if not staff and delegation is None and not registration_open(summit, now):
+        raise DomainError(_l("Registration for this summit is closed."))
+    details = _clean(details)
+    category = _category(summit, details.category)
+    invitation = find_invitation(summit, invitation_code, now) if invitation_code else None
+    if invitation is not None:
+        if invitation.category_id is not None and invitation.category_id != category.id:
+            category = invitation.category
+        delegation = delegation or invitation.delegation
+    if not category.public and invitation is None and not staff and delegation is None:
+        raise ValidationFailed(_l("This category is by invitation only: enter your invitation "
+                                  "code."), "category")
+    email = details.email.strip().lower()
+    if db.session.scalar(db.select(Registration.id).where(
+            Registration.summit_id == summit.id, Registration.email == email)):
+        raise Conflict(_l("This email address is already registered for this summit."),
+                       "email")
+
+    lock_summit(summit)
+    if invitation is not None:
+        claimed = db.session.execute(
+            db.update(Invitation).where(Invitation.id == invitation.id,
+                                        Invitation.uses < Invitation.max_uses)
+            .values(uses=Invitation.uses + 1)).rowcount
+        if not claimed:
+            db.session.rollback()
+            raise ValidationFailed(_l("This invitation code has been used up."),
+                                   "invitation_code")
+    if delegation is not None:
+        try:
+            _check_quota(delegation)
+        except Conflict:
+            # Undo the claimed invitation use and release the summit lock.
+            db.session.rollback()
+            raise
+    status = S.PENDING if has_room(summit, category) else S.WAITLISTED
+    registration = Registration(summit=summit, category=category, delegation=delegation,
+                                invitation=invitation, status=status, created_at=now,
+                                locale=details.locale or "zh_Hans",
+                                user_id=actor.id if actor is not None and not staff
+                                and delegation is None else None)
+    _apply(registration, details)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("This email address is already registered for this summit."),
+                       "email") from None
+    audit.record(actor, "registration.create", registration, summit=summit, now=now,
+                 after=audit.snapshot(registration, AUDITED))
+    db.session.commit()
+    if notify:
+        registration_mail.send_received(registration)
+    return registration
+
+
+# --- self-service and editing ------------------------------------------------------------
+
+def may_manage(actor: User | None, registration: Registration) -> bool:
+    """Staff, the registrant (by account, or by a verified account with the same email) and
+    the registrant's delegation registrar may see, edit and cancel a registration."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if can(actor, Permission.REGISTRATIONS_MANAGE, registration.summit):
+        return True
+    if registration.user_id == actor.id or (
+            registration.email == actor.email and actor.email_verified):
+        return True
+    return (registration.delegation is not None
+            and registration.delegation.registrar_id == actor.id)
+
+
+def require_owner_or_staff(actor: User | None, registration: Registration) -> None:
+    if actor is None:
+        raise NotAllowed(_l("Please log in first."))
+    if not may_manage(actor, registration):
+        raise NotAllowed(_l("You do not have permission to do this."))
+    if registration.user_id is None and registration.email == actor.email:
+        # Registered before having an account: link it to the account now proving the email.
+        registration.user_id = actor.id
+
+
+def update_registration(actor: User, registration: Registration, details: RegistrationDetails,
+                        now: datetime | None = None) -> Registration:
+    now = now or utcnow()
+    require_owner_or_staff(actor, registration)
+    summit = registration.summit
+    staff = can(actor, Permission.REGISTRATIONS_MANAGE, summit)
+    if not staff and summit.edit_deadline is not None and now > summit.edit_deadline:
+        raise DomainError(_l("The deadline for changes has passed. Contact the organisers."))
+    if registration.status in (S.REJECTED, S.CANCELLED, S.WITHDRAWN):
+        raise Conflict(_l("A registration that is %(status)s cannot be changed.",
+                          status=STATUS_LABELS[registration.status]))
+    details = _clean(details)
+    before = audit.snapshot(registration, AUDITED)
+    if staff:
+        new_category = _category(summit, details.category)
+        email = details.email.strip().lower()
+        # Checked before any change, so a refusal leaves nothing half-edited in the session.
+        if email != registration.email and db.session.scalar(db.select(Registration.id).where(
+                Registration.summit_id == summit.id, Registration.email == email)):
+            raise Conflict(_l("This email address is already registered for this summit."),
+                           "email")
+        if new_category.id != registration.category_id:
+            registration.category = new_category
+        _apply(registration, details)
+    else:
+        _apply(registration, details, names_only=SELF_EDITABLE)
+    registration.updated_at = now
+    db.session.flush()
+    after = audit.snapshot(registration, AUDITED)
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        audit.record(actor, "registration.update", registration, summit=summit, now=now,
+                     before={k: before[k] for k in changed},
+                     after={k: after[k] for k in changed})
+    db.session.commit()
+    return registration
