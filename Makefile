@@ -8,15 +8,19 @@ PORT ?= 5000
 PYTEST_ARGS ?= -n 2
 export FLASK_APP := summit
 
-.PHONY: run test bench install install-dev system system-test translations instance db demo \
+.PHONY: run test lint bench install install-dev system system-test translations instance db demo \
         extract-messages clean
 
 run: install system translations instance db demo
 	@echo "Serving Summit on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev system-test translations
+test: lint system-test translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (settings in pyproject.toml): pyflakes, pycodestyle, import order, bugbear, pyupgrade.
+lint: install-dev
+	$(BIN)/ruff check .
 
 bench: install-dev system-test translations
 	$(BIN)/python bench/run.py

@@ -17,14 +17,9 @@ import time
 from datetime import date, time as clock
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _helpers import median_ms  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-
-from summit import create_app  # noqa: E402
-from summit.extensions import db  # noqa: E402
+from bench._helpers import median_ms
+from summit import create_app
+from summit.extensions import db
 from summit.models import (
     AgendaItem,
     AgendaItemKind,
@@ -36,15 +31,13 @@ from summit.models import (
     Registration,
     RegistrationStatus,
     Role,
-    Room,  # noqa: E402
+    Room,
     Summit,
 )
-from summit.services.accounts import users as accounts  # noqa: E402
-from summit.services.agenda import (
-    public as agenda_public,  # noqa: E402
-    publish as agenda_publish,
-)
-from summit.services.core import names  # noqa: E402
+from summit.services.accounts import users as accounts
+from summit.services.agenda import public as agenda_public, publish as agenda_publish
+from summit.services.core import names
+from tests.support.queries import count_queries as counting
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"
@@ -128,11 +121,8 @@ def main() -> int:
             counts[size] = {}
             for path in ("/summits/bench/agenda", "/summits/bench/agenda.ics"):
                 assert client.get(path).status_code == 200
-                statements = []
-                listener = lambda *args: statements.append(1)  # noqa: E731
-                event.listen(engine, "before_cursor_execute", listener)
-                client.get(path)
-                event.remove(engine, "before_cursor_execute", listener)
+                with counting(engine) as statements:
+                    client.get(path)
                 counts[size][path] = len(statements)
         items = db.session.scalar(db.select(db.func.count(AgendaItem.id)))
         registrations = db.session.scalar(db.select(db.func.count(Registration.id)))

@@ -12,42 +12,41 @@ from __future__ import annotations
 import random
 import sys
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sqlalchemy import insert
 
-from _helpers import median_ms  # noqa: E402
-from sqlalchemy import event, insert  # noqa: E402
-
-from summit import create_app  # noqa: E402
-from summit.extensions import db  # noqa: E402
+from bench._helpers import median_ms
+from summit import create_app
+from summit.extensions import db
 from summit.models import (
     Agreement,
     AgreementKind,
     AgreementParty,
     AgreementStatus,
-    AgreementUpdate,  # noqa: E402
+    AgreementUpdate,
     Membership,
     PartySide,
     Role,
     Summit,
     UpdateKind,
 )
-from summit.services.accounts import users as accounts  # noqa: E402
+from summit.services.accounts import users as accounts
+from tests.support.queries import count_queries as counting
 
 AGREEMENTS, UPDATES = 5000, 50_000
-COUNTIES = ["康定市", "泸定县", "丹巴县", "九龙县", "雅江县", "道孚县", "炉霍县", "甘孜县", "新龙县",
-            "德格县", "白玉县", "石渠县", "色达县", "理塘县", "巴塘县", "乡城县", "稻城县", "得荣县"]
+COUNTIES = ["康定市", "泸定县", "丹巴县", "九龙县", "雅江县", "道孚县", "炉霍县", "甘孜县",
+            "新龙县", "德格县", "白玉县", "石渠县", "色达县", "理塘县", "巴塘县", "乡城县",
+            "稻城县", "得荣县"]
 SECTORS = ["农村电商", "冷链物流", "文旅电商", "农产品上行", "电商扶贫", "品牌营销", "电商公共服务"]
 STATUSES = list(AgreementStatus)
 
 
 def fill(summit_id: int, start_id: int, count: int, updates: int, rng: random.Random) -> None:
     """Rows written in bulk with Core (the services are measured elsewhere)."""
-    signed = datetime(2017, 8, 3, 3, 0, tzinfo=timezone.utc)
+    signed = datetime(2017, 8, 3, 3, 0, tzinfo=UTC)
     agreements, parties, entries = [], [], []
     funds = {}
     for i in range(start_id, start_id + count):
@@ -92,15 +91,10 @@ def fill(summit_id: int, start_id: int, count: int, updates: int, rng: random.Ra
 
 def count_queries(app, client, url: str) -> int:
     """Statements of one request, made as a server makes it (its own app context)."""
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with counting(engine) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
 
 

@@ -20,19 +20,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _helpers import median_ms  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-
-from summit import create_app  # noqa: E402
-from summit.extensions import db  # noqa: E402
-from summit.models import AgendaItem, Role, SeatBooking  # noqa: E402
-from summit.services.bookings import booking as bookings  # noqa: E402
-from tests import factories  # noqa: E402
-from tests.agenda_factories import bulk_delegates_with_tokens, make_agenda_item  # noqa: E402
-from tests.api.test_bookings_concurrency import call, fire  # noqa: E402
+from bench._helpers import median_ms
+from summit import create_app
+from summit.extensions import db
+from summit.models import AgendaItem, Role, SeatBooking
+from summit.services.bookings import booking as bookings
+from tests.support import factories
+from tests.support.agenda_factories import bulk_delegates_with_tokens, make_agenda_item
+from tests.support.concurrency import call, fire
+from tests.support.queries import count_queries as counting
 
 BURST = 500
 SEATS = 50
@@ -100,14 +96,11 @@ def main() -> int:
                                          "password": factories.PASSWORD})
         counts = {}
         for per_page in (10, 50):
-            statements: list[int] = []
-            listener = lambda *args: statements.append(1)  # noqa: E731
             url = f"/sessions/{item.id}/seats/manage?per_page={per_page}"
             client.get(url)
             db.session.expire_all()
-            event.listen(db.engine, "before_cursor_execute", listener)
-            client.get(url)
-            event.remove(db.engine, "before_cursor_execute", listener)
+            with counting(db.engine) as statements:
+                client.get(url)
             counts[per_page] = len(statements)
         ok = counts[10] == counts[50]
         failed |= not ok

@@ -27,12 +27,9 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from summit import create_app  # noqa: E402
-from summit.extensions import db  # noqa: E402
-from summit.models import (  # noqa: E402
+from summit import create_app
+from summit.extensions import db
+from summit.models import (
     AttendeeCategory,
     Badge,
     CheckIn,
@@ -43,14 +40,12 @@ from summit.models import (  # noqa: E402
     Summit,
     Zone,
 )
-from summit.services.accounts import (
-    tokens as api_tokens,  # noqa: E402
-    users as accounts,
-)
-from summit.services.badges import issuing as badges  # noqa: E402
-from summit.services.core import names  # noqa: E402
-from tests import pg  # noqa: E402
+from summit.services.accounts import tokens as api_tokens, users as accounts
+from summit.services.badges import issuing as badges
+from summit.services.core import names
+from tests.support import pg
 
+ROOT = Path(__file__).resolve().parent.parent
 # Enough holders for every scan of a run to be that holder's first, as at a real gate (a
 # second scan costs the same: it is the same statement).
 HOLDERS = int(os.environ.get("BENCH_HOLDERS", "48000"))
@@ -319,8 +314,9 @@ def main() -> int:
         wait_until_up(f"{base}/api/v1/health", server)
         env = {"BENCH_TOKENS": str(folder / "tokens.txt"), "BENCH_API_TOKEN": api_token}
         scan_url = f"{base}/api/v1/summits/bench/checkins"
-        print(f"{HOLDERS} badges, gunicorn with {WORKERS} workers {' '.join(WORKER_ARGS)}, PostgreSQL "
-              f"{cluster.bin_dir.parent.name}, wrk on loopback; {DURATION} s per measure")
+        print(f"{HOLDERS} badges, gunicorn with {WORKERS} workers {' '.join(WORKER_ARGS)}, "
+              f"PostgreSQL {cluster.bin_dir.parent.name}, wrk on loopback; "
+              f"{DURATION} s per measure")
         # Holders by run: the first 1,000 warm up, four fifths of the rest are for the full
         # load (enough for 2,500 scans/s) and a fifth for the offered rate.
         split = 1000 + (HOLDERS - 1000) * 4 // 5
@@ -376,8 +372,9 @@ def main() -> int:
         p99_ms = paced["p99"] / 1000
         print(f"trivial JSON endpoint, {CONNECTIONS} connections: {health['rps']:.0f} req/s "
               f"(before the scans {before_rps:.0f}, after {after_rps:.0f})")
-        print(f"server CPU (gunicorn + PostgreSQL) per request: trivial {cpu_health * 1000:.2f} ms, "
-              f"check-in {cpu_scan * 1000:.2f} ms = {cpu_scan / cpu_health:.1f}x (gunicorn "
+        print(f"server CPU (gunicorn + PostgreSQL) per request: trivial "
+              f"{cpu_health * 1000:.2f} ms, check-in {cpu_scan * 1000:.2f} ms = "
+              f"{cpu_scan / cpu_health:.1f}x (gunicorn "
               f"{cpu_scan_app * 1000:.2f} ms, PostgreSQL {cpu_scan_database * 1000:.2f} ms)")
         print(f"check-in at full load, {CONNECTIONS} connections: {full['rps']:.0f} scans/s = "
               f"{ratio:.0%} of the trivial endpoint (target >= 50%); sent "

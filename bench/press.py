@@ -17,17 +17,13 @@ from __future__ import annotations
 import io
 import sys
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _helpers import median_ms, statements_per_page  # noqa: E402
-
-from summit import create_app  # noqa: E402
-from summit.extensions import db  # noqa: E402
-from summit.models import (  # noqa: E402
+from bench._helpers import median_ms, statements_per_page
+from summit import create_app
+from summit.extensions import db
+from summit.models import (
     AttendeeCategory,
     MediaType,
     Membership,
@@ -41,13 +37,10 @@ from summit.models import (  # noqa: E402
     Summit,
     Zone,
 )
-from summit.services.accounts import users as accounts  # noqa: E402
-from summit.services.badges import (
-    issuing as badges,  # noqa: E402
-    render as badge_render,
-)
-from summit.services.core import names, uploads  # noqa: E402
-from summit.services.press import (  # noqa: E402
+from summit.services.accounts import users as accounts
+from summit.services.badges import issuing as badges, render as badge_render
+from summit.services.core import names, uploads
+from summit.services.press import (
     applications as press,
     badges as press_badges,
     files as press_files,
@@ -122,7 +115,7 @@ def main() -> int:
         officer_id = officer.id
 
         # 1. the queue over 1,000 applications
-        now = datetime(2027, 7, 1, tzinfo=timezone.utc)
+        now = datetime(2027, 7, 1, tzinfo=UTC)
         for i in range(1000):
             application = PressApplication(
                 summit=summit, outlet_name=f"{person(i)}电视台", outlet_key=f"tv{i}",

@@ -18,24 +18,15 @@ import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from openpyxl import Workbook, load_workbook
 
-from _helpers import statements_per_page  # noqa: E402
-from openpyxl import Workbook, load_workbook  # noqa: E402
-
-from summit import create_app  # noqa: E402
-from summit.extensions import db  # noqa: E402
-from summit.models import (  # noqa: E402
-    AttendeeCategory,
-    Membership,  # noqa: E402
-    Registration,
-    Role,
-    Summit,
-)
-from summit.services.accounts import users as accounts  # noqa: E402
-from summit.services.core import names  # noqa: E402
-from summit.services.registration import imports as registration_import  # noqa: E402
+from bench._helpers import statements_per_page
+from summit import create_app
+from summit.extensions import db
+from summit.models import AttendeeCategory, Membership, Registration, Role, Summit
+from summit.services.accounts import users as accounts
+from summit.services.core import names
+from summit.services.registration import imports as registration_import
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"

@@ -1,4 +1,5 @@
-"""Run every benchmark in bench/ (each file but this one and _*.py), one after another.
+"""Run every benchmark in bench/ (each file but this one and _*.py), one after another, each
+as a module of the checkout (``python -m bench.<name>``).
 
 Each benchmark measures its own baseline in the same run and prints ratios, because the
 machines are small and noisy: absolute times are not comparable between runs.
@@ -26,7 +27,7 @@ def main(names: list[str]) -> int:
     for path in found:
         print(f"== {path.stem} ==", flush=True)
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, str(path)], cwd=HERE.parent)
+        result = subprocess.run([sys.executable, "-m", f"bench.{path.stem}"], cwd=HERE.parent)
         print(f"-- {path.stem}: exit {result.returncode} in {time.perf_counter() - started:.1f} s")
         failed += result.returncode != 0
     return 1 if failed else 0

@@ -1,9 +1,10 @@
 """The ``flask --app summit`` commands. Each one calls a service."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from flask import Flask, current_app

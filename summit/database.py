@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,19 +21,19 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def stored_utc(moment: datetime) -> datetime:
     """An aware time as every time is stored: naive UTC."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime given; use an aware UTC datetime")
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def read_utc(stored: datetime) -> datetime:
     """A stored (naive UTC) time, UTC-aware."""
-    return stored.replace(tzinfo=timezone.utc)
+    return stored.replace(tzinfo=UTC)
 
 
 class UTCDateTime(TypeDecorator):

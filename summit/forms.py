@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 
 from summit.services.core.validation import has_bad_characters
 
@@ -21,7 +21,7 @@ def strip_text(value: Any) -> Any:
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
-            if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
+            if issubclass(unbound_field.field_class, (StringField, TextAreaField, SelectField)):
                 filters = list(unbound_field.kwargs.get("filters", ()))
                 if strip_text not in filters and unbound_field.kwargs.get("strip", True):
                     filters.append(strip_text)

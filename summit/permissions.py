@@ -6,8 +6,9 @@ answer 403 before doing any work. Templates use ``can``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l

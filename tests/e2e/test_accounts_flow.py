@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from summit.extensions import db
 from summit.models import User
-from tests.e2e.helpers import catalog, is_translated
+from tests.support.e2e import catalog, is_translated
 
 pytestmark = pytest.mark.e2e
 
@@ -20,12 +20,6 @@ PASSWORD = "kangding-2017"
 THIRTY_DAYS = 30 * 24 * 3600
 
 
-@pytest.fixture
-def browser_locale() -> str:
-    """The browser asks for Simplified Chinese, the language most users of the app have."""
-    return "zh-CN"
-
-
 def stored_user() -> User:
     db.session.rollback()  # end the test thread's transaction: see what the server committed
     user = db.session.scalar(db.select(User).where(User.email == EMAIL))
@@ -33,6 +27,8 @@ def stored_user() -> User:
     return user
 
 
+# The browser asks for Simplified Chinese, the language most users of the app have.
+@pytest.mark.browser_locale("zh-CN")
 def test_sign_up_confirm_log_in_switch_language_log_out(page: Page, live_server, mailbox):
     hans, hant = catalog("zh_Hans"), catalog("zh_Hant")
     html = page.locator("html")

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from summit.extensions import db
 from summit.models import AgendaVersion
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.e2e
 

@@ -1,9 +1,10 @@
 """An agreements officer records two agreements signed at the ceremony (choosing the programme's
-signing-ceremony item, whose start becomes the signing time) and follows one until it lands; an official opens the dashboard and downloads the monthly PDF report."""
+signing-ceremony item, whose start becomes the signing time) and follows one until it lands; an
+official opens the dashboard and downloads the monthly PDF report."""
 from __future__ import annotations
 
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementStatus, Role
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.e2e
 CEREMONY = "Signing of rural e-commerce agreements (2017-08-03 09:50)"
@@ -74,7 +75,8 @@ def test_officer_records_and_follows_up_official_reads_the_report(page: Page, li
            another=True)
     record(page, "理塘县农村电商公共服务体系建设合作协议", "成都高原优品供应链有限公司",
            "30000000.00", "理塘县", another=False)
-    expect(page.get_by_role("heading", level=1)).to_have_text("理塘县农村电商公共服务体系建设合作协议")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "理塘县农村电商公共服务体系建设合作协议")
     link = page.get_by_role("link", name="Signing of rural e-commerce agreements", exact=True)
     expect(link).to_have_attribute("href", f"/summits/{summit.slug}/agenda/items/{ceremony.uid}")
 
@@ -120,5 +122,5 @@ def test_officer_records_and_follows_up_official_reads_the_report(page: Page, li
     assert landed.funds_in_place == Decimal("50000000.00") and landed.on_stage
     both = db.session.scalars(db.select(Agreement)).all()
     assert [a.ceremony_item_id for a in both] == [ceremony.id, ceremony.id]
-    assert {a.signed_at.astimezone(timezone.utc) for a in both} == {
-        datetime(2017, 8, 3, 1, 50, tzinfo=timezone.utc)}  # 09:50 in Kangding
+    assert {a.signed_at.astimezone(UTC) for a in both} == {
+        datetime(2017, 8, 3, 1, 50, tzinfo=UTC)}  # 09:50 in Kangding

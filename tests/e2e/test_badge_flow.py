@@ -14,8 +14,8 @@ import io
 import re
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from PIL import Image
@@ -27,9 +27,10 @@ from summit.models import BadgeJob, BadgeTemplate, JobStatus, RegistrationStatus
 from summit.services.badges import batches as badge_batches
 from summit.services.registration import submission as registrations
 from summit.services.registration.submission import RegistrationDetails
-from tests import factories
+from tests.support import factories
 
-pytestmark = pytest.mark.e2e
+# Small chunks, so the batch's progress moves in steps (whole A4 sheets: four badges).
+pytestmark = [pytest.mark.e2e, pytest.mark.app_config(BADGE_CHUNK_SIZE=2)]
 
 SLUG = "kangding-2027"
 BAND = "#8e44ad"
@@ -52,13 +53,6 @@ FIXED_HTML = ('<div class="band"><span class="title">{{ b.title }}</span>'
               '<div class="name {{ b.name_class }}">{{ b.name }}</div></div></div>\n'
               '<img class="qr" src="{{ b.qr }}" alt="">')
 TEMPLATE_SAVED = "The template is saved; badges print with it from now on."
-
-
-@pytest.fixture
-def app_config(app_config: dict) -> dict:
-    """Small chunks, so the batch's progress moves in steps (whole A4 sheets: four badges)."""
-    app_config["BADGE_CHUNK_SIZE"] = 2
-    return app_config
 
 
 @pytest.fixture
@@ -113,7 +107,7 @@ def shown_image(image: Locator) -> bytes:
 
 def has_colour(png: bytes, rgb: tuple[int, int, int], tolerance: int = 6) -> bool:
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return any(all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
+    return any(all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb, strict=True))
                for _count, pixel in image.getcolors(maxcolors=1 << 24))
 
 

@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
 from summit.models import BookingStatus, SeatBooking
-from tests import factories
-from tests.agenda_factories import make_agenda_item, make_delegate, make_room
-from tests.blueprints.pages import link_in
+from tests.support import factories
+from tests.support.agenda_factories import make_agenda_item, make_delegate, make_room
+from tests.support.pages import link_in
 
 pytestmark = pytest.mark.e2e
 

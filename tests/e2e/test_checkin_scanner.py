@@ -8,19 +8,19 @@ its manifest and WebCrypto Ed25519) and shows the answer full screen.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
-from summit.models import Arrival, CheckIn, Registration, Role, Summit, User
+from summit.models import Arrival, CheckIn, Summit, User
 from summit.services.badges import issuing as badges
-from tests import factories
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, screenshot_name
-from tests.e2e.helpers import PHONE
+from tests.support import factories
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, screenshot_name
+from tests.support.e2e import PHONE
 
 pytestmark = pytest.mark.e2e
 
@@ -46,27 +46,6 @@ def badge_video(pdf: bytes, folder: Path) -> Path:
         for _ in range(5):
             video.write(b"FRAME\n" + planes)
     return path
-
-
-@pytest.fixture
-def event(app) -> Summit:
-    summit = factories.make_summit("kangding-2027")
-    main = factories.make_zone(summit, "MAIN", "主会场")
-    factories.make_category(summit, "delegate", "代表", zones=[main])
-    return summit
-
-
-@pytest.fixture
-def holder(event) -> Registration:
-    organiser = factories.make_member(event, Role.ORGANISER, "organiser@example.com")
-    return factories.make_registration(event, "赵波", "zhaobo@example.com",
-                                       approve_as=organiser)
-
-
-@pytest.fixture
-def staff(event):
-    return factories.make_member(event, Role.CHECKIN_STAFF, "checkin@example.com",
-                                 name="签到员")
 
 
 @pytest.fixture
@@ -271,7 +250,7 @@ def test_the_scanner_opens_without_network_from_its_service_worker(phone, event,
     expect(phone.locator("#result-note")).to_contain_text("without network")
 
 
-def test_the_arrivals_board_follows_the_scans_live(phone, event, holder, live_server):
+def test_the_arrivals_board_follows_the_scans_live(phone, event, holder, staff, live_server):
     from summit.services.checkin import scans as checkins
 
     board = phone.context.browser.new_context(base_url=live_server.url, locale="en-US")
@@ -284,7 +263,6 @@ def test_the_arrivals_board_follows_the_scans_live(phone, event, holder, live_se
     page.goto(f"/summits/{event.slug}/checkin/board")
     expect(page.locator("#arrived-total")).to_have_text("0")
 
-    staff = db.session.scalar(db.select(User).filter_by(email="checkin@example.com"))
     checkins.scan(staff, event, badges.token_for(badges.ensure_badge(holder)), "西门", "live-1")
 
     expect(page.locator("#arrived-total")).to_have_text("1", timeout=15_000)

@@ -8,8 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
 from summit.models import AttendeeCategory, Summit, Zone
-from tests import factories
-from tests.e2e.helpers import DESKTOP, PHONE
+from tests.support import factories
+from tests.support.e2e import DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 

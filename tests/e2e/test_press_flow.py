@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from summit.extensions import db
 from summit.models import PressApplication, PressStatus, Role
 from summit.services.accounts import tokens as api_tokens
-from tests import factories, press_factories as f
+from tests.support import factories, press_factories as f
 
 pytestmark = pytest.mark.e2e
 

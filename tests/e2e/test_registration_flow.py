@@ -15,7 +15,7 @@ from summit.extensions import db
 from summit.models import Delegation, Registration, RegistrationStatus
 from summit.services.registration import submission as registrations
 from summit.services.registration.imports import COLUMNS, header_text
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.e2e
 

@@ -36,7 +36,10 @@ def build(chosen: list[Summit]) -> dict:
         stale_days_arg(agreement_stats.DEFAULT_STALE_DAYS))
     summary = agreement_stats.summarise(scope)
     lang = language()
-    amount = lambda value: money.format_amount(value, lang)  # noqa: E731
+
+    def amount(value):
+        return money.format_amount(value, lang)
+
     status_labels = agreements.STATUS_LABELS
     charts = {
         "county": agreement_charts.bars(

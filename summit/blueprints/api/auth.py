@@ -1,8 +1,9 @@
 """Bearer-token authentication, JSON body parsing and error replies for the API."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import g, request
 from flask_babel import gettext as _

@@ -143,8 +143,8 @@ def _load(application_id: int) -> PressApplication:
 
 
 def _reply(application: PressApplication, status: int = 200):
-    return jsonify(application_json(application,
-                                    press_access.may_review(g.api_user, application.summit))), status
+    reviewer = press_access.may_review(g.api_user, application.summit)
+    return jsonify(application_json(application, reviewer)), status
 
 
 # --- endpoints ------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ def email_field() -> EmailField:
 
 
 def new_password_field(label=None) -> PasswordField:
-    return PasswordField(label or _l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
+    return PasswordField(label or _l("Password"),
+                         validators=[DataRequired(), Length(min=8, max=128)])
 
 
 class SignUpForm(BaseForm):

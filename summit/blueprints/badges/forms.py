@@ -8,8 +8,9 @@ from summit.services.badges.batches import SELECTION_LABELS, SIZE_LABELS
 from summit.services.badges.issuing import sample_choices
 
 
-def size_field(label=_l("Size")) -> SelectField:
-    return SelectField(label, choices=[SelectChoice(s.value, SIZE_LABELS[s]) for s in BadgeSize],
+def size_field(label=None) -> SelectField:
+    return SelectField(label or _l("Size"),
+                       choices=[SelectChoice(s.value, SIZE_LABELS[s]) for s in BadgeSize],
                        default=BadgeSize.A6.value)
 
 

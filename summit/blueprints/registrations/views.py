@@ -1,4 +1,4 @@
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -324,7 +324,7 @@ def invitation_list(slug: str):
         if form.expires_on.data:
             expires_at = datetime.combine(form.expires_on.data, time(23, 59, 59),
                                           tzinfo=ZoneInfo(summit.timezone)
-                                          ).astimezone(timezone.utc)
+                                          ).astimezone(UTC)
         try:
             invitation = delegations.create_invitation(
                 current_user, summit, category=category, delegation=chosen,

@@ -1,0 +1,2 @@
+"""The programme: the draft, its clashes, published versions, the public pages, iCalendar, frab
+JSON and the printed PDF."""

@@ -13,9 +13,10 @@ Decided here, once:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 

@@ -8,9 +8,9 @@ clients remove it. Times are the summit's wall-clock times with its VTIMEZONE.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale

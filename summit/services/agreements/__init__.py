@@ -1,0 +1,1 @@
+"""Cooperation agreements: signing records, follow-up, the dashboard, reports and imports."""

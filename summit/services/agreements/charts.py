@@ -87,7 +87,7 @@ def line(points: list[tuple[str, Decimal, str]], title: str, empty: str) -> Mark
              f'y2="{height - bottom}" stroke="#b9bfcb"/>',
              f'<polyline points="{path}" fill="none" stroke="{COLOURS[1]}" stroke-width="2.5"/>']
     label_every = max(1, len(points) // 8)
-    for i, ((month, _value, text), (x, y)) in enumerate(zip(points, coords)):
+    for i, ((month, _value, text), (x, y)) in enumerate(zip(points, coords, strict=True)):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{COLOURS[1]}">'
                      f"<title>{escape(month)}: {escape(text)}</title></circle>")
         if i % label_every == 0 or i == len(points) - 1:

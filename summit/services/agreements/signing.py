@@ -1,10 +1,10 @@
 """Cooperation agreements: signing records and their append-only follow-up.
 
-Lifecycle (docs/architecture.md): signed -> contracted -> construction_started -> in_production -> landed,
-moving forward one or more stages; any stage but the last -> terminated, with a reason. A
-status set by mistake is corrected by a later entry marked as a correction (with a reason),
-never by editing the past: there is no way to change or delete an entry. Every use case
-writes the audit log and commits once.
+Lifecycle (docs/architecture.md): signed -> contracted -> construction_started ->
+in_production -> landed, moving forward one or more stages; any stage but the last ->
+terminated, with a reason. A status set by mistake is corrected by a later entry marked as a
+correction (with a reason), never by editing the past: there is no way to change or delete
+an entry. Every use case writes the audit log and commits once.
 """
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Badges: who gets one, signed tokens, designs, rendering with WeasyPrint, batches."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import segno
 import tinycss2
@@ -97,7 +97,7 @@ def display_width(text: str) -> int:
 
 def _length_class(text: str, limits: tuple[int, int, int]) -> str:
     width = display_width(text)
-    for limit, name in zip(limits, ("", "long", "longer")):
+    for limit, name in zip(limits, ("", "long", "longer"), strict=True):
         if width <= limit:
             return name
     return "longest"

@@ -14,9 +14,9 @@ import os
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Sequence
 
 import weasyprint
 from pypdf import PdfWriter

@@ -1,0 +1,1 @@
+"""Salon seats: booking, the waiting list, offers of freed seats, lists."""

@@ -10,10 +10,10 @@ serialised on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
 
 from flask_babel import lazy_gettext as _l
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
 
 from summit.extensions import db
 from summit.models import LIVE_BOOKINGS, AgendaItem, BookingStatus, SeatBooking, User

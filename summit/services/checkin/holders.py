@@ -7,7 +7,7 @@ number, no email.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l

@@ -43,7 +43,7 @@ def manifest(actor: User, summit: Summit) -> dict:
                  .selectinload(AttendeeCategory.zones))
         .options(selectinload(Badge.press_person).selectinload(PressPerson.application)
                  .selectinload(PressApplication.approved_zones)))
-    summit.categories  # the press category, read once for every press badge
+    _ = summit.categories  # the press category, read once for every press badge
     valid, revoked, refused = [], [], {}
     for badge in rows:
         if badge.revoked or not _admitted(badge):

@@ -47,7 +47,7 @@ def resident_id_valid(number: str) -> bool:
     number = (number or "").upper()
     if not _RESIDENT_ID.match(number):
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != number[17]:
         return False
     try:

@@ -9,7 +9,7 @@ the programme existed is linked to it (as an audited correction).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -99,7 +99,7 @@ UPGRADE = ("理塘县农村电商公共服务体系建设升级合作协议", "�
 
 def _at(day: str, hour: int = 10) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hour), ZoneInfo("Asia/Shanghai")) \
-        .astimezone(timezone.utc)
+        .astimezone(UTC)
 
 
 def _details(row, signed_at: datetime) -> agreements.AgreementDetails:

@@ -8,7 +8,7 @@ registrations, these seeded rows are not audited (no one made them).
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import weasyprint
@@ -32,7 +32,7 @@ from summit.services.press import applications as press, files as press_files
 REPORT = Path(__file__).resolve().parent / "data" / "ganzi_daily_2017-08-04.txt"
 REPORT_SOURCE = "甘孜日報 2017年08月04日（記者 鄧安華）"
 # The paper's date, midnight in Kangding (UTC+8).
-REPORT_PUBLISHED = datetime(2017, 8, 3, 16, 0, tzinfo=timezone.utc)
+REPORT_PUBLISHED = datetime(2017, 8, 3, 16, 0, tzinfo=UTC)
 PRESS_EMAIL = "press@example.com"
 CREW = (("李娜", "", PressRole.REPORTER, "#b54708"), ("王强", "", PressRole.CAMERA, "#1f5fbf"),
         ("次仁多吉", "ཚེ་རིང་རྡོ་རྗེ", PressRole.SOUND, "#2e7d32"))

@@ -1,0 +1,1 @@
+"""Media accreditation: applications, review and quotas, files, press badges, the press room."""

@@ -44,7 +44,8 @@ def accredited_xlsx(actor: User, summit: Summit) -> bytes:
         for person in application.people:
             if person.status is not PersonStatus.APPROVED:
                 continue
-            people.append([application.outlet_name, str(press_labels.MEDIA_LABELS[application.media_type]),
+            media = str(press_labels.MEDIA_LABELS[application.media_type])
+            people.append([application.outlet_name, media,
                            application.region, person.name, person.name_native,
                            person.name_pinyin, str(press_labels.ROLE_LABELS[person.role]), zones,
                            mask_id(application.press_card_number) if person.position == 0

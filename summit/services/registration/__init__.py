@@ -1,0 +1,1 @@
+"""Registration: submission, moderation, delegations, imports, exports and emails."""

@@ -1,8 +1,9 @@
 """Moderation of registrations: approve, reject, decide many at once, cancel or withdraw, and
 promote the waiting list when places free up.
 
-State machine (docs/architecture.md): pending -> approved | rejected | withdrawn; approved -> cancelled;
-waitlisted -> pending (promoted) | withdrawn. Every transition writes the audit log.
+State machine (docs/architecture.md): pending -> approved | rejected | withdrawn;
+approved -> cancelled; waitlisted -> pending (promoted) | withdrawn. Every transition writes
+the audit log.
 """
 from __future__ import annotations
 

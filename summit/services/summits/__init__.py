@@ -1,0 +1,1 @@
+"""Summits: their settings, organisations, zones and attendee categories."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -80,7 +80,7 @@ def local_to_utc(value: datetime | None, zone: str) -> datetime | None:
     """A wall-clock time at the summit (as typed in a form) as an aware UTC datetime."""
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return value.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def utc_to_local(value: datetime | None, zone: str) -> datetime | None:

@@ -33,11 +33,11 @@ import os
 import re
 import threading
 from collections import namedtuple
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from time import monotonic
-from typing import Iterator
 
 import psycopg
 from psycopg import pq

@@ -19,7 +19,7 @@ import io
 import json
 import logging
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask
 from sqlalchemy.engine import make_url

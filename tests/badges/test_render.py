@@ -1,0 +1,542 @@
+"""Badge PDFs from WeasyPrint, checked with the tools a print shop would use: poppler
+(pdffonts, pdftotext, pdfinfo, pdfimages, pdftoppm) and a QR scanner (zbarimg)."""
+from __future__ import annotations
+
+import base64
+import http.server
+import io
+import logging
+import math
+import re
+import threading
+import unicodedata
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from summit.models import BadgeSize
+from summit.services.badges import design as bd, render as br, tokens as bt
+from summit.services.core import fonts
+from tests.support.pdf import (
+    all_content,
+    image_count,
+    page_count,
+    page_size,
+    pdf_fonts,
+    pdf_text,
+    run,
+    save,
+    scan,
+    squash,
+    to_png,
+    words,
+)
+from tests.support.plugin import FONT_CACHE
+
+KEY = bt.Ed25519PrivateKey.generate()
+DESIGNS = {"delegate": bd.Design()}
+TIBETAN = "བཀྲ་ཤིས་བདེ་ལེགས"
+MM = 72 / 25.4  # points per millimetre
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fast_font():
+    br.configure(str(FONT_CACHE))
+    yield
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def token(version: int = 1) -> str:
+    return bt.sign(KEY, bt.new_badge_ref(), version)
+
+
+def face(name: str, design: str = "delegate", **fields) -> bd.BadgeFace:
+    return bd.BadgeFace(design=design, token=fields.pop("token", None) or token(), name=name,
+                        **fields)
+
+
+# --- scripts and fonts ----------------------------------------------------------------------
+
+def test_chinese_and_tibetan_names_print_with_embedded_fonts(tmp_path):
+    faces = [face("趙波"), face("赵波"), face("扎西德勒", name_native=TIBETAN)]
+
+    path = save(br.render_pdf(faces, DESIGNS, BadgeSize.A6), tmp_path)
+
+    used = pdf_fonts(path)
+    assert used and all(emb == "yes" for _name, emb in used), used
+    names = " | ".join(name for name, _emb in used)
+    assert "Summit Sans CJK" in names
+    assert "Tibetan Machine Uni" in names
+    assert page_count(path) == 3
+    assert squash(pdf_text(path, 1)) == "趙波"
+    assert squash(pdf_text(path, 2)) == "赵波"
+    # Tibetan comes back byte for byte (already NFC; NFC of both sides is checked too, so a
+    # different but canonically equal encoding of the stacks would also pass).
+    third = squash(pdf_text(path, 3))
+    assert third == TIBETAN + "扎西德勒"
+    assert unicodedata.normalize("NFC", third) == unicodedata.normalize("NFC",
+                                                                        TIBETAN + "扎西德勒")
+
+
+def test_common_names_need_only_the_fast_font(tmp_path):
+    faces = [face("趙波"), face("赵波", organisation="四川大学"), face("Anna Schmidt")]
+
+    path = save(br.render_pdf(faces, DESIGNS, BadgeSize.A6), tmp_path)
+
+    assert [name for name, _emb in pdf_fonts(path)] == ["Summit Sans CJK Bold"]
+
+
+def test_a_rare_character_falls_back_to_the_full_noto_font(tmp_path):
+    fast = fonts.fast_font_chars()
+    rare = next(c for c in "喆堃" if ord(c) not in fast)
+    assert ord("赵") in fast and ord(rare) not in fast
+    name = f"赵{rare}"
+
+    path = save(br.render_pdf([face(name)], DESIGNS, BadgeSize.A6), tmp_path)
+
+    assert squash(pdf_text(path)) == name
+    used = pdf_fonts(path)
+    assert all(emb == "yes" for _name, emb in used), used
+    names = [n for n, _emb in used]
+    assert any(n.startswith("Summit Sans CJK") for n in names), names
+    assert any(n.startswith("Noto Sans CJK") for n in names), names
+
+
+def test_names_are_escaped_in_the_html():
+    html = bd.build_html([face('<img src="file:///etc/passwd">&')], DESIGNS, BadgeSize.A6)
+
+    assert '<img src="file:///etc/passwd">' not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;&amp;" in html
+
+
+# --- the QR code ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [BadgeSize.A6, BadgeSize.CR80])
+def test_the_qr_code_scans_to_the_signed_token(tmp_path, size):
+    signed = token(7)
+    path = save(br.render_pdf([face("赵波", token=signed)], DESIGNS, size), tmp_path)
+
+    assert scan(to_png(path, dpi=200)) == [signed]
+    claims = bt.verify(signed, KEY.public_key())
+    assert claims.version == 7
+
+
+@pytest.fixture(scope="module")
+def a4_sheet(tmp_path_factory) -> tuple[Path, list[str]]:
+    tokens = [token(n) for n in range(1, 5)]
+    faces = [face(f"赵波 {n}", token=t) for n, t in enumerate(tokens)]
+    pdf = br.render_pdf(faces, DESIGNS, BadgeSize.A4_SHEET)
+    return save(pdf, tmp_path_factory.mktemp("sheet")), tokens
+
+
+@pytest.mark.parametrize("cell", range(4))
+def test_each_cell_of_an_a4_sheet_scans_to_its_own_token(a4_sheet, cell):
+    path, tokens = a4_sheet
+    dots = 200 / 25.4  # pixels per millimetre
+    width, height = math.floor(105 * dots), math.floor(148 * dots)
+    left, top = round(105 * dots) * (cell % 2), round(148 * dots) * (cell // 2)
+
+    png = to_png(path, dpi=200, crop=(left, top, width, height))
+
+    assert scan(png) == [tokens[cell]]
+    assert bt.verify(tokens[cell], KEY.public_key()).version == cell + 1
+
+
+def test_the_live_preview_is_the_first_page_and_its_qr_scans(tmp_path):
+    signed = token()
+
+    png = br.png_preview([face("赵波", token=signed), face("Other")], DESIGNS, BadgeSize.A6)
+
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.size == (round(105 / 25.4 * 110), round(148 / 25.4 * 110))
+    # At the default 110 dpi the QR modules are under 4 pixels and zbar misses about a
+    # third of codes; at print resolution it must always scan.
+    sharp = br.png_preview([face("赵波", token=signed)], DESIGNS, BadgeSize.A6, dpi=200)
+    (tmp_path / "preview.png").write_bytes(sharp)
+    assert scan(tmp_path / "preview.png") == [signed]
+
+
+# --- page sizes and counts ------------------------------------------------------------------
+
+@pytest.mark.parametrize("size, badges, pages, points", [
+    (BadgeSize.A6, 3, 3, (297.64, 419.53)),       # 105 x 148 mm
+    (BadgeSize.CR80, 2, 2, (242.65, 153.07)),     # 85.6 x 54 mm
+    (BadgeSize.A4_SHEET, 4, 1, (595.28, 841.89)),
+    (BadgeSize.A4_SHEET, 5, 2, (595.28, 841.89)),
+    (BadgeSize.A4_SHEET, 8, 2, (595.28, 841.89)),
+])
+def test_page_size_and_count(tmp_path, size, badges, pages, points):
+    faces = [face(f"赵波 {n}") for n in range(badges)]
+
+    path = save(br.render_pdf(faces, DESIGNS, size), tmp_path)
+
+    assert page_count(path) == pages
+    assert page_size(path) == pytest.approx(points, abs=0.01)
+    text = squash(pdf_text(path))
+    assert all(f"赵波{n}" in text for n in range(badges))
+
+
+# --- long names -----------------------------------------------------------------------------
+
+SURNAMES = ("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金"
+            "魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌马苗凤花方俞任袁柳")
+LONG_CHINESE = (SURNAMES * 5)[:300]
+LONG_LATIN = " ".join(["Bartholomew", "Featherstonehaugh", "Cholmondeley", "Marjoribanks",
+                       "Wolfgang", "Amadeus"] * 10)[:300].strip()
+ONE_WORD = ("Wolfeschlegelsteinhausenbergerdorff" * 9)[:300]
+MIXED = (LONG_CHINESE[:150] + " " + LONG_LATIN)[:300]
+LONG_FACES = [
+    dict(name=LONG_CHINESE),
+    dict(name=LONG_LATIN),
+    dict(name=ONE_WORD),
+    dict(name=MIXED),
+    dict(name=LONG_LATIN, name_native=LONG_CHINESE, organisation=LONG_CHINESE[:100]),
+]
+# Where the QR code is (left, top, right, bottom in points from the top-left corner).
+QR_BOX = {
+    BadgeSize.A6: ((105 - 5 - 42) * MM, (148 - 6 - 42) * MM, (105 - 5) * MM, (148 - 6) * MM),
+    BadgeSize.CR80: ((85.6 - 1.5 - 25) * MM, (54 - 1.5 - 25) * MM, (85.6 - 1.5) * MM,
+                     (54 - 1.5) * MM),
+}
+
+
+def test_long_names_are_300_characters():
+    assert {len(f["name"]) for f in LONG_FACES} == {300}
+
+
+@pytest.mark.parametrize("size", [BadgeSize.A6, BadgeSize.CR80])
+def test_a_300_character_name_fits_one_badge_and_prints_in_full(tmp_path, size):
+    faces = [face(**fields) for fields in LONG_FACES]
+
+    path = save(br.render_pdf(faces, DESIGNS, size), tmp_path)
+
+    assert page_count(path) == len(faces)
+    width, height = page_size(path)
+    left, top, right, bottom = QR_BOX[size]
+    for page, fields in enumerate(LONG_FACES, start=1):
+        text = squash(pdf_text(path, page))
+        for key in ("name_native", "name", "organisation"):
+            # All of it, wrapped without hyphens.
+            assert squash(fields.get(key, "")) in text, (page, key)
+        for x0, y0, x1, y1, word in words(path, page):
+            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, (page, word)
+            assert x1 <= left or x0 >= right or y1 <= top or y0 >= bottom, (
+                f"page {page}: {word!r} overlaps the QR code")
+
+
+def test_300_character_names_on_a4_sheets_keep_four_badges_a_sheet(tmp_path):
+    faces = [face(**fields) for fields in LONG_FACES]
+
+    path = save(br.render_pdf(faces, DESIGNS, BadgeSize.A4_SHEET), tmp_path)
+
+    assert page_count(path) == 2
+    first, second = squash(pdf_text(path, 1)), squash(pdf_text(path, 2))
+    for fields in LONG_FACES[:4]:
+        assert squash(fields["name"]) in first
+    assert squash(LONG_LATIN) in second and squash(LONG_CHINESE) in second
+
+
+# --- organisers' designs may not reach outside ----------------------------------------------
+
+@pytest.fixture
+def secrets(tmp_path) -> dict[str, object]:
+    png = tmp_path / "secret.png"
+    Image.new("RGB", (16, 16), (12, 34, 56)).save(png)
+    note = tmp_path / "secret.txt"
+    note.write_text("SECRET-MARKER-4711\n")
+    hostname = Path("/etc/hostname")
+    return {"png": png.as_uri(), "png_bytes": png.read_bytes(), "note": note.as_uri(),
+            "hostname": hostname.read_text().strip() if hostname.exists() else ""}
+
+
+def test_design_html_and_css_cannot_embed_local_files(tmp_path, secrets, caplog):
+    png, note = secrets["png"], secrets["note"]
+    html = (f'<div class="band">{{{{ b.name }}}}</div>'
+            f'<img src="file:///etc/passwd"><img src="{png}">'
+            f'<svg><image href="{png}" width="9" height="9"/></svg>'
+            f'<div class="who" style="background: url({png})">x</div>'
+            f'<a rel="attachment" href="{note}">n</a>'
+            f'<img class="qr" src="{{{{ b.qr }}}}">')
+    css = (".band { background: url(file:///etc/hostname) } "
+           f".who {{ background-image: url({png}) }} .qr {{ list-style-image: url({note}) }}")
+    design = bd.Design(html=html, css=css)
+    bd.validate_design(design, face("赵波"))  # organisers may write it; it just loads nothing
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf = br.render_pdf([face("赵波")], {"delegate": design}, BadgeSize.A6)
+
+    path = save(pdf, tmp_path)
+    assert image_count(path) == 1  # the QR code only
+    assert "0 embedded files" in run("pdfdetach", "-list", str(path))
+    assert "root:" not in pdf_text(path)
+    content = all_content(pdf)
+    assert b"root:" not in content
+    assert b"SECRET-MARKER-4711" not in content
+    # A short hostname ("vm") can turn up in compressed bytes by chance: only a distinctive one
+    # proves anything.
+    if len(secrets["hostname"]) >= 6:
+        assert secrets["hostname"].encode() not in content
+    refused = caplog.text
+    assert "badges may not load outside resources" in refused
+    for url in ("file:///etc/passwd", png):
+        assert url in refused
+
+
+def test_the_leak_checks_would_see_an_embedded_image_or_file(tmp_path, secrets):
+    """The same things as data: URIs (allowed) are found: the checks above can fail."""
+    data = "data:image/png;base64," + base64.b64encode(secrets["png_bytes"]).decode()
+    design = bd.Design(html=f'<img src="{data}"><img class="qr" src="{{{{ b.qr }}}}">'
+                            '<a rel="attachment" href="data:text/plain,SECRET-MARKER-4711">n</a>')
+
+    pdf = br.render_pdf([face("赵波")], {"delegate": design}, BadgeSize.A6)
+
+    path = save(pdf, tmp_path)
+    assert image_count(path) == 2
+    assert "1 embedded files" in run("pdfdetach", "-list", str(path))
+    assert b"SECRET-MARKER-4711" in all_content(pdf)
+
+
+@pytest.mark.parametrize("markup", [
+    '<link rel="stylesheet" href="file:///etc/passwd">', "<style>@page { size: A3 }</style>",
+    '<object data="file:///etc/passwd"></object>', '<embed src="file:///etc/passwd">',
+    '<iframe src="file:///etc/passwd"></iframe>', "<script>x</script>",
+    "{{ '<sty'|safe }}{{ 'le>.band{}</style>'|safe }}",
+])
+def test_markup_that_acts_on_the_whole_document_is_refused(markup):
+    with pytest.raises(bd.DesignError, match="is not allowed in a badge"):
+        bd.validate_design(bd.Design(html=markup + "{{ b.name }}"), face("赵波"))
+
+
+@pytest.mark.parametrize("html", ["{{ 'a' * 10**9 }}", "{{ [1] * 10**9 }}", "{{ 2 ** 100000 }}"])
+def test_templates_cannot_build_huge_values(html):
+    with pytest.raises(bd.DesignError, match="too large"):
+        bd.validate_design(bd.Design(html=html), face("赵波"))
+
+
+def test_designs_make_no_network_requests(caplog):
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        html = (f'<div class="band">{{{{ b.name }}}}</div><img src="{base}/img">'
+                f'<div class="who" style="background: url({base}/inline)">x</div>')
+        design = bd.Design(html=html, css=f".band {{ background: url({base}/css) }}")
+        with caplog.at_level(logging.WARNING, logger="weasyprint"):
+            pdf = br.render_pdf([face("赵波")], {"delegate": design}, BadgeSize.A6)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+    assert pdf.startswith(b"%PDF-")
+    assert hits == []
+    assert f"{base}/img" in caplog.text and f"{base}/css" in caplog.text
+
+
+@pytest.mark.parametrize("css, reason", [
+    ("@import url(other.css);", "@import is not allowed"),
+    ('@font-face { font-family: x; src: url(file:///etc/passwd) }', "@font-face is not allowed"),
+    ("@page { size: A3 }", "@page is not allowed"),
+    ("@media print { .name { color: red } }", "@media is not allowed"),
+    (".name { color: red } @namespace x url(y);", "@namespace is not allowed"),
+    (".name color: red }", "CSS line 1"),
+    (".name { color: red }\n.org { color: blue } junk", "CSS line 2"),
+    ("}", "CSS line 1"),
+    ("{ color: red }", "empty selector"),
+    (".name, { color: red }", "empty selector"),
+])
+def test_scope_css_refuses_at_rules_and_broken_css(css, reason):
+    with pytest.raises(bd.DesignError, match=re.escape(reason)):
+        bd.scope_css(css, 0)
+
+
+def test_scope_css_limits_every_selector_to_its_category():
+    scoped = bd.scope_css("/* hi */ .name, .org > b { color: #ff0000 }\n.band{font-size:9pt}", 3)
+
+    assert scoped == (".design-3 .name, .design-3 .org > b { color: #ff0000 }\n"
+                      ".design-3 .band {font-size:9pt}")
+
+
+def band_colour(path: Path, page: int) -> tuple[int, int, int]:
+    """The colour just inside the top-left corner of a badge's band."""
+    image = Image.open(to_png(path, page=page, dpi=40)).convert("RGB")
+    return image.getpixel((5, 5))
+
+
+def test_a_categorys_css_changes_its_own_badges_only(tmp_path):
+    designs = {"a": bd.Design(band_colour="#00ff00", css=".band { background: #ff0000 }"),
+               "b": bd.Design(band_colour="#0000ff")}
+
+    path = save(br.render_pdf([face("A", "a"), face("B", "b")], designs, BadgeSize.A6),
+                tmp_path)
+
+    assert band_colour(path, 1) == (255, 0, 0)
+    assert band_colour(path, 2) == (0, 0, 255)
+
+
+def test_a_selector_starting_with_a_combinator_cannot_reach_other_categories(tmp_path):
+    designs = {"a": bd.Design(band_colour="#00ff00", css="~ .badge .band { background: #f00 }"),
+               "b": bd.Design(band_colour="#0000ff")}
+    try:
+        bd.validate_design(designs["a"], face("A", "a"))
+    except bd.DesignError:
+        return  # refusing it is fine too
+
+    path = save(br.render_pdf([face("A", "a"), face("B", "b")], designs, BadgeSize.A6),
+                tmp_path)
+
+    assert band_colour(path, 2) == (0, 0, 255)
+
+
+def test_a_style_element_in_the_html_cannot_change_other_categories_or_the_page(tmp_path):
+    html = ('<style>.band { background: #ff0000 !important } @page { size: A3 }</style>'
+            '<div class="band">{{ b.name }}</div>')
+    designs = {"a": bd.Design(html=html), "b": bd.Design(band_colour="#0000ff")}
+    try:
+        bd.validate_design(designs["a"], face("A", "a"))
+    except bd.DesignError:
+        return  # refusing it is fine too
+
+    path = save(br.render_pdf([face("A", "a"), face("B", "b")], designs, BadgeSize.A6),
+                tmp_path)
+
+    assert page_size(path) == pytest.approx((297.64, 419.53), abs=0.01)
+    assert band_colour(path, 2) == (0, 0, 255)
+
+
+# --- validating designs ---------------------------------------------------------------------
+
+SAMPLE = bd.BadgeFace(design="delegate", token="sample-token", name="Zhao Bo", name_native="赵波")
+
+
+def test_a_good_design_validates():
+    bd.validate_design(bd.Design(band_colour="#AA3300", text_colour="#000000",
+                                 html='<div class="band">{{ b.title }}</div>{{ b.name }} '
+                                      '{% if size == "a6" %}{{ b.name_native }}{% endif %}'
+                                      '<img class="qr" src="{{ b.qr }}">',
+                                 css=".name { letter-spacing: 0.1em }"), SAMPLE)
+
+
+@pytest.mark.parametrize("colours", [
+    ("red", "#ffffff"), ("#fff", "#ffffff"), ("#1f6feb", "#12345g"), ("", "#ffffff"),
+    ("#1f6feb; background: url(x)", "#ffffff"), ("#1f6feb", " #ffffff"), ("#1f6feb0", "#fff"),
+])
+def test_bad_colours_are_refused(colours):
+    band, text = colours
+    with pytest.raises(bd.DesignError, match="is not a colour like #1f6feb"):
+        bd.validate_design(bd.Design(band_colour=band, text_colour=text), SAMPLE)
+
+
+def test_a_colour_with_a_trailing_newline_is_refused():
+    with pytest.raises(bd.DesignError):
+        bd.validate_design(bd.Design(band_colour="#1f6feb\n"), SAMPLE)
+
+
+@pytest.mark.parametrize("html, reason", [
+    ("{% if %}x{% endif %}", "Jinja line 1"),
+    ("<b>\n{% if b.name %}", "Jinja line 2"),
+    ("{{ b.name ", "Jinja line 1"),
+    ("{% for x in b.zones %}", "endfor"),
+    ("{{ nope }}", "UndefinedError: 'nope' is undefined"),
+    ("{{ b.nope }}", "UndefinedError"),
+    ("{{ b.name|nofilter }}", "nofilter"),
+])
+def test_broken_jinja_and_unknown_variables_are_refused(html, reason):
+    with pytest.raises(bd.DesignError, match=re.escape(reason)):
+        bd.validate_design(bd.Design(html=html), SAMPLE)
+
+
+@pytest.mark.parametrize("html", [
+    "{{ b.__class__.__mro__ }}",
+    "{{ ''.__class__.__subclasses__() }}",
+    "{{ b.__class__ }}",
+    "{{ b.name|attr('__class__') }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ b.name.__class__.__base__.__subclasses__() }}",
+    "{% set x = b.items().__class__ %}{{ x }}",
+])
+def test_sandbox_escapes_are_refused(html):
+    with pytest.raises(bd.DesignError, match="SecurityError"):
+        bd.validate_design(bd.Design(html=html), SAMPLE)
+
+
+def test_a_huge_range_is_refused_as_a_design_error():
+    with pytest.raises(bd.DesignError):
+        bd.validate_design(bd.Design(html="{% for i in range(10**9) %}{% endfor %}"), SAMPLE)
+
+
+def test_oversized_templates_are_refused():
+    big = "x" * (bd.MAX_TEMPLATE + 1)
+    for design in (bd.Design(html=big), bd.Design(css=f".a {{ content: '{big}' }}")):
+        with pytest.raises(bd.DesignError, match="at most"):
+            bd.validate_design(design, SAMPLE)
+
+
+# --- batches --------------------------------------------------------------------------------
+
+def test_a_batch_renders_in_worker_processes_in_order_with_progress(tmp_path):
+    faces = [face(f"Badge {n:02d} 赵波") for n in range(10)]
+    progress: list[int] = []
+    try:
+        pdf = br.render_batch(faces, DESIGNS, BadgeSize.A6, processes=2, chunk_size=4,
+                              progress=progress.append)
+    finally:
+        br.shutdown_pool()
+
+    path = save(pdf, tmp_path)
+    assert page_count(path) == 10
+    for n in range(10):
+        assert squash(pdf_text(path, n + 1)) == f"Badge{n:02d}赵波"
+    assert progress == sorted(set(progress)) and progress[-1] == 10
+    assert sorted(b - a for a, b in pairwise([0, *progress])) == [2, 4, 4]
+
+
+def test_a_sheet_batch_splits_into_whole_sheets(tmp_path):
+    faces = [face(f"Sheet {n:02d}") for n in range(10)]
+    progress: list[int] = []
+
+    pdf = br.render_batch(faces, DESIGNS, BadgeSize.A4_SHEET, processes=1, chunk_size=5,
+                          progress=progress.append)
+
+    path = save(pdf, tmp_path)
+    assert progress == [4, 8, 10]
+    assert page_count(path) == 3  # not 4: chunks of 5 would leave half-empty sheets
+    assert "Sheet08" in squash(pdf_text(path, 3))
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 4, 5, 7, 8, 50])
+def test_sheet_chunks_are_whole_sheets(chunk_size):
+    faces = [face(f"{n}", token="t") for n in range(23)]
+
+    parts = br.chunks(faces, BadgeSize.A4_SHEET, chunk_size)
+
+    assert [f for part in parts for f in part] == faces
+    assert all(len(part) % 4 == 0 for part in parts[:-1])
+    assert all(len(part) <= max(4, chunk_size) for part in parts)
+
+
+def test_card_chunks_use_the_chunk_size_as_given():
+    faces = [face(f"{n}", token="t") for n in range(10)]
+
+    assert [len(p) for p in br.chunks(faces, BadgeSize.A6, 4)] == [4, 4, 2]
+    assert [len(p) for p in br.chunks(faces, BadgeSize.CR80, 3)] == [3, 3, 3, 1]
+
+
+def test_joining_one_pdf_returns_it_unchanged():
+    assert br.join_pdfs([b"%PDF-1.7 one"]) == b"%PDF-1.7 one"

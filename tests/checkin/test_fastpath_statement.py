@@ -1,0 +1,138 @@
+"""The gates' batched statement (``services/checkin_sql``) against a real PostgreSQL: each scan
+of a batch gets its own answer, a holder scanned twice in one batch counts once, and
+threads' scans are batched without ever sending a scan id twice."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from summit.extensions import db
+from summit.models import Arrival, CheckIn, Registration
+from summit.services.accounts import tokens as api_tokens
+from summit.services.badges import issuing as badges, tokens as badge_tokens
+from summit.services.checkin.fastpath import scan as checkin_fast, statement as checkin_sql
+from summit.services.registration import review as registration_review
+from tests.support import factories
+
+NOW = datetime(2027, 8, 3, 1, 30, tzinfo=UTC)
+
+
+pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture
+def token(staff) -> str:
+    """The check-in staff's raw API token."""
+    raw, _token = api_tokens.issue_token_for(staff, purpose="gate")
+    db.session.commit()
+    return raw
+
+
+def holder(event, organiser, name: str, email: str) -> Registration:
+    return factories.make_registration(event, name, email, approve_as=organiser)
+
+
+def scan_of(event, raw_token: str, registration: Registration, scan_id: str,
+            gate: str = "东门") -> dict:
+    badge = badges.ensure_badge(registration)
+    db.session.commit()
+    claims, _header, _signature = badge_tokens.decode(badges.token_for(badge))
+    return {"token_hash": api_tokens.digest(raw_token), "summit_id": event.id,
+            "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": scan_id,
+            "gate": gate, "device": "测试", "scanned": checkin_sql.naive_utc(NOW),
+            "received": checkin_sql.naive_utc(NOW), "press_code": event.press_category_code}
+
+
+def recorded() -> dict[str, str]:
+    db.session.remove()
+    return dict(db.session.execute(db.select(CheckIn.scan_id, CheckIn.result)).all())
+
+
+def test_each_scan_of_a_batch_gets_its_own_answer(event, organiser, token):
+    zhao = holder(event, organiser, "赵波", "zhao@example.com")
+    qian = holder(event, organiser, "钱伟", "qian@example.com")
+    scans = [scan_of(event, token, zhao, "b-1", gate="东门"),
+             scan_of(event, token, qian, "b-2"),
+             scan_of(event, token, zhao, "b-3", gate="西门"),          # zhao again
+             scan_of(event, "not-a-token", qian, "b-4"),                # no such API token
+             {**scan_of(event, token, qian, "b-5"), "ref": "00" * 8}]   # no such badge
+
+    rows = checkin_sql.execute(scans)
+
+    assert [row.n for row in rows] == [0, 1, 2, 3, 4]
+    first, second, again, no_token, no_badge = rows
+    assert (first.result, first.name, first.code, first.zone_codes) == (
+        "ok", "赵波", "delegate", ["MAIN"])
+    assert (second.result, second.name) == ("ok", "钱伟")
+    # The second scan of a holder in one batch is a duplicate naming the first's gate.
+    assert again.result == "duplicate" and again.first_gate == "东门"
+    assert again.first_at == NOW.replace(tzinfo=None)
+    assert no_token.checkin_id is None and no_token.operator_id is None
+    assert no_badge.result == "invalid" and no_badge.name is None
+    assert recorded() == {"b-1": "ok", "b-2": "ok", "b-3": "duplicate", "b-5": "invalid"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 2
+
+
+def test_a_recorded_scan_id_in_a_batch_writes_nothing_for_it(event, organiser, token):
+    zhao = holder(event, organiser, "赵波", "zhao@example.com")
+    qian = holder(event, organiser, "钱伟", "qian@example.com")
+    checkin_sql.execute([scan_of(event, token, zhao, "once")])
+
+    rows = checkin_sql.execute([scan_of(event, token, zhao, "once"),
+                                scan_of(event, token, qian, "new")])
+
+    assert rows[0].checkin_id is None  # the caller's portable path gives the first answer
+    assert rows[1].result == "ok"
+    assert recorded() == {"once": "ok", "new": "ok"}
+
+
+def test_refused_badges_in_a_batch_leave_the_others_ok(event, organiser, token):
+    zhao = holder(event, organiser, "赵波", "zhao@example.com")
+    qian = holder(event, organiser, "钱伟", "qian@example.com")
+    sun = holder(event, organiser, "孙芳", "sun@example.com")
+    revoked, cancelled = scan_of(event, token, zhao, "r-1"), scan_of(event, token, sun, "r-3")
+    badges.revoke(organiser, zhao, "证件遗失")
+    registration_review.cancel_registration(organiser, sun)
+
+    rows = checkin_sql.execute([revoked, scan_of(event, token, qian, "r-2"), cancelled])
+
+    assert [row.result for row in rows] == ["revoked", "ok", "not_approved"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 1
+
+
+def test_threads_scans_are_batched_and_each_counted_once(app, event, organiser, token):
+    names = ["赵波", "钱伟", "孙芳", "李娜", "周杰", "吴敏"]
+    people = [holder(event, organiser, name, f"p{i}@example.com")
+              for i, name in enumerate(names)]
+    # Each holder twice, and one scan id sent by two threads at once.
+    scans = [scan_of(event, token, person, f"t-{i}-{k}")
+             for k in range(2) for i, person in enumerate(people)]
+    scans.append(dict(scans[0]))
+    db.session.remove()
+    start = threading.Barrier(len(scans))
+    rows: dict[int, object] = {}
+
+    def send(index: int) -> None:
+        with app.app_context():
+            start.wait()
+            rows[index] = checkin_sql.send(scans[index])
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(scans))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    answered = [row for row in rows.values() if row is not None and row.checkin_id]
+    assert Counter(row.result for row in answered) == {"ok": 6, "duplicate": 6}
+    assert len(recorded()) == 12  # the repeated scan id once
+    assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 6
+
+
+def test_text_postgresql_cannot_hold_takes_the_portable_path():
+    assert checkin_fast.storable("东门 gate 1")
+    assert not checkin_fast.storable("east\x00gate")
+    assert not checkin_fast.storable("east\ud800gate")

@@ -1,0 +1,23 @@
+"""Counting the SQL statements a block runs (tests and benchmarks: a page's query count must
+not grow with its rows)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+
+@contextmanager
+def count_queries(engine) -> Iterator[list[str]]:
+    """Every SQL statement run on ``engine`` inside the block."""
+    statements: list[str] = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before_cursor_execute)
