@@ -21,10 +21,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
 from summit import create_app
 from summit.extensions import db
 from summit.models import (
     AttendeeCategory,
+    Badge,
     BadgeSelection,
     BadgeSize,
     JobStatus,
@@ -99,9 +103,6 @@ def make_summit(count: int):
 
 
 def single_badges(summit: Summit) -> bool:
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
     baseline = median_s(lambda: weasyprint.HTML(string="<p>Summit</p>").write_pdf(), 31)
     print(f"One-line Latin-only document (plain WeasyPrint): {baseline * 1000:.1f} ms median")
     people = {"simplified 赵波": ("赵波", ""), "traditional 趙波": ("趙波", ""),
@@ -183,7 +184,6 @@ def main() -> int:
 
 def badge_batches_reset(summit: Summit) -> None:
     """Forget printed marks so the second batch prints the same people."""
-    from summit.models import Badge
 
     db.session.query(Badge).filter(Badge.summit_id == summit.id).update(
         {Badge.printed_at: None, Badge.printed_version: None})

@@ -13,6 +13,8 @@ Runs on SQLite in a temporary folder.
 """
 from __future__ import annotations
 
+import logging
+import socket
 import sys
 import tempfile
 import threading
@@ -20,10 +22,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
 from bench._helpers import median_ms
 from summit import create_app
 from summit.extensions import db
-from summit.models import AgendaItem, Role, SeatBooking
+from summit.models import AgendaItem, Registration, Role, SeatBooking
 from summit.services.bookings import booking as bookings
 from tests.support import factories
 from tests.support.agenda_factories import bulk_delegates_with_tokens, make_agenda_item
@@ -35,10 +39,6 @@ SEATS = 50
 
 
 def serve(app):
-    import socket
-
-    from werkzeug.serving import make_server
-
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(1024)
@@ -54,8 +54,6 @@ def timed_burst(address, requests) -> tuple[float, list]:
 
 
 def main() -> int:
-    import logging
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     folder = Path(tempfile.mkdtemp(prefix="summit-bench-"))
     app = create_app({"TESTING": False, "DEBUG": False, "SECRET_KEY": "bench",
@@ -73,7 +71,6 @@ def main() -> int:
 
         # 1. one booking against the floor of one write
         people = bulk_delegates_with_tokens(summit, 400)
-        from summit.models import Registration
 
         item = make_agenda_item(summit, capacity=200)
         registrations = [db.session.get(Registration, rid) for rid, _token in people]

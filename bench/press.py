@@ -20,6 +20,10 @@ import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import weasyprint
+from PIL import Image
+from pypdf import PdfReader
+
 from bench._helpers import median_ms, statements_per_page
 from summit import create_app
 from summit.extensions import db
@@ -35,6 +39,7 @@ from summit.models import (
     RegistrationStatus,
     Role,
     Summit,
+    User,
     Zone,
 )
 from summit.services.accounts import users as accounts
@@ -63,7 +68,6 @@ def report(label: str, ok: bool, text: str) -> bool:
 
 def big_photo() -> bytes:
     """A noisy 3000 x 4000 JPEG of about 2 MB, with EXIF, as phones make them."""
-    from PIL import Image
 
     noise = Image.effect_noise((750, 1000), 60).convert("RGB").resize((3000, 4000))
     out = io.BytesIO()
@@ -80,8 +84,6 @@ def big_photo() -> bytes:
 
 
 def long_letter(pages: int = 40) -> bytes:
-    import weasyprint
-
     body = "".join(f"<p style='break-after: page'>第 {n} 页：兹派遣我台记者前往康定采访。</p>"
                    for n in range(pages))
     return weasyprint.HTML(string=f"<html lang='zh'><body>{body}</body></html>").write_pdf()
@@ -146,10 +148,6 @@ def main() -> int:
                      f"{counts[10]} at 10 rows, {counts[50]} at 50 rows; target constant")
 
     with app.app_context():
-        from PIL import Image
-
-        from summit.models import User
-
         officer = db.session.get(User, officer_id)
         summit = db.session.scalar(db.select(Summit))
 
@@ -167,7 +165,6 @@ def main() -> int:
                          f"({floor:.0f} ms); target <= 3x")
 
         # 3. a 40-page letter
-        from pypdf import PdfReader
 
         letter = long_letter()
         floor = median_ms(lambda: len(PdfReader(io.BytesIO(letter)).pages), 7)

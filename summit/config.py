@@ -53,6 +53,9 @@ class Defaults:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_HOPS = 0
 
+    # Seconds between two refreshes of an open arrivals board.
+    BOARD_REFRESH_SECONDS = 5
+
     # Badges. Fonts made for fast printing are cached here (None: instance/fonts).
     FONT_CACHE_DIR: str | None = None
     # Processes rendering a batch in parallel (None: one per core).

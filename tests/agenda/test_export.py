@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from icalendar import Calendar
 
 from summit.extensions import db
+from summit.models import Organisation, OrganisationRole, SummitOrganisation
 from summit.services.agenda import (
     draft as agenda,
     export as agenda_export,
@@ -139,8 +140,6 @@ def pdf_info(data: bytes, tmp_path) -> str:
 
 
 def test_the_printed_programme_is_a4_with_cover_days_and_speakers(summit, published, tmp_path):
-    from summit.models import Organisation, OrganisationRole, SummitOrganisation
-
     for role, name in ((OrganisationRole.HOST, "四川省商务厅"),
                        (OrganisationRole.SUPPORTER, "广东援川工作组")):
         summit.organisations.append(SummitOrganisation(

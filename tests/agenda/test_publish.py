@@ -1,13 +1,25 @@
 """Publishing: numbered versions, the changelog, SEQUENCE, and the emails to participants."""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time
 
 import pytest
 from flask_babel import force_locale
 
 from summit.extensions import db
-from summit.models import AgendaVersion, AuditEntry, ParticipantRole, Registration, Role
+from summit.models import (
+    AgendaVersion,
+    AuditEntry,
+    BookingStatus,
+    ParticipantRole,
+    Registration,
+    Role,
+    SeatBooking,
+    Summit,
+    User,
+)
 from summit.services.agenda import (
     draft as agenda,
     public as agenda_public,
@@ -186,8 +198,6 @@ def test_the_public_sees_the_latest_version_and_what_changed(app, summit, progra
 
 
 def test_the_personal_agenda_has_own_items_and_live_bookings(app, summit, programme):
-    from summit.models import BookingStatus, SeatBooking
-
     salon = factories.make_item(summit, "14:00", "16:00", room=programme.salon, kind="salon",
                                 title_zh="电商沙龙", bookable=True, capacity=40)
     gone = factories.make_item(summit, "16:00", "17:00", room=programme.salon, kind="salon",
@@ -210,10 +220,6 @@ def test_the_personal_agenda_has_own_items_and_live_bookings(app, summit, progra
 def test_parallel_publications_make_one_version(app, summit, programme):
     """Two organisers press Publish at the same moment: one version 1, the other is told
     nothing changed (the summit row is locked first, on both databases)."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from summit.models import Summit, User
 
     summit_id, user_id = summit.id, programme.organiser.id
     gate = threading.Event()

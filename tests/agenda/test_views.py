@@ -6,6 +6,7 @@ from datetime import time
 
 import pytest
 from icalendar import Calendar
+from jinja2 import ChoiceLoader, DictLoader
 
 from summit.extensions import db
 from summit.models import (
@@ -321,7 +322,6 @@ def test_cached_exports_follow_a_new_version_and_a_renamed_summit(client, summit
 
 def test_the_booking_partial_is_shown_for_bookable_items_when_it_exists(app, client, summit,
                                                                        hall):
-    from jinja2 import ChoiceLoader, DictLoader
 
     organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
     salon = factories.make_item(summit, "14:00", "16:00", room=hall, kind="salon",

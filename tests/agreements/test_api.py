@@ -1,6 +1,7 @@
 """The agreements API: create, list, read, follow-up entries and the summary, and bad input."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -161,7 +162,6 @@ def test_an_unknown_agreement_is_404(client, official_token):
 
 def test_a_ceremony_item_is_accepted_returned_and_gives_the_signing_time(
         client, summit, officer_token, official_token):
-    from datetime import date
     ceremony = factories.make_item(summit, "09:50", "10:20", day=date(2017, 8, 3),
                                    kind="signing_ceremony", title_zh="签约仪式")
     payload = body(ceremony_item_id=ceremony.id)
@@ -184,7 +184,6 @@ def test_a_ceremony_item_is_accepted_returned_and_gives_the_signing_time(
 
 @pytest.mark.parametrize("case", ["unknown", "other_summit", "wrong_kind", "text", "boolean"])
 def test_a_bad_ceremony_item_is_a_422_on_the_field(client, summit, officer_token, case):
-    from datetime import date
     other = factories.make_summit("other-summit")
     value = {"unknown": 999_999,
              "other_summit": factories.make_item(other, day=date(2017, 8, 3),

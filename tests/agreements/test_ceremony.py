@@ -7,7 +7,11 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AgendaItem, Agreement, AuditEntry, Role
-from summit.services.agreements import ceremony as agreement_ceremony, edits as agreement_edits
+from summit.services.agreements import (
+    ceremony as agreement_ceremony,
+    edits as agreement_edits,
+    signing as agreements,
+)
 from summit.services.core.errors import ValidationFailed
 from tests.support import factories
 from tests.support.agreements import CEREMONY_DAY as DAY
@@ -25,7 +29,6 @@ def test_without_a_signing_time_the_ceremony_start_in_the_summit_zone_is_used(
     # make_agreement fills a default time when given None: record through the service instead.
     assert agreement.ceremony_item_id == ceremony.id
 
-    from summit.services.agreements import signing as agreements
     details = agreement_edits.details_of(agreement)
     details.title, details.signed_at = "第二份协议", None
     second = agreements.record_agreement(agreements_officer, summit, details, now=NOW)

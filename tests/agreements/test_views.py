@@ -11,8 +11,15 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from summit.extensions import db
-from summit.models import Agreement, AgreementAttachment, AgreementStatus, AgreementUpdate, Role
-from summit.services.agreements import imports as agreement_import
+from summit.models import (
+    Agreement,
+    AgreementAttachment,
+    AgreementStatus,
+    AgreementUpdate,
+    AuditEntry,
+    Role,
+)
+from summit.services.agreements import files as agreement_files, imports as agreement_import
 from tests.support import factories
 from tests.support.agreements import form_values, funds
 from tests.support.pages import field_errors, flashes, text
@@ -140,7 +147,6 @@ def test_attachments_are_served_only_to_readers_of_that_summit(client, login, su
                                                                agreements_officer, official):
     factories.make_agreement(summit, agreements_officer)
     agreement = db.session.scalar(db.select(Agreement))
-    from summit.services.agreements import files as agreement_files
 
     checked = agreement_files.check_upload("签约.pdf", PDF, "scan")
     attachment = agreement_files.attach(agreements_officer, agreement, checked, None,
@@ -368,7 +374,6 @@ def test_an_official_of_another_summit_reads_nothing_here(client, login, summit,
 
 def test_an_officer_corrects_the_signing_record_and_the_audit_keeps_both(client, login, summit,
                                                                          agreements_officer):
-    from summit.models import AuditEntry
 
     agreement = factories.make_agreement(summit, agreements_officer, amount="50000000")
     funds(agreements_officer, agreement, "1000000")

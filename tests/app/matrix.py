@@ -18,6 +18,7 @@ from summit.models import (
     BadgeSelection,
     BadgeSize,
     Delegation,
+    Gate,
     JobStatus,
     Membership,
     PressApplication,
@@ -32,6 +33,7 @@ from summit.models import (
 from summit.services.accounts import users as accounts
 from summit.services.badges import batches as badge_batches
 from summit.services.core import uploads
+from summit.services.press import badges as press_badges, review as press_review, room as press_room
 from tests.app import matrix_agreements
 from tests.app.matrix_agenda import agenda_routes
 from tests.app.matrix_bookings import item_id as seat_item, seats
@@ -167,7 +169,6 @@ def build_press(world: World) -> None:
     """Applications by press accounts of their own (nobody in the walk is their applicant):
     submitted ones to view, decide and withdraw; ones waiting for more information to edit;
     approved ones for badges. Press badges print with the delegate category here."""
-    from summit.services.press import review as press_review, room as press_room
 
     summit = world.summit
     summit.press_enabled, summit.press_category_code = True, "delegate"
@@ -242,7 +243,6 @@ _gates = iter(range(1, 1_000_000))
 
 def _gate(w: World):
     """A gate of its own for each removal."""
-    from summit.models import Gate
 
     gate = Gate(summit_id=w.summit.id, name=f"临时门 {next(_gates)}")
     db.session.add(gate)
@@ -252,7 +252,6 @@ def _gate(w: World):
 
 def _press_badge_id(w: World) -> int:
     """The badge of an accredited press applicant (with a photo)."""
-    from summit.services.press import badges as press_badges
 
     badge = press_badges.ensure_badge(w.press["badge"].people[0])
     db.session.commit()

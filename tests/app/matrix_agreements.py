@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from openpyxl import Workbook
+
+from summit.extensions import db
 from summit.models import Agreement, AgreementAttachment, Role
-from summit.services.agreements import files as agreement_files
+from summit.services.agreements import files as agreement_files, imports as agreement_import
 from tests.support import factories
 
 ADMIN = "admin"
@@ -31,7 +34,6 @@ def agreement_world(w) -> AgreementWorld:
         attachment = agreement_files.attach(
             officer, agreement, agreement_files.check_upload("签约.pdf", PDF, "scan"), None,
             agreement.created_at)
-        from summit.extensions import db
 
         db.session.commit()
         found = AgreementWorld(agreement, attachment)
@@ -40,10 +42,6 @@ def agreement_world(w) -> AgreementWorld:
 
 
 def ledger_file() -> bytes:
-    from openpyxl import Workbook
-
-    from summit.services.agreements import imports as agreement_import
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.append([agreement_import.header_text(c) for c in agreement_import.COLUMNS])

@@ -13,10 +13,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from hypothesis import event, example, given, settings, strategies as st
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from summit.extensions import db
 from summit.http import SlugConverter
 from summit.models import (
+    AgendaItem,
+    Agreement,
     ApiToken,
     Badge,
     BadgeJob,
@@ -28,9 +32,9 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services.accounts import users as accounts
+from summit.services.accounts import tokens as api_tokens, users as accounts
 from summit.services.core import jobs
-from tests.support import factories
+from tests.support import factories, press_factories
 from tests.support.api import assert_json_error
 from tests.support.hostile import (
     EXAMPLES,
@@ -789,8 +793,6 @@ PRESS_TEXT_FIELDS = ["outlet_name", "region", "website", "name", "name_native",
 
 @pytest.fixture
 def press_world(form_world):
-    from tests.support import press_factories
-
     summit = form_world.summit
     summit.press_enabled, summit.press_category_code = True, "delegate"
     db.session.commit()
@@ -837,8 +839,6 @@ PRESS_JSON_FIELDS = ["outlet_name", "media_type", "region", "website", "press_ca
 
 
 def _press_token(form_world) -> str:
-    from summit.services.accounts import tokens as api_tokens
-
     return api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
 
 
@@ -907,8 +907,6 @@ def test_any_bytes_as_a_press_upload_are_a_201_or_a_422(press_world, kind, data)
 ])
 def test_each_hostile_press_upload_is_refused_with_a_clear_message(press_world, kind, make,
                                                                    name, status, message):
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import encode_multipart
 
     form_world, files = press_world
     boundary, body = encode_multipart({"kind": kind, "file": FileStorage(
@@ -964,8 +962,6 @@ amount_text = st.one_of(st.text(max_size=30), st.decimals(allow_nan=True).map(st
 
 
 def _officer_token(form_world: World) -> str:
-    from summit.services.accounts import tokens as api_tokens
-
     user = db.session.scalar(db.select(User).where(User.email == "zhao@example.com"))
     if not any(m.role is Role.AGREEMENTS_OFFICER for m in user.memberships):
         factories.grant(user, form_world.summit, Role.AGREEMENTS_OFFICER)
@@ -978,8 +974,6 @@ def _officer_token(form_world: World) -> str:
                                                       "expected_jobs", "ceremony_item_id"]),
        value=st.one_of(wrong_json_types, bad_text.map(lambda tagged: tagged[1]), amount_text))
 def test_any_value_in_an_agreement_is_201_or_a_clear_error(form_world, name, value):
-    from summit.models import Agreement
-
     client = form_world.app.test_client()
     token = _officer_token(form_world)
     before = db.session.scalar(db.select(db.func.count(Agreement.id)))
@@ -1038,9 +1032,6 @@ agenda_values = st.one_of(tagged("missing", st.none()), bad_text,
                              "room_id", "capacity", "bookable", "participants", "confirm"]),
        value=agenda_values)
 def test_a_bad_value_in_an_agenda_item_is_a_json_error(form_world, name, value):
-    from summit.models import AgendaItem
-    from summit.services.accounts import tokens as api_tokens
-
     client = in_english(form_world.app.test_client())
     token = api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
     payload = dict(AGENDA_ITEM)
@@ -1071,8 +1062,6 @@ def test_a_bad_value_in_an_agenda_item_is_a_json_error(form_world, name, value):
 # --- check-in: scans, the desk, the look-up ------------------------------------------------
 
 def scanner_headers(form_world: World) -> dict:
-    from summit.services.accounts import tokens as api_tokens
-
     admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
     return {"Authorization": f"Bearer {api_tokens.issue_token_for(admin)[0]}"}
 

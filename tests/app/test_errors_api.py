@@ -6,6 +6,8 @@ import logging
 
 import pytest
 
+from summit.extensions import db
+from summit.models import User
 from tests.support import factories
 from tests.support.api import assert_json_error, assert_no_internals
 
@@ -80,9 +82,6 @@ def test_an_unexpected_exception_on_a_page_is_an_html_500(configured_app, caplog
 
 @pytest.mark.own_app
 def test_the_500_handler_rolls_back_the_session(configured_app):
-    from summit.extensions import db
-    from summit.models import User
-
     app = configured_app(PROPAGATE_EXCEPTIONS=False)
 
     def half_done():

@@ -120,6 +120,17 @@ def test_imports_inside_functions_name_the_cycle_they_avoid():
     assert unexplained == []
 
 
+def test_tests_and_benchmarks_import_at_the_top():
+    nested = []
+    for path in sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]):
+        lines = path.read_text().splitlines()
+        for node, inside in _walk(ast.parse(path.read_text())):
+            context = " ".join(lines[max(node.lineno - 2, 0):node.end_lineno]).lower()
+            if inside and "cycle" not in context:
+                nested.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert nested == []
+
+
 LAYER_RULES = [
     # (modules under, may not import, why)
     ("summit.models", ("summit.services", "summit.blueprints", "summit.forms", "flask.request"),

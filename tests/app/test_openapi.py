@@ -6,6 +6,7 @@ import re
 import pytest
 
 from summit import __version__
+from summit.http import SlugConverter
 
 PREFIX = "/api/v1"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -112,8 +113,6 @@ def test_every_path_parameter_is_declared(document):
 
 
 def test_the_slug_pattern_matches_the_url_converter(app, document):
-    from summit.http import SlugConverter
-
     parameter = document["paths"]["/summits/{slug}"]["get"]["parameters"][0]
     assert parameter["schema"]["pattern"] == f"^{SlugConverter.regex}$"
 

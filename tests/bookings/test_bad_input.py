@@ -10,6 +10,7 @@ from hypothesis import event, given, settings, strategies as st
 
 from summit.extensions import db
 from summit.models import AgendaItem, SeatBooking
+from summit.services.bookings import booking as bookings
 from tests.support import factories
 from tests.support.agenda import token_for
 from tests.support.agenda_factories import make_agenda_item, make_delegate
@@ -156,7 +157,6 @@ def test_unknown_or_huge_ids_are_404s(managed_salon, url):
 
 def test_a_capacity_below_the_seats_taken_from_the_agenda_is_refused_and_saves_nothing(
         managed_salon, summit):
-    from summit.services.bookings import booking as bookings
 
     item = stored_item(managed_salon["item_id"])
     for name in ("李明", "王芳", "张伟"):

@@ -6,7 +6,7 @@ import base64
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -209,8 +209,6 @@ def test_a_body_that_is_not_an_object_is_a_400(client, auth, event, body):
 
 
 def test_an_offline_scan_is_sent_with_its_time_and_flag(client, auth, event, holder):
-    from datetime import datetime, timedelta
-
     scanned = datetime.now(UTC) - timedelta(minutes=40)
     body = post(client, auth, event, token=token_of(holder), gate="东门", scan_id="off-1",
                 scanned_at=scanned.isoformat(), offline=True).get_json()
@@ -222,7 +220,6 @@ def test_an_offline_scan_is_sent_with_its_time_and_flag(client, auth, event, hol
 
 def test_an_online_scan_after_an_offline_one_elsewhere_is_flagged_as_a_conflict(
         client, auth, event, holder):
-    from datetime import datetime, timedelta
 
     token = token_of(holder)
     earlier = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()

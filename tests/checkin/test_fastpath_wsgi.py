@@ -3,9 +3,12 @@ ordinary online scan is answered before Flask handles a request, with the view's
 headers; everything else reaches the view with its body intact. SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 from flask import request_started
 from sqlalchemy import event as sa_event
@@ -156,10 +159,6 @@ def test_a_scan_held_up_by_another_transaction_is_answered_by_the_view(app, clie
                                                                       event, holder, staff):
     """The scan connection waits at most a second for a row another transaction is writing;
     then the view answers (and waits as long as it must)."""
-    import threading
-    import time
-
-    import psycopg
 
     token = token_of(holder)
     badge_id = badges.badge_of(holder).id

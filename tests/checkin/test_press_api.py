@@ -3,12 +3,14 @@ photo only check-in staff of that summit may fetch), the offline manifest carrie
 N+1 queries, and a revoked accreditation answers revoked. SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 
 from summit.extensions import db
-from summit.models import Role
+from summit.models import Arrival, AuditEntry, CheckIn, Role
 from summit.services.badges import issuing as badges
 from summit.services.press import badges as press_badges, review as press_review
 from tests.support import factories
@@ -177,12 +179,7 @@ def test_a_press_scan_racing_an_offline_arrival_is_a_flagged_duplicate(app, clie
     """PostgreSQL: an offline scan elsewhere is being recorded while the gate's statement runs;
     the statement waits for it, finds the holder arrived, and the conflict is settled and
     answered with the press holder (photo address included) without a request context."""
-    import threading
-    from datetime import timedelta
 
-    import psycopg
-
-    from summit.models import Arrival, AuditEntry, CheckIn
 
     camera = application.people[1]
     badge = press_badges.badge_of(camera)

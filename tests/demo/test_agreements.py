@@ -1,11 +1,11 @@
 """The demo's agreements: the Kangding signing and its follow-up, loaded once."""
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from summit.extensions import db
-from summit.models import Agreement, AgreementStatus, AgreementUpdate
+from summit.models import AgendaItemKind, Agreement, AgreementStatus, AgreementUpdate, AuditEntry
 from summit.services.agreements import stats as agreement_stats
 from summit.services.demo import seed as demo
 from summit.services.demo.agreements import AGREEMENTS
@@ -32,10 +32,6 @@ def test_the_demo_records_the_ceremony_agreements_with_history(app):
 
 
 def test_the_ceremony_agreements_are_signed_at_the_programme_signing_ceremony(app):
-    from datetime import datetime
-
-    from summit.models import AgendaItemKind, AuditEntry
-
     demo.seed_demo()
     rows = db.session.scalars(db.select(Agreement).order_by(Agreement.id)).all()
     ceremony = rows[0].ceremony_item

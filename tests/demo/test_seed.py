@@ -8,6 +8,7 @@ import pytest
 from summit.extensions import db
 from summit.models import AuditEntry, OrganisationKind, OrganisationRole, Role, Summit, User
 from summit.services.accounts import users as accounts
+from summit.services.checkin import gates as checkin_gates
 from summit.services.demo import seed as demo
 from summit.services.summits import settings as summits
 from tests.support import factories
@@ -136,8 +137,6 @@ def test_seeding_keeps_an_existing_account_as_it_is(app):
 
 
 def test_the_demo_has_gates_for_the_scanner(app):
-    from summit.services.checkin import gates as checkin_gates
-
     demo.seed_demo(now=NOW)
     demo.seed_demo(now=LATER)
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from summit.extensions import db
-from summit.models import AgendaVersion
+from summit.models import AgendaItem, AgendaVersion
 from tests.support import factories
 
 pytestmark = pytest.mark.e2e
@@ -126,8 +126,6 @@ def test_organiser_builds_publishes_fixes_a_clash_and_publishes_version_2(page: 
 
 
 def _uid_of(title_zh: str) -> str:
-    from summit.models import AgendaItem
-
     db.session.rollback()
     return db.session.scalars(db.select(AgendaItem.uid).where(
         AgendaItem.title_zh == title_zh)).one()
@@ -158,7 +156,6 @@ def test_an_item_is_dragged_to_another_room_and_time(page: Page, live_server):
 
     expect(page.get_by_role("status")).to_contain_text("“欢迎致辞” moved to 2027-08-03 11:00.")
     db.session.rollback()
-    from summit.models import AgendaItem
 
     moved = db.session.get(AgendaItem, item.id)
     assert (moved.start.isoformat(), moved.end.isoformat(), moved.room_id) == (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,18 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
-from summit.models import Arrival, CheckIn, Summit, User
+from summit.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Arrival,
+    BookingStatus,
+    CheckIn,
+    SeatBooking,
+    Summit,
+    User,
+)
 from summit.services.badges import issuing as badges
+from summit.services.checkin import gates as checkin_gates, scans as checkins
 from tests.support import factories
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, screenshot_name
 from tests.support.e2e import PHONE
@@ -205,11 +216,6 @@ def test_the_browser_verifier_refuses_every_altered_token(phone, event, holder):
 
 
 def test_a_salon_door_answers_with_the_booking(phone, event, holder):
-    from datetime import date, time
-
-    from summit.models import AgendaItem, AgendaItemKind, BookingStatus, SeatBooking
-    from summit.services.checkin import gates as checkin_gates
-
     salon = AgendaItem(summit_id=event.id, day=date(2027, 8, 3), start=time(14), end=time(16),
                        kind=AgendaItemKind.SALON, title_zh="电商沙龙", bookable=True, capacity=30)
     db.session.add(salon)
@@ -250,13 +256,13 @@ def test_the_scanner_opens_without_network_from_its_service_worker(phone, event,
     expect(phone.locator("#result-note")).to_contain_text("without network")
 
 
-def test_the_arrivals_board_follows_the_scans_live(phone, event, holder, staff, live_server):
-    from summit.services.checkin import scans as checkins
-
-    board = phone.context.browser.new_context(base_url=live_server.url, locale="en-US")
+@pytest.mark.app_config(BOARD_REFRESH_SECONDS=1)
+def test_the_arrivals_board_follows_the_scans_live(browser, event, organiser, holder, staff,
+                                                live_server):
+    board = browser.new_context(base_url=live_server.url, locale="en-US")
     page = board.new_page()
     page.goto("/auth/login")
-    page.fill("input[name=email]", "organiser@example.com")
+    page.fill("input[name=email]", organiser.email)
     page.fill("input[name=password]", factories.PASSWORD)
     page.locator("main").get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url(lambda url: "/auth/login" not in url)

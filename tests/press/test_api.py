@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 
-from summit.models import Role
+from summit.extensions import db
+from summit.models import PressPerson, Role
 from summit.services.accounts import tokens as api_tokens
+from summit.services.badges import issuing as badges
+from summit.services.press import badges as press_badges
 from tests.support import factories, press_factories as f
 from tests.support.api import assert_json_error, bearer
 
@@ -73,11 +76,6 @@ def test_the_whole_accreditation_over_the_api(client, press_event, mailbox):
     assert_json_error(client.get(f"{url}/badge.pdf?person={sound}", headers=me), 409)
     applicant_badge = client.get(f"{url}/badge.pdf", headers=me)
     assert applicant_badge.status_code == 200
-
-    from summit.extensions import db
-    from summit.models import PressPerson
-    from summit.services.badges import issuing as badges
-    from summit.services.press import badges as press_badges
 
     token = badges.token_for(press_badges.badge_of(db.session.get(
         PressPerson, approved["applicant"]["id"])))

@@ -3,8 +3,11 @@ information, per-person decisions, quotas, revocation, emails and the audit log.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
+from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from summit.extensions import db
 from summit.models import AuditEntry, Badge, PersonStatus, PressStatus, Role
@@ -18,7 +21,14 @@ from summit.services.press import (
     review as press_review,
 )
 from tests.support import factories
-from tests.support.press_factories import applicant, details, press_summit, submitted
+from tests.support.press_factories import (
+    applicant,
+    details,
+    letter_pdf,
+    photo_jpeg,
+    press_summit,
+    submitted,
+)
 
 NOW = datetime(2027, 7, 1, tzinfo=UTC)
 
@@ -294,12 +304,6 @@ def test_the_queue_hides_drafts_and_filters(press_event):
 
 
 def test_the_photo_is_decoded_stripped_of_exif_and_scaled(app):
-    from io import BytesIO
-
-    from PIL import Image
-
-    from tests.support.press_factories import photo_jpeg
-
     original = photo_jpeg()
     assert b"SpyCam" in original
     clean = press_files.check_photo(original, "me.jpg")
@@ -311,10 +315,6 @@ def test_the_photo_is_decoded_stripped_of_exif_and_scaled(app):
 
 
 def test_uploaded_files_live_under_random_names_outside_the_web_root(app):
-    from pathlib import Path
-
-    from tests.support.press_factories import letter_pdf
-
     token = press_files.store_letter(7, letter_pdf(), "派遣函.pdf")
     folder = Path(app.instance_path) / "uploads" / "press"
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
-from summit.models import BadgeSize
+from summit.extensions import db
+from summit.models import Badge, BadgeSize
 from summit.services.badges import issuing as badges
 from summit.services.checkin import holders as checkin_holders
-from summit.services.press import badges as press_badges, review as press_review
+from summit.services.press import (
+    badges as press_badges,
+    files as press_files,
+    review as press_review,
+)
 from tests.support import factories
 from tests.support.pdf import image_count, pdf_text, save, scan, squash, to_png
-from tests.support.press_factories import submitted
+from tests.support.press_factories import noisy_photo, submitted
 
 NOW = datetime(2027, 7, 2, tzinfo=UTC)
 
@@ -62,11 +68,6 @@ def test_card_size_badges_render_too(accreditation, tmp_path):
 
 
 def test_a_badge_cannot_hold_two_holders(accreditation):
-    from sqlalchemy.exc import IntegrityError
-
-    from summit.extensions import db
-    from summit.models import Badge
-
     factories.make_category(accreditation.summit, "delegate", "代表")
     registration = factories.make_registration(accreditation.summit)
     db.session.add(Badge(summit=accreditation.summit, registration=registration,
@@ -81,9 +82,6 @@ def test_a_badge_cannot_hold_two_holders(accreditation):
 
 def test_a_detailed_photo_fits_the_badge(accreditation, tmp_path):
     """A real photo (noise compresses worst) is far larger than the solid test colours."""
-    from summit.extensions import db
-    from summit.services.press import files as press_files
-    from tests.support.press_factories import noisy_photo
 
     person = accreditation.people[0]
     person.photo_token = press_files.store_photo(accreditation.user_id, noisy_photo(), "real.jpg")

@@ -7,6 +7,9 @@ import io
 import re
 
 import pytest
+from openpyxl import load_workbook
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from summit.extensions import db
 from summit.models import PressApplication, PressRelease, PressStatus, Role
@@ -102,8 +105,6 @@ def test_a_refused_file_keeps_everything_else(client, journalist, name, make, fi
 
 def test_a_50_mb_upload_is_refused_before_it_is_read(client, journalist):
     # Encoded in memory (the test client would spool 50 MB to a temporary file).
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import encode_multipart
 
     values = form_data(photo=None, letter=None, **{"crew-0-photo": None, "crew-1-photo": None})
     values["photo"] = FileStorage(io.BytesIO(b"\xff" * (50 * 1024 * 1024)), "huge.jpg",
@@ -224,8 +225,6 @@ def test_quotas_are_set_and_listed(client, press_event, login):
 
 
 def test_the_accredited_list_exports_people_and_equipment(client, press_event, login):
-    from openpyxl import load_workbook
-
     application = f.submitted(press_event)
     officer = factories.make_member(press_event, Role.MEDIA_OFFICER, "officer@example.com")
     press_review.decide(officer, application, press_review.Decision("approve"))

@@ -2,11 +2,28 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date
+from datetime import UTC, date, datetime, time
 
 from summit.extensions import db
-from summit.models import AttendeeCategory, Membership, Role, Summit, User, Zone
+from summit.models import (
+    AgendaItem,
+    AgendaItemKind,
+    AgendaParticipant,
+    AgreementKind,
+    AttendeeCategory,
+    Membership,
+    ParticipantRole,
+    PartySide,
+    Role,
+    Room,
+    Summit,
+    User,
+    Zone,
+)
 from summit.services.accounts import users as accounts
+from summit.services.agreements import signing as agreements
+from summit.services.registration import review as registration_review, submission as registrations
+from summit.services.registration.submission import RegistrationDetails
 
 PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)
@@ -62,11 +79,6 @@ def make_registration(summit: Summit, name: str = "赵波", email: str | None = 
                       category: str = "delegate", approve_as: User | None = None):
     """A registration through the real service (pinyin, search keys), approved when
     ``approve_as`` is given."""
-    from summit.services.registration import (
-        review as registration_review,
-        submission as registrations,
-    )
-    from summit.services.registration.submission import RegistrationDetails
 
     registration = registrations.register_delegate(summit, RegistrationDetails(
         name=name, email=email or f"person{next(_counter)}@example.com", category=category,
@@ -87,7 +99,6 @@ def make_member(summit: Summit, role: Role, email: str | None = None, *,
 
 def make_room(summit: Summit, name_zh: str = "主会场", name_en: str = "Main hall",
               capacity: int = 300, position: int = 0):
-    from summit.models import Room
 
     room = Room(summit=summit, name_zh=name_zh, name_en=name_en, capacity=capacity,
                 position=position)
@@ -100,9 +111,6 @@ def make_item(summit: Summit, start: str = "09:00", end: str = "09:30", *, room=
               day: date | None = None, title_zh: str = "欢迎致辞", title_en: str = "Welcome",
               kind: str = "address", participants=(), **values):
     """A draft agenda item; ``participants`` are (role, registration or guest name) pairs."""
-    from datetime import time
-
-    from summit.models import AgendaItem, AgendaItemKind, AgendaParticipant, ParticipantRole
 
     item = AgendaItem(summit=summit, day=day or summit.starts_on,
                       start=time.fromisoformat(start), end=time.fromisoformat(end), room=room,
@@ -121,10 +129,6 @@ def make_agreement(summit: Summit, officer: User, title: str = "农村电商战�
                    amount: str = "50000000.00", county: str = "康定市", sector: str = "农村电商",
                    signed_at=None, predecessor=None, **overrides):
     """An agreement through the real service, signed by the prefecture and a company."""
-    from datetime import datetime
-
-    from summit.models import AgreementKind, PartySide
-    from summit.services.agreements import signing as agreements
 
     now = overrides.pop("now", None) or datetime(2017, 8, 3, 4, 0, tzinfo=UTC)
     details = agreements.AgreementDetails(

@@ -10,6 +10,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import psycopg
+
 
 def find_bin_dir() -> Path | None:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
@@ -59,8 +61,6 @@ class Cluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, name: str) -> str:
-        import psycopg
-
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')

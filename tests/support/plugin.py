@@ -275,7 +275,9 @@ class BuiltApps:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         return found
 
-    def give_back(self, config: dict, app: Flask, fingerprint: tuple, fresh: bool) -> None:
+    def give_back(self, config: dict, app: Flask, fingerprint: tuple, fresh: bool) -> bool:
+        """Keep the app for the next test with its configuration; False when it is thrown
+        away (its connections are then the caller's to close, after the wipe)."""
         for name in set(app.extensions) - set(fingerprint[3]):
             added = app.extensions.pop(name)
             if isinstance(added, Executor):
@@ -283,10 +285,13 @@ class BuiltApps:
             elif hasattr(getattr(added, "connection", None), "close"):
                 added.connection.close()  # the Redis queue's connection pool
         if fresh or self.fingerprint(app) != fingerprint:
-            return
+            return False
         self._apps[self.key(config)] = (app, fingerprint)
         while len(self._apps) > self.LIMIT:
-            self._apps.pop(next(iter(self._apps)))
+            evicted, _ = self._apps.pop(next(iter(self._apps)))
+            with evicted.app_context():
+                close_connections()
+        return True
 
 
 _built_apps = BuiltApps()
@@ -307,11 +312,20 @@ def app(app_config, database_url, request):
     yield app
     db.session.rollback()
     db.session.remove()
-    _built_apps.give_back(config, app, fingerprint, fresh)
+    kept = _built_apps.give_back(config, app, fingerprint, fresh)
     wipe(database_url)
     db.session.remove()
-    db.engine.dispose()
+    if not kept:
+        close_connections()
     ctx.pop()
+
+
+def close_connections() -> None:
+    """Close the current app's pooled connections. A kept app keeps its pool for the next
+    test: reconnecting, and on SQLite the checkpoint that closing the last connection to a WAL
+    database makes, cost more than most tests."""
+    for engine in db.engines.values():
+        engine.dispose()
 
 
 class OwnContextClient(FlaskClient):

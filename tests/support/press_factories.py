@@ -5,6 +5,16 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
+
 from summit.extensions import db
 from summit.models import AttendeeCategory, PressApplication, PressRole, Role, Summit, User
 from summit.services.press import applications as press, files as press_files
@@ -13,7 +23,6 @@ from tests.support import factories
 
 def photo_jpeg(colour: str = "#b54708", size: tuple[int, int] = (900, 1200),
                exif: bool = True) -> bytes:
-    from PIL import Image
 
     image = Image.new("RGB", size, colour)
     out = io.BytesIO()
@@ -29,7 +38,6 @@ def photo_jpeg(colour: str = "#b54708", size: tuple[int, int] = (900, 1200),
 
 def noisy_photo(size: tuple[int, int] = (900, 1200)) -> bytes:
     """A photo as cameras make them: full of detail, so it compresses badly."""
-    from PIL import Image
 
     out = io.BytesIO()
     Image.effect_noise(size, 80).convert("RGB").save(out, "JPEG", quality=90)
@@ -37,8 +45,6 @@ def noisy_photo(size: tuple[int, int] = (900, 1200)) -> bytes:
 
 
 def photo_png(colour: str = "#1f5fbf") -> bytes:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", (300, 400), colour).save(out, "PNG")
     return out.getvalue()
@@ -46,8 +52,6 @@ def photo_png(colour: str = "#1f5fbf") -> bytes:
 
 def letter_pdf(text: str = "Assignment letter") -> bytes:
     """A one-page PDF with a real content stream."""
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, NameObject
 
     writer = PdfWriter()
     page = writer.add_blank_page(width=595, height=842)
@@ -60,8 +64,6 @@ def letter_pdf(text: str = "Assignment letter") -> bytes:
 
 
 def blank_pdf() -> bytes:
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()
@@ -71,8 +73,6 @@ def blank_pdf() -> bytes:
 
 def javascript_pdf() -> bytes:
     """Document-level JavaScript in the /Names tree."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
     script = writer._add_object(DictionaryObject({
@@ -88,8 +88,6 @@ def javascript_pdf() -> bytes:
 
 def open_action_pdf() -> bytes:
     """A JavaScript action run by /OpenAction when the file is opened."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
     action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
@@ -101,8 +99,6 @@ def open_action_pdf() -> bytes:
 
 
 def encrypted_pdf() -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
     writer.encrypt("secret", algorithm="AES-128")
     out = io.BytesIO()

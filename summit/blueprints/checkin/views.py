@@ -94,7 +94,7 @@ def device_token(slug: str):
 def board(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.ATTENDANCE_READ, summit)
-    # Fetched again by the open page every five seconds (summit.js, data-live).
+    # Fetched again by the open page every BOARD_REFRESH_SECONDS (summit.js, data-live).
     return _no_store(current_app.make_response(render_template(
         "checkin/board.html", summit=summit, data=checkin_board.board(current_user, summit))))
 
