@@ -9,15 +9,21 @@ PORT ?= 5000
 PYTEST_ARGS ?= -n 2 --dist worksteal
 export FLASK_APP := summit
 
-.PHONY: run test lint bench install install-dev system system-test translations instance db demo \
+.PHONY: run test test-fonts lint bench install install-dev system system-test translations instance db demo \
         extract-messages clean
 
 run: install system translations instance db demo
 	@echo "Serving Summit on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: lint system-test translations
+test: lint system-test translations test-fonts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fast CJK badge font the tests print with (tests/support/plugin.py), cut once per checkout
+# as `make run` cuts the app's: a set-up step, not every test run's.
+test-fonts: install
+	$(BIN)/python -c "from pathlib import Path; from summit.services.core.fonts import \
+	ensure_fast_fonts; ensure_fast_fonts(Path('.cache/fonts'))"
 
 # ruff (settings in pyproject.toml): pyflakes, pycodestyle, import order, bugbear, pyupgrade.
 lint: install-dev

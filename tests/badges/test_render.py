@@ -330,7 +330,7 @@ def test_designs_make_no_network_requests(caplog):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_port}"

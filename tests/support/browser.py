@@ -74,7 +74,9 @@ def live_server(app: Flask, app_config: dict, server_socket: socket.socket,
     host, port = server_socket.getsockname()
     # werkzeug duplicates the descriptor and closes its copy when serve_forever ends.
     server = make_server(host, port, wsgi, threaded=True, fd=server_socket.fileno())
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # A short poll: shutdown() waits for the loop to look (half a second by default).
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), name="live-server",
+                              daemon=True)
     thread.start()
     yield live
     server.shutdown()

@@ -37,7 +37,7 @@ def server(app) -> Iterator[tuple[str, int]]:
 
     httpd = make_server(host, port, wsgi, threaded=True, fd=sock.fileno())
     httpd.request_queue_size = 1024
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)  # prompt stop
     thread.start()
     yield host, port
     httpd.shutdown()
