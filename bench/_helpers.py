@@ -4,7 +4,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from tests.support.queries import count_queries as counting
+from tests.support.queries import statements_run
 
 
 def median_ms(fn, repeat: int, warm: bool = True) -> float:
@@ -22,7 +22,7 @@ def statements_per_page(engine, client, url: str, sizes=(10, 50)) -> dict[int, i
     """SQL statements one GET of ``url`` (with ``per_page``) runs, by page size."""
     counts = {}
     for per_page in sizes:
-        with counting(engine) as statements:
+        with statements_run(engine) as statements:
             client.get(f"{url}{'&' if '?' in url else '?'}per_page={per_page}")
         counts[per_page] = len(statements)
     return counts

@@ -37,7 +37,7 @@ from summit.models import (
 from summit.services.accounts import users as accounts
 from summit.services.agenda import public as agenda_public, publish as agenda_publish
 from summit.services.core import names
-from tests.support.queries import count_queries as counting
+from tests.support.queries import statements_run
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
 GIVEN = "波伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志"
@@ -121,7 +121,7 @@ def main() -> int:
             counts[size] = {}
             for path in ("/summits/bench/agenda", "/summits/bench/agenda.ics"):
                 assert client.get(path).status_code == 200
-                with counting(engine) as statements:
+                with statements_run(engine) as statements:
                     client.get(path)
                 counts[size][path] = len(statements)
         items = db.session.scalar(db.select(db.func.count(AgendaItem.id)))

@@ -34,7 +34,7 @@ from summit.models import (
     UpdateKind,
 )
 from summit.services.accounts import users as accounts
-from tests.support.queries import count_queries as counting
+from tests.support.queries import statements_run
 
 AGREEMENTS, UPDATES = 5000, 50_000
 COUNTIES = ["康定市", "泸定县", "丹巴县", "九龙县", "雅江县", "道孚县", "炉霍县", "甘孜县",
@@ -93,7 +93,7 @@ def count_queries(app, client, url: str) -> int:
     """Statements of one request, made as a server makes it (its own app context)."""
     with app.app_context():
         engine = db.engine
-    with counting(engine) as statements:
+    with statements_run(engine) as statements:
         assert client.get(url).status_code == 200
     return len(statements)
 

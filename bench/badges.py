@@ -184,7 +184,6 @@ def main() -> int:
 
 def badge_batches_reset(summit: Summit) -> None:
     """Forget printed marks so the second batch prints the same people."""
-
     db.session.query(Badge).filter(Badge.summit_id == summit.id).update(
         {Badge.printed_at: None, Badge.printed_version: None})
     db.session.commit()

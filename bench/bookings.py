@@ -32,7 +32,7 @@ from summit.services.bookings import booking as bookings
 from tests.support import factories
 from tests.support.agenda_factories import bulk_delegates_with_tokens, make_agenda_item
 from tests.support.concurrency import call, fire
-from tests.support.queries import count_queries as counting
+from tests.support.queries import statements_run
 
 BURST = 500
 SEATS = 50
@@ -96,7 +96,7 @@ def main() -> int:
             url = f"/sessions/{item.id}/seats/manage?per_page={per_page}"
             client.get(url)
             db.session.expire_all()
-            with counting(db.engine) as statements:
+            with statements_run(db.engine) as statements:
                 client.get(url)
             counts[per_page] = len(statements)
         ok = counts[10] == counts[50]

@@ -1,6 +1,6 @@
 """Check-in benchmark (issue: on-site check-in).
 
-gunicorn serves the app on a throw-away PostgreSQL (tests/pg.py); wrk (Debian) loads it on
+gunicorn serves the app on a throw-away PostgreSQL (tests/support/pg.py); wrk (Debian) loads it on
 loopback with a Lua script that sends real signed badge tokens, each scan with its own
 scan_id, from 50 concurrent connections.
 
@@ -53,8 +53,9 @@ DURATION = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = 50
 RATE = 200
 # As README's deployment: gthread workers, 2 per core, 8 threads each. Threads let a process
-# send the scans that arrive together in one statement (services/checkin_sql.py); measured on
-# the same machine, 4 sync workers per core gave 43-48 %, 4 gthread workers of 8 threads 64 %.
+# send the scans that arrive together in one statement (services/checkin/fastpath/
+# statement.py); measured on the same machine, 4 sync workers per core gave 43-48 %, 4 gthread
+# workers of 8 threads 64 %.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
 WORKER_ARGS = os.environ.get("BENCH_WORKER_ARGS", "-k gthread --threads 8").split()
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"

@@ -25,7 +25,7 @@ from summit import create_app
 from summit.extensions import db
 from summit.models import AttendeeCategory, Membership, Registration, Role, Summit
 from summit.services.accounts import users as accounts
-from summit.services.core import names
+from summit.services.core import names, spreadsheets
 from summit.services.registration import imports as registration_import
 
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
@@ -66,7 +66,7 @@ def main() -> int:
         # 1. import of 5,000 rows
         workbook = Workbook()
         sheet = workbook.active
-        sheet.append([registration_import.header_text(c) for c in registration_import.COLUMNS])
+        sheet.append([spreadsheets.header_text(c) for c in registration_import.COLUMNS])
         keys = [c.key for c in registration_import.COLUMNS]
         for i in range(5000):
             values = {"name": person(i), "organisation_name": "甘孜州人民政府", "position": "干部",

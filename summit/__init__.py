@@ -14,8 +14,7 @@ from flask import Flask
 from summit import blueprints, cli, config as config_module, errors, http, i18n
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.models import User
-from summit.services.badges import render as badge_render
-from summit.services.core import fonts
+from summit.services.core import fonts, pdf
 
 __version__ = config_module.VERSION
 
@@ -94,9 +93,8 @@ def register_cli(app: Flask) -> None:
 def register_printing(app: Flask) -> None:
     """Fonts for badges and printed documents: where the fast font is cached, and a warning
     at start-up for each script that would print as empty boxes."""
-
     cache_dir = app.config.get("FONT_CACHE_DIR") or str(Path(app.instance_path) / "fonts")
-    badge_render.configure(cache_dir)
+    pdf.configure(cache_dir)
     missing = fonts.missing_scripts(tuple(app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS))
     for script in missing:
         logging.getLogger("summit").warning(

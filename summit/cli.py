@@ -13,9 +13,8 @@ from flask_babel import force_locale
 from summit.extensions import db
 from summit.models import Role
 from summit.services.accounts import roles, users as accounts
-from summit.services.badges import render as badge_render
 from summit.services.bookings import seats as booking_seats
-from summit.services.core import audit, fonts, jobs
+from summit.services.core import audit, fonts, jobs, pdf
 from summit.services.core.errors import DomainError, NotFound
 from summit.services.demo import seed as demo
 from summit.services.summits import settings as summits
@@ -90,7 +89,6 @@ jobs_cli = click.Group("jobs", help="Background jobs.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def jobs_worker(burst: bool) -> None:
     """Run jobs from Redis (SUMMIT_REDIS_URL) until stopped."""
-
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set SUMMIT_REDIS_URL: without it, jobs run inside the app.")
     jobs.work(current_app, burst=burst)
@@ -102,12 +100,11 @@ badges_cli = click.Group("badges", help="Badge printing.")
 @badges_cli.command("fonts")
 def badge_fonts() -> None:
     """Check the fonts badges need and build the fast CJK font (about 10 s, once)."""
-
     dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
     for script in fonts.status(dirs):
         state = "ok" if script.ok else f"MISSING: install {script.need.package}"
         click.echo(f"  {script.need.family:<22} {state}")
-    built = fonts.ensure_fast_fonts(Path(badge_render.configured_cache_dir()), dirs)
+    built = fonts.ensure_fast_fonts(Path(pdf.configured_cache_dir()), dirs)
     click.echo("Fast badge font: " + (", ".join(p.name for p in built.values()) or "not built "
                                       "(Noto Sans CJK is missing)"))
 
@@ -120,7 +117,6 @@ bookings_cli = click.Group("bookings", help="Salon seat bookings.")
 def bookings_expire_offers() -> None:
     """Expire seat offers past their claim window and offer the seats on (run from cron;
     every booking action on an item also does it for that item)."""
-
     click.echo(f"Expired offers: {booking_seats.expire_all_offers()}")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-# The release, as the API document and the CLI report it.
+# The release, as the API document reports it.
 VERSION = "0.1.0"
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 

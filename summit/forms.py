@@ -54,6 +54,5 @@ def apply_domain_error(form: BaseForm, error: Any) -> bool:
 
 def show_domain_error(form: BaseForm, error: Any) -> None:
     """Put a service error next to its field, or flash it when it names none."""
-
     if not apply_domain_error(form, error):
         flash(str(error), "error")

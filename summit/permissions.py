@@ -98,7 +98,6 @@ def require(user: User | None, permission: Permission, summit: Summit | None = N
 
 def authorize(permission: Permission, summit: Summit | None = None) -> None:
     """For views: 401 for anonymous users (login redirect), 403 for the rest."""
-
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
     if not can(current_user, permission, summit):

@@ -220,7 +220,6 @@ def test_the_personal_agenda_has_own_items_and_live_bookings(app, summit, progra
 def test_parallel_publications_make_one_version(app, summit, programme):
     """Two organisers press Publish at the same moment: one version 1, the other is told
     nothing changed (the summit row is locked first, on both databases)."""
-
     summit_id, user_id = summit.id, programme.organiser.id
     gate = threading.Event()
 

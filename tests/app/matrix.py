@@ -169,7 +169,6 @@ def build_press(world: World) -> None:
     """Applications by press accounts of their own (nobody in the walk is their applicant):
     submitted ones to view, decide and withdraw; ones waiting for more information to edit;
     approved ones for badges. Press badges print with the delegate category here."""
-
     summit = world.summit
     summit.press_enabled, summit.press_category_code = True, "delegate"
     db.session.commit()
@@ -243,7 +242,6 @@ _gates = iter(range(1, 1_000_000))
 
 def _gate(w: World):
     """A gate of its own for each removal."""
-
     gate = Gate(summit_id=w.summit.id, name=f"临时门 {next(_gates)}")
     db.session.add(gate)
     db.session.commit()
@@ -252,7 +250,6 @@ def _gate(w: World):
 
 def _press_badge_id(w: World) -> int:
     """The badge of an accredited press applicant (with a photo)."""
-
     badge = press_badges.ensure_badge(w.press["badge"].people[0])
     db.session.commit()
     return badge.id

@@ -5,6 +5,7 @@ function says which cycle it avoids."""
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,14 @@ MODULES = {module_name(path): path for path in PACKAGE.rglob("*.py")}
 assert len(MODULES) > 100, f"no modules found under {PACKAGE}"
 
 
+CYCLE = re.compile(r"#.*\bcycle\b", re.IGNORECASE)
+
+
+def names_a_cycle(lines: list[str], node: ast.stmt) -> bool:
+    """A comment on the statement's lines or the two lines above says which cycle it avoids."""
+    return any(CYCLE.search(line) for line in lines[max(node.lineno - 3, 0):node.end_lineno])
+
+
 def _type_checking(node: ast.AST) -> bool:
     return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
 
@@ -55,8 +64,7 @@ def imports_of(name: str) -> list[Import]:
     lines = path.read_text().splitlines()
     found = []
     for node, nested in _walk(ast.parse(path.read_text())):
-        context = " ".join(lines[max(node.lineno - 2, 0):node.end_lineno]).lower()
-        explained = "cycle" in context
+        explained = names_a_cycle(lines, node)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 found.append(Import(name, alias.name, (), node.lineno, nested, explained))
@@ -125,8 +133,7 @@ def test_tests_and_benchmarks_import_at_the_top():
     for path in sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "bench").rglob("*.py")]):
         lines = path.read_text().splitlines()
         for node, inside in _walk(ast.parse(path.read_text())):
-            context = " ".join(lines[max(node.lineno - 2, 0):node.end_lineno]).lower()
-            if inside and "cycle" not in context:
+            if inside and not names_a_cycle(lines, node):
                 nested.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert nested == []
 
@@ -158,9 +165,24 @@ def test_each_layer_imports_only_what_it_may(under, refused, why):
     assert broken == [], why
 
 
+def private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
 def test_no_module_takes_another_modules_private_names():
+    """Neither ``from module import _name`` nor ``module._name`` on a module of ours."""
     taken = [f"{where(i)}: {', '.join(i.names)}" for found in IMPORTS.values() for i in found
-             if ours(i.target) and any(n.startswith("_") for n in i.names)]
+             if ours(i.target) and any(private(n) for n in i.names)]
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text())
+        modules = {alias.asname or alias.name.rpartition(".")[2]
+                   for i in IMPORTS[name] if i.target in MODULES and not i.names
+                   for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                   and node.lineno == i.line for alias in node.names}
+        taken += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}"
+                  for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and node.value.id in modules and private(node.attr)]
     assert taken == []
 
 
@@ -204,7 +226,13 @@ def test_no_test_module_imports_another():
     taken = []
     for path in sorted(TESTS.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and any(
-                    part.startswith("test_") for part in node.module.split(".")):
-                taken.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}")
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(part.startswith("test_") for module in modules
+                   for part in module.split(".")):
+                taken.append(f"{path.relative_to(ROOT)}:{node.lineno} {modules[0]}")
     assert taken == []

@@ -240,64 +240,65 @@ def csrf_token_in(page: str) -> str:
     return match.group(1) or match.group(2)
 
 
-@pytest.fixture
-def csrf_client(app_config, request):
-    app_config["WTF_CSRF_ENABLED"] = True
-    return request.getfixturevalue("client")
+# The CSRF tests turn CSRF on (the other tests post without tokens).
+CSRF_ON = pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 
 
-def test_a_post_without_the_csrf_token_is_refused(csrf_client, summit):
+@CSRF_ON
+def test_a_post_without_the_csrf_token_is_refused(client, summit):
     factories.make_user("pema@example.com")
     form = {"email": "pema@example.com", "password": factories.PASSWORD}
 
-    refused = csrf_client.post("/auth/login", data=form)
+    refused = client.post("/auth/login", data=form)
 
     assert refused.status_code == 400
     assert "<h1>The request could not be processed</h1>" in text(refused)
     assert "This form has expired or was sent from another page." in text(refused)
     assert "CSRF" not in text(refused)
-    assert csrf_client.get("/auth/account").status_code == 302  # not logged in
+    assert client.get("/auth/account").status_code == 302  # not logged in
 
-    token = csrf_token_in(text(csrf_client.get("/auth/login")))
-    accepted = csrf_client.post("/auth/login", data={**form, "csrf_token": token})
+    token = csrf_token_in(text(client.get("/auth/login")))
+    accepted = client.post("/auth/login", data={**form, "csrf_token": token})
 
     assert accepted.status_code == 302
     assert location(accepted) == "/"
-    assert csrf_client.get("/auth/account").status_code == 200
+    assert client.get("/auth/account").status_code == 200
 
 
-def test_a_wrong_csrf_token_is_refused_and_action_buttons_carry_the_right_one(csrf_client):
+@CSRF_ON
+def test_a_wrong_csrf_token_is_refused_and_action_buttons_carry_the_right_one(client):
     admin = factories.make_user("admin@example.com", admin=True)
     user = factories.make_user("deputy@example.com")
-    page = text(csrf_client.get("/auth/login"))
-    csrf_client.post("/auth/login", data={"email": admin.email, "password": factories.PASSWORD,
+    page = text(client.get("/auth/login"))
+    client.post("/auth/login", data={"email": admin.email, "password": factories.PASSWORD,
                                           "csrf_token": csrf_token_in(page)})
 
-    forged = csrf_client.post(f"/admin/users/{user.id}/admin",
+    forged = client.post(f"/admin/users/{user.id}/admin",
                               data={"is_admin": "1", "csrf_token": "forged"})
 
     assert forged.status_code == 400
     db.session.expire_all()
     assert db.session.get(type(user), user.id).is_admin is False
 
-    listing = text(csrf_client.get("/admin/users?q=deputy"))
+    listing = text(client.get("/admin/users?q=deputy"))
     token = csrf_token_in(listing[listing.index(f"/admin/users/{user.id}/admin"):])
-    done = csrf_client.post(f"/admin/users/{user.id}/admin",
+    done = client.post(f"/admin/users/{user.id}/admin",
                             data={"is_admin": "1", "csrf_token": token})
 
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(user), user.id).is_admin is True
 
-    no_token_logout = csrf_client.post("/auth/logout")
+    no_token_logout = client.post("/auth/logout")
     assert no_token_logout.status_code == 400
-    assert csrf_client.get("/auth/account").status_code == 200  # still logged in
+    assert client.get("/auth/account").status_code == 200  # still logged in
 
 
-def test_the_api_needs_no_csrf_token(csrf_client):
+@CSRF_ON
+def test_the_api_needs_no_csrf_token(client):
     factories.make_user("pema@example.com")
 
-    response = csrf_client.post("/api/v1/tokens", json={"email": "pema@example.com",
+    response = client.post("/api/v1/tokens", json={"email": "pema@example.com",
                                                         "password": factories.PASSWORD})
 
     assert response.status_code == 201
@@ -308,7 +309,6 @@ def test_the_api_needs_no_csrf_token(csrf_client):
 @pytest.fixture
 def queries_for(client, count_queries):
     """``queries_for(path)``: how many SQL statements the page at ``path`` runs."""
-
     def count(path: str) -> int:
         assert client.get(path).status_code == 200  # warm up: caches, lazy imports
         with count_queries() as statements:

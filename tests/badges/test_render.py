@@ -18,7 +18,7 @@ from PIL import Image
 
 from summit.models import BadgeSize
 from summit.services.badges import design as bd, render as br, tokens as bt
-from summit.services.core import fonts
+from summit.services.core import fonts, pdf
 from tests.support.pdf import (
     all_content,
     image_count,
@@ -43,7 +43,7 @@ MM = 72 / 25.4  # points per millimetre
 
 @pytest.fixture(scope="module", autouse=True)
 def fast_font():
-    br.configure(str(FONT_CACHE))
+    pdf.configure(str(FONT_CACHE))
     yield
 
 

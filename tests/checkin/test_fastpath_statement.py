@@ -1,6 +1,6 @@
-"""The gates' batched statement (``services/checkin_sql``) against a real PostgreSQL: each scan
-of a batch gets its own answer, a holder scanned twice in one batch counts once, and
-threads' scans are batched without ever sending a scan id twice."""
+"""The gates' batched statement (``services/checkin/fastpath/statement``) against a real
+PostgreSQL: each scan of a batch gets its own answer, a holder scanned twice in one batch counts
+once, and threads' scans are batched without ever sending a scan id twice."""
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,4 @@
-"""The scan endpoint's WSGI fast path (``blueprints/api/checkin_wsgi``): on PostgreSQL an
+"""The scan endpoint's WSGI fast path (``services/checkin/fastpath/wsgi``): on PostgreSQL an
 ordinary online scan is answered before Flask handles a request, with the view's answer and
 headers; everything else reaches the view with its body intact. SQLite and PostgreSQL."""
 from __future__ import annotations
@@ -159,7 +159,6 @@ def test_a_scan_held_up_by_another_transaction_is_answered_by_the_view(app, clie
                                                                       event, holder, staff):
     """The scan connection waits at most a second for a row another transaction is writing;
     then the view answers (and waits as long as it must)."""
-
     token = token_of(holder)
     badge_id = badges.badge_of(holder).id
     other = psycopg.connect(db.engine.url.render_as_string(hide_password=False)

@@ -180,7 +180,6 @@ def test_a_press_scan_racing_an_offline_arrival_is_a_flagged_duplicate(app, clie
     the statement waits for it, finds the holder arrived, and the conflict is settled and
     answered with the press holder (photo address included) without a request context."""
 
-
     camera = application.people[1]
     badge = press_badges.badge_of(camera)
     token = token_of(camera)

@@ -13,8 +13,9 @@ from playwright.sync_api import Page, expect
 
 from summit.extensions import db
 from summit.models import Delegation, Registration, RegistrationStatus
+from summit.services.core.spreadsheets import header_text
 from summit.services.registration import submission as registrations
-from summit.services.registration.imports import COLUMNS, header_text
+from summit.services.registration.imports import COLUMNS
 from tests.support import factories
 
 pytestmark = pytest.mark.e2e

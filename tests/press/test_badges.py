@@ -82,7 +82,6 @@ def test_a_badge_cannot_hold_two_holders(accreditation):
 
 def test_a_detailed_photo_fits_the_badge(accreditation, tmp_path):
     """A real photo (noise compresses worst) is far larger than the solid test colours."""
-
     person = accreditation.people[0]
     person.photo_token = press_files.store_photo(accreditation.user_id, noisy_photo(), "real.jpg")
     db.session.commit()

@@ -61,15 +61,25 @@ class LiveServer:
 @pytest.fixture
 def live_server(app: Flask, app_config: dict, server_socket: socket.socket,
                 request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    assert request.node.get_closest_marker("e2e") is not None, \
+        "a live server is for browser tests: mark the test e2e (pytestmark = pytest.mark.e2e)"
     live = LiveServer(url=app_config["SERVER_BASE_URL"])
 
     def wsgi(environ: dict, start_response: Any) -> Any:
         # TESTING propagates exceptions; note them so a 500 fails the test by name.
         try:
-            return app(environ, start_response)
+            answer = app(environ, start_response)
         except BaseException as error:
             live.errors.append(error)
             raise
+        # Sent from memory, with the app's iterable (a static file's handle) closed here:
+        # werkzeug skips close() when the browser drops the connection half-way, and the
+        # file's ResourceWarning would then fail whichever test collects it.
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
 
     host, port = server_socket.getsockname()
     # werkzeug duplicates the descriptor and closes its copy when serve_forever ends.

@@ -79,7 +79,6 @@ def make_registration(summit: Summit, name: str = "赵波", email: str | None = 
                       category: str = "delegate", approve_as: User | None = None):
     """A registration through the real service (pinyin, search keys), approved when
     ``approve_as`` is given."""
-
     registration = registrations.register_delegate(summit, RegistrationDetails(
         name=name, email=email or f"person{next(_counter)}@example.com", category=category,
         organisation_name="丹巴县人民政府", position="县长", phone="13900001111", locale="en"),
@@ -111,7 +110,6 @@ def make_item(summit: Summit, start: str = "09:00", end: str = "09:30", *, room=
               day: date | None = None, title_zh: str = "欢迎致辞", title_en: str = "Welcome",
               kind: str = "address", participants=(), **values):
     """A draft agenda item; ``participants`` are (role, registration or guest name) pairs."""
-
     item = AgendaItem(summit=summit, day=day or summit.starts_on,
                       start=time.fromisoformat(start), end=time.fromisoformat(end), room=room,
                       kind=AgendaItemKind(kind), title_zh=title_zh, title_en=title_en, **values)
@@ -129,7 +127,6 @@ def make_agreement(summit: Summit, officer: User, title: str = "农村电商战�
                    amount: str = "50000000.00", county: str = "康定市", sector: str = "农村电商",
                    signed_at=None, predecessor=None, **overrides):
     """An agreement through the real service, signed by the prefecture and a company."""
-
     now = overrides.pop("now", None) or datetime(2017, 8, 3, 4, 0, tzinfo=UTC)
     details = agreements.AgreementDetails(
         title=title, kind=overrides.pop("kind", AgreementKind.STRATEGIC), county=county,

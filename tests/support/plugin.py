@@ -24,7 +24,7 @@ from sqlalchemy import text
 from summit import create_app
 from summit.extensions import db
 from tests.support import factories, pg
-from tests.support.queries import count_queries as _count_queries
+from tests.support.queries import statements_run
 from tests.support.redis_server import RedisServer, find_server
 
 pytest_plugins = [
@@ -201,10 +201,12 @@ def app_config(database_url, tmp_path, smtp_server, request) -> dict:
 def configured_app(app_config: dict, request: pytest.FixtureRequest) -> Callable[..., Flask]:
     """``configured_app(PROPAGATE_EXCEPTIONS=False)``: the test's `app`, built with these
     settings. Call it before anything else requests `app`."""
-
     def build(**settings) -> Flask:
         app_config.update(settings)
-        return request.getfixturevalue("app")
+        app = request.getfixturevalue("app")
+        late = {key for key, value in settings.items() if app.config.get(key) != value}
+        assert not late, f"the app was built before configured_app() set {sorted(late)}"
+        return app
 
     return build
 
@@ -250,7 +252,6 @@ class BuiltApps:
     @staticmethod
     def fingerprint(app: Flask) -> tuple:
         """What a test could change on the app, copied (functions compare by identity)."""
-
         def hooks(registry: dict) -> dict:
             return {scope: list(functions) for scope, functions in registry.items()}
 
@@ -299,7 +300,8 @@ _built_apps = BuiltApps()
 
 @pytest.fixture
 def app(app_config, database_url, request):
-    fresh = request.node.get_closest_marker("own_app") is not None
+    # A browser test's app names its own server's port: no other test can use it again.
+    fresh = any(request.node.get_closest_marker(name) is not None for name in ("own_app", "e2e"))
     config = copy.deepcopy(app_config)
     app, fingerprint = _built_apps.take(config, fresh)
     with app.app_context():
@@ -379,7 +381,6 @@ def runner(app):
 @pytest.fixture
 def login(client) -> Callable[[str, str], None]:
     """Log in through the real login form."""
-
     def do(email: str, password: str = factories.PASSWORD) -> None:
         response = client.post("/auth/login", data={"email": email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -391,4 +392,4 @@ def login(client) -> Callable[[str, str], None]:
 def count_queries(app):
     """``with count_queries() as statements:``: every SQL statement the app's engine runs
     inside the block (to prove a page's query count does not grow with its rows)."""
-    return lambda engine=None: _count_queries(engine or db.engine)
+    return lambda engine=None: statements_run(engine or db.engine)

@@ -38,7 +38,6 @@ def photo_jpeg(colour: str = "#b54708", size: tuple[int, int] = (900, 1200),
 
 def noisy_photo(size: tuple[int, int] = (900, 1200)) -> bytes:
     """A photo as cameras make them: full of detail, so it compresses badly."""
-
     out = io.BytesIO()
     Image.effect_noise(size, 80).convert("RGB").save(out, "JPEG", quality=90)
     return out.getvalue()
@@ -52,7 +51,6 @@ def photo_png(colour: str = "#1f5fbf") -> bytes:
 
 def letter_pdf(text: str = "Assignment letter") -> bytes:
     """A one-page PDF with a real content stream."""
-
     writer = PdfWriter()
     page = writer.add_blank_page(width=595, height=842)
     stream = DecodedStreamObject()
@@ -73,7 +71,6 @@ def blank_pdf() -> bytes:
 
 def javascript_pdf() -> bytes:
     """Document-level JavaScript in the /Names tree."""
-
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
     script = writer._add_object(DictionaryObject({
         NameObject("/S"): NameObject("/JavaScript"),
@@ -88,7 +85,6 @@ def javascript_pdf() -> bytes:
 
 def open_action_pdf() -> bytes:
     """A JavaScript action run by /OpenAction when the file is opened."""
-
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(letter_pdf())))
     action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
                                NameObject("/J#53"): TextStringObject("x")})

@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 
 @contextmanager
-def count_queries(engine) -> Iterator[list[str]]:
+def statements_run(engine) -> Iterator[list[str]]:
     """Every SQL statement run on ``engine`` inside the block."""
     statements: list[str] = []
 

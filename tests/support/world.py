@@ -29,7 +29,6 @@ def summit(app) -> Summit:
 def as_role(app, login, summit) -> Callable[[str | None], User | None]:
     """Log in as a fresh user holding `role` at `summit` ('admin', 'user' for no role, or
     None for anonymous)."""
-
     def do(role: str | None) -> User | None:
         if role is None:
             return None
@@ -82,7 +81,6 @@ def agreements_officer(summit) -> User:
 @pytest.fixture
 def sign_in(client, login) -> Callable[[str], None]:
     """Log in as an existing user and clear the welcome message."""
-
     def do(email: str) -> None:
         login(email)
         client.get("/")  # shows (and so clears) the welcome message

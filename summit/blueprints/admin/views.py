@@ -66,6 +66,5 @@ def audit_log():
 @admin_required
 def fonts_status():
     """Which scripts badges and printed documents can print, and which would be empty boxes."""
-
     dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
     return render_template("admin/fonts.html", scripts=fonts.status(dirs))

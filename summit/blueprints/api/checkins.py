@@ -22,8 +22,8 @@ def no_store(response):
 @token_required
 def create_checkin(slug: str):
     """A gate's scan. An ordinary online scan on PostgreSQL is answered before it gets here,
-    by ``checkin_wsgi`` in one SQL statement; this view answers everything else (and every
-    scan on SQLite) with the same answers, and the errors."""
+    by ``services/checkin/fastpath`` in one SQL statement; this view answers everything else
+    (and every scan on SQLite) with the same answers, and the errors."""
     request.max_content_length = checkins.MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
     payload = json_body()

@@ -13,7 +13,7 @@ from summit.forms import BaseForm
 from summit.i18n import select_locale
 from summit.models import Delegation, Summit
 from summit.permissions import Permission, can
-from summit.services.core import uploads
+from summit.services.core import spreadsheets, uploads
 from summit.services.core.errors import DomainError
 from summit.services.registration import (
     export as registration_export,
@@ -64,7 +64,7 @@ def import_upload(slug: str):
     report = token = None
     status = 200
     if form.validate_on_submit():
-        data = form.file.data.read(registration_import.MAX_BYTES + 1)
+        data = form.file.data.read(spreadsheets.MAX_BYTES + 1)
         try:
             rows = registration_import.read_upload(form.file.data.filename or "", data)
             report = registration_import.check_rows(summit, rows, select_locale())

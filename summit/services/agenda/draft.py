@@ -1,9 +1,9 @@
 """The draft programme: rooms, agenda items and their participants.
 
-Organisers edit the draft here; ``agenda_publish`` freezes it into numbered versions. Hard
+Organisers edit the draft here; ``agenda.publish`` freezes it into numbered versions. Hard
 rules (end after start, a day of the summit, a room and people of this summit) refuse the
 change; clashes (a room or a person twice at once, a participant not approved) are warnings
-the organiser confirms with ``confirm=True`` (see ``agenda_conflicts``).
+the organiser confirms with ``confirm=True`` (see ``agenda.conflicts``).
 """
 from __future__ import annotations
 
@@ -169,7 +169,6 @@ def get_item(summit: Summit, item_id: int) -> AgendaItem:
 
 def search_people(summit: Summit, q: str, limit: int = 20) -> list[Registration]:
     """Registrations to pick as participants: simplified, traditional and pinyin all match."""
-
     if not (q or "").strip():
         return []
     return list(db.session.scalars(search_query(summit, q=q).limit(limit)))
@@ -378,9 +377,3 @@ def remove_participant(actor: User, participant: AgendaParticipant,
                                          "guest_name": participant.guest_name}})
     item.participants.remove(participant)
     db.session.commit()
-
-
-def participant_name(participant: AgendaParticipant) -> str:
-    registration = participant.registration
-    return registration.name if registration is not None else participant.guest_name
-

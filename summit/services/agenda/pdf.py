@@ -12,8 +12,8 @@ from flask_babel import force_locale
 from summit.models import OrganisationRole, Summit
 from summit.services.agenda.export import kind_label, locale_of, localised, person_line
 from summit.services.agenda.public import PublishedAgenda
-from summit.services.badges import render as badge_render
 from summit.services.core import fonts
+from summit.services.core.pdf import render_document
 
 CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm;
@@ -61,4 +61,4 @@ def programme_html(summit: Summit, agenda: PublishedAgenda, language: str) -> st
 def programme_pdf(summit: Summit, agenda: PublishedAgenda, language: str) -> bytes:
     with force_locale(locale_of(language)):
         html = programme_html(summit, agenda, language)
-    return badge_render.render_document(html, CSS % {"family": fonts.family_css()})
+    return render_document(html, CSS % {"family": fonts.family_css()})

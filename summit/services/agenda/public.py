@@ -181,8 +181,3 @@ def personal_agenda(user: User, summit: Summit) -> tuple[PublishedAgenda | None,
         if roles or booking:
             entries.append(PersonalEntry(item=item, roles=roles, booking=booking))
     return agenda, entries
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache().clear()

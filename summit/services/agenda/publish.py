@@ -22,7 +22,7 @@ from summit.services.agenda.conflicts import NeedsConfirmation, draft_conflicts
 from summit.services.agenda.draft import AGENDA_PERMISSION, draft_items, rooms_of
 from summit.services.core import audit, mail
 from summit.services.core.errors import Conflict, NotFound
-from summit.services.registration.submission import lock_summit
+from summit.services.summits.settings import lock_summit
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Import of an existing ledger of agreements from Excel, all or nothing.
 
-The sheet is read by the registration import's reader (it refuses renamed zips, merged
+The sheet is read by ``core.spreadsheets`` (which refuses renamed zips, merged
 cells, formulas and oversized files); every row is then checked by the same rules as the
 signing form (``agreements.prepare_agreement``). One broken row and nothing is written: the
 report names row, column and reason, and can be downloaded like the registration report.
@@ -21,11 +21,11 @@ from summit.extensions import db
 from summit.models import AgreementKind, AgreementStatus, AmountKind, PartySide, Summit, User
 from summit.permissions import Permission, require
 from summit.services.agreements import signing as agreements
+from summit.services.core import spreadsheets
 from summit.services.core.errors import DomainError, ValidationFailed
-from summit.services.registration import imports as registration_import
-from summit.services.registration.imports import Column, RowProblem
+from summit.services.core.spreadsheets import Column, RowProblem
 
-MAX_BYTES = registration_import.MAX_BYTES
+MAX_BYTES = spreadsheets.MAX_BYTES
 COLUMNS = (
     Column("title", _l("Title"), True, 30),
     Column("kind", _l("Kind"), True),
@@ -65,7 +65,7 @@ class LedgerReport:
 
 
 def header_text(column: Column) -> str:
-    return registration_import.header_text(column)
+    return spreadsheets.header_text(column)
 
 
 def _match(cell: str) -> str | None:
@@ -88,7 +88,7 @@ def read_ledger(data: bytes) -> list[dict[str, str]]:
                                   mb=MAX_BYTES // (1024 * 1024)), "file")
     if data[:4] != b"PK\x03\x04":
         raise ValidationFailed(_l("This file is damaged or not an Excel workbook."), "file")
-    rows = [row for row in registration_import.read_xlsx_rows(data) if any(row)]
+    rows = [row for row in spreadsheets.read_xlsx_rows(data) if any(row)]
     if not rows:
         raise ValidationFailed(_l("The sheet is empty."), "file")
     keys = [_match(cell) for cell in rows[0]]

@@ -19,8 +19,7 @@ from summit.extensions import db
 from summit.models import Agreement, AgreementUpdate, PartySide, Summit
 from summit.services.agreements import signing as agreements, stats as agreement_stats
 from summit.services.agreements.stats import Summary
-from summit.services.badges import render as badge_render
-from summit.services.core import fonts, money
+from summit.services.core import fonts, money, pdf
 
 MONEY_FORMAT = "#,##0.00"
 
@@ -134,6 +133,5 @@ def month_entries(summits: list[Summit], month: date) -> list[AgreementUpdate]:
 
 def pdf_from_html(html: str) -> bytes:
     """A4 PDF of the report page; fonts are the badge fonts (fast CJK cut, then Noto)."""
-
-    css = badge_render.font_css() + f"body {{ font-family: {fonts.family_css()}; }}"
+    css = pdf.font_css() + f"body {{ font-family: {fonts.family_css()}; }}"
     return weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)])

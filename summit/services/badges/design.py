@@ -1,7 +1,7 @@
 """What a badge shows and how it is laid out: the data, the organisers' designs, the HTML.
 
 Everything here is plain data and text (``BadgeFace`` and ``Design`` in, HTML and CSS out),
-never the database and never WeasyPrint: ``badge_render`` turns the result into PDF.
+never the database and never WeasyPrint: ``badges.render`` turns the result into PDF.
 Organisers' Jinja runs in a sandbox with limits, and their CSS is scoped to their category.
 """
 from __future__ import annotations

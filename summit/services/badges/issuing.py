@@ -1,6 +1,6 @@
 """Badges: who gets one, the signed token in its QR, reissue and revocation, templates.
 
-Rules live here; drawing lives in ``badge_render`` and batch printing in ``badge_batches``.
+Rules live here; drawing lives in ``badges.render`` and batch printing in ``badges.batches``.
 """
 from __future__ import annotations
 
@@ -132,7 +132,6 @@ def require_printable(registration: Registration) -> None:
 
 def badge_for_download(actor: User | None, registration: Registration) -> Badge:
     """A delegate's own badge once approved; staff and the delegation's registrar any."""
-
     if actor is None or not may_manage(actor, registration):
         raise NotAllowed(_l("You do not have permission to do this."))
     require_printable(registration)

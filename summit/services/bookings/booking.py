@@ -5,7 +5,7 @@ States (docs/architecture.md): a booking is ``confirmed`` (holds a seat), ``wait
 ``cancelled`` or ``expired``. Confirmed and offered bookings hold a seat: ``seats_taken``
 counts them and is only changed by conditional UPDATEs, so it can never pass the capacity.
 
-Each use case runs under the item's lock (``booking_seats``), so decisions for one item are
+Each use case runs under the item's lock (``bookings.seats``), so decisions for one item are
 serialised on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations

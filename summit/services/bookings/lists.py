@@ -74,7 +74,6 @@ def positions(item: AgendaItem, result: Pagination, *, status: str = "", q: str 
               ) -> dict[int, int]:
     """Waiting-list positions of a page's waitlisted rows, from their place in the list's
     order (seat holders come first): one query, none when a search hides rows in between."""
-
     if q or status not in ("", B.WAITLISTED.value):
         return {}
     ahead = 0
@@ -125,7 +124,6 @@ def _own(user: User):
 
 def bookable_items_for(user: User) -> list[AgendaItem]:
     """Items taking bookings at the summits where the person is approved, soonest first."""
-
     summits = db.select(Registration.summit_id).where(
         _own(user), Registration.status == RegistrationStatus.APPROVED)
     return list(db.session.scalars(
@@ -185,7 +183,6 @@ class Candidate:
 def candidates(actor: User, item: AgendaItem, q: str, limit: int = 20) -> list[Candidate]:
     """Approved registrations matching ``q`` (simplified, traditional or pinyin), each with
     their live booking at the item, for booking on someone's behalf."""
-
     require(actor, Permission.BOOKINGS_MANAGE, item.summit)
     if not names.search_terms(q):
         return []

@@ -113,7 +113,6 @@ def _expire(item: AgendaItem, now: datetime) -> tuple[int, list[SeatBooking]]:
 def send_offers(offers: list[SeatBooking]) -> None:
     """Email each person their offer, in their language. After the commit: a mail server
     that is down must not undo a booking, so a failure is logged and the page still shows it."""
-
     for booking in offers:
         registration = booking.registration
         summit = booking.item.summit

@@ -34,7 +34,6 @@ def redis_connection(url: str):
 
 def queue(app: Flask):
     """The app's queue, on one Redis connection pool kept for the life of the app."""
-
     found = app.extensions.get("summit_queue")
     if found is None:
         found = app.extensions["summit_queue"] = Queue(
@@ -94,7 +93,6 @@ def perform(name: str, *args: Any) -> None:
 
 def work(app: Flask, burst: bool = False) -> None:
     """Serve the queue until stopped (or until it is empty, with ``burst``)."""
-
     jobs_queue = queue(app)
     worker = SimpleWorker([jobs_queue], connection=jobs_queue.connection)
     worker.work(burst=burst, logging_level="WARNING")

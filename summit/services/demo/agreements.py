@@ -3,7 +3,7 @@ with companies at the Kangding conference (李兴文 signed for the prefecture, 
 and their follow-up over the next months, recorded through the real services.
 
 The companies are invented for the demo. The ceremony agreements are linked to the programme's
-signing ceremony (``agenda_demo``) and so signed at its start. Idempotent: an agreement whose
+signing ceremony (``demo.agenda``) and so signed at its start. Idempotent: an agreement whose
 title is already at the summit is left alone, except that a ceremony agreement recorded before
 the programme existed is linked to it (as an audited correction).
 """

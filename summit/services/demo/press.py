@@ -47,7 +47,6 @@ def _settings(summit: Summit) -> None:
 
 def demo_photo(colour: str) -> bytes:
     """A plain portrait placeholder (head and shoulders) in the given colour."""
-
     image = Image.new("RGB", (300, 400), "#e8eef5")
     draw = ImageDraw.Draw(image)
     draw.ellipse((95, 70, 205, 190), fill=colour)

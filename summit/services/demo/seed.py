@@ -114,7 +114,7 @@ def _summit(now: datetime) -> Summit:
         venue="跑马山下",
         timezone="Asia/Shanghai",
         starts_on=date(2017, 8, 3),
-        # The conference day, then the second day of the programme (see agenda_demo).
+        # The conference day, then the second day of the programme (see demo/agenda.py).
         ends_on=date(2017, 8, 4),
         created_at=now,
     )
@@ -198,7 +198,6 @@ PEOPLE = (
 
 def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -> None:
     """A few registrations, approved and pending, in every script badges must print."""
-
     known = {r.email for r in db.session.scalars(
         select(Registration).where(Registration.summit_id == summit.id))}
     categories = {c.code: c for c in summit.categories}
@@ -226,7 +225,6 @@ SEAT_HOLDERS = ("zhao.bo@example.com", "zhaxi@example.com", "li.ming@example.com
 def _seat_bookings(summit: Summit, now: datetime) -> None:
     """A few bookings at the demo summit's bookable items (made by the agenda step, when
     there are any), booked by the organiser through the real service."""
-
     items = db.session.scalars(select(AgendaItem).where(
         AgendaItem.summit_id == summit.id, AgendaItem.bookable.is_(True),
         AgendaItem.capacity.is_not(None), AgendaItem.status == AgendaItemStatus.SCHEDULED)

@@ -1,5 +1,5 @@
 """Press applications: the applicant's side (draft, submit, resubmit, withdraw), who may see
-one, and the officers' queue. Decisions and quotas live in ``press_review``.
+one, and the officers' queue. Decisions and quotas live in ``press.review``.
 
 Who applies: any signed-in account with a verified email (journalists sign up themselves, as
 delegates do); the summit's ``press`` role is not needed to apply. Reviewing needs

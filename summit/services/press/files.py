@@ -74,7 +74,6 @@ def _image_end(data: bytes) -> int:
 def check_photo(data: bytes, filename: str, field: str = "photo",
                 box: tuple[int, int] = PHOTO_BOX, limit: int = MAX_PHOTO) -> bytes:
     """A clean JPEG of the photo, scaled into ``box``, without EXIF; or ValidationFailed."""
-
     check_name(filename, field)
     if not data:
         raise ValidationFailed(_l("The photo file is empty."), field)
@@ -148,7 +147,6 @@ def _active_content(reader) -> bool:
 def check_letter(data: bytes, filename: str, field: str = "letter",
                  limit: int = MAX_LETTER) -> bytes:
     """The PDF as sent, once it has been parsed and found harmless; or ValidationFailed."""
-
     check_name(filename, field)
     if not data.strip():
         raise ValidationFailed(_l("The PDF is empty."), field)

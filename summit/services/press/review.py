@@ -36,7 +36,7 @@ from summit.services.press import (
     labels as press_labels,
     mail as press_mail,
 )
-from summit.services.registration.submission import lock_summit
+from summit.services.summits.settings import lock_summit
 
 P = PressStatus
 DECISIONS = ("approve", "reject", "waitlist", "needs_info", "revoke")

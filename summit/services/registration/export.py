@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from summit.extensions import db
 from summit.models import HOLDS_PLACE, Diet, IdDocumentType, Registration, Summit, User
 from summit.permissions import Permission, require
-from summit.services.core import audit
+from summit.services.core import audit, spreadsheets
 from summit.services.core.validation import mask_id, mask_phone
 from summit.services.registration import imports as registration_import, lists as registration_lists
 
@@ -143,7 +143,7 @@ def template_xlsx(summit: Summit) -> bytes:
     sheet = workbook.active
     sheet.title = "registrations"
     columns = registration_import.COLUMNS
-    sheet.append([registration_import.header_text(column) for column in columns])
+    sheet.append([spreadsheets.header_text(column) for column in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
@@ -162,7 +162,7 @@ def template_xlsx(summit: Summit) -> bytes:
                "arrival_date": "YYYY-MM-DD", "departure_date": "YYYY-MM-DD",
                "arrival_time": "HH:MM", "departure_time": "HH:MM"}
     for column in columns:
-        help_sheet.append([registration_import.header_text(column),
+        help_sheet.append([spreadsheets.header_text(column),
                            "✓" if column.required else "", allowed.get(column.key, "")])
     buffer = io.BytesIO()
     workbook.save(buffer)

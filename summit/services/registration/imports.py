@@ -1,24 +1,19 @@
 """Import of registrations from Excel (openpyxl) or CSV, all or nothing.
 
-``read_upload`` turns a file into rows and refuses what is not a clean table (not Excel,
-a renamed zip, empty, too many rows, merged cells, formulas). ``check_rows`` validates every
+``read_upload`` turns a file into rows with ``core.spreadsheets``, which refuses what is not a
+clean table (not Excel, a renamed zip, empty, too many rows, merged cells, formulas).
+``check_rows`` validates every
 row and flags duplicates, producing a report that names row, column and reason.
 ``import_rows`` writes either every row or, when the user asks, only the valid ones, in one
 transaction under the summit lock.
 """
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from summit.database import utcnow
 from summit.extensions import db
@@ -33,21 +28,11 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, can
-from summit.services.core import audit
+from summit.services.core import audit, spreadsheets
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from summit.services.core.spreadsheets import Column, RowProblem
 from summit.services.registration import submission as reg
-
-MAX_ROWS = 10_000
-MAX_BYTES = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: object
-    required: bool = False
-    width: int = 16
-
+from summit.services.summits import settings as summits
 
 COLUMNS = (
     Column("name", _l("Name as on ID"), True),
@@ -75,13 +60,6 @@ BY_KEY = {column.key: column for column in COLUMNS}
 TEXT_KEYS = ("name", "name_native", "name_pinyin", "organisation_name", "position", "email",
              "phone", "id_number", "diet_note", "arrival_transport", "departure_transport",
              "hotel", "room_sharing")
-
-
-@dataclass
-class RowProblem:
-    row: int
-    column: str
-    message: str
 
 
 @dataclass
@@ -114,119 +92,9 @@ class ImportReport:
 
 # --- reading -----------------------------------------------------------------------------
 
-def header_text(column: Column) -> str:
-    return f"{column.label} ({column.key})"
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-_MERGE_REF = re.compile(rb'<mergeCell[^>]*\sref="([A-Z0-9:]+)"')
-
-
-def read_xlsx_rows(data: bytes) -> list[list[str]]:
-    """Rows of the first sheet, read in one streaming pass (read-only mode is several times
-    faster than loading the whole workbook)."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if "xl/workbook.xml" not in archive.namelist():
-            raise ValidationFailed(_l("This is a zip archive, not an Excel workbook."), "file")
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        sheet = workbook.worksheets[0]
-        merged = _MERGE_REF.findall(archive.read(sheet._worksheet_path.lstrip("/")))
-    except ValidationFailed:
-        raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
-            IndexError):
-        raise ValidationFailed(_l("This file is damaged or not an Excel workbook."),
-                               "file") from None
-    if merged:
-        cells = ", ".join(ref.decode() for ref in merged[:5])
-        raise ValidationFailed(_l("The sheet has merged cells (%(cells)s). Unmerge them so "
-                                  "each cell holds one value.", cells=cells), "file")
-    rows = []
-    try:
-        for row in sheet.iter_rows():
-            if len(rows) > MAX_ROWS:
-                raise ValidationFailed(_l("The file has more than %(n)d rows. Split it into "
-                                          "several files.", n=MAX_ROWS), "file")
-            values = []
-            for cell in row:
-                if getattr(cell, "data_type", None) == "f":
-                    raise ValidationFailed(_l("Cell %(cell)s holds a formula. Paste values "
-                                              "only.", cell=cell.coordinate), "file")
-                values.append(_cell_text(cell.value))
-            rows.append(values)
-    finally:
-        workbook.close()
-    return rows
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data[:4096]:
-        raise ValidationFailed(_l("This file is neither an Excel workbook nor a CSV file."),
-                               "file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationFailed(_l("The CSV file's text encoding is not UTF-8 or GB18030."),
-                               "file")
-    rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if number > MAX_ROWS + 1:
-            raise ValidationFailed(_l("The file has more than %(n)d rows. Split it into "
-                                      "several files.", n=MAX_ROWS), "file")
-        rows.append([cell.strip() for cell in row])
-    return rows
-
-
 def read_upload(filename: str, data: bytes) -> list[dict[str, str]]:
     """The data rows as {column key: text}; header row matched by key or label."""
-    if not data:
-        raise ValidationFailed(_l("The file is empty."), "file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(_l("The file is larger than %(mb)d MB.",
-                                  mb=MAX_BYTES // (1024 * 1024)), "file")
-    rows = read_xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _read_csv(data)
-    rows = [row for row in rows if any(cell for cell in row)]
-    if not rows:
-        raise ValidationFailed(_l("The sheet is empty."), "file")
-    keys = [_match_header(cell) for cell in rows[0]]
-    missing = [str(BY_KEY[k].label) for k in BY_KEY if BY_KEY[k].required and k not in keys]
-    if missing:
-        raise ValidationFailed(_l("The first row must name the columns; missing: %(cols)s. "
-                                  "Start from the template.", cols=", ".join(missing)), "file")
-    if len(rows) == 1:
-        raise ValidationFailed(_l("The sheet has a header but no rows to import."), "file")
-    return [{key: (row[i] if i < len(row) else "") for i, key in enumerate(keys) if key}
-            for row in rows[1:]]
-
-
-def _match_header(cell: str) -> str | None:
-    text = (cell or "").strip()
-    if text.endswith(")") and "(" in text:
-        key = text[text.rindex("(") + 1:-1].strip()
-        if key in BY_KEY:
-            return key
-    if text in BY_KEY:
-        return text
-    for column in COLUMNS:
-        if text == str(column.label):
-            return column.key
-    return None
+    return spreadsheets.read_table(data, COLUMNS)
 
 
 # --- checking ----------------------------------------------------------------------------
@@ -299,7 +167,7 @@ def _check_row(summit: Summit, number: int, values: dict[str, str],
                                       arrival_pickup=False, departure_pickup=False,
                                       **text, **parsed)
     try:
-        checked.details = reg._clean(details)
+        checked.details = reg.clean_details(details)
     except ValidationFailed as error:
         key = error.field if error.field in BY_KEY else "name"
         problem(key, error.message)
@@ -359,7 +227,7 @@ def import_rows(actor: User, summit: Summit, report: ImportReport, *,
     if not rows:
         raise DomainError(_l("There are no valid rows to import."))
     categories = {c.code: c for c in summit.categories}
-    reg.lock_summit(summit)
+    summits.lock_summit(summit)
     holding = Registration.status.in_(HOLDS_PLACE)
     count = db.func.count(Registration.id)
     in_summit = db.session.scalar(db.select(count).where(Registration.summit_id == summit.id,
@@ -389,7 +257,7 @@ def import_rows(actor: User, summit: Summit, report: ImportReport, *,
             by_category[category.id] = by_category.get(category.id, 0) + 1
         registration = Registration(summit=summit, category=category, delegation=delegation,
                                     status=status, created_at=now, locale=details.locale)
-        reg._apply(registration, details)
+        reg.apply_details(registration, details)
         created.append(registration)
     db.session.add_all(created)
     db.session.flush()

@@ -19,6 +19,7 @@ from summit.services.bookings import booking as bookings
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, DomainError, ValidationFailed
 from summit.services.registration import mail as registration_mail, submission as registrations
+from summit.services.summits import settings as summits
 
 S = RegistrationStatus
 
@@ -108,7 +109,7 @@ def cancel_registration(actor: User | None, registration: Registration,
 def promote_waitlist(summit: Summit, now: datetime | None = None) -> list[Registration]:
     """Give freed places to the waiting list, oldest first, and tell each person."""
     now = now or utcnow()
-    registrations.lock_summit(summit)
+    summits.lock_summit(summit)
     promoted = []
     waiting = db.session.scalars(
         db.select(Registration).where(Registration.summit_id == summit.id,

@@ -1,7 +1,7 @@
 """Registration of delegates: submission, capacity and waiting list, self-service editing.
 
 The decisions that move a registration along its states (approve, reject, cancel, promote from
-the waiting list) are in ``registration_review``.
+the waiting list) are in ``registration.review``.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from summit.permissions import Permission, can
 from summit.services.core import audit, names, validation
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.registration import mail as registration_mail
+from summit.services.summits import settings as summits
 
 DIET_LABELS = {Diet.NONE: _l("No special diet"), Diet.VEGETARIAN: _l("Vegetarian"),
                Diet.HALAL: _l("Halal"), Diet.OTHER: _l("Other (describe)")}
@@ -91,7 +92,7 @@ def details_of(registration: Registration) -> RegistrationDetails:
 
 # --- checks ------------------------------------------------------------------------------
 
-def _clean(details: RegistrationDetails) -> RegistrationDetails:
+def clean_details(details: RegistrationDetails) -> RegistrationDetails:
     """Validate personal data; returns the details with normalised phone and ID."""
     if not details.name.strip():
         raise ValidationFailed(_l("Enter the name as on the ID document."), "name")
@@ -143,16 +144,6 @@ def find_invitation(summit: Summit, code: str, now: datetime) -> Invitation:
     return invitation
 
 
-def lock_summit(summit: Summit) -> None:
-    """Serialise capacity decisions for one summit on both databases.
-
-    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before any
-    count is read, so two transactions cannot both see the last free place.
-    """
-    db.session.execute(db.update(Summit).where(Summit.id == summit.id)
-                       .values(lock_counter=Summit.lock_counter + 1))
-
-
 def count_where(*conditions) -> int:
     return db.session.scalar(db.select(db.func.count(Registration.id)).where(*conditions))
 
@@ -179,8 +170,9 @@ def _check_quota(delegation: Delegation, exclude_id: int | None = None) -> None:
                           name=delegation.name, quota=delegation.quota), "delegation")
 
 
-def _apply(registration: Registration, details: RegistrationDetails,
-           names_only: tuple[str, ...] | None = None) -> None:
+def apply_details(registration: Registration, details: RegistrationDetails,
+                  names_only: tuple[str, ...] | None = None) -> None:
+    """Copy checked details onto the registration (only ``names_only`` when given)."""
     # A derived pinyin sent back unchanged (edit forms prefill it) is derived again, so a
     # corrected name does not keep the old name's pinyin as an "override".
     stale_pinyin = None if registration.pinyin_overridden else registration.name_pinyin
@@ -219,7 +211,7 @@ def register_delegate(
             raise NotAllowed(_l("Only the delegation's registrar can add its members."))
     if not staff and delegation is None and not registration_open(summit, now):
         raise DomainError(_l("Registration for this summit is closed."))
-    details = _clean(details)
+    details = clean_details(details)
     category = _category(summit, details.category)
     invitation = find_invitation(summit, invitation_code, now) if invitation_code else None
     if invitation is not None:
@@ -235,7 +227,7 @@ def register_delegate(
         raise Conflict(_l("This email address is already registered for this summit."),
                        "email")
 
-    lock_summit(summit)
+    summits.lock_summit(summit)
     if invitation is not None:
         claimed = db.session.execute(
             db.update(Invitation).where(Invitation.id == invitation.id,
@@ -258,7 +250,7 @@ def register_delegate(
                                 locale=details.locale or "zh_Hans",
                                 user_id=actor.id if actor is not None and not staff
                                 and delegation is None else None)
-    _apply(registration, details)
+    apply_details(registration, details)
     db.session.add(registration)
     try:
         db.session.flush()
@@ -311,7 +303,7 @@ def update_registration(actor: User, registration: Registration, details: Regist
     if registration.status in (S.REJECTED, S.CANCELLED, S.WITHDRAWN):
         raise Conflict(_l("A registration that is %(status)s cannot be changed.",
                           status=STATUS_LABELS[registration.status]))
-    details = _clean(details)
+    details = clean_details(details)
     before = audit.snapshot(registration, AUDITED)
     if staff:
         new_category = _category(summit, details.category)
@@ -323,9 +315,9 @@ def update_registration(actor: User, registration: Registration, details: Regist
                            "email")
         if new_category.id != registration.category_id:
             registration.category = new_category
-        _apply(registration, details)
+        apply_details(registration, details)
     else:
-        _apply(registration, details, names_only=SELF_EDITABLE)
+        apply_details(registration, details, names_only=SELF_EDITABLE)
     registration.updated_at = now
     db.session.flush()
     after = audit.snapshot(registration, AUDITED)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -100,6 +100,17 @@ def get_by_slug(slug: str) -> Summit:
     if summit is None:
         raise NotFound(_l("There is no summit at this address."))
     return summit
+
+
+def lock_summit(summit: Summit) -> None:
+    """Serialise decisions for one summit (places, quotas, published versions) on both
+    databases.
+
+    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite before any
+    count is read, so two transactions cannot both see the last free place.
+    """
+    db.session.execute(db.update(Summit).where(Summit.id == summit.id)
+                       .values(lock_counter=Summit.lock_counter + 1))
 
 
 def list_summits() -> list[Summit]:
@@ -320,7 +331,3 @@ def category_details(category: AttendeeCategory) -> CategoryDetails:
         code=category.code, label_zh=category.label_zh, label_en=category.label_en,
         colour=category.colour, public=category.public, capacity=category.capacity,
         zone_codes=[zone.code for zone in category.zones])
-
-
-def detail_field_names() -> list[str]:
-    return [f.name for f in fields(SummitDetails)]

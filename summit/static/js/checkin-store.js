@@ -1,7 +1,7 @@
 /* Check-in without network: the manifest, the queue of scans and this phone's arrivals in
    IndexedDB, and the badge token verified in the browser with the summit's Ed25519 key.
 
-   Token layout (see summit/services/badge_tokens.py), base64url without padding:
+   Token layout (see summit/services/badges/tokens.py), base64url without padding:
    1 byte format (1) | 4 bytes key id | 8 bytes badge ref | 2 bytes version | 64 bytes signature
    over the first 15 bytes. */
 (function () {

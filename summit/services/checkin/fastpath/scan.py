@@ -2,19 +2,19 @@
 
 Every gate posts a scan per person; most are a first, accepted scan of a valid badge, a few a
 second scan. For both, this module checks the token's signature and hands the scan to
-``checkin_sql``, whose one statement (shared with the scans this process's other threads are
-sending at that moment) does what ``checkins.scan`` does in seven: it checks the API token and
+``statement``, whose one statement (shared with the scans this process's other threads are
+sending at that moment) does what ``scans.scan`` does in seven: it checks the API token and
 the operator's role at the summit, reads the badge with its holder, records the scan and the
 arrival, and answers duplicates with the first scan's time and gate.
 
 Nothing about a token, a role or a badge is cached: a revoked token, a removed role or a
 revoked badge answers accordingly on the next scan in every process. Cached per application are
 only what cannot change without a restart or changes rarely and harmlessly: the summit's id by
-slug and its public key (by key file), and the salon doors (``checkin_salons.doors_of``, as the
+slug and its public key (by key file), and the salon doors (``salons.doors_of``, as the
 portable path).
 
 Anything out of the ordinary returns None and the caller takes the portable ORM path
-(``checkins.scan``), which gives the same answer: an offline scan or a duplicate of one
+(``scans.scan``), which gives the same answer: an offline scan or a duplicate of one
 (conflicts), a salon door, a token not signed with this summit's key, a token the statement
 refuses, a repeated scan id.
 """
@@ -34,8 +34,8 @@ from summit.models import Summit, User
 from summit.models.checkin import CheckIn
 from summit.services.accounts import tokens as api_tokens
 from summit.services.badges import issuing as badges, tokens as badge_tokens
-from summit.services.checkin import holders, salons as checkin_salons, scans as checkins
-from summit.services.checkin.fastpath import statement as checkin_sql
+from summit.services.checkin import holders, salons, scans
+from summit.services.checkin.fastpath import statement
 from summit.services.checkin.scans import HOLDER_RESULTS, MAX_TOKEN, ScanAnswer, ScanInput
 
 SUMMIT_TTL = 60.0  # seconds a slug → summit mapping is kept (a slug is rarely changed)
@@ -93,7 +93,7 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
     if not storable(given.gate + given.device):
         return None  # one scan's bad text would refuse its whole batch: the portable path
     key = summit_key(slug)
-    if key is None or checkin_salons.doors_of_id(key.id, key.created_at).get(given.gate):
+    if key is None or salons.doors_of_id(key.id, key.created_at).get(given.gate):
         return None
     try:
         claims, header, signature = badge_tokens.decode(token)
@@ -103,12 +103,12 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
                                                                signature):
         return None  # another summit's badge, or a forgery: the portable path tells
     now = now or utcnow()
-    row = checkin_sql.send({
+    row = statement.send({
         "token_hash": api_tokens.digest(raw_token), "summit_id": key.id,
         "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": given.scan_id,
         "gate": given.gate, "device": given.device,
-        "scanned": checkin_sql.naive_utc(given.scanned_at or now),
-        "received": checkin_sql.naive_utc(now), "press_code": key.press_category_code})
+        "scanned": statement.naive_utc(given.scanned_at or now),
+        "received": statement.naive_utc(now), "press_code": key.press_category_code})
     if row is None or row.checkin_id is None:
         # No valid token, no role here, a repeated scan id or an offline first scan:
         # nothing was written.
@@ -123,15 +123,14 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
     return _settle_duplicate(row, holder, now)
 
 
-def _settle_duplicate(row: checkin_sql.Row, holder: dict | None, now: datetime) -> ScanAnswer:
+def _settle_duplicate(row: statement.Row, holder: dict | None, now: datetime) -> ScanAnswer:
     """Flag an offline conflict if the first scan was one, and answer as the portable path
-    does (``checkins._answer``; the holder is the statement's, so no request is needed to
+    does (``scans._answer``; the holder is the statement's, so no request is needed to
     build a photo's address)."""
-
     actor = db.session.get(User, row.operator_id)
     checkin = db.session.get(CheckIn, row.checkin_id)
     summit = db.session.get(Summit, checkin.summit_id)
-    arrival = checkins.settle_conflict(actor, summit, checkin, now)
+    arrival = scans.settle_conflict(actor, summit, checkin, now)
     db.session.flush()
     conflict = checkin.conflict_with_id is not None
     if checkin.result == "duplicate":

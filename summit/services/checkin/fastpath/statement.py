@@ -60,7 +60,7 @@ MAX_BATCH = 32
 # order: the first of two scans of one holder in a batch counts and the second is a duplicate
 # naming it (mate), and two processes' batches take the badges' index entries in one order, so
 # they cannot deadlock. A duplicate's first scan is the earlier statement's (first) or the
-# batch's (mate). 'wrong_summit' and 'invalid' cannot come from checkin_fast, which sends only
+# batch's (mate). 'wrong_summit' and 'invalid' cannot come from ``scan``, which sends only
 # tokens signed with this summit's key; they keep the statement right on its own. Nothing is
 # written for a repeated scan id, or when the first arrival came from an offline scan (the
 # portable path settles the conflict). Times are naive UTC like every stored time.

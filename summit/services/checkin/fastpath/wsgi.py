@@ -1,14 +1,14 @@
 """The gates' hot path at the WSGI layer: ``POST /api/v1/summits/<slug>/checkins``.
 
 Every gate posts a scan per person. An ordinary online scan is answered here, before Flask
-builds a request: the body is read and parsed, ``checkin_fast`` checks the token and records
+builds a request: the body is read and parsed, ``scan`` checks the token and records
 the scan in one SQL statement, and the answer goes out with the JSON and the headers the view
 gives. Flask's per-request work (request context, session, URL matching, hooks, response
 object) was half of what a scan cost the application.
 
 Anything else goes on to Flask with the body put back, and the view answers, errors included:
 another path or method, a body that is not a small JSON object, no bearer token, a field the
-view would refuse, and whatever ``checkin_fast`` leaves to the portable path (an
+view would refuse, and whatever ``scan`` leaves to the portable path (an
 offline scan, a salon door, a token it cannot vouch for, a repeated scan id). The view's
 answers are the reference: the same scans get the same answers whichever way they go. On
 SQLite the middleware is not installed: every scan is the view's.
@@ -26,8 +26,8 @@ from sqlalchemy.engine import make_url
 
 from summit.http import SlugConverter, security_headers
 from summit.services.accounts import tokens as api_tokens
-from summit.services.checkin import scans as checkins
-from summit.services.checkin.fastpath import scan as checkin_fast
+from summit.services.checkin import scans
+from summit.services.checkin.fastpath import scan as fast_scan
 from summit.services.core.errors import ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def scan_body(environ: dict) -> dict | None:
     except ValueError:
         return None
     content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-    if not 0 < length <= checkins.MAX_SCAN_BODY or content_type != "application/json":
+    if not 0 < length <= scans.MAX_SCAN_BODY or content_type != "application/json":
         return None
     body = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(body)
@@ -98,7 +98,7 @@ class ScanFastPath:
         if payload is None:
             return None
         try:
-            given = checkins.scan_input(payload.get("gate"), payload.get("scan_id"),
+            given = scans.scan_input(payload.get("gate"), payload.get("scan_id"),
                                         payload.get("device", ""), payload.get("scanned_at"),
                                         payload.get("offline", False))
         except ValidationFailed:
@@ -110,7 +110,7 @@ class ScanFastPath:
 
         with self.app.app_context():
             try:
-                answer = checkin_fast.scan(slug, raw, payload.get("token"), given, photo_url)
+                answer = fast_scan.scan(slug, raw, payload.get("token"), given, photo_url)
             except Exception:
                 # The view answers; had the scan been recorded, the view finds it by its id
                 # and gives the recorded answer.
