@@ -1,102 +1,26 @@
 """Summit: government e-commerce summits, from programme to gate.
 
-``create_app`` only wires things together, as a list of named steps.
+The factory lives in ``summit/app.py``; docs/architecture.md describes the layers.
 """
 from __future__ import annotations
 
-import logging
-import os
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from summit.config import VERSION
 
-from summit import blueprints, cli, config as config_module, errors, http, i18n
-from summit.extensions import babel, csrf, db, login_manager, migrate
-from summit.models import User
-from summit.services.core import fonts, pdf
+if TYPE_CHECKING:
+    from flask import Flask
 
-__version__ = config_module.VERSION
+__version__ = VERSION
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
-        "SUMMIT_INSTANCE_PATH") or None
-    if instance_path:
-        instance_path = str(Path(instance_path).resolve())
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    load_config(app, test_config)
-    register_extensions(app)
-    register_blueprints(app)
-    register_errors(app)
-    register_request_hooks(app)
-    register_cli(app)
-    register_printing(app)
-    return app
+    """A new Summit application (``test_config`` replaces instance/config.py and the
+    environment)."""
+    # Imported when an app is built, not with the package: the factory imports every
+    # blueprint, whose services import this package back (the job runner in
+    # services/core/jobs.py calls create_app), a cycle; and a process that needs one module
+    # (a badge render worker, a script) does not load the whole app.
+    from summit.app import create_app as build
 
-
-def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
-    app.config.from_object(config_module.Defaults)
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        app.config.update(config_module.from_environment(os.environ))
-    else:
-        app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        database = Path(app.instance_path) / "summit.db"
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
-        app.config["SQLALCHEMY_DATABASE_URI"])
-    if (app.config["SECRET_KEY"] == config_module.DEFAULT_SECRET_KEY
-            and not (app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1")):
-        raise RuntimeError(
-            "Refusing to start with the default secret key. Set SUMMIT_SECRET_KEY or SECRET_KEY "
-            "in instance/config.py (see README.md).")
-
-
-def register_extensions(app: Flask) -> None:
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale,
-                   timezone_selector=i18n.select_timezone)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
-def register_blueprints(app: Flask) -> None:
-    blueprints.register(app)
-
-
-def register_errors(app: Flask) -> None:
-    errors.register(app)
-
-
-def register_request_hooks(app: Flask) -> None:
-    http.register(app)
-    i18n.register(app)
-
-
-def register_cli(app: Flask) -> None:
-    cli.register(app)
-
-
-def register_printing(app: Flask) -> None:
-    """Fonts for badges and printed documents: where the fast font is cached, and a warning
-    at start-up for each script that would print as empty boxes."""
-    cache_dir = app.config.get("FONT_CACHE_DIR") or str(Path(app.instance_path) / "fonts")
-    pdf.configure(cache_dir)
-    missing = fonts.missing_scripts(tuple(app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS))
-    for script in missing:
-        logging.getLogger("summit").warning(
-            "No %s font: badges will print it as empty boxes. Install Debian's %s.",
-            script.need.family, script.need.package)
+    return build(test_config)

@@ -12,6 +12,7 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from rq import Queue, SimpleWorker
 
+from summit import create_app
 from summit.extensions import db
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,6 @@ def perform(name: str, *args: Any) -> None:
         finally:
             db.session.remove()
         return
-    # Here, not at the top: the factory imports every blueprint and through them the services
-    # that queue jobs, so a top-level import would be a cycle.
-    from summit import create_app
-
     with create_app().app_context():
         try:
             _function(name)(*args)
