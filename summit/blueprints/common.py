@@ -1,9 +1,12 @@
-"""Small request helpers shared by the views: safe redirects and page numbers."""
+"""Small request helpers shared by the views: safe redirects, page numbers, downloads."""
 from __future__ import annotations
 
+import io
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import request, send_file
+
+from summit.services.core.exports import CSV_MIMETYPE, XLSX_MIMETYPE
 
 MAX_PAGE = 100_000
 
@@ -40,3 +43,10 @@ def back_or(fallback: str) -> str:
     """The page the user came from when it is on this site, else the fallback."""
     referrer = request.referrer or ""
     return referrer if referrer.startswith(request.host_url) else fallback
+
+
+def download(data: bytes, name: str):
+    """An export (written by services/core/exports) as an attachment named `name`."""
+    mimetype = CSV_MIMETYPE if name.endswith(".csv") else XLSX_MIMETYPE
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=name)

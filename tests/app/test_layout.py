@@ -165,6 +165,26 @@ def test_each_layer_imports_only_what_it_may(under, refused, why):
     assert broken == [], why
 
 
+WRITERS = ("openpyxl.Workbook", "openpyxl.workbook", "csv.writer", "csv.DictWriter")
+
+
+def test_every_export_goes_through_the_one_export_writer():
+    """Only services/core/exports.py creates workbooks or CSV writers: user text reaches a
+    spreadsheet as text, never as a formula (issue 16)."""
+    broken = []
+    for name, found in IMPORTS.items():
+        if name == "summit.services.core.exports":
+            continue
+        for i in found:
+            targets = [f"{i.target}.{n}" for n in i.names] or [i.target]
+            if any(t.startswith(WRITERS) for t in targets):
+                broken.append(where(i))
+        source = MODULES[name].read_text()
+        if "csv.writer(" in source or "csv.DictWriter(" in source:
+            broken.append(f"{MODULES[name].relative_to(ROOT)} writes CSV")
+    assert broken == []
+
+
 def private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 

@@ -12,6 +12,7 @@ from summit.blueprints.agreements.blueprint import bp
 from summit.blueprints.agreements.dashboard import across_summits, build
 from summit.blueprints.agreements.forms import ImportForm
 from summit.blueprints.agreements.views import ledger_filters
+from summit.blueprints.common import download
 from summit.database import utcnow
 from summit.i18n import language
 from summit.models import Summit
@@ -23,12 +24,6 @@ from summit.services.agreements import (
 )
 from summit.services.core.errors import DomainError
 from summit.services.summits import settings as summits
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, name: str):
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 def _readable(slug: str) -> Summit:
@@ -42,7 +37,7 @@ def _readable(slug: str) -> Summit:
 def ledger_xlsx(slug: str):
     summit = _readable(slug)
     rows = agreement_lists.all_for_export([summit], ledger_filters())
-    return _xlsx(agreement_reports.ledger_xlsx(rows, language(), summit.timezone),
+    return download(agreement_reports.ledger_xlsx(rows, language(), summit.timezone),
                  f"{summit.slug}-agreements.xlsx")
 
 
@@ -50,7 +45,7 @@ def ledger_xlsx(slug: str):
 @login_required
 def dashboard_xlsx(slug: str):
     summit = _readable(slug)
-    return _xlsx(agreement_reports.dashboard_xlsx(build([summit])["summary"]),
+    return download(agreement_reports.dashboard_xlsx(build([summit])["summary"]),
                  f"{summit.slug}-agreements-dashboard.xlsx")
 
 
@@ -58,7 +53,7 @@ def dashboard_xlsx(slug: str):
 @login_required
 def dashboard_all_xlsx():
     _readable_summits, chosen = across_summits()
-    return _xlsx(agreement_reports.dashboard_xlsx(build(chosen)["summary"]),
+    return download(agreement_reports.dashboard_xlsx(build(chosen)["summary"]),
                  "agreements-dashboard.xlsx")
 
 
@@ -106,7 +101,8 @@ def report_all_pdf():
 def import_template(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.AGREEMENTS_WRITE, summit)
-    return _xlsx(agreement_import.template_xlsx(summit), f"{summit.slug}-agreements-template.xlsx")
+    return download(agreement_import.template_xlsx(summit),
+                    f"{summit.slug}-agreements-template.xlsx")
 
 
 @bp.route("/summits/<slug:slug>/agreements/import", methods=["GET", "POST"])

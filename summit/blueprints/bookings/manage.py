@@ -2,17 +2,14 @@
 booking on someone's behalf, cancelling someone's booking, the XLSX export."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from summit.blueprints.bookings.blueprint import bp
 from summit.blueprints.bookings.forms import BookForForm, SeatSettingsForm
 from summit.blueprints.bookings.views import MAX_ID, load_item
-from summit.blueprints.common import page_arg, per_page_arg
-from summit.blueprints.registrations.imports import XLSX
+from summit.blueprints.common import download, page_arg, per_page_arg
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import BookingStatus, SeatBooking
@@ -130,5 +127,4 @@ def export(item_id: int):
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("bookings.manage", item_id=item.id))
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{item.summit.slug}-seats-{item.id}.xlsx")
+    return download(data, f"{item.summit.slug}-seats-{item.id}.xlsx")

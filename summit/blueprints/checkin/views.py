@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from summit.blueprints.checkin.blueprint import bp
 from summit.blueprints.checkin.forms import GateForm
+from summit.blueprints.common import download
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.permissions import Permission, authorize
@@ -25,7 +26,6 @@ from summit.services.checkin import (
 from summit.services.core.errors import DomainError
 from summit.services.summits import settings as summits
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the service worker keeps for the scanner to open without network.
 SCANNER_ASSETS = ("css/summit.css", "css/checkin.css", "js/summit.js", "js/checkin-store.js",
                   "js/checkin-scanner.js", "vendor/jsqr-1.4.0/jsQR.js")
@@ -113,8 +113,7 @@ def export(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.ATTENDANCE_READ, summit)
     data = checkin_board.export_xlsx(current_user, summit)
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=f"attendance-{summit.slug}.xlsx")
+    return download(data, f"attendance-{summit.slug}.xlsx")
 
 
 # --- gates --------------------------------------------------------------------------------

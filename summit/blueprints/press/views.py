@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.common import id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.common import download, id_arg, page_arg, per_page_arg, safe_next
 from summit.blueprints.press.blueprint import bp
 from summit.blueprints.press.forms import (
     CREW_ROWS,
@@ -34,8 +34,6 @@ from summit.services.press import (
     review as press_review,
 )
 from summit.services.summits import settings as summits
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _load(application_id: int) -> PressApplication:
@@ -356,6 +354,5 @@ def remove_quota(slug: str):
 def export(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.PRESS_REVIEW, summit)
-    return send_file(io.BytesIO(press_export.accredited_xlsx(current_user, summit)),
-                     mimetype=XLSX, as_attachment=True,
-                     download_name=f"{summit.slug}-accredited-press.xlsx")
+    return download(press_export.accredited_xlsx(current_user, summit),
+                    f"{summit.slug}-accredited-press.xlsx")

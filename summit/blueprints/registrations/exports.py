@@ -1,11 +1,10 @@
 """Downloads of registrations: the filtered list (XLSX, CSV) and the logistics report."""
-import io
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from summit.blueprints.common import download
 from summit.blueprints.registrations.blueprint import bp
-from summit.blueprints.registrations.imports import XLSX
 from summit.blueprints.registrations.views import list_filters
 from summit.permissions import Permission, can
 from summit.services.core.errors import DomainError
@@ -29,9 +28,7 @@ def export(slug: str, fmt: str):
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("registrations.moderate", slug=slug))
-    mimetype = XLSX if fmt == "xlsx" else "text/csv"
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"{summit.slug}-registrations.{fmt}")
+    return download(data, f"{summit.slug}-registrations.{fmt}")
 
 
 @bp.get("/summits/<slug:slug>/registrations/logistics.xlsx")
@@ -40,6 +37,5 @@ def logistics(slug: str):
     summit = summits.get_by_slug(slug)
     if not can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
         abort(403)
-    return send_file(io.BytesIO(registration_export.logistics_xlsx(current_user, summit)),
-                     mimetype=XLSX, as_attachment=True,
-                     download_name=f"{summit.slug}-logistics.xlsx")
+    return download(registration_export.logistics_xlsx(current_user, summit),
+                    f"{summit.slug}-logistics.xlsx")

@@ -1,12 +1,12 @@
 """Excel/CSV import of registrations, for organisers (whole list) and registrars (delegation)."""
-import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
+from summit.blueprints.common import download
 from summit.blueprints.registrations.blueprint import bp
 from summit.extensions import db
 from summit.forms import BaseForm
@@ -20,8 +20,6 @@ from summit.services.registration import (
     imports as registration_import,
 )
 from summit.services.summits import settings as summits
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(BaseForm):
@@ -51,8 +49,7 @@ def _scope(slug: str, delegation_id: int | None) -> tuple[Summit, Delegation | N
 @login_required
 def import_template(slug: str):
     summit, _delegation = _scope(slug, request.args.get("delegation_id", type=int))
-    return send_file(io.BytesIO(registration_export.template_xlsx(summit)), mimetype=XLSX,
-                     as_attachment=True, download_name=f"{summit.slug}-registrations.xlsx")
+    return download(registration_export.template_xlsx(summit), f"{summit.slug}-registrations.xlsx")
 
 
 @bp.route("/summits/<slug:slug>/import", methods=["GET", "POST"])
@@ -94,8 +91,7 @@ def _load_report(summit: Summit, delegation: Delegation | None, token: str):
 def import_errors(slug: str, token: str):
     summit, delegation = _scope(slug, request.args.get("delegation_id", type=int))
     report = _load_report(summit, delegation, token)
-    return send_file(io.BytesIO(registration_export.report_xlsx(report)), mimetype=XLSX,
-                     as_attachment=True, download_name="import-errors.xlsx")
+    return download(registration_export.report_xlsx(report), "import-errors.xlsx")
 
 
 @bp.post("/summits/<slug:slug>/import/confirm")

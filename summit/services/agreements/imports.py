@@ -7,21 +7,18 @@ report names row, column and reason, and can be downloaded like the registration
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import AgreementKind, AgreementStatus, AmountKind, PartySide, Summit, User
 from summit.permissions import Permission, require
 from summit.services.agreements import signing as agreements
-from summit.services.core import spreadsheets
+from summit.services.core import exports, spreadsheets
 from summit.services.core.errors import DomainError, ValidationFailed
 from summit.services.core.spreadsheets import Column, RowProblem
 
@@ -203,14 +200,6 @@ def import_ledger(actor: User, summit: Summit, report: LedgerReport,
 
 
 def template_xlsx(summit: Summit) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "agreements"
-    sheet.append([header_text(column) for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-        for row in range(2, 502):
-            sheet.cell(row=row, column=index).number_format = "@"
     example = {"title": "农村电商战略合作协议", "kind": "strategic", "county": "康定市",
                "sector": "农村电商", "amount": "50000000.00", "amount_kind": "agreement",
                "signed_at": f"{min(summit.starts_on, utcnow().date()).isoformat()} 10:30",
@@ -219,18 +208,10 @@ def template_xlsx(summit: Summit) -> bytes:
                "party_a_title": "副州长", "party_b": "某电子商务有限公司",
                "party_b_signatory": "", "party_b_title": "董事长", "witnesses": "",
                "expected_jobs": "200", "households_helped": "1000", "status": "signed"}
-    sheet.append([example.get(column.key, "") for column in COLUMNS])
-    help_sheet = workbook.create_sheet("help")
-    help_sheet.append([str(_l("Column")), str(_l("Required")), str(_l("Allowed values"))])
     allowed = {
         "kind": ", ".join(k.value for k in AgreementKind),
         "amount_kind": ", ".join(k.value for k in AmountKind),
         "status": ", ".join(s.value for s in AgreementStatus),
         "signed_at": "YYYY-MM-DD HH:MM", "amount": str(_l("yuan, at most two decimals")),
         "funds_in_place": str(_l("yuan, at most two decimals")), "on_stage": "是 / 否"}
-    for column in COLUMNS:
-        help_sheet.append([header_text(column), "✓" if column.required else "",
-                           allowed.get(column.key, "")])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.import_template("agreements", COLUMNS, example, allowed)

@@ -5,21 +5,17 @@ Amounts are written exactly (yuan, two decimals) beside the 万元/亿元 text p
 """
 from __future__ import annotations
 
-import io
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import weasyprint
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementUpdate, PartySide, Summit
 from summit.services.agreements import signing as agreements, stats as agreement_stats
 from summit.services.agreements.stats import Summary
-from summit.services.core import fonts, money, pdf
+from summit.services.core import exports, fonts, money, pdf
 
 MONEY_FORMAT = "#,##0.00"
 
@@ -31,28 +27,13 @@ def _party_text(agreement: Agreement, side: PartySide) -> str:
         for p in agreement.parties_on(side))
 
 
-def _sheet(workbook: Workbook, title: str, header: list, rows: list[list],
+def _sheet(book: exports.Book, title: str, header: list, rows: list[list],
            money_columns: tuple[int, ...] = ()) -> None:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
+    sheet = book.sheet(title, header, bold=True, freeze=True)
+    sheet.extend(rows)
     for index in money_columns:
-        for cell in sheet.iter_cols(min_col=index, max_col=index, min_row=2):
-            for item in cell:
-                item.number_format = MONEY_FORMAT
-    for index, _h in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = 18
-    sheet.freeze_panes = "A2"
-
-
-def _save(workbook: Workbook) -> bytes:
-    del workbook[workbook.sheetnames[0]]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.number_format(index, MONEY_FORMAT)
+    sheet.widths([18] * len(header))
 
 
 LEDGER_HEADER = (
@@ -78,9 +59,9 @@ def ledger_xlsx(rows: list[Agreement], language: str, zone: str = "Asia/Shanghai
         a.predecessor.title if a.predecessor else "",
         a.successor.title if a.successor else "",
         a.last_activity_at.astimezone(local).strftime("%Y-%m-%d")] for a in rows]
-    workbook = Workbook()
+    workbook = exports.Book()
     _sheet(workbook, str(_l("Agreements")), list(LEDGER_HEADER), data, (7, 19))
-    return _save(workbook)
+    return workbook.save()
 
 
 def _group_rows(groups, label_of=None) -> list[list]:
@@ -94,7 +75,7 @@ def _group_rows(groups, label_of=None) -> list[list]:
 
 
 def dashboard_xlsx(summary: Summary) -> bytes:
-    workbook = Workbook()
+    workbook = exports.Book()
     header = [_l("Group"), _l("Agreements"), _l("Amount (yuan)"), _l("Funds in place (yuan)"),
               _l("Performance rate (%)"), _l("Construction start rate (%)"),
               _l("Landing rate (%)"), _l("Funds in place rate (%)")]
@@ -116,7 +97,7 @@ def dashboard_xlsx(summary: Summary) -> bytes:
     _sheet(workbook, str(_l("Definitions")), [_l("Rate"), _l("Definition")],
            [[str(label), str(text)] for _k, label, text in agreement_stats.RATE_DEFINITIONS]
            + [["", str(agreement_stats.COUNTED_NOTE)]])
-    return _save(workbook)
+    return workbook.save()
 
 
 def month_entries(summits: list[Summit], month: date) -> list[AgreementUpdate]:

@@ -3,12 +3,10 @@ a person's own bookings, the summit's bookable items with their counts, and the 
 organiser may book for."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from openpyxl import Workbook
 
 from summit.extensions import db
 from summit.models import (
@@ -28,7 +26,7 @@ from summit.services.bookings.booking import (
     counts_by_status,
     local_time,
 )
-from summit.services.core import names
+from summit.services.core import exports, names
 from summit.services.core.errors import ValidationFailed
 from summit.services.core.validation import mask_phone
 from summit.services.registration import lists as registration_lists
@@ -96,10 +94,8 @@ def export_xlsx(actor: User, item: AgendaItem, *, status: str = "", q: str = "")
     require(actor, Permission.BOOKINGS_MANAGE, item.summit)
     rows = db.session.scalars(bookings_query(item, status=status, q=q)).all()
     zone = item.summit.timezone
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "bookings"
-    sheet.append([str(label) for label in EXPORT_COLUMNS])
+    book = exports.Book()
+    sheet = book.sheet("bookings", EXPORT_COLUMNS)
     position = 0
     for booking in rows:
         registration = booking.registration
@@ -112,9 +108,7 @@ def export_xlsx(actor: User, item: AgendaItem, *, status: str = "", q: str = "")
             registration.position, mask_phone(registration.phone),
             local_time(booking.queued_at, zone), local_time(booking.offer_expires_at, zone)
             if booking.status is B.OFFERED else ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.save()
 
 
 def _own(user: User):

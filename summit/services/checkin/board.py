@@ -6,13 +6,11 @@ holders, so polling it every few seconds is cheap.
 """
 from __future__ import annotations
 
-import io
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -22,7 +20,7 @@ from summit.models import Badge, Delegation, Registration, RegistrationStatus, S
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, can, require
 from summit.services.checkin import salons as checkin_salons
-from summit.services.core import audit
+from summit.services.core import audit, exports
 from summit.services.core.validation import mask_phone
 
 BUCKET = timedelta(minutes=15)
@@ -151,10 +149,8 @@ def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> byt
                Registration.status == RegistrationStatus.APPROVED)
         .options(db.joinedload(Registration.category), db.joinedload(Registration.delegation))
         .order_by(Registration.sort_key, Registration.id)).all()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_l("Attendance"))[:31]
-    sheet.append([str(label) for label in EXPORT_COLUMNS])
+    book = exports.Book()
+    sheet = book.sheet(_l("Attendance"), EXPORT_COLUMNS, freeze=True)
     method_labels = {"scan": str(_l("Badge scan")), "manual": str(_l("Look-up at the desk"))}
     for registration, arrival, method in rows:
         sheet.append([
@@ -165,22 +161,18 @@ def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> byt
             str(_l("Yes")) if arrival else str(_l("No")),
             arrival.arrived_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if arrival else "",
             arrival.gate if arrival else "", method_labels.get(method, "") if arrival else ""])
-    sheet.freeze_panes = "A2"
-    found = workbook.create_sheet(str(_l("Conflicts"))[:31])
-    found.append([str(_l("Name as on ID")), str(_l("First gate")), str(_l("First scan")),
-                  str(_l("Second gate")), str(_l("Second scan"))])
+    found = book.sheet(_l("Conflicts"), (_l("Name as on ID"), _l("First gate"),
+                                         _l("First scan"), _l("Second gate"),
+                                         _l("Second scan")))
     for item in conflicts(summit, zone, limit=10_000):
         found.append([item["name"], item["first_gate"], item["first_at"], item["second_gate"],
                       item["second_at"]])
-    salons = workbook.create_sheet(str(_l("Salons"))[:31])
-    salons.append([str(_l("Salon")), str(_l("Name as on ID")), str(_l("Booked")),
-                   str(_l("Attended at"))])
+    salons = book.sheet(_l("Salons"), (_l("Salon"), _l("Name as on ID"), _l("Booked"),
+                                       _l("Attended at")))
     for title, name, booked, at in checkin_salons.attendance_rows(summit):
         salons.append([title, name, str(_l("Yes")) if booked else str(_l("No (walk-in)")),
                        at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""])
     audit.record(actor, "attendance.export", summit, summit=summit, now=now,
                  after={"rows": len(rows), "phones": phones})
     db.session.commit()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.save()

@@ -2,14 +2,12 @@
 decision history officers read on an application."""
 from __future__ import annotations
 
-import io
-
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from summit.extensions import db
 from summit.models import AuditEntry, PersonStatus, PressApplication, PressStatus, Summit, User
 from summit.permissions import Permission, require
+from summit.services.core import exports
 from summit.services.core.validation import mask_id
 from summit.services.press import labels as press_labels
 
@@ -33,12 +31,9 @@ def accredited(summit: Summit) -> list[PressApplication]:
 
 def accredited_xlsx(actor: User, summit: Summit) -> bytes:
     require(actor, Permission.PRESS_REVIEW, summit)
-    workbook = Workbook()
-    people = workbook.active
-    people.title = str(_l("Accredited press"))[:31]
-    people.append([str(c) for c in PEOPLE_COLUMNS])
-    equipment = workbook.create_sheet(str(_l("Equipment"))[:31])
-    equipment.append([str(c) for c in EQUIPMENT_COLUMNS])
+    book = exports.Book()
+    people = book.sheet(_l("Accredited press"), PEOPLE_COLUMNS)
+    equipment = book.sheet(_l("Equipment"), EQUIPMENT_COLUMNS)
     for application in accredited(summit):
         zones = " ".join(z.code for z in application.approved_zones)
         for person in application.people:
@@ -53,9 +48,7 @@ def accredited_xlsx(actor: User, summit: Summit) -> bytes:
         for item in application.equipment:
             equipment.append([application.outlet_name, item.item, item.serial_number,
                               application.vehicle_plate, application.id])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.save()
 
 
 def history(application: PressApplication) -> list[AuditEntry]:
