@@ -12,7 +12,7 @@ from flask import Flask
 from summit import blueprints, cli, config as config_module, errors, http, i18n
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.models import User
-from summit.services.core import fonts, pdf
+from summit.services.core import fonts, pdf, private_files
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -38,12 +38,21 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(config_module.from_environment(os.environ))
     else:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_files.private_folder(Path(app.instance_path))
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         database = Path(app.instance_path) / "summit.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"])
+    sqlite_file = config_module.sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    if sqlite_file is not None and sqlite_file.parent.is_dir():
+        # Owner-only before SQLite first opens it: SQLite gives its -wal and -shm files the
+        # database's mode (those an older version left are tightened here too).
+        private_files.private_file(sqlite_file)
+        companions = (sqlite_file.with_name(sqlite_file.name + end) for end in ("-wal", "-shm"))
+        for companion in companions:
+            if companion.exists():
+                private_files.private_file(companion)
     if (app.config["SECRET_KEY"] == config_module.DEFAULT_SECRET_KEY
             and not (app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1")):
         raise RuntimeError(

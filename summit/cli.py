@@ -13,10 +13,14 @@ from flask_babel import force_locale
 from summit.extensions import db
 from summit.models import Role
 from summit.services.accounts import roles, users as accounts
+from summit.services.agreements import files as agreement_files
+from summit.services.badges import batches as badge_batches
 from summit.services.bookings import seats as booking_seats
 from summit.services.core import audit, fonts, jobs, pdf
 from summit.services.core.errors import DomainError, NotFound
 from summit.services.demo import seed as demo
+from summit.services.press import files as press_files
+from summit.services.registration import imports as registration_import
 from summit.services.summits import settings as summits
 
 
@@ -120,9 +124,26 @@ def bookings_expire_offers() -> None:
     click.echo(f"Expired offers: {booking_seats.expire_all_offers()}")
 
 
+uploads_cli = click.Group("uploads", help="Uploaded and generated files.")
+
+
+@uploads_cli.command("purge")
+def uploads_purge() -> None:
+    """Delete files stored more than a day ago that no record names: uploads never attached
+    (an abandoned press form, an import never confirmed) and leftovers of a crash (run daily
+    from cron; uploads also run it for their own files once an hour)."""
+    deleted = {"press": press_files.purge_unattached(),
+               "agreements": agreement_files.purge_unattached(),
+               "badge batches": badge_batches.purge_unattached(),
+               "imports": registration_import.purge_staged()}
+    click.echo(f"Deleted {sum(deleted.values())} files ("
+               + ", ".join(f"{kind}: {count}" for kind, count in deleted.items()) + ")")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(badges_cli)
     app.cli.add_command(bookings_cli)
+    app.cli.add_command(uploads_cli)

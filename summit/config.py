@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 # The release, as the API document reports it.
 VERSION = "0.1.0"
@@ -104,3 +107,12 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite database URL (None for another database or one in memory)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:") \
+            or parsed.query.get("mode") == "memory" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,15 +18,23 @@ from summit.models import (
     AgreementUpdate,
     AuditEntry,
     Role,
+    UpdateKind,
 )
-from summit.services.agreements import files as agreement_files, imports as agreement_import
-from tests.support import factories
+from summit.services.agreements import (
+    edits as agreement_edits,
+    files as agreement_files,
+    followup as agreement_followup,
+    imports as agreement_import,
+    signing as agreement_signing,
+)
+from summit.services.agreements.signing import UpdateDetails
+from tests.support import factories, press_factories, uploads as u
 from tests.support.agreements import form_values, funds
 from tests.support.pages import field_errors, flashes, text
 
 S = AgreementStatus
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = press_factories.letter_pdf("签约文本")
+PNG = press_factories.photo_png()
 
 
 @pytest.fixture
@@ -78,6 +86,83 @@ def test_a_scan_that_is_not_a_pdf_is_refused(client, login, summit, agreements_o
     assert db.session.scalar(db.select(db.func.count(Agreement.id))) == 0
 
 
+@pytest.mark.parametrize("make", [
+    press_factories.javascript_pdf, press_factories.open_action_pdf,
+    lambda: u.padded_javascript_pdf(60_000)], ids=["names", "open-action", "behind-60000"])
+def test_a_scan_with_javascript_is_refused(client, login, summit, agreements_officer, make):
+    login(agreements_officer.email)
+    response = client.post(f"/summits/{summit.slug}/agreements/new",
+                           data=form_values(scan=(io.BytesIO(make()), "签约.pdf")),
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert "JavaScript" in field_errors(text(response))["scan"][0]
+    assert db.session.scalar(db.select(db.func.count(Agreement.id))) == 0
+    assert u.stored_tokens("agreements") == set()
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (press_factories.polyglot_jpeg, "现场.jpg", "it is a polyglot file"),
+    (lambda: press_factories.HTML_AS_JPG, "现场.jpg",
+     "Attach a PDF file or a photo (JPEG or PNG)."),
+    (press_factories.javascript_pdf, "进度.pdf", "contains JavaScript"),
+    (lambda: u.many_pixel_png(6320, 6320), "现场.png", "at most 16 megapixels"),
+], ids=["jpeg-html-polyglot", "html", "javascript-pdf", "many-pixels"])
+def test_a_hostile_attachment_is_refused(client, login, summit, agreements_officer, make, name,
+                                         message):
+    agreement = factories.make_agreement(summit, agreements_officer)
+    login(agreements_officer.email)
+    response = client.post(f"/agreements/{agreement.id}/updates",
+                           data={"kind": "note", "happened_on": "2018-01-05", "note": "现场",
+                                 "attachment": (io.BytesIO(make()), name)},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert message in field_errors(text(response))["attachment"][0]
+    assert db.session.scalar(db.select(db.func.count(AgreementAttachment.id))) == 0
+    assert u.stored_tokens("agreements") == set()
+
+
+def test_a_photo_is_stored_clean_under_the_name_of_what_it_is(client, login, summit,
+                                                              agreements_officer):
+    agreement = factories.make_agreement(summit, agreements_officer)
+    login(agreements_officer.email)
+    client.post(f"/agreements/{agreement.id}/updates",
+                data={"kind": "note", "happened_on": "2018-01-05", "note": "现场",
+                      "attachment": (io.BytesIO(press_factories.photo_jpeg()), "现场.html")},
+                content_type="multipart/form-data")
+
+    attachment = db.session.scalar(db.select(AgreementAttachment))
+    assert (attachment.filename, attachment.content_type) == ("现场.jpg", "image/jpeg")
+    served = client.get(f"/agreements/files/{attachment.id}")
+    assert served.data.startswith(b"\xff\xd8\xff") and b"SpyCam" not in served.data
+
+
+def test_a_scan_whose_row_cannot_be_written_leaves_no_file(app, summit, agreements_officer):
+    agreement = factories.make_agreement(summit, agreements_officer)
+    details = agreement_edits.details_of(agreement)
+    with u.refusing_inserts("agreement_attachments"), \
+            pytest.raises(Exception, match="refused by the test"):
+        agreement_signing.record_agreement(agreements_officer, summit, details,
+                                           scan=("签约.pdf", PDF))
+
+    assert u.stored_tokens("agreements") == set()
+    assert db.session.scalar(db.select(db.func.count(Agreement.id))) == 1
+
+
+def test_an_attachment_whose_row_cannot_be_written_leaves_no_file(app, summit,
+                                                                  agreements_officer):
+    agreement = factories.make_agreement(summit, agreements_officer)
+    with u.refusing_inserts("agreement_attachments"), \
+            pytest.raises(Exception, match="refused by the test"):
+        agreement_followup.add_update(
+            agreements_officer, agreement,
+            UpdateDetails(kind=UpdateKind.NOTE, happened_on=date(2018, 1, 5), note="凭证"),
+            attachment=("到位凭证.png", PNG))
+
+    assert u.stored_tokens("agreements") == set()
+
+
 def test_progress_until_the_agreement_lands_shows_in_the_timeline(client, login, summit,
                                                                   agreements_officer):
     agreement = factories.make_agreement(summit, agreements_officer)
@@ -96,7 +181,8 @@ def test_progress_until_the_agreement_lands_shows_in_the_timeline(client, login,
     page = text(client.get(f"/agreements/{agreement.id}"))
     assert page.count('class="entry entry-status"') == 4
     assert "In production → <strong>Landed</strong>" in page
-    assert "到位凭证.png" in page
+    # A photo is stored re-encoded as JPEG, and named for what it is.
+    assert "到位凭证.jpg" in page
     db.session.expire_all()
     assert db.session.get(Agreement, agreement.id).status is S.LANDED
 
@@ -340,6 +426,20 @@ def test_a_file_that_is_not_a_ledger_is_a_clear_error(client, login, summit, agr
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert any(message in error for error in field_errors(text(response))["file"])
+
+
+def test_a_ledger_that_unpacks_to_too_much_is_refused_before_reading(client, login, summit,
+                                                                     agreements_officer):
+    login(agreements_officer.email)
+    bomb = u.padded_xlsx([["title"]], sheet_padding=40 * 1024 * 1024)
+    response = client.post(f"/summits/{summit.slug}/agreements/import",
+                           data={"file": (io.BytesIO(bomb), "ledger.xlsx")},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert field_errors(text(response))["file"] == [
+        "Unpacked, this file would take more than 32 MB. Remove what it does not need, or "
+        "split it into several files."]
 
 
 def test_the_import_template_lists_the_columns(client, login, summit, agreements_officer):

@@ -10,13 +10,13 @@ from openpyxl import Workbook
 from summit.extensions import db
 from summit.models import Agreement, AgreementAttachment, Role
 from summit.services.agreements import files as agreement_files, imports as agreement_import
-from tests.support import factories
+from tests.support import factories, press_factories
 
 ADMIN = "admin"
 READERS = frozenset({Role.ORGANISER.value, Role.AGREEMENTS_OFFICER.value, Role.OFFICIAL.value,
                      ADMIN})
 WRITERS = frozenset({Role.AGREEMENTS_OFFICER.value, ADMIN})
-PDF = b"%PDF-1.4\n% matrix\n%%EOF\n"
+PDF = press_factories.letter_pdf("matrix")
 
 
 @dataclass

@@ -1,11 +1,14 @@
-"""The ``flask`` commands: create-user and seed-demo."""
+"""The ``flask`` commands: create-user, seed-demo and uploads purge."""
 from __future__ import annotations
 
 from summit.extensions import db
 from summit.models import AuditEntry, Membership, Role, User
 from summit.services.accounts import users as accounts
+from summit.services.agreements import files as agreement_files
+from summit.services.core import uploads
 from summit.services.demo import seed as demo
-from tests.support import factories
+from tests.support import factories, press_factories
+from tests.support.uploads import age, stored_tokens
 
 PASSWORD = "s3cret-pass"
 
@@ -166,3 +169,24 @@ def test_seed_demo_loads_the_summit_and_prints_the_logins(runner):
     assert again.exit_code == 0
     assert again.output == result.output
     assert db.session.scalar(db.select(db.func.count(User.id))) == users
+
+
+def test_uploads_purge_deletes_files_no_row_uses_a_day_after_upload(runner, summit):
+    officer = factories.make_member(summit, Role.AGREEMENTS_OFFICER, "officer@example.com")
+    agreement = factories.make_agreement(summit, officer)
+    attachment = agreement_files.attach(officer, agreement, agreement_files.check_upload(
+        "签约.pdf", press_factories.letter_pdf()), None, agreement.created_at)
+    db.session.commit()
+    orphans = {kind: uploads.store(kind, b"left behind", {})
+               for kind in ("press", "agreements", "badge-batches", "imports")}
+    for kind, token in [*orphans.items(), ("agreements", attachment.token)]:
+        age(kind, token, 25)
+    young = uploads.store("imports", b"being checked", {})
+
+    result = invoke(runner, "uploads", "purge")
+
+    assert result.exit_code == 0
+    assert "Deleted 4 files" in result.output
+    assert stored_tokens("agreements") == {attachment.token}
+    assert stored_tokens("imports") == {young}
+    assert stored_tokens("press") == stored_tokens("badge-batches") == set()

@@ -6,8 +6,12 @@ import logging
 
 import pytest
 
+from summit.blueprints.api import press as api_press
 from summit.extensions import db
 from summit.models import User
+from summit.services.agreements import files as agreement_files
+from summit.services.core import spreadsheets
+from summit.services.press import files as press_files, room as press_room
 from tests.support import factories
 from tests.support.api import assert_json_error, assert_no_internals
 
@@ -123,6 +127,19 @@ def test_a_form_over_max_content_length_is_an_html_413(configured_app, request):
     assert response.status_code == 413
     assert response.mimetype == "text/html"
     assert "What you sent is too large." in response.get_data(as_text=True)
+
+
+def test_every_file_limit_fits_in_the_request_limit(app):
+    """A file just under its own limit is refused by its check with a clear message, never by
+    the request limit first (a 413 page that names no field)."""
+    form_room = 1024 * 1024
+    limits = {"press photo": press_files.MAX_PHOTO, "press letter": press_files.MAX_LETTER,
+              "release image": press_room.MAX_IMAGE, "release file": press_room.MAX_ATTACHMENT,
+              "agreement file": agreement_files.MAX_BYTES, "workbook": spreadsheets.MAX_BYTES}
+
+    assert {name: limit + form_room <= app.config["MAX_CONTENT_LENGTH"]
+            for name, limit in limits.items()} == dict.fromkeys(limits, True)
+    assert api_press.MAX_UPLOAD_BYTES > max(press_files.MAX_PHOTO, press_files.MAX_LETTER)
 
 
 def test_a_nul_in_the_query_string_is_a_json_400(client, app):

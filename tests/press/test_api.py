@@ -120,3 +120,14 @@ def test_someone_elses_application_is_403_and_a_missing_one_404(client, press_ev
     assert_json_error(client.get("/api/v1/press-applications/999999", headers=stranger), 404)
     assert client.get("/api/v1/press-applications", headers=stranger).get_json() == {
         "items": [], "total": 0}
+
+
+def test_an_uploaded_letter_named_html_comes_back_named_pdf(client, press_event):
+    user = f.applicant(press_event)
+    response = client.post("/api/v1/press-files", headers=token_of(user),
+                           data={"kind": "letter",
+                                 "file": (io.BytesIO(f.letter_pdf()), "letter.html")},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 201
+    assert response.get_json()["name"] == "letter.pdf"

@@ -46,6 +46,7 @@ from tests.support.pages import (
     location,
     text,
 )
+from tests.support.uploads import padded_xlsx
 
 S = RegistrationStatus
 SLUG = "kangding-test"
@@ -831,8 +832,11 @@ GOOD_ROW = ["赵波", "甘孜州商务局", "科长", "delegate", "zhaobo@exampl
     (_too_many_rows, "delegates.csv",
      "The file has more than 10000 rows. Split it into several files."),
     (lambda: xlsx_bytes([]), "delegates.xlsx", "The sheet is empty."),
+    (lambda: padded_xlsx([HEADER, GOOD_ROW], sheet_padding=40 * 1024 * 1024),
+     "delegates.xlsx", "Unpacked, this file would take more than 32 MB. Remove what it does "
+                       "not need, or split it into several files."),
 ], ids=["renamed-zip", "empty-file", "binary", "merged-cells", "formula", "10001-rows",
-        "empty-sheet"])
+        "empty-sheet", "unpacks-to-40-mb"])
 def test_a_bad_file_gets_a_clear_error_and_imports_nothing(client, signed_in_organiser, event, make,
                                                            filename, message):
     response = upload(client, make(), filename)

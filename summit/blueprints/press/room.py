@@ -62,6 +62,7 @@ def new_release(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.PRESS_REVIEW, summit)
     form = ReleaseForm()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             files = [press_room.store_file(kind, upload.read(press_room.MAX_ATTACHMENT + 1),
@@ -77,4 +78,4 @@ def new_release(slug: str):
         else:
             flash(_("The release is published in the press room."), "success")
             return redirect(url_for("press.release", release_id=found.id))
-    return render_template("press/release_form.html", summit=summit, form=form)
+    return render_template("press/release_form.html", summit=summit, form=form), status

@@ -13,7 +13,7 @@ from summit.forms import BaseForm
 from summit.i18n import select_locale
 from summit.models import Delegation, Summit
 from summit.permissions import Permission, can
-from summit.services.core import spreadsheets, uploads
+from summit.services.core import spreadsheets
 from summit.services.core.errors import DomainError
 from summit.services.registration import (
     export as registration_export,
@@ -69,19 +69,14 @@ def import_upload(slug: str):
             form.file.errors = list(form.file.errors) + [str(error)]
             status = 422
         else:
-            token = uploads.store("imports", data, {
-                "user_id": current_user.id, "summit_id": summit.id,
-                "delegation_id": delegation.id if delegation else None})
+            token = registration_import.stage_upload(current_user, summit, delegation, data)
     return render_template("registrations/import.html", summit=summit, delegation=delegation,
                            form=form, report=report, token=token,
                            confirm_form=ConfirmForm(token=token)), status
 
 
 def _load_report(summit: Summit, delegation: Delegation | None, token: str):
-    data, meta = uploads.load("imports", token)
-    if meta.get("user_id") != current_user.id or meta.get("summit_id") != summit.id or \
-            meta.get("delegation_id") != (delegation.id if delegation else None):
-        abort(404)
+    data = registration_import.staged_upload(current_user, summit, delegation, token)
     rows = registration_import.read_upload("", data)
     return registration_import.check_rows(summit, rows, select_locale())
 
@@ -112,7 +107,7 @@ def import_confirm(slug: str):
     except DomainError as error:
         flash(str(error), "error")
         return redirect(back)
-    uploads.discard("imports", form.token.data)
+    registration_import.discard_upload(form.token.data)
     flash(_("%(n)d registrations imported.", n=len(created)), "success")
     if delegation is not None:
         return redirect(url_for("registrations.delegation", delegation_id=delegation.id))

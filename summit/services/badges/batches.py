@@ -190,7 +190,7 @@ def run(job_id: int) -> None:
         _fail(job_id, str(_l("Printing failed: %(reason)s", reason=f"{type(error).__name__}: "
                                                                      f"{error}")))
         return
-    token = uploads.store(UPLOAD_KIND, pdf, {"job": job_id})
+    token = uploads.store_for_commit(UPLOAD_KIND, pdf, {"job": job_id})
     _finish(job_id, token, len(pdf), versions)
 
 
@@ -240,6 +240,16 @@ def pdf_of(actor: User, job: BadgeJob) -> bytes:
         raise Conflict(_l("This batch has no PDF yet."), "status")
     data, _meta = uploads.load(UPLOAD_KIND, job.file_token)
     return data
+
+
+def _attached(tokens: list[str]) -> set[str]:
+    return set(db.session.scalars(select(BadgeJob.file_token).where(
+        BadgeJob.file_token.in_(tokens))))
+
+
+def purge_unattached() -> int:
+    """Delete batch PDFs no job names (left by a crash between the file and the job)."""
+    return uploads.purge(UPLOAD_KIND, _attached)
 
 
 def counts(summit: Summit) -> dict[str, int]:

@@ -22,6 +22,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from summit.services.core.private_files import private_folder
+
 FORMAT = 1
 _HEADER = struct.Struct(">B4s8sH")
 SIGNATURE_LENGTH = 64
@@ -55,7 +57,7 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     a reader never sees a half-written file.
     """
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption())

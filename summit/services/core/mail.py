@@ -11,6 +11,8 @@ from typing import Any
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
+from summit.services.core.private_files import private_folder, write_private
+
 
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute URL, also outside a request (CLI, background jobs)."""
@@ -54,9 +56,9 @@ def send_email(to: str, subject: str, text_body: str, html_body: str | None = No
                            current_app.config["MAIL_PASSWORD"] or "")
             smtp.send_message(message)
     else:
-        folder = outbox_path()
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+        # Messages hold personal data (and badges): readable by the app's user only.
+        folder = private_folder(outbox_path())
+        write_private(folder / f"{uuid.uuid4().hex}.eml", bytes(message))
     return message
 
 

@@ -1,6 +1,6 @@
 """Tables people upload (Excel or CSV) and the workbooks we hand out: reading refuses what is
-not a clean table (not Excel, a renamed zip, empty, too many rows, merged cells, formulas) and
-names the problem; columns are named by key and label."""
+not a clean table (not Excel, a renamed zip, one that would unpack to too much, empty, too many
+rows, merged cells, formulas) and names the problem; columns are named by key and label."""
 from __future__ import annotations
 
 import csv
@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from summit.services.core import upload_checks
 from summit.services.core.errors import ValidationFailed
 
 MAX_ROWS = 10_000
@@ -60,6 +61,8 @@ def read_xlsx_rows(data: bytes) -> list[list[str]]:
     faster than loading the whole workbook)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        # Before any part is read: a 1.5 MB workbook can unpack to gigabytes of whitespace.
+        upload_checks.check_archive(archive, "file")
         if "xl/workbook.xml" not in archive.namelist():
             raise ValidationFailed(_l("This is a zip archive, not an Excel workbook."), "file")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

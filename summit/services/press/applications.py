@@ -136,7 +136,7 @@ def _own_file(actor: User, application: PressApplication | None, token: str, kin
         attached = {application.letter_token} | {p.photo_token for p in application.people}
     if token in attached:
         return token
-    meta = press_files.meta(token)
+    meta = press_files.meta(token, staged=True)
     if meta is None or meta.get("kind") != kind or meta.get("user_id") != actor.id:
         raise ValidationFailed(_l("This upload has expired. Upload the file again."), field_name)
     return token

@@ -45,18 +45,18 @@ def releases(actor: User | None, summit: Summit) -> list[PressRelease]:
 
 
 def store_file(kind: str, data: bytes, filename: str, field: str) -> dict:
-    """Check and store one image or attachment of a release; its entry for ``files``."""
+    """Check and store one image or attachment of a release; its entry for ``files``. The
+    file belongs to the release about to be published: it is deleted if that fails."""
     if kind == "image":
-        clean = press_files.check_photo(data, filename, field, box=(1600, 1600), limit=MAX_IMAGE)
-        mimetype = "image/jpeg"
+        checked = press_files.checked_photo(data, filename, field, box=(1600, 1600),
+                                            limit=MAX_IMAGE)
     else:
-        clean = press_files.check_letter(data, filename, field, limit=MAX_ATTACHMENT)
-        mimetype = "application/pdf"
-    name = press_files.check_name(filename, field)
-    token = uploads.store(press_files.KIND, clean, {"kind": f"release-{kind}", "name": name,
-                                                    "mimetype": mimetype, "size": len(clean)})
-    return {"token": token, "name": name, "kind": kind, "mimetype": mimetype,
-            "size": len(clean)}
+        checked = press_files.checked_letter(data, filename, field, limit=MAX_ATTACHMENT)
+    token = uploads.store_for_commit(press_files.KIND, checked.data, {
+        "kind": f"release-{kind}", "name": checked.name, "mimetype": checked.content_type,
+        "size": len(checked.data)})
+    return {"token": token, "name": checked.name, "kind": kind,
+            "mimetype": checked.content_type, "size": len(checked.data)}
 
 
 def publish(actor: User, summit: Summit, title: str, body: str, *, source: str = "",

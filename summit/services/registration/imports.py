@@ -28,8 +28,14 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, can
-from summit.services.core import audit, spreadsheets
-from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from summit.services.core import audit, spreadsheets, uploads
+from summit.services.core.errors import (
+    Conflict,
+    DomainError,
+    NotAllowed,
+    NotFound,
+    ValidationFailed,
+)
 from summit.services.core.spreadsheets import Column, RowProblem
 from summit.services.registration import submission as reg
 from summit.services.summits import settings as summits
@@ -95,6 +101,43 @@ class ImportReport:
 def read_upload(filename: str, data: bytes) -> list[dict[str, str]]:
     """The data rows as {column key: text}; header row matched by key or label."""
     return spreadsheets.read_table(data, COLUMNS)
+
+
+# --- the checked file, kept until the import is confirmed ---------------------------------
+# Staged in ``core.uploads``: no row ever names it, so it is usable for a day and purged
+# after, whether or not it was imported (an import discards it at once).
+
+STAGED = "imports"
+
+
+def stage_upload(actor: User, summit: Summit, delegation: Delegation | None,
+                 data: bytes) -> str:
+    uploads.purge_now_and_then(STAGED, _never_attached)
+    return uploads.store(STAGED, data, {"user_id": actor.id, "summit_id": summit.id,
+                                        "delegation_id": delegation.id if delegation else None})
+
+
+def staged_upload(actor: User, summit: Summit, delegation: Delegation | None,
+                  token: str) -> bytes:
+    """The file ``actor`` checked for this summit and delegation; NotFound once expired."""
+    data, meta = uploads.load(STAGED, token, max_age=uploads.USABLE_FOR)
+    if (meta.get("user_id"), meta.get("summit_id"), meta.get("delegation_id")) != (
+            actor.id, summit.id, delegation.id if delegation else None):
+        raise NotFound(_l("This upload has expired. Upload the file again."), "token")
+    return data
+
+
+def discard_upload(token: str) -> None:
+    uploads.discard(STAGED, token)
+
+
+def _never_attached(tokens: list[str]) -> set[str]:
+    return set()
+
+
+def purge_staged() -> int:
+    """Delete checked files older than a day; how many went."""
+    return uploads.purge(STAGED, _never_attached)
 
 
 # --- checking ----------------------------------------------------------------------------
