@@ -58,7 +58,19 @@ def json_body() -> dict:
         raise BodyError(400, _("The body is not valid JSON in UTF-8.")) from None
     if not isinstance(payload, dict):
         raise BodyError(400, _("The body must be a JSON object."))
-    return payload
+    return whole_numbers(payload)
+
+
+def whole_numbers(value: Any) -> Any:
+    """JSON numbers such as 730.0 as the integers they are (JSON Schema counts them as
+    integers, and the API has no fractional numbers: amounts are decimal strings)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
 
 
 def form_data(payload: dict, names: list[str]) -> MultiDict:
@@ -68,6 +80,16 @@ def form_data(payload: dict, names: list[str]) -> MultiDict:
     if wrong:
         raise BodyError(422, _("Some values have the wrong type."), wrong)
     return MultiDict({name: payload[name] for name in names if name in payload})
+
+
+def known_fields(payload: dict, names) -> dict:
+    """The payload when every key is one of ``names``; else a 422 naming each unknown field
+    (the OpenAPI document says ``additionalProperties: false``)."""
+    unknown = sorted(set(payload) - set(names))
+    if unknown:
+        raise BodyError(422, _("Some values are not valid."),
+                        {name[:100]: _("Unknown field.") for name in unknown[:10]})
+    return payload
 
 
 def form_errors(form: Any) -> dict[str, str]:

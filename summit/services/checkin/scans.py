@@ -34,6 +34,10 @@ from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 RESULTS = ("ok", "duplicate", "invalid", "revoked", "not_approved", "wrong_summit")
 SCAN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
 MAX_TOKEN = 200
+MAX_ID = 2**31 - 1
+# The fields of a scan's JSON body, and of a manual check-in's: any other is refused.
+SCAN_FIELDS = ("token", "gate", "scan_id", "device", "scanned_at", "offline")
+MANUAL_FIELDS = ("registration_id", "gate", "scan_id", "device", "scanned_at")
 # A scan is a few hundred bytes: anything much larger is not a scan.
 MAX_SCAN_BODY = 4096
 # How far a device's clock may be from the server's: queued scans may be days old (a venue
@@ -79,7 +83,7 @@ def _check(value: object, name: str, pattern: re.Pattern | None = None,
 
 def parse_scanned_at(value: object, now: datetime) -> datetime | None:
     """The device's time of the scan (ISO 8601 with a zone), within a week before now."""
-    if value is None or value == "":
+    if value is None:
         return None
     message = _l("scanned_at must be an ISO 8601 time with a time zone, within the last "
                  "seven days.")
@@ -109,8 +113,10 @@ def scan_input(gate: object, scan_id: object, device: object = "", scanned_at: o
                offline: object = False, now: datetime | None = None) -> ScanInput:
     if not isinstance(offline, bool):
         raise ValidationFailed(_l("offline must be true or false."), "offline")
+    if not isinstance(device, str) or len(device) > 64:
+        raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="device"), "device")
     return ScanInput(gate=_check(gate, "gate"), scan_id=_check(scan_id, "scan_id", SCAN_ID),
-                     device=device.strip()[:64] if isinstance(device, str) else "",
+                     device=device.strip(),
                      scanned_at=parse_scanned_at(scanned_at, now or utcnow()),
                      offline=offline)
 
@@ -159,7 +165,8 @@ def check_in_person(actor: User, summit: Summit, registration_id: object, gate: 
     now = now or utcnow()
     given = scan_input(gate, scan_id, device, scanned_at, False, now)
     registration = db.session.get(Registration, registration_id) if isinstance(
-        registration_id, int) and not isinstance(registration_id, bool) else None
+        registration_id, int) and not isinstance(registration_id, bool) and \
+        0 < registration_id <= MAX_ID else None
     if registration is None or registration.summit_id != summit.id:
         raise NotFound(_l("No such registration at this summit."), "registration_id")
     badge = badges.badge_of(registration)
