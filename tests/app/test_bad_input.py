@@ -600,7 +600,11 @@ def test_a_bad_token_request_is_a_json_error(form_world, email, password, extra)
                   if tag != "missing" and not isinstance(value, str)}
     surely_invalid = {name for name, (tag, _v) in (("email", email), ("password", password))
                       if tag in ("missing", "empty", "long", "control")}
-    if wrong_type:
+    unknown = set(payload) - {"email", "password"}
+    if unknown:
+        error = assert_json_error(response, 422, "validation_failed", fields=unknown)
+        assert set(error["fields"].values()) == {"Unknown field."}
+    elif wrong_type:
         error = assert_json_error(response, 422, "validation_failed", fields=wrong_type)
         assert set(error["fields"].values()) == {"Must be a string."}
     elif surely_invalid:

@@ -16,7 +16,7 @@ from summit.services.badges import issuing as badges
 def registration_badge(registration_id: int):
     """The holder's own badge once approved; organisers and the delegation's registrar any."""
     registration = db.get_or_404(Registration, registration_id)
-    size = BadgeSize(params.choice("size", [s.value for s in BadgeSize], BadgeSize.A6.value))
+    size = BadgeSize(params.badge_size())
     badge = badges.badge_for_download(g.api_user, registration)
     return send_file(io.BytesIO(badges.render_badge(badge, size)), mimetype="application/pdf",
                      download_name=f"badge-{registration.id}-{size.value}.pdf")

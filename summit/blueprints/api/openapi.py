@@ -64,7 +64,7 @@ REGISTRATION = {
         "created_at": {"type": "string", "format": "date-time"},
     },
 }
-BADGE_SIZE = query_choice("size", [s.value for s in BadgeSize])
+BADGE_SIZE = query_choice("size", [s.value for s in BadgeSize] + [""], "Empty: a6")
 PDF = {"description": "PDF", "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 BEARER = [{"bearer": []}]

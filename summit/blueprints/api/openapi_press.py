@@ -165,7 +165,7 @@ PATHS = {
         "summary": "An accredited person's press badge (applicant without ?person=)",
         "security": SECURITY, "parameters": [
             APPLICATION_ID, query("person", ID_SCHEMA, "A crew member's id"),
-            query_choice("size", [s.value for s in BadgeSize])],
+            query_choice("size", [s.value for s in BadgeSize] + [""], "Empty: a6")],
         "responses": {"200": {"description": "PDF", "content": {
             "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
             **error_responses(400, 401, 403, 404, 409, 422)}}},

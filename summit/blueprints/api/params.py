@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from summit.blueprints.api.auth import BodyError
 from summit.blueprints.common import MAX_PAGE
+from summit.models import BadgeSize
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 MAX_PER_PAGE = 200
@@ -49,6 +50,16 @@ def choice(name: str, values: Iterable[str], default: str = "") -> str:
     allowed = list(values)
     if value not in allowed:
         raise _wrong(name, _("One of: %(choices)s.", choices=", ".join(allowed)))
+    return value
+
+
+def badge_size() -> str:
+    """``?size=`` of a badge PDF: a6 when absent or empty."""
+    sizes = [size.value for size in BadgeSize]
+    value = request.args.get("size") or sizes[0]
+    if value not in sizes:
+        raise BodyError(422, _("Unknown badge size."),
+                        {"size": _("One of: %(sizes)s.", sizes=", ".join(sizes))})
     return value
 
 

@@ -259,7 +259,7 @@ def press_badge(application_id: int):
     """``?person=<id>`` for a crew member's badge; the applicant's without it."""
     application = _load(application_id)
     person = params.whole("person", None, 1, params.MAX_ID)
-    size = BadgeSize(params.choice("size", [s.value for s in BadgeSize], BadgeSize.A6.value))
+    size = BadgeSize(params.badge_size())
     badge = press_badges.badge_for_download(g.api_user, application, person)
     return send_file(io.BytesIO(press_badges.render_badge(badge, size)),
                      mimetype="application/pdf",
