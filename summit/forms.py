@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 
 from summit.services.core.validation import has_bad_characters
 
@@ -31,7 +31,7 @@ class BaseForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        for field in self:
+        for field in text_fields(self):
             data = field.data
             if isinstance(field, (StringField, TextAreaField)) and isinstance(data, str):
                 if has_bad_characters(data, multiline=isinstance(field, TextAreaField)):
@@ -39,6 +39,15 @@ class BaseForm(FlaskForm):
                         _l("Remove control characters or line breaks from this field.")]
                     valid = False
         return valid
+
+
+def text_fields(fields: Any):
+    """Every field, also inside sub-forms (FormField) and lists of them (FieldList)."""
+    for field in fields:
+        if isinstance(field, (FormField, FieldList)):
+            yield from text_fields(field)
+        else:
+            yield field
 
 
 def apply_domain_error(form: BaseForm, error: Any) -> bool:

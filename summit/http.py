@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Flask, Request, Response, abort, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.formparser import FormDataParser
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
+
+from summit.services.core.validation import MAX_ID
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -32,6 +34,19 @@ class SlugConverter(BaseConverter):
     """URL part for summit slugs; anything else is a 404 before any query runs."""
 
     regex = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL is a database id: 0 to ``MAX_ID``. A bigger number is a 404
+    before any query runs (SQLite and PostgreSQL would raise on it)."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            # NotFound, not ValidationError: Werkzeug would answer 405 when the same path
+            # has a rule for another method.
+            raise NotFound()
+        return number
 
 
 class StrictFormDataParser(FormDataParser):

@@ -16,7 +16,7 @@ from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
 from summit.extensions import csrf
-from summit.http import SlugConverter
+from summit.http import IdConverter, SlugConverter
 from summit.models import Role
 from summit.permissions import ROLE_LABELS, Permission, can
 from summit.services.checkin.fastpath import wsgi as checkin_wsgi
@@ -39,6 +39,7 @@ BLUEPRINTS = (
 
 def register(app: Flask) -> None:
     app.url_map.converters["slug"] = SlugConverter
+    app.url_map.converters["int"] = IdConverter
     for blueprint, prefix in BLUEPRINTS:
         app.register_blueprint(blueprint, url_prefix=prefix)
     # The API authenticates with bearer tokens only, never cookies, so CSRF cannot apply.

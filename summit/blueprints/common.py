@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import request, send_file
 
 from summit.services.core.exports import CSV_MIMETYPE, XLSX_MIMETYPE
+from summit.services.core.validation import parse_id
 
 MAX_PAGE = 100_000
 
@@ -35,8 +36,8 @@ def per_page_arg(default: int = 50) -> int:
 
 
 def id_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    """An id from the query string; anything but a number from 1 to MAX_ID is no id."""
+    return parse_id(request.args.get(name))
 
 
 def back_or(fallback: str) -> str:

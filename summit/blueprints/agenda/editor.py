@@ -19,6 +19,7 @@ from summit.services.agenda.conflicts import NeedsConfirmation
 from summit.services.agenda.draft import AGENDA_PERMISSION
 from summit.services.bookings import items as booking_items
 from summit.services.core.errors import DomainError
+from summit.services.core.validation import parse_id
 from summit.services.summits import settings as summits
 
 
@@ -35,7 +36,7 @@ def _room_choices(summit, rooms=None) -> list[SelectChoice]:
 
 
 def _room_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return parse_id(value)
 
 
 def _day_arg(summit) -> date:

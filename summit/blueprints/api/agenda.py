@@ -16,7 +16,6 @@ from summit.blueprints.api.agenda_bodies import (
 )
 from summit.blueprints.api.auth import json_body, known_fields, token_required
 from summit.blueprints.api.blueprint import bp
-from summit.blueprints.api.params import MAX_ID
 from summit.extensions import db
 from summit.models import AgendaItem, AgendaVersion
 from summit.permissions import require
@@ -144,7 +143,7 @@ def create_agenda_item(slug: str):
 
 
 def _item_for_organiser(item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id) if item_id <= MAX_ID else None
+    item = db.session.get(AgendaItem, item_id)
     if item is None:
         raise NotFound(_("There is no such agenda item."))
     require(g.api_user, AGENDA_PERMISSION, item.summit)

@@ -1,6 +1,7 @@
 """Bearer-token authentication, JSON body parsing and error replies for the API."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,6 +14,7 @@ from werkzeug.exceptions import BadRequest
 from summit.blueprints.api.blueprint import bp
 from summit.errors import json_error
 from summit.services.accounts import tokens as api_tokens
+from summit.services.core.validation import has_bad_characters
 
 
 @bp.before_request
@@ -58,6 +60,9 @@ def json_body() -> dict:
         raise BodyError(400, _("The body is not valid JSON in UTF-8.")) from None
     if not isinstance(payload, dict):
         raise BodyError(400, _("The body must be a JSON object."))
+    wrong = dict(unusable_values(payload))
+    if wrong:
+        raise BodyError(422, _("Some values cannot be used."), wrong)
     return whole_numbers(payload)
 
 
@@ -71,6 +76,24 @@ def whole_numbers(value: Any) -> Any:
     if isinstance(value, list):
         return [whole_numbers(item) for item in value]
     return value
+
+
+def unusable_values(value: Any, path: str = ""):
+    """(path, reason) for each text no field of ours can take, wherever it is in the body: a
+    lone surrogate or a control character other than tab and line breaks (PostgreSQL cannot
+    store a NUL, and they break calendars and exports), and NaN or an infinity. Each field's
+    own rules (types, lengths, line breaks, ids: ``valid_id``) come after, in its reader."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from unusable_values(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from unusable_values(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        if has_bad_characters(value, multiline=True):
+            yield path, _("Remove control characters or line breaks from this field.")
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield path, _("Must be a finite number.")
 
 
 def form_data(payload: dict, names: list[str]) -> MultiDict:

@@ -17,7 +17,7 @@ from summit.services.core.validation import mask_phone
 
 
 def _item(item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id) if item_id <= params.MAX_ID else None
+    item = db.session.get(AgendaItem, item_id)
     if item is None:
         raise NotFound(_("There is no agenda item with this id."))
     return item

@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from summit.blueprints.api.auth import BodyError
 from summit.blueprints.common import MAX_PAGE
 from summit.models import BadgeSize
+from summit.services.core import validation
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+MAX_ID = validation.MAX_ID  # ids are 32-bit integers in the database
 MAX_PER_PAGE = 200
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 

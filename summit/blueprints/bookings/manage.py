@@ -2,13 +2,13 @@
 booking on someone's behalf, cancelling someone's booking, the XLSX export."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from summit.blueprints.bookings.blueprint import bp
 from summit.blueprints.bookings.forms import BookForForm, SeatSettingsForm
-from summit.blueprints.bookings.views import MAX_ID, load_item
+from summit.blueprints.bookings.views import load_item
 from summit.blueprints.common import download, page_arg, per_page_arg
 from summit.extensions import db
 from summit.forms import show_domain_error
@@ -103,7 +103,7 @@ def book_for(item_id: int):
 @bp.post("/bookings/<int:booking_id>/cancel")
 @login_required
 def cancel_for(booking_id: int):
-    booking = db.get_or_404(SeatBooking, booking_id) if booking_id <= MAX_ID else abort(404)
+    booking = db.get_or_404(SeatBooking, booking_id)
     item = booking.item
     authorize(Permission.BOOKINGS_MANAGE, item.summit)
     try:

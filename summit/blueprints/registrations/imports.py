@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 
-from summit.blueprints.common import download
+from summit.blueprints.common import download, id_arg
 from summit.blueprints.registrations.blueprint import bp
 from summit.extensions import db
 from summit.forms import BaseForm
@@ -48,14 +48,14 @@ def _scope(slug: str, delegation_id: int | None) -> tuple[Summit, Delegation | N
 @bp.get("/summits/<slug:slug>/import/template.xlsx")
 @login_required
 def import_template(slug: str):
-    summit, _delegation = _scope(slug, request.args.get("delegation_id", type=int))
+    summit, _delegation = _scope(slug, id_arg("delegation_id"))
     return download(registration_export.template_xlsx(summit), f"{summit.slug}-registrations.xlsx")
 
 
 @bp.route("/summits/<slug:slug>/import", methods=["GET", "POST"])
 @login_required
 def import_upload(slug: str):
-    delegation_id = request.args.get("delegation_id", type=int)
+    delegation_id = id_arg("delegation_id")
     summit, delegation = _scope(slug, delegation_id)
     form = UploadForm()
     report = token = None
@@ -89,7 +89,7 @@ def _load_report(summit: Summit, delegation: Delegation | None, token: str):
 @bp.get("/summits/<slug:slug>/import/<token>/errors.xlsx")
 @login_required
 def import_errors(slug: str, token: str):
-    summit, delegation = _scope(slug, request.args.get("delegation_id", type=int))
+    summit, delegation = _scope(slug, id_arg("delegation_id"))
     report = _load_report(summit, delegation, token)
     return download(registration_export.report_xlsx(report), "import-errors.xlsx")
 
@@ -97,7 +97,7 @@ def import_errors(slug: str, token: str):
 @bp.post("/summits/<slug:slug>/import/confirm")
 @login_required
 def import_confirm(slug: str):
-    summit, delegation = _scope(slug, request.args.get("delegation_id", type=int))
+    summit, delegation = _scope(slug, id_arg("delegation_id"))
     form = ConfirmForm()
     valid_only = request.form.get("valid_only") == "1"
     back = url_for("registrations.import_upload", slug=slug,

@@ -17,6 +17,7 @@ from summit.extensions import db
 from summit.models import AgendaItem, AgendaItemKind, Agreement, Summit, User
 from summit.permissions import Permission, can
 from summit.services.core.errors import ValidationFailed
+from summit.services.core.validation import valid_id
 
 FIELD = "ceremony_item_id"
 
@@ -43,7 +44,7 @@ def resolve(summit: Summit, item_id: int | None) -> AgendaItem | None:
         return None
     if isinstance(item_id, bool) or not isinstance(item_id, int):
         raise ValidationFailed(_l("Must be a whole number."), FIELD)
-    item = db.session.get(AgendaItem, item_id) if 0 < item_id < 2**31 else None
+    item = db.session.get(AgendaItem, item_id) if valid_id(item_id) else None
     if item is None or item.summit_id != summit.id:
         raise ValidationFailed(_l("There is no such agenda item at this summit."), FIELD)
     if item.kind is not AgendaItemKind.SIGNING_CEREMONY:

@@ -33,7 +33,7 @@ from summit.permissions import Permission, can, require
 from summit.services.agreements import ceremony as agreement_ceremony, files as agreement_files
 from summit.services.core import audit, money
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
-from summit.services.core.validation import has_bad_characters
+from summit.services.core.validation import has_bad_characters, valid_id
 
 S = AgreementStatus
 LIFECYCLE = (S.SIGNED, S.CONTRACTED, S.CONSTRUCTION_STARTED, S.IN_PRODUCTION, S.LANDED)
@@ -66,6 +66,7 @@ AUDITED = ("title", "kind", "county", "sector", "amount", "amount_kind", "signed
            "on_stage", "witnesses", "expected_jobs", "households_helped", "predecessor_id",
            "status", "funds_in_place", "ceremony_item_id")
 MAX_COUNT = 10_000_000
+FIRST_SIGNING_YEAR = 1949
 
 
 @dataclass
@@ -172,7 +173,7 @@ def _check_parties(parties: list[PartyDetails]) -> list[PartyDetails]:
 def _predecessor(actor: User, predecessor_id: int | None) -> Agreement | None:
     if predecessor_id is None:
         return None
-    predecessor = db.session.get(Agreement, predecessor_id)
+    predecessor = db.session.get(Agreement, predecessor_id) if valid_id(predecessor_id) else None
     if predecessor is None or not can(actor, Permission.AGREEMENTS_WRITE, predecessor.summit):
         raise ValidationFailed(_l("There is no such earlier agreement."), "predecessor_id")
     if predecessor.successor is not None:
@@ -248,7 +249,11 @@ def check_signing(details: AgreementDetails, now: datetime) -> tuple[dict, list[
     """The checked fields of a signing record, and its parties (for recording or correcting)."""
     if details.signed_at is None:
         raise ValidationFailed(_l("Enter when the agreement was signed."), "signed_at")
-    if details.signed_at > now + timedelta(days=1):
+    # The years are checked first: year 1 or 9999 would overflow in time-zone arithmetic.
+    if details.signed_at.year < FIRST_SIGNING_YEAR:
+        raise ValidationFailed(_l("Enter a signing time from %(year)d on.",
+                                  year=FIRST_SIGNING_YEAR), "signed_at")
+    if details.signed_at.year > now.year + 1 or details.signed_at > now + timedelta(days=1):
         raise ValidationFailed(_l("The signing time cannot be in the future."), "signed_at")
     fields = dict(
         title=text_value(details.title, "title", 200), kind=details.kind,

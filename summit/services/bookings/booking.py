@@ -44,6 +44,7 @@ from summit.services.bookings.seats import (
 )
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from summit.services.core.validation import valid_id
 from summit.services.registration import submission as registrations
 
 B = BookingStatus
@@ -101,8 +102,7 @@ def _title(item: AgendaItem) -> str:
 def registration_for_staff(actor: User, item: AgendaItem, registration_id: object
                            ) -> Registration:
     require(actor, Permission.BOOKINGS_MANAGE, item.summit)
-    if not isinstance(registration_id, int) or isinstance(registration_id, bool) \
-            or not 0 < registration_id < 2**31:
+    if not valid_id(registration_id):
         raise ValidationFailed(_l("Give the registration's id as a number."), "registration_id")
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.summit_id != item.summit_id:

@@ -30,11 +30,11 @@ from summit.services.badges.issuing import TokenCheck
 from summit.services.checkin import holders, salons as checkin_salons
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
+from summit.services.core.validation import has_bad_characters, valid_id
 
 RESULTS = ("ok", "duplicate", "invalid", "revoked", "not_approved", "wrong_summit")
 SCAN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
 MAX_TOKEN = 200
-MAX_ID = 2**31 - 1
 # The fields of a scan's JSON body, and of a manual check-in's: any other is refused.
 SCAN_FIELDS = ("token", "gate", "scan_id", "device", "scanned_at", "offline")
 MANUAL_FIELDS = ("registration_id", "gate", "scan_id", "device", "scanned_at")
@@ -76,9 +76,20 @@ HOLDER_RESULTS = ("ok", "duplicate", "revoked", "not_approved")
 def _check(value: object, name: str, pattern: re.Pattern | None = None,
            limit: int = 64) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > limit or (
-            pattern is not None and not pattern.match(value)):
+            pattern is not None and not pattern.match(value)) or has_bad_characters(
+            value, multiline=False):
         raise ValidationFailed(_l("A scan needs a valid %(field)s.", field=name), name)
     return value.strip()
+
+
+def _device(value: object) -> str:
+    """The scanning device's name is optional (kept to 64 characters); one with control
+    characters, a NUL or a lone surrogate (which PostgreSQL cannot store) is refused."""
+    if not isinstance(value, str):
+        return ""
+    if has_bad_characters(value, multiline=False):
+        raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="device"), "device")
+    return value.strip()[:64]
 
 
 def parse_scanned_at(value: object, now: datetime) -> datetime | None:
@@ -93,7 +104,11 @@ def parse_scanned_at(value: object, now: datetime) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise ValidationFailed(message, "scanned_at") from None
-    if moment.tzinfo is None or not now - MAX_AGE <= moment <= now + MAX_AHEAD:
+    try:
+        recent = moment.tzinfo is not None and now - MAX_AGE <= moment <= now + MAX_AHEAD
+    except OverflowError:  # year 1 or 9999 in a zone ahead of or behind UTC
+        recent = False
+    if not recent:
         raise ValidationFailed(message, "scanned_at")
     return moment
 
@@ -116,7 +131,7 @@ def scan_input(gate: object, scan_id: object, device: object = "", scanned_at: o
     if not isinstance(device, str) or len(device) > 64:
         raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="device"), "device")
     return ScanInput(gate=_check(gate, "gate"), scan_id=_check(scan_id, "scan_id", SCAN_ID),
-                     device=device.strip(),
+                     device=_device(device),
                      scanned_at=parse_scanned_at(scanned_at, now or utcnow()),
                      offline=offline)
 
@@ -164,9 +179,8 @@ def check_in_person(actor: User, summit: Summit, registration_id: object, gate: 
     require(actor, Permission.CHECKIN_SCAN, summit)
     now = now or utcnow()
     given = scan_input(gate, scan_id, device, scanned_at, False, now)
-    registration = db.session.get(Registration, registration_id) if isinstance(
-        registration_id, int) and not isinstance(registration_id, bool) and \
-        0 < registration_id <= MAX_ID else None
+    registration = db.session.get(Registration, registration_id) if valid_id(
+        registration_id) else None
     if registration is None or registration.summit_id != summit.id:
         raise NotFound(_l("No such registration at this summit."), "registration_id")
     badge = badges.badge_of(registration)

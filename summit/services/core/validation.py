@@ -9,6 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from summit.services.core.errors import ValidationFailed
 
+# The largest database id: PostgreSQL's integer. A bigger number in a URL, a query or a body
+# is no id of ours (and would make the database raise).
+MAX_ID = 2**31 - 1
+
 # C0/C1 controls except tab, newline and carriage return (allowed in text areas only).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]")
@@ -18,6 +22,19 @@ _PHONE_NOISE = re.compile(r"[\s\-().]")
 _RESIDENT_ID = re.compile(r"^\d{17}[\dX]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def valid_id(value: object) -> bool:
+    """A whole number that can be one of our database ids (a JSON ``true`` is not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def parse_id(text: str | None) -> int | None:
+    """An id written in a form value or query string (ASCII digits only), else None."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if valid_id(number) else None
 
 
 def has_bad_characters(value: str, multiline: bool) -> bool:
