@@ -485,7 +485,7 @@ ROUTES: list[Route] = [
           CHECKIN, data=lambda w: {"registration_id": w.registration.id, "gate": "东门",
                                    "scan_id": "matrix-manual-1"}),
     Route("api.checkin_lookup_people", "GET",
-          lambda w: f"/api/v1{S(w)}/checkins/lookup", CHECKIN),
+          lambda w: f"/api/v1{S(w)}/checkins/lookup?q=zhao", CHECKIN),
     Route("api.attendance", "GET", lambda w: f"/api/v1{S(w)}/attendance", ATTENDANCE),
     # check-in pages: the scanner (its service worker holds no data), the arrivals board
     Route("checkin.scanner", "GET", lambda w: f"{S(w)}/checkin/", CHECKIN),

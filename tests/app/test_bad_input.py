@@ -602,8 +602,12 @@ def test_a_bad_token_request_is_a_json_error(form_world, email, password, extra)
     surely_invalid = {name for name, (tag, _v) in (("email", email), ("password", password))
                       if tag in ("missing", "empty", "long", "control")}
     unusable = dict(unusable_values(payload))
+    unknown = set(payload) - {"email", "password"}
     if unusable:  # the boundary check of every body comes before each field's rules
         error = assert_json_error(response, 422, "validation_failed", fields=set(unusable))
+    elif unknown:
+        error = assert_json_error(response, 422, "validation_failed", fields=unknown)
+        assert set(error["fields"].values()) == {"Unknown field."}
     elif wrong_type:
         error = assert_json_error(response, 422, "validation_failed", fields=wrong_type)
         assert set(error["fields"].values()) == {"Must be a string."}

@@ -166,3 +166,35 @@ def test_the_document_passes_the_openapi_validator_when_installed(document):
     validator = pytest.importorskip("openapi_spec_validator")
 
     validator.validate(document)
+
+
+def test_every_operation_has_a_unique_operation_id(document):
+    ids = [operation.get("operationId") for _path, _method, operation in operations(document)]
+
+    assert all(ids), [(p, m) for p, m, o in operations(document) if not o.get("operationId")]
+    assert len(ids) == len(set(ids))
+
+
+def test_request_bodies_are_closed_and_integer_ids_bounded(document):
+    schemas = document["components"]["schemas"]
+    for path, method, operation in operations(document):
+        body = operation.get("requestBody")
+        if body is not None:
+            content = body["content"]
+            schema = next(iter(content.values()))["schema"]
+            if "$ref" in schema:
+                schema = resolve(document, schema["$ref"])
+            assert schema["additionalProperties"] is False, (path, method)
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["schema"]["type"] == "integer":
+                assert (parameter["schema"]["minimum"], parameter["schema"]["maximum"]) == \
+                    (1, 2**31 - 1), (path, parameter["name"])
+    assert schemas["Error"]["required"] == ["error"]
+
+
+def test_every_list_answer_has_items_and_a_total(document):
+    for path, method, operation in operations(document):
+        answer = operation["responses"].get("200", {}).get("content", {})
+        schema = answer.get("application/json", {}).get("schema", {})
+        if "items" in schema.get("properties", {}):
+            assert {"items", "total"} <= set(schema["required"]), (path, method)

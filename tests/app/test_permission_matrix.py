@@ -97,7 +97,8 @@ def test_the_table_lists_every_route(app, summit):
     assert in_app - set(in_table) == set(), "routes without a row in ROUTES"
     adapter = app.url_map.bind("localhost")
     for route in ROUTES:
-        assert adapter.match(route.url(world), method=route.method)[0] == route.endpoint, route
+        path = route.url(world).partition("?")[0]
+        assert adapter.match(path, method=route.method)[0] == route.endpoint, route
         assert route.allowed <= EVERYONE and "admin" in route.allowed, route
 
 

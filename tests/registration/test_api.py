@@ -127,7 +127,7 @@ def test_an_invitation_code_opens_the_closed_category(client, event, organiser):
 @pytest.mark.parametrize("changes, wrong", [
     ({"name": 123}, {"name"}),
     ({"phone": 13812345678, "email": ["a@example.com"]}, {"phone", "email"}),
-    ({"organization": {"name": "甘孜州"}}, {"organisation_name"}),
+    ({"organization": {"name": "甘孜州"}}, {"organization"}),
     ({"category": None, "invitation_code": True}, {"category", "invitation_code"}),
 ])
 def test_values_of_the_wrong_type_are_a_422(client, event, changes, wrong):

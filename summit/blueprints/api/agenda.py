@@ -7,8 +7,14 @@ from flask import Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from summit.blueprints.agenda.views import item_url_for, summit_key
-from summit.blueprints.api.agenda_bodies import flag_value, item_details, optional_int, text_value
-from summit.blueprints.api.auth import json_body, token_required
+from summit.blueprints.api.agenda_bodies import (
+    ITEM_FIELDS,
+    flag_value,
+    item_details,
+    optional_int,
+    text_value,
+)
+from summit.blueprints.api.auth import json_body, known_fields, token_required
 from summit.blueprints.api.blueprint import bp
 from summit.extensions import db
 from summit.models import AgendaItem, AgendaVersion
@@ -77,7 +83,8 @@ def published_agenda(slug: str):
     return jsonify({"summit": summit.slug, "timezone": summit.timezone,
                     "version": view.number, "published_at": view.published_at.isoformat(),
                     "note": view.note, "rooms": view.rooms, "changelog": view.changelog,
-                    "items": [public_item(summit, item) for item in view.items]})
+                    "items": [public_item(summit, item) for item in view.items],
+                    "total": len(view.items)})
 
 
 @bp.get("/summits/<slug:slug>/agenda.ics")
@@ -104,7 +111,7 @@ def list_rooms(slug: str):
 def create_room(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, AGENDA_PERMISSION, summit)
-    payload = json_body()
+    payload = known_fields(json_body(), ["name_zh", "name_en", "capacity", "position"])
     capacity = optional_int(payload, "capacity")
     position = optional_int(payload, "position")
     room = agenda.add_room(g.api_user, summit, agenda.RoomDetails(
@@ -129,7 +136,7 @@ def draft_agenda(slug: str):
 def create_agenda_item(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, AGENDA_PERMISSION, summit)
-    payload = json_body()
+    payload = known_fields(json_body(), ITEM_FIELDS)
     item = agenda.create_item(g.api_user, summit, item_details(payload),
                               confirm=flag_value(payload, "confirm"))
     return jsonify(draft_item_json(item, [])), 201
@@ -147,7 +154,7 @@ def _item_for_organiser(item_id: int) -> AgendaItem:
 @token_required
 def update_agenda_item(item_id: int):
     item = _item_for_organiser(item_id)
-    payload = json_body()
+    payload = known_fields(json_body(), ITEM_FIELDS)
     details = item_details(payload, agenda.details_of(item))
     agenda.update_item(g.api_user, item, details, confirm=flag_value(payload, "confirm"))
     return jsonify(draft_item_json(item, []))
@@ -174,7 +181,7 @@ def list_agenda_versions(slug: str):
 def publish_agenda(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, AGENDA_PERMISSION, summit)
-    payload = json_body()
+    payload = known_fields(json_body(), ["note", "confirm"])
     version = agenda_publish.publish_agenda(g.api_user, summit,
                                             note=text_value(payload, "note", 500),
                                             confirm=flag_value(payload, "confirm"))

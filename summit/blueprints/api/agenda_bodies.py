@@ -1,6 +1,7 @@
 """Reading the API's agenda item bodies: each field checked for shape, with a 422 naming it."""
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 from flask_babel import gettext as _
@@ -13,6 +14,12 @@ from summit.services.core.validation import has_bad_characters
 TEXT_LIMITS = {"title_zh": 200, "title_en": 200, "description_zh": 5000,
                "description_en": 5000}
 GUEST_LIMITS = {"guest_name": 200, "guest_title": 200, "guest_organisation": 200}
+# Every field of an item's body (POST, and PATCH where only those sent change).
+ITEM_FIELDS = ("day", "start", "end", "room_id", "kind", *TEXT_LIMITS, "bookable", "capacity",
+               "participants", "confirm")
+# What the OpenAPI document allows: 2027-08-03, 09:00.
+SHAPES = {"day": re.compile(r"\d{4}-\d{2}-\d{2}\Z"), "start": re.compile(r"\d{2}:\d{2}\Z"),
+          "end": re.compile(r"\d{2}:\d{2}\Z")}
 
 
 def _wrong(name: str, message: str) -> BodyError:
@@ -35,6 +42,8 @@ def _parsed(payload: dict, name: str, parse, example: str):
     if not isinstance(value, str):
         raise _wrong(name, _("Required, as a string like %(example)s.", example=example))
     try:
+        if not SHAPES[name].match(value):
+            raise ValueError(value)
         return parse(value)
     except ValueError:
         raise _wrong(name, _("Write it like %(example)s.", example=example)) from None

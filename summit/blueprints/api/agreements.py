@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 from flask import g, jsonify
 from flask_babel import gettext as _
 
-from summit.blueprints.agreements.views import date_arg, ledger_filters, stale_days_arg
-from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api import params
+from summit.blueprints.api.auth import BodyError, json_body, known_fields, token_required
 from summit.blueprints.api.blueprint import bp
-from summit.blueprints.common import page_arg, per_page_arg
 from summit.database import utcnow
 from summit.models import (
     Agreement,
@@ -79,6 +78,20 @@ def update_json(entry) -> dict:
 
 # --- reading the body ---------------------------------------------------------------------
 
+AGREEMENT_FIELDS = ("title", "kind", "county", "sector", "amount", "amount_kind", "parties",
+                    "signed_at", "on_stage", "witnesses", "expected_jobs", "households_helped",
+                    "predecessor_id", "ceremony_item_id", "status", "terminated_reason",
+                    "funds_in_place", "confirm")
+UPDATE_FIELDS = ("kind", "happened_on", "status_to", "correction", "reason", "milestone_title",
+                 "milestone_state", "milestone_due_on", "milestone_met_on", "funds_in_place",
+                 "confirm", "note")
+STATUSES = [s.value for s in AgreementStatus]
+
+
+def _stale_days(default: int | None) -> int | None:
+    return params.whole("stale_days", default, 1, 3650)
+
+
 def _wrong(name: str, message: str):
     return BodyError(422, _("Some values are not valid."), {name: message})
 
@@ -96,7 +109,7 @@ def _string(payload: dict, name: str, required: bool = False) -> str:
 
 def _enum(payload: dict, name: str, enum_class, default=None):
     value = payload.get(name)
-    if value in (None, "") and default is not None:
+    if value is None and default is not None:
         return default
     try:
         return enum_class(value)
@@ -116,18 +129,35 @@ def _amount_text(payload: dict, name: str, required: bool = False):
     return value
 
 
-def _whole(payload: dict, name: str) -> int | None:
+def _whole(payload: dict, name: str, high: int | None = None) -> int | None:
     value = payload.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or (
+            high is not None and not 0 < value <= high):
         raise _wrong(name, _("Must be a whole number."))
     return value
 
 
+def _flag(payload: dict, name: str) -> bool:
+    value = payload.get(name, False)
+    if not isinstance(value, bool):
+        raise _wrong(name, _("Must be true or false."))
+    return value
+
+
+def _witnesses(payload: dict) -> str:
+    value = payload.get("witnesses", [])
+    if value is None:
+        return ""
+    if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+        raise _wrong("witnesses", _("Send a list of names."))
+    return "\n".join(value)
+
+
 def _date(payload: dict, name: str, required: bool = False) -> date | None:
     value = payload.get(name)
-    if value in (None, "") and not required:
+    if value is None and not required:
         return None
     try:
         return date.fromisoformat(value)
@@ -172,11 +202,9 @@ def _parties(payload: dict) -> list[agreements.PartyDetails]:
 def create_agreement(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, Permission.AGREEMENTS_WRITE, summit)
-    payload = json_body()
-    predecessor, ceremony = payload.get("predecessor_id"), payload.get("ceremony_item_id")
-    for name, value in (("predecessor_id", predecessor), ("ceremony_item_id", ceremony)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise _wrong(name, _("Must be a whole number."))
+    payload = known_fields(json_body(), AGREEMENT_FIELDS)
+    predecessor = _whole(payload, "predecessor_id", params.MAX_ID)
+    ceremony = _whole(payload, "ceremony_item_id", params.MAX_ID)
     details = agreements.AgreementDetails(
         title=_string(payload, "title", True), kind=_enum(payload, "kind", AgreementKind),
         county=_string(payload, "county", True), sector=_string(payload, "sector", True),
@@ -184,16 +212,14 @@ def create_agreement(slug: str):
         amount_kind=_enum(payload, "amount_kind", AmountKind, AmountKind.AGREEMENT),
         signed_at=_signed_at(payload, summit.timezone, ceremony is not None),
         parties=_parties(payload), ceremony_item_id=ceremony,
-        on_stage=payload.get("on_stage") is True,
-        witnesses="\n".join(w for w in payload.get("witnesses", []) if isinstance(w, str))
-        if isinstance(payload.get("witnesses"), list) else _string(payload, "witnesses"),
+        on_stage=_flag(payload, "on_stage"), witnesses=_witnesses(payload),
         expected_jobs=_whole(payload, "expected_jobs"),
         households_helped=_whole(payload, "households_helped"), predecessor_id=predecessor,
         status=_enum(payload, "status", AgreementStatus, AgreementStatus.SIGNED),
         terminated_reason=_string(payload, "terminated_reason"),
         funds_in_place=_amount_text(payload, "funds_in_place"))
     agreement = agreements.record_agreement(g.api_user, summit, details,
-                                            confirm=payload.get("confirm") is True)
+                                            confirm=_flag(payload, "confirm"))
     return jsonify(agreement_json(agreement, [])), 201
 
 
@@ -201,8 +227,15 @@ def create_agreement(slug: str):
 @token_required
 def list_agreements(slug: str):
     summit = summits.get_by_slug(slug)
-    result = agreement_lists.list_agreements(g.api_user, summit, ledger_filters(),
-                                             page=page_arg(), per_page=per_page_arg())
+    filters = agreement_lists.LedgerFilters(
+        q=params.text("q").strip(), status=params.choice("status", STATUSES),
+        county=params.text("county"), sector=params.text("sector"),
+        kind=params.choice("kind", [k.value for k in AgreementKind]),
+        stale_days=_stale_days(None), signed_from=params.day("signed_from"),
+        signed_to=params.day("signed_to"),
+        sort=params.choice("sort", agreement_lists.SORTS, "signed"))
+    result = agreement_lists.list_agreements(g.api_user, summit, filters,
+                                             page=params.page(), per_page=params.per_page())
     return jsonify({"items": [agreement_json(a) for a in result.items], "total": result.total,
                     "page": result.page, "per_page": result.per_page})
 
@@ -220,10 +253,8 @@ def get_agreement(agreement_id: int):
 def create_agreement_update(agreement_id: int):
     agreement = agreements.get_agreement(g.api_user, agreement_id)
     require(g.api_user, Permission.AGREEMENTS_WRITE, agreement.summit)
-    payload = json_body()
-    correction = payload.get("correction", False)
-    if not isinstance(correction, bool):
-        raise _wrong("correction", _("Must be true or false."))
+    payload = known_fields(json_body(), UPDATE_FIELDS)
+    correction = _flag(payload, "correction")
     details = agreements.UpdateDetails(
         kind=_enum(payload, "kind", UpdateKind), happened_on=_date(payload, "happened_on")
         or utcnow().astimezone(ZoneInfo(agreement.summit.timezone)).date(),
@@ -237,7 +268,7 @@ def create_agreement_update(agreement_id: int):
         if payload.get("milestone_state") is not None else None,
         funds_in_place=_amount_text(payload, "funds_in_place"), note=_string(payload, "note"))
     entry = agreement_followup.add_update(g.api_user, agreement, details,
-                                  confirm=payload.get("confirm") is True)
+                                          confirm=_flag(payload, "confirm"))
     return jsonify({"update": update_json(entry), "agreement": agreement_json(agreement)}), 201
 
 
@@ -246,8 +277,9 @@ def create_agreement_update(agreement_id: int):
 def agreements_summary(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, Permission.AGREEMENTS_READ, summit)
-    scope = agreement_stats.scope_for([summit], date_arg("signed_from"), date_arg("signed_to"),
-                                      stale_days_arg(agreement_stats.DEFAULT_STALE_DAYS))
+    scope = agreement_stats.scope_for([summit], params.day("signed_from"),
+                                      params.day("signed_to"),
+                                      _stale_days(agreement_stats.DEFAULT_STALE_DAYS))
     body = agreement_stats.summary_json(agreement_stats.summarise(scope))
     body["summit"] = summit.slug
     return jsonify(body)

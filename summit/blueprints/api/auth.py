@@ -63,7 +63,19 @@ def json_body() -> dict:
     wrong = dict(unusable_values(payload))
     if wrong:
         raise BodyError(422, _("Some values cannot be used."), wrong)
-    return payload
+    return whole_numbers(payload)
+
+
+def whole_numbers(value: Any) -> Any:
+    """JSON numbers such as 730.0 as the integers they are (JSON Schema counts them as
+    integers, and the API has no fractional numbers: amounts are decimal strings)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
 
 
 def unusable_values(value: Any, path: str = ""):
@@ -91,6 +103,16 @@ def form_data(payload: dict, names: list[str]) -> MultiDict:
     if wrong:
         raise BodyError(422, _("Some values have the wrong type."), wrong)
     return MultiDict({name: payload[name] for name in names if name in payload})
+
+
+def known_fields(payload: dict, names) -> dict:
+    """The payload when every key is one of ``names``; else a 422 naming each unknown field
+    (the OpenAPI document says ``additionalProperties: false``)."""
+    unknown = sorted(set(payload) - set(names))
+    if unknown:
+        raise BodyError(422, _("Some values are not valid."),
+                        {name[:100]: _("Unknown field.") for name in unknown[:10]})
+    return payload
 
 
 def form_errors(form: Any) -> dict[str, str]:

@@ -2,11 +2,11 @@
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api import params
+from summit.blueprints.api.auth import json_body, known_fields, token_required
 from summit.blueprints.api.blueprint import bp
-from summit.blueprints.common import page_arg, per_page_arg
 from summit.extensions import db
-from summit.models import AgendaItem, SeatBooking
+from summit.models import AgendaItem, BookingStatus, SeatBooking
 from summit.services.bookings import (
     booking as bookings,
     lists as booking_lists,
@@ -60,11 +60,7 @@ def _optional_body() -> dict:
 @token_required
 def create_booking(item_id: int):
     item = _item(item_id)
-    payload = _optional_body()
-    unknown = set(payload) - {"registration_id"}
-    if unknown:
-        raise BodyError(422, _("Some values are not valid."),
-                        {name: _("Unknown field.") for name in sorted(unknown)[:10]})
+    payload = known_fields(_optional_body(), ["registration_id"])
     if "registration_id" in payload:
         registration = bookings.registration_for_staff(g.api_user, item,
                                                        payload["registration_id"])
@@ -94,10 +90,10 @@ def claim_my_offer(item_id: int):
 @token_required
 def list_bookings(item_id: int):
     item = _item(item_id)
-    filters = {"status": request.args.get("status", "")[:20],
-               "q": request.args.get("q", "")[:100]}
-    result = booking_lists.list_bookings(g.api_user, item, page=page_arg(),
-                                         per_page=per_page_arg(), **filters)
+    filters = {"status": params.choice("status", [s.value for s in BookingStatus]),
+               "q": params.text("q")}
+    result = booking_lists.list_bookings(g.api_user, item, page=params.page(),
+                                         per_page=params.per_page(), **filters)
     known = booking_lists.positions(item, result, **filters)
     return jsonify({"items": [booking_json(b, private=True, position=known.get(b.id))
                               for b in result.items],

@@ -1,8 +1,10 @@
 """Check-in over the API: scanners post scans, look people up, fetch the manifest for
 offline use; organisers and officials read the arrivals board."""
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 
-from summit.blueprints.api.auth import json_body, token_required
+from summit.blueprints.api import params
+from summit.blueprints.api.auth import BodyError, json_body, known_fields, token_required
 from summit.blueprints.api.blueprint import bp
 from summit.services.checkin import (
     board as checkin_board,
@@ -26,7 +28,7 @@ def create_checkin(slug: str):
     (and every scan on SQLite) with the same answers, and the errors."""
     request.max_content_length = checkins.MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
-    payload = json_body()
+    payload = known_fields(json_body(), checkins.SCAN_FIELDS)
     answer = checkins.scan(g.api_user, summit, payload.get("token"), payload.get("gate"),
                            payload.get("scan_id"), payload.get("device", ""),
                            payload.get("scanned_at"), payload.get("offline", False))
@@ -38,7 +40,7 @@ def create_checkin(slug: str):
 def create_manual_checkin(slug: str):
     request.max_content_length = checkins.MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
-    payload = json_body()
+    payload = known_fields(json_body(), checkins.MANUAL_FIELDS)
     answer = checkins.check_in_person(
         g.api_user, summit, payload.get("registration_id"), payload.get("gate"),
         payload.get("scan_id"), payload.get("device", ""), payload.get("scanned_at"))
@@ -48,8 +50,11 @@ def create_manual_checkin(slug: str):
 @bp.get("/summits/<slug:slug>/checkins/lookup")
 @token_required
 def checkin_lookup_people(slug: str):
-    items = checkin_lookup.look_up(g.api_user, summits.get_by_slug(slug),
-                                   request.args.get("q", ""))
+    summit = summits.get_by_slug(slug)
+    if "q" not in request.args:
+        raise BodyError(422, _("Some values are not valid."),
+                        {"q": _("This field is required.")})
+    items = checkin_lookup.look_up(g.api_user, summit, params.text("q"))
     return no_store(jsonify({"items": items, "total": len(items)}))
 
 

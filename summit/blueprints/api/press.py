@@ -5,11 +5,11 @@ import io
 from flask import g, jsonify, request, send_file
 from flask_babel import gettext as _
 
-from summit.blueprints.api.auth import BodyError, json_body, token_required
+from summit.blueprints.api import params
+from summit.blueprints.api.auth import BodyError, json_body, known_fields, token_required
 from summit.blueprints.api.blueprint import bp
-from summit.blueprints.common import id_arg, page_arg, per_page_arg
 from summit.extensions import db
-from summit.models import BadgeSize, MediaType, PressApplication, PressRole
+from summit.models import BadgeSize, MediaType, PressApplication, PressRole, PressStatus, ReasonCode
 from summit.services.core.errors import NotAllowed
 from summit.services.press import (
     access as press_access,
@@ -59,6 +59,13 @@ def application_json(application: PressApplication, reviewer: bool = False) -> d
 
 
 # --- reading the body -----------------------------------------------------------------------
+
+APPLICATION_FIELDS = ("outlet_name", "media_type", "region", "website", "press_card_number",
+                      "vehicle_plate", "applicant", "crew", "equipment", "zones", "letter",
+                      "locale", "submit")
+DECISION_FIELDS = ("decision", "reason_code", "message", "internal_note", "zones",
+                   "rejected_people")
+LOCALES = ("zh_Hans", "zh_Hant", "en")
 
 def _string(payload: dict, name: str, wrong: dict, where: str = "") -> str:
     value = payload.get(name, "")
@@ -120,7 +127,9 @@ def _details(payload: dict) -> tuple[press.ApplicationDetails, bool]:
     submit = payload.get("submit", True)
     if not isinstance(submit, bool):
         wrong["submit"] = _("Must be true or false.")
-    locale = _string(payload, "locale", wrong)
+    locale = payload.get("locale") or "zh_Hans"
+    if payload.get("locale") is not None and payload["locale"] not in LOCALES:
+        wrong["locale"] = _("One of: %(values)s.", values=", ".join(LOCALES))
     details = press.ApplicationDetails(
         outlet_name=_string(payload, "outlet_name", wrong),
         media_type=_choice(payload, "media_type", MediaType, MediaType.PRINT, wrong),
@@ -129,7 +138,7 @@ def _details(payload: dict) -> tuple[press.ApplicationDetails, bool]:
         vehicle_plate=_string(payload, "vehicle_plate", wrong),
         applicant=_person(payload.get("applicant", {}), "applicant-", wrong), crew=crew,
         equipment=equipment, zone_codes=zones, letter_token=_string(payload, "letter", wrong),
-        locale=locale if locale in ("zh_Hans", "zh_Hant", "en") else "zh_Hans")
+        locale=locale if locale in LOCALES else "zh_Hans")
     if wrong:
         raise BodyError(422, _("Some values have the wrong type."), wrong)
     return details, submit is True
@@ -154,6 +163,7 @@ def _reply(application: PressApplication, status: int = 200):
 def upload_press_file():
     """Multipart ``file`` and ``kind`` (photo | letter) → a token to put in an application."""
     request.max_content_length = MAX_UPLOAD_BYTES
+    known_fields({**request.form, **request.files}, ["kind", "file"])
     kind = request.form.get("kind", "")
     upload = request.files.get("file")
     if kind not in ("photo", "letter"):
@@ -171,7 +181,7 @@ def upload_press_file():
 @token_required
 def create_press_application(slug: str):
     summit = summits.get_by_slug(slug)
-    details, submit = _details(json_body())
+    details, submit = _details(known_fields(json_body(), APPLICATION_FIELDS))
     application = press.save_application(g.api_user, summit, details, submit=submit)
     return _reply(application, 201)
 
@@ -181,7 +191,7 @@ def create_press_application(slug: str):
 def update_press_application(application_id: int):
     """The applicant edits a draft, or answers a request for more information."""
     application = _load(application_id)
-    details, submit = _details(json_body())
+    details, submit = _details(known_fields(json_body(), APPLICATION_FIELDS))
     press.save_application(g.api_user, application.summit, details, application=application,
                            submit=submit)
     return _reply(application)
@@ -198,12 +208,12 @@ def my_press_applications():
 @token_required
 def list_press_applications(slug: str):
     summit = summits.get_by_slug(slug)
-    result = press_queue.queue(g.api_user, summit, page=page_arg(), per_page=per_page_arg(),
-                         q=request.args.get("q", "")[:100],
-                         status=request.args.get("status", "")[:20],
-                         media_type=request.args.get("media_type", "")[:20],
-                         warning=request.args.get("warning") == "1",
-                         sort=request.args.get("sort", "submitted")[:12])
+    result = press_queue.queue(
+        g.api_user, summit, page=params.page(), per_page=params.per_page(), q=params.text("q"),
+        status=params.choice("status", [s.value for s in PressStatus]),
+        media_type=params.choice("media_type", [m.value for m in MediaType]),
+        warning=params.choice("warning", ["0", "1"], "0") == "1",
+        sort=params.choice("sort", press_queue.SORTS, "submitted"))
     return jsonify({"items": [application_json(a, True) for a in result.items],
                     "total": result.total, "page": result.page, "per_page": result.per_page})
 
@@ -218,8 +228,12 @@ def get_press_application(application_id: int):
 @token_required
 def decide_press_application(application_id: int):
     application = _load(application_id)
-    payload = json_body()
+    payload = known_fields(json_body(), DECISION_FIELDS)
     wrong: dict = {}
+    reason_code = payload.get("reason_code")
+    if reason_code is not None and reason_code not in [r.value for r in ReasonCode]:
+        wrong["reason_code"] = _("One of: %(values)s.",
+                                 values=", ".join(r.value for r in ReasonCode))
     decision = press_review.Decision(
         decision=_string(payload, "decision", wrong),
         reason_code=_string(payload, "reason_code", wrong),
@@ -244,16 +258,9 @@ def decide_press_application(application_id: int):
 def press_badge(application_id: int):
     """``?person=<id>`` for a crew member's badge; the applicant's without it."""
     application = _load(application_id)
-    if request.args.get("person") and id_arg("person") is None:
-        raise BodyError(422, _("Some values are not valid."),
-                        {"person": _("The id of a person of the application.")})
-    try:
-        size = BadgeSize(request.args.get("size") or BadgeSize.A6.value)
-    except ValueError:
-        raise BodyError(422, _("Unknown badge size."),
-                        {"size": _("One of: %(sizes)s.",
-                                   sizes=", ".join(s.value for s in BadgeSize))}) from None
-    badge = press_badges.badge_for_download(g.api_user, application, id_arg("person"))
+    person = params.whole("person", None, 1, params.MAX_ID)
+    size = BadgeSize(params.badge_size())
+    badge = press_badges.badge_for_download(g.api_user, application, person)
     return send_file(io.BytesIO(press_badges.render_badge(badge, size)),
                      mimetype="application/pdf",
                      download_name=f"press-badge-{application.id}-{badge.press_person_id}.pdf")

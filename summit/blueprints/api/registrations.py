@@ -1,14 +1,21 @@
 """Registrations over the API: public submission, the organiser's list and decisions."""
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, token_required
+from summit.blueprints.api import params
+from summit.blueprints.api.auth import (
+    BodyError,
+    form_data,
+    form_errors,
+    json_body,
+    known_fields,
+    token_required,
+)
 from summit.blueprints.api.blueprint import bp
-from summit.blueprints.common import page_arg, per_page_arg
 from summit.blueprints.registrations.forms import RegistrationForm
 from summit.extensions import db
-from summit.models import Diet, IdDocumentType, Registration
+from summit.models import Diet, IdDocumentType, Registration, RegistrationStatus
 from summit.permissions import Permission, can
 from summit.services.core.errors import NotAllowed
 from summit.services.core.validation import mask_id, mask_phone
@@ -22,6 +29,14 @@ from summit.services.summits import settings as summits
 FIELDS = ["name", "name_native", "name_pinyin", "organisation_name", "position", "category",
           "email", "phone", "invitation_code", "id_type", "id_number", "diet", "diet_note",
           "accessibility", "hotel", "room_sharing", "locale"]
+# The API says "organization" where the form (and the database) say "organisation_name".
+API_NAMES = {"organisation_name": "organization"}
+API_FIELDS = [API_NAMES.get(name, name) for name in FIELDS]
+LOCALES = ("zh_Hans", "zh_Hant", "en")
+
+
+def _api_names(errors: dict) -> dict:
+    return {API_NAMES.get(name, name): message for name, message in errors.items()}
 
 
 def registration_json(registration: Registration, private: bool = False) -> dict:
@@ -47,16 +62,22 @@ def registration_json(registration: Registration, private: bool = False) -> dict
 @bp.post("/summits/<slug:slug>/registrations")
 def create_registration(slug: str):
     summit = summits.get_by_slug(slug)
-    payload = json_body()
-    if "organization" in payload and "organisation_name" not in payload:
-        payload["organisation_name"] = payload["organization"]
-    formdata = form_data(payload, FIELDS)
+    payload = dict(known_fields(json_body(), API_FIELDS))
+    if "organization" in payload:
+        payload["organisation_name"] = payload.pop("organization")
+    try:
+        formdata = form_data(payload, FIELDS)
+    except BodyError as error:
+        raise BodyError(error.status, error.message, _api_names(error.fields)) from None
     form = RegistrationForm(formdata=formdata, meta={"csrf": False})
     form.category.choices = [SelectChoice(c.code, c.code) for c in summit.categories]
-    if not form.validate():
-        raise BodyError(422, _("Some values are not valid."), form_errors(form))
-    locale = formdata.get("locale") if formdata.get("locale") in ("zh_Hans", "zh_Hant", "en") \
-        else "zh_Hans"
+    valid = form.validate()
+    errors = form_errors(form)
+    if "locale" in formdata and formdata["locale"] not in LOCALES:
+        errors["locale"] = _("One of: %(choices)s.", choices=", ".join(LOCALES))
+    if not valid or errors:
+        raise BodyError(422, _("Some values are not valid."), _api_names(errors))
+    locale = formdata.get("locale", "zh_Hans")
     text = {name: getattr(form, name).data or "" for name in (
         "name", "name_native", "name_pinyin", "organisation_name", "position", "email", "phone",
         "id_number", "diet_note", "accessibility", "hotel", "room_sharing")}
@@ -74,11 +95,11 @@ def create_registration(slug: str):
 @token_required
 def list_registrations(slug: str):
     summit = summits.get_by_slug(slug)
-    page, per_page = page_arg(), per_page_arg()
     result = registration_lists.list_registrations(
-        g.api_user, summit, page=page, per_page=per_page,
-        q=request.args.get("q", "")[:100], status=request.args.get("status", "")[:20],
-        category=request.args.get("category", "")[:32], sort=request.args.get("sort", "name"))
+        g.api_user, summit, page=params.page(), per_page=params.per_page(),
+        q=params.text("q"), status=params.choice("status", [s.value for s in RegistrationStatus]),
+        category=params.text("category", 32),
+        sort=params.choice("sort", registration_lists.SORTS, "name"))
     return jsonify({"items": [registration_json(r) for r in result.items],
                     "total": result.total, "page": result.page, "per_page": result.per_page})
 
@@ -102,7 +123,7 @@ def approve_registration(registration_id: int):
 @token_required
 def reject_registration(registration_id: int):
     registration = _registration_for_staff(registration_id)
-    payload = json_body()
+    payload = known_fields(json_body(), ["reason"])
     reason = payload.get("reason", "")
     if not isinstance(reason, str):
         raise BodyError(422, _("Some values have the wrong type."),

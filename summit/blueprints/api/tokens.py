@@ -1,7 +1,14 @@
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from summit.blueprints.api.auth import BodyError, form_data, form_errors, json_body, token_required
+from summit.blueprints.api.auth import (
+    BodyError,
+    form_data,
+    form_errors,
+    json_body,
+    known_fields,
+    token_required,
+)
 from summit.blueprints.api.blueprint import bp
 from summit.blueprints.auth.forms import LoginForm
 from summit.services.accounts import tokens as api_tokens
@@ -9,7 +16,7 @@ from summit.services.accounts import tokens as api_tokens
 
 @bp.post("/tokens")
 def create_token():
-    payload = json_body()
+    payload = known_fields(json_body(), ["email", "password"])
     form = LoginForm(formdata=form_data(payload, ["email", "password"]), meta={"csrf": False})
     if not form.validate():
         raise BodyError(422, _("Some values are not valid."), form_errors(form))

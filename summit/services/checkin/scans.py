@@ -35,6 +35,9 @@ from summit.services.core.validation import has_bad_characters, valid_id
 RESULTS = ("ok", "duplicate", "invalid", "revoked", "not_approved", "wrong_summit")
 SCAN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
 MAX_TOKEN = 200
+# The fields of a scan's JSON body, and of a manual check-in's: any other is refused.
+SCAN_FIELDS = ("token", "gate", "scan_id", "device", "scanned_at", "offline")
+MANUAL_FIELDS = ("registration_id", "gate", "scan_id", "device", "scanned_at")
 # A scan is a few hundred bytes: anything much larger is not a scan.
 MAX_SCAN_BODY = 4096
 # How far a device's clock may be from the server's: queued scans may be days old (a venue
@@ -91,7 +94,7 @@ def _device(value: object) -> str:
 
 def parse_scanned_at(value: object, now: datetime) -> datetime | None:
     """The device's time of the scan (ISO 8601 with a zone), within a week before now."""
-    if value is None or value == "":
+    if value is None:
         return None
     message = _l("scanned_at must be an ISO 8601 time with a time zone, within the last "
                  "seven days.")
@@ -125,6 +128,8 @@ def scan_input(gate: object, scan_id: object, device: object = "", scanned_at: o
                offline: object = False, now: datetime | None = None) -> ScanInput:
     if not isinstance(offline, bool):
         raise ValidationFailed(_l("offline must be true or false."), "offline")
+    if not isinstance(device, str) or len(device) > 64:
+        raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="device"), "device")
     return ScanInput(gate=_check(gate, "gate"), scan_id=_check(scan_id, "scan_id", SCAN_ID),
                      device=_device(device),
                      scanned_at=parse_scanned_at(scanned_at, now or utcnow()),

@@ -95,8 +95,8 @@ class ScanFastPath:
         by its id and gives the recorded answer)."""
         raw = api_tokens.bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
         payload = scan_body(environ) if raw is not None else None
-        if payload is None:
-            return None
+        if payload is None or not set(payload) <= set(scans.SCAN_FIELDS):
+            return None  # the view refuses unknown fields
         try:
             given = scans.scan_input(payload.get("gate"), payload.get("scan_id"),
                                         payload.get("device", ""), payload.get("scanned_at"),
