@@ -48,6 +48,10 @@ class Defaults:
     EMAIL_TOKEN_MAX_AGE = timedelta(days=2)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
     PASSWORD_HASH_METHOD = "scrypt"
+    # API tokens from POST /api/v1/tokens stop working after this (None: when revoked);
+    # a scanner phone's device token after DEVICE_TOKEN_LIFETIME (it asks for a new one).
+    API_TOKEN_LIFETIME: timedelta | None = timedelta(days=90)
+    DEVICE_TOKEN_LIFETIME = timedelta(hours=24)
     # Base URL used in emailed links when there is no request (CLI, jobs).
     SERVER_BASE_URL = "http://127.0.0.1:5000"
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.

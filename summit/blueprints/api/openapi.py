@@ -44,6 +44,17 @@ REGISTRATION = {
         "created_at": {"type": "string", "format": "date-time"},
     },
 }
+TOKEN_ID = {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+TOKEN = {"type": "object", "required": ["id", "prefix", "scope"], "properties": {
+    "id": {"type": "integer"}, "prefix": {"type": "string"},
+    "scope": {"type": "string", "enum": ["full", "checkin"],
+              "description": "checkin: a scanner's device token, for one summit's check-in"},
+    "summit": {"type": ["string", "null"], "description": "The slug a checkin token works at"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+    "expires_at": {"type": ["string", "null"], "format": "date-time"},
+    "revoked_at": {"type": "string", "format": "date-time",
+                   "description": "Only in the answer to revoking"}}}
 SCAN_ANSWER = {"type": "object", "required": ["result"], "properties": {
     "result": {"type": "string", "enum": ["ok", "duplicate", "invalid", "revoked",
                                           "not_approved", "wrong_summit"]},
@@ -91,6 +102,7 @@ DOCUMENT = {
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
             "RegistrationInput": REGISTRATION_INPUT,
             "Booking": BOOKING,
+            "Token": TOKEN,
             "Registration": REGISTRATION,
             "Localised": {"type": "object", "properties": {
                 "zh": {"type": "string"}, "en": {"type": "string"}}},
@@ -109,16 +121,32 @@ DOCUMENT = {
         },
     },
     "paths": {
-        "/tokens": {"post": {
-            "summary": "Exchange email and password for a bearer token",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["email", "password"], "properties": {
-                    "email": {"type": "string", "maxLength": 254},
-                    "password": {"type": "string", "maxLength": 128}}}}}},
-            "responses": {"201": json_response({
-                "type": "object", "required": ["token"], "properties": {
-                    "token": {"type": "string"}, "prefix": {"type": "string"}}}, "Created"),
-                **error_responses(400, 401, 403, 415, 422, 429)}}},
+        "/tokens": {
+            "post": {
+                "summary": "Exchange email and password for a bearer token (it expires; a new "
+                           "password or logging out everywhere revokes it)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["email", "password"], "properties": {
+                        "email": {"type": "string", "maxLength": 254},
+                        "password": {"type": "string", "maxLength": 128}}}}}},
+                "responses": {"201": json_response({
+                    "type": "object", "required": ["token"], "properties": {
+                        "token": {"type": "string"}, "id": {"type": "integer"},
+                        "prefix": {"type": "string"},
+                        "expires_at": {"type": ["string", "null"], "format": "date-time"}}},
+                    "Created"),
+                    **error_responses(400, 401, 403, 415, 422, 429)}},
+            "get": {
+                "summary": "The caller's tokens that still work, API and scanner tokens alike",
+                "security": [{"bearer": []}],
+                "responses": {"200": json_response({"type": "object", "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}},
+                    "total": {"type": "integer"}}}), **error_responses(401, 403)}}},
+        "/tokens/{token_id}": {"delete": {
+            "summary": "Revoke one of the caller's tokens (the one in use too)",
+            "security": [{"bearer": []}], "parameters": [TOKEN_ID],
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Token"}),
+                          **error_responses(401, 403, 404)}}},
         "/me": {"get": {
             "summary": "The account the token belongs to, with its roles",
             "security": [{"bearer": []}],
