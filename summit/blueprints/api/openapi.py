@@ -33,7 +33,12 @@ REGISTRATION_INPUT = {
 REGISTRATION = {
     "type": "object", "required": ["id", "status", "name", "name_pinyin"],
     "properties": {
-        "id": {"type": "integer"}, "summit": _TEXT,
+        "id": {"type": ["integer", "null"],
+               "description": "null in the answer to a public submission whose caller has not "
+                              "proved the address (no token of the summit's staff or of a "
+                              "verified account with that email): a registered address gets "
+                              "the same answer as a new one, and its owner an email"},
+        "summit": _TEXT,
         "status": {"type": "string", "enum": ["pending", "approved", "rejected", "cancelled",
                                               "withdrawn", "waitlisted"]},
         "status_reason": _TEXT, "name": _TEXT, "name_native": _TEXT, "name_pinyin": _TEXT,
@@ -162,7 +167,10 @@ DOCUMENT = {
                           **error_responses(404)}}},
         "/summits/{slug}/registrations": {
             "post": {
-                "summary": "Register a person (public; invitation code for closed categories)",
+                "summary": "Register a person (public; invitation code for closed categories). "
+                           "An address already registered at the summit is answered as a new "
+                           "one (without an id) and its owner emailed; 409 only for staff "
+                           "and for the address's own verified account",
                 "parameters": [SLUG],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/RegistrationInput"}}}},
