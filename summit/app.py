@@ -11,7 +11,7 @@ from flask import Flask
 
 from summit import blueprints, cli, config as config_module, errors, http, i18n
 from summit.extensions import babel, csrf, db, login_manager, migrate
-from summit.models import User
+from summit.services.accounts import logins
 from summit.services.core import fonts, pdf, private_files
 
 
@@ -73,9 +73,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Any:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # The session and remember-me cookies carry a login's key, not the user's id
+    # (services/accounts/logins.py): ending the login ends every copy of them.
+    login_manager.user_loader(logins.user_for_login)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -51,10 +51,18 @@ class Defaults:
     EMAIL_TOKEN_MAX_AGE = timedelta(days=2)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
     PASSWORD_HASH_METHOD = "scrypt"
+    # API tokens from POST /api/v1/tokens stop working after this (None: when revoked);
+    # a scanner phone's device token after DEVICE_TOKEN_LIFETIME (it asks for a new one).
+    API_TOKEN_LIFETIME: timedelta | None = timedelta(days=90)
+    DEVICE_TOKEN_LIFETIME = timedelta(hours=24)
     # Base URL used in emailed links when there is no request (CLI, jobs).
     SERVER_BASE_URL = "http://127.0.0.1:5000"
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_FIX_HOPS = 0
+    # Host names the app answers to (".example.org" takes its subdomains too); a request for
+    # any other is a 400. Empty: every host (development, tests). Links in emails never
+    # depend on it: they always start with SERVER_BASE_URL.
+    ALLOWED_HOSTS: list[str] = []
 
     # Seconds between two refreshes of an open arrivals board.
     BOARD_REFRESH_SECONDS = 5
@@ -74,6 +82,10 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -86,6 +98,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "SERVER_BASE_URL": ("SERVER_BASE_URL", str),
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
+    "ALLOWED_HOSTS": ("ALLOWED_HOSTS", _list),
     "FONT_CACHE_DIR": ("FONT_CACHE_DIR", str),
     "BADGE_RENDER_PROCESSES": ("BADGE_RENDER_PROCESSES", int),
 }

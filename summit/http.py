@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.formparser import FormDataParser
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
+from werkzeug.sansio.utils import host_is_trusted
 
 from summit.services.core.validation import MAX_ID
 
@@ -118,13 +119,46 @@ class SecureCookies:
         return self.wsgi_app(environ, secure_start_response)
 
 
+UNTRUSTED_HOST = "summit.untrusted_host"
+
+
+class AllowedHosts:
+    """WSGI middleware: a request addressed to a host name not in ``ALLOWED_HOSTS`` is a 400.
+
+    Flask's own ``TRUSTED_HOSTS`` leaves such a request without a URL adapter, so its error
+    page cannot be rendered. Here the request goes to Flask itself (not through the check-in
+    fast path) under the first allowed name, marked, and ``refuse_untrusted_host`` answers
+    it with the usual translated 400 page or JSON error.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Any, hosts: list[str]) -> None:
+        self.app, self.wsgi_app, self.hosts = app, wsgi_app, hosts
+        self.fallback = next((h for h in hosts if not h.startswith(".")), hosts[0].lstrip("."))
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        if host_is_trusted(host, self.hosts):
+            return self.wsgi_app(environ, start_response)
+        marked = {**environ, "HTTP_HOST": self.fallback, UNTRUSTED_HOST: True}
+        return Flask.wsgi_app(self.app, marked, start_response)
+
+
+def refuse_untrusted_host() -> None:
+    if request.environ.get(UNTRUSTED_HOST):
+        abort(400, _("This server does not answer to that host name."))
+
+
 def register(app: Flask) -> None:
     app.request_class = SummitRequest
+    app.before_request(refuse_untrusted_host)
     app.before_request(reject_nul_in_query)
     app.after_request(add_security_headers)
     app.wsgi_app = SecureCookies(app.wsgi_app)  # type: ignore[method-assign]
+    hosts = [host for host in app.config.get("ALLOWED_HOSTS") or () if host]
+    if hosts:
+        app.wsgi_app = AllowedHosts(app, app.wsgi_app, hosts)  # type: ignore[method-assign]
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
     if hops:
-        # Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies.
-
+        # Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies (outside
+        # AllowedHosts, so the forwarded host is the one checked).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

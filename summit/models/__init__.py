@@ -61,7 +61,7 @@ from summit.models.summit import (
     Zone,
     category_zones,
 )
-from summit.models.user import ApiToken, LoginFailure, User
+from summit.models.user import ApiToken, Login, LoginThrottle, TokenScope, User
 
 __all__ = [
     "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
@@ -74,7 +74,7 @@ __all__ = [
     "MediaType", "PersonStatus", "PressApplication", "PressEquipment", "PressPerson",
     "PressQuota", "PressRelease", "PressRole", "PressStatus", "QuotaKind", "ReasonCode",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
-    "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "LoginFailure", "Membership",
-    "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
-    "SummitOrganisation", "User", "Zone", "category_zones",
+    "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
+    "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
+    "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
 ]

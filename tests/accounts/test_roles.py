@@ -7,7 +7,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import AuditEntry, Membership, Role, User
-from summit.services.accounts import roles, users as accounts
+from summit.services.accounts import roles, tokens as api_tokens, users as accounts
 from summit.services.core.errors import Conflict, NotAllowed, NotFound
 from tests.support import factories
 
@@ -231,6 +231,7 @@ def test_an_admin_cannot_demote_themselves(admin):
 
 def test_admin_disables_and_enables_an_account(admin):
     user = factories.make_user("zhao@example.com")
+    api_tokens.issue_token_for(user)
 
     roles.set_active(admin, user, False, now=NOW)
     assert db.session.get(User, user.id).active is False
@@ -242,7 +243,9 @@ def test_admin_disables_and_enables_an_account(admin):
                                  "203.0.113.7").id == user.id
     entries = audit("user.set_active")
     assert [(e.before, e.after) for e in entries] == [
-        ({"active": True}, {"active": False}), ({"active": False}, {"active": True})]
+        # Disabling also ends the account's logins and revokes its tokens.
+        ({"active": True}, {"active": False, "logins_ended": 0, "tokens_revoked": 1}),
+        ({"active": False}, {"active": True})]
     assert entries[0].at == NOW
 
 

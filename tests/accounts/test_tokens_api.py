@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -38,9 +39,14 @@ def test_right_credentials_give_201_with_a_token(client, user):
     assert response.status_code == 201
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"token", "prefix"}
+    assert set(body) == {"token", "id", "prefix", "expires_at"}
     assert body["token"].startswith("smt_") and len(body["token"]) >= 40
     assert body["prefix"] == body["token"][:8]
+    token = db.session.get(ApiToken, body["id"])
+    assert token.prefix == body["prefix"]
+    # Tokens expire (API_TOKEN_LIFETIME, 90 days by default).
+    assert token.expires_at - token.created_at == timedelta(days=90)
+    assert body["expires_at"] == token.expires_at.isoformat()
 
 
 def test_the_database_stores_only_a_sha256_of_the_token(client, user):

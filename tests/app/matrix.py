@@ -30,7 +30,7 @@ from summit.models import (
     User,
     Zone,
 )
-from summit.services.accounts import users as accounts
+from summit.services.accounts import tokens as api_tokens, users as accounts
 from summit.services.badges import batches as badge_batches
 from summit.services.core import uploads
 from summit.services.press import badges as press_badges, review as press_review, room as press_room
@@ -224,6 +224,13 @@ class Route:
         return f"{self.method} {self.endpoint}"
 
 
+def spare_token(w: World) -> int:
+    """The id of a new API token of the walking user (any id for anonymous visitors), so that
+    revoking it leaves the walk's own token working."""
+    user = getattr(w, "user", None)
+    return api_tokens.issue_token_for(user)[1].id if user is not None else 1
+
+
 def S(w: World) -> str:  # reads as the summit's base path in the table
     return f"/summits/{w.summit.slug}"
 
@@ -278,6 +285,11 @@ ROUTES: list[Route] = [
           data=lambda w: {}),
     Route("auth.account", "GET", lambda w: "/auth/account", LOGGED_IN),
     Route("auth.account", "POST", lambda w: "/auth/account", LOGGED_IN, data=lambda w: {}),
+    Route("auth.logout_everywhere", "POST", lambda w: "/auth/logout-everywhere", LOGGED_IN,
+          logs_out=True),
+    Route("auth.tokens", "GET", lambda w: "/auth/tokens", LOGGED_IN),
+    Route("auth.revoke_token", "POST", lambda w: f"/auth/tokens/{spare_token(w)}/revoke",
+          LOGGED_IN),
     # summits
     Route("summits.detail", "GET", S, EVERYONE),
     Route("summits.create", "GET", lambda w: "/summits/new", SUMMIT_CREATORS),
@@ -462,6 +474,9 @@ ROUTES: list[Route] = [
     Route("api.create_token", "POST", lambda w: "/api/v1/tokens", EVERYONE,
           data=lambda w: {"email": w.target.email, "password": factories.PASSWORD}),
     Route("api.me", "GET", lambda w: "/api/v1/me", LOGGED_IN),
+    Route("api.list_tokens", "GET", lambda w: "/api/v1/tokens", LOGGED_IN),
+    Route("api.revoke_token", "DELETE", lambda w: f"/api/v1/tokens/{spare_token(w)}",
+          LOGGED_IN),
     Route("api.create_registration", "POST", lambda w: f"/api/v1{S(w)}/registrations",
           EVERYONE, data=lambda w: {"name": "赵波", "organization": "甘孜州商务局",
                                     "position": "科长", "category": "delegate",

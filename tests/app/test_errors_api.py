@@ -33,11 +33,11 @@ def test_an_unknown_api_path_is_a_json_404(client, app, path):
 
 
 def test_a_wrong_method_is_a_json_405_with_allow(client, app):
-    response = client.get("/api/v1/tokens")
+    response = client.put("/api/v1/tokens")
 
     assert_json_error(response, 405, "method_not_allowed", fields=set(),
                       message="This action is not allowed here.")
-    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
 
 
 def test_a_wrong_method_on_a_read_only_resource_lists_the_allowed_ones(client, summit):

@@ -117,6 +117,8 @@ def test_each_role_reaches_exactly_its_routes(client, as_role, login, summit, ro
             problems.append(found)
         if route.logs_out and user is not None:
             login(user.email)
+            # Logging out everywhere revokes the user's tokens too.
+            token = api_tokens.issue_token(user.email, factories.PASSWORD, "127.0.0.1")[0]
 
     assert problems == []
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from summit.extensions import db
-from summit.models import Arrival, CheckIn, Registration
+from summit.models import Arrival, CheckIn, Registration, Role
 from summit.services.accounts import tokens as api_tokens
 from summit.services.badges import issuing as badges, tokens as badge_tokens
 from summit.services.checkin.fastpath import scan as checkin_fast, statement as checkin_sql
@@ -136,3 +136,25 @@ def test_text_postgresql_cannot_hold_takes_the_portable_path():
     assert checkin_fast.storable("东门 gate 1")
     assert not checkin_fast.storable("east\x00gate")
     assert not checkin_fast.storable("east\ud800gate")
+
+
+def test_the_statement_takes_a_device_token_only_at_its_summit_and_until_it_expires(
+        event, organiser, staff):
+    zhao = holder(event, organiser, "赵波", "zhao@example.com")
+    other = factories.make_summit("litang-test")
+    factories.grant(staff, other, Role.CHECKIN_STAFF)
+    here, _token = api_tokens.issue_device_token(staff, event)
+    elsewhere, _token = api_tokens.issue_device_token(staff, other)
+    stale, token = api_tokens.issue_device_token(staff, event)
+    token.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+
+    rows = checkin_sql.execute([scan_of(event, elsewhere, zhao, "d-1"),
+                                scan_of(event, stale, zhao, "d-2"),
+                                scan_of(event, here, zhao, "d-3")])
+
+    refused_elsewhere, refused_stale, accepted = rows
+    assert refused_elsewhere.checkin_id is None and refused_elsewhere.operator_id is None
+    assert refused_stale.checkin_id is None and refused_stale.operator_id is None
+    assert (accepted.result, accepted.operator_id) == ("ok", staff.id)
+    assert recorded() == {"d-3": "ok"}

@@ -49,8 +49,9 @@ def test_sign_up_confirm_log_in_switch_language_log_out(page: Page, live_server,
     page.get_by_role("button", name=hans("Create account"), exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/auth/login")
-    expect(flashes).to_contain_text(
-        hans("Account created. We have emailed you a link to confirm your address."))
+    expect(flashes).to_contain_text(hans(
+        "Thank you. We have emailed %(email)s: follow the link in the message to go on.")
+        % {"email": EMAIL})
     user = stored_user()
     assert (user.name, user.locale, user.email_verified) == (NAME, "zh_Hans", False)
 

@@ -63,7 +63,8 @@ def test_a_registration_is_created_pending_with_pinyin_and_a_masked_phone(client
     body = response.get_json()
     assert set(body) == ITEM_KEYS
     [registration] = stored()
-    assert body["id"] == registration.id
+    # An anonymous caller is not told the id: a registered address reads the same.
+    assert body["id"] is None
     assert {key: body[key] for key in ("summit", "status", "status_reason", "name",
                                        "name_native", "name_pinyin", "organization",
                                        "position", "category", "delegation", "email",
@@ -90,14 +91,42 @@ def test_traditional_characters_give_the_same_pinyin_and_the_id_is_masked(client
     assert stored()[0].id_number == "11010519491231002X"
 
 
-def test_the_same_email_again_is_a_409_naming_the_email(client, event):
+def test_the_same_email_again_reads_as_a_new_registration_and_mails_the_owner(client, event,
+                                                                            mailbox):
+    first = client.post(URL, json=payload())
+    mailbox.wait_for(1)
+    mailbox.clear()
+
+    again = client.post(URL, json=payload(name="李娜", email="ZhaoBo@example.com"))
+    new = client.post(URL, json=payload(name="李娜", email="lina@example.com"))
+
+    assert first.status_code == again.status_code == new.status_code == 201
+    without_time = [{**r.get_json(), "created_at": None} for r in (again, new)]
+    assert without_time[0] == {**without_time[1], "email": "zhaobo@example.com"}
+    assert again.get_json()["id"] is None and again.get_json()["name_pinyin"] == "LI Na"
+    assert [(r.name, r.email) for r in stored()] == [("赵波", "zhaobo@example.com"),
+                                                     ("李娜", "lina@example.com")]
+    notice, _received = sorted(mailbox.wait_for(2), key=lambda m: m["To"] != "zhaobo@example.com")
+    assert notice["To"] == "zhaobo@example.com"
+    assert "测试峰会" in notice["Subject"]
+
+
+def test_staff_learn_of_a_registered_address_with_a_409(client, event, organiser_auth):
     client.post(URL, json=payload())
 
-    response = client.post(URL, json=payload(name="李娜", email="ZhaoBo@example.com"))
+    response = client.post(URL, json=payload(name="李娜", email="ZhaoBo@example.com"),
+                           headers=organiser_auth)
 
     assert_json_error(response, 409, "conflict", fields={"email"},
                       message="This email address is already registered for this summit.")
     assert [r.name for r in stored()] == ["赵波"]
+
+
+def test_staff_get_the_id_of_the_registration_they_make(client, event, organiser_auth):
+    response = client.post(URL, json=payload(), headers=organiser_auth)
+
+    assert response.status_code == 201
+    assert response.get_json()["id"] == stored()[0].id
 
 
 def test_an_invitation_only_category_without_a_code_is_refused(client, event):

@@ -272,16 +272,54 @@ def test_a_wrong_invitation_code_is_shown_at_its_field(client, event):
     assert all_registrations() == []
 
 
-def test_the_same_email_twice_is_an_error_on_the_email_field(client, event):
+def test_a_registered_address_is_answered_as_a_new_one_and_its_owner_emailed(client, event,
+                                                                           mailbox):
     enrol(event, "李娜", "zhaobo@example.com")
 
-    response = client.post(f"/summits/{SLUG}/register",
-                           data=form_post(email="ZhaoBo@Example.com"))
+    taken = client.post(f"/summits/{SLUG}/register", data=form_post(email="ZhaoBo@Example.com"))
+    taken_flashes = flashes(text(client.get(location(taken))))
+    new = client.post(f"/summits/{SLUG}/register", data=form_post(email="new@example.com"))
+    new_flashes = flashes(text(client.get(location(new))))
+
+    assert location(taken) == location(new) == f"/summits/{SLUG}/register/thanks"
+    assert taken_flashes == new_flashes == [
+        ("success", "Thank you, your registration has been received. We have emailed you a "
+                    "confirmation.")]
+    assert [(r.name, r.email) for r in all_registrations()] == [
+        ("李娜", "zhaobo@example.com"), ("赵波", "new@example.com")]
+    notice, received = mailbox.wait_for(2)
+    assert notice["To"] == "zhaobo@example.com"
+    assert notice["Subject"] == "Your address is already registered for Test Summit"
+    assert "Hello 李娜," in mailbox.body(notice)
+    assert "http://localhost/registrations/mine" in mailbox.body(notice)
+    assert received["To"] == "new@example.com"
+
+
+def test_a_full_summit_answers_a_registered_address_with_the_waiting_list_too(client, event,
+                                                                              mailbox):
+    event.capacity = 1
+    db.session.commit()
+    enrol(event, "李娜", "zhaobo@example.com")
+
+    taken = client.post(f"/summits/{SLUG}/register", data=form_post(email="zhaobo@example.com"))
+
+    assert flashes(text(client.get(location(taken)))) == [
+        ("warning", "The summit is full: you are on the waiting list. We have emailed you.")]
+    assert len(all_registrations()) == 1
+
+
+def test_the_owner_of_a_registered_address_is_told_on_the_form(client, event, login, mailbox):
+    enrol(event, "李娜", "zhaobo@example.com")
+    factories.make_user("zhaobo@example.com")
+    login("zhaobo@example.com")
+
+    response = client.post(f"/summits/{SLUG}/register", data=form_post(email="zhaobo@example.com"))
 
     assert response.status_code == 200
     assert field_errors(text(response)) == {
         "email": ["This email address is already registered for this summit."]}
     assert [r.name for r in all_registrations()] == ["李娜"]
+    assert mailbox.messages == []
 
 
 def test_a_full_summit_puts_the_registrant_on_the_waiting_list(client, event):

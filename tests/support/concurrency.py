@@ -62,16 +62,17 @@ def call(address: tuple[str, int], method: str, path: str, token: str,
         connection.close()
 
 
-def fire(address, requests: list[tuple[str, str, str]]) -> list[tuple[int, dict]]:
-    """Send every (method, path, token) at once from a thread each; answers in order."""
+def fire(address, requests: list[tuple]) -> list[tuple[int, dict]]:
+    """Send every (method, path, token) or (method, path, token, JSON body) at once from a
+    thread each; answers in order. An empty token sends no usable bearer token."""
     db.session.close()  # the test's own session holds no connection while requests run
     barrier = threading.Barrier(len(requests))
     answers: list[tuple[int, dict] | None] = [None] * len(requests)
 
-    def one(index: int, method: str, path: str, token: str) -> None:
+    def one(index: int, method: str, path: str, token: str, body: dict | None = None) -> None:
         barrier.wait(timeout=60)
         try:
-            answers[index] = call(address, method, path, token)
+            answers[index] = call(address, method, path, token, body)
         except Exception as error:
             answers[index] = (0, {"exception": repr(error)})
 

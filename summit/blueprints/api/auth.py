@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
@@ -18,24 +18,42 @@ from summit.services.core.validation import has_bad_characters
 
 
 @bp.before_request
-def load_bearer_user() -> None:
-    g.api_user = None
+def load_bearer_user():
+    """``g.api_user`` and ``g.api_token`` from the bearer token. A scanner's device token
+    works only on the check-in endpoints (``token_required(checkin=True)``) of its own
+    summit; anywhere else it is refused, so it never lends its user's other rights."""
+    g.api_user = g.api_token = None
     raw = api_tokens.bearer_token(request.headers.get("Authorization", ""))
-    if raw is not None:
-        g.api_user = api_tokens.user_for_token(raw)
+    token = api_tokens.token_for(raw) if raw is not None else None
+    if token is None:
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    checkin_at = (request.view_args or {}).get("slug") \
+        if getattr(view, "accepts_device_tokens", False) else None
+    if not api_tokens.permits(token, checkin_at):
+        return json_error(403, _("This token only checks people in at %(summit)s.",
+                                 summit=token.summit.slug if token.summit else "-"))
+    g.api_user, g.api_token = token.user, token
+    return None
 
 
-def token_required(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if g.get("api_user") is None:
-            response, status = json_error(401, _("Send a valid token: Authorization: Bearer "
-                                                 "<token>."))
-            response.headers["WWW-Authenticate"] = 'Bearer realm="summit"'
-            return response, status
-        return view(*args, **kwargs)
+def token_required(view: Callable | None = None, *, checkin: bool = False) -> Callable:
+    """The view needs a bearer token; ``checkin=True`` accepts a scanner's device token for
+    the summit in the URL as well."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.get("api_user") is None:
+                response, status = json_error(401, _("Send a valid token: Authorization: "
+                                                     "Bearer <token>."))
+                response.headers["WWW-Authenticate"] = 'Bearer realm="summit"'
+                return response, status
+            return view(*args, **kwargs)
 
-    return wrapped
+        wrapped.accepts_device_tokens = checkin  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 class BodyError(Exception):

@@ -21,7 +21,7 @@ def no_store(response):
 
 
 @bp.post("/summits/<slug:slug>/checkins")
-@token_required
+@token_required(checkin=True)
 def create_checkin(slug: str):
     """A gate's scan. An ordinary online scan on PostgreSQL is answered before it gets here,
     by ``services/checkin/fastpath`` in one SQL statement; this view answers everything else
@@ -36,7 +36,7 @@ def create_checkin(slug: str):
 
 
 @bp.post("/summits/<slug:slug>/checkins/manual")
-@token_required
+@token_required(checkin=True)
 def create_manual_checkin(slug: str):
     request.max_content_length = checkins.MAX_SCAN_BODY
     summit = summits.get_by_slug(slug)
@@ -48,7 +48,7 @@ def create_manual_checkin(slug: str):
 
 
 @bp.get("/summits/<slug:slug>/checkins/lookup")
-@token_required
+@token_required(checkin=True)
 def checkin_lookup_people(slug: str):
     summit = summits.get_by_slug(slug)
     if "q" not in request.args:
@@ -59,7 +59,7 @@ def checkin_lookup_people(slug: str):
 
 
 @bp.get("/summits/<slug:slug>/checkins/manifest")
-@token_required
+@token_required(checkin=True)
 def checkin_manifest(slug: str):
     return no_store(jsonify(manifests.manifest(g.api_user, summits.get_by_slug(slug))))
 

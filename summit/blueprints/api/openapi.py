@@ -54,7 +54,12 @@ REGISTRATION_INPUT = closed({
 REGISTRATION = {
     "type": "object", "required": ["id", "status", "name", "name_pinyin"],
     "properties": {
-        "id": {"type": "integer"}, "summit": _TEXT,
+        "id": {"type": ["integer", "null"],
+               "description": "null in the answer to a public submission whose caller has not "
+                              "proved the address (no token of the summit's staff or of a "
+                              "verified account with that email): a registered address gets "
+                              "the same answer as a new one, and its owner an email"},
+        "summit": _TEXT,
         "status": {"type": "string", "enum": [s.value for s in RegistrationStatus]},
         "status_reason": {"type": ["string", "null"]}, "name": _TEXT, "name_native": _TEXT,
         "name_pinyin": _TEXT, "organization": _TEXT, "position": _TEXT, "category": _TEXT,
@@ -68,6 +73,17 @@ BADGE_SIZE = query_choice("size", [s.value for s in BadgeSize] + [""], "Empty: a
 PDF = {"description": "PDF", "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 BEARER = [{"bearer": []}]
+TOKEN_ID = path_id("token_id")
+TOKEN = {"type": "object", "required": ["id", "prefix", "scope"], "properties": {
+    "id": {"type": "integer"}, "prefix": {"type": "string"},
+    "scope": {"type": "string", "enum": ["full", "checkin"],
+              "description": "checkin: a scanner's device token, for one summit's check-in"},
+    "summit": {"type": ["string", "null"], "description": "The slug a checkin token works at"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+    "expires_at": {"type": ["string", "null"], "format": "date-time"},
+    "revoked_at": {"type": "string", "format": "date-time",
+                   "description": "Only in the answer to revoking"}}}
 
 DOCUMENT = {
     "openapi": "3.1.0",
@@ -85,6 +101,7 @@ DOCUMENT = {
                     "code": {"type": "string"}, "message": {"type": "string"},
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
             "RegistrationInput": REGISTRATION_INPUT,
+            "Token": TOKEN,
             "Registration": REGISTRATION,
             "Localised": {"type": "object", "properties": {
                 "zh": {"type": ["string", "null"]}, "en": {"type": ["string", "null"]}}},
@@ -103,16 +120,33 @@ DOCUMENT = {
         },
     },
     "paths": {
-        "/tokens": {"post": {
-            "operationId": "createToken",
-            "summary": "Exchange email and password for a bearer token",
-            "requestBody": json_body(closed({
-                "email": {"type": "string", "format": "email", "maxLength": 254},
-                "password": text(128, required=True)}, ["email", "password"])),
-            "responses": {"201": json_response({
-                "type": "object", "required": ["token"], "properties": {
-                    "token": {"type": "string"}, "prefix": {"type": "string"}}}, "Created"),
-                **error_responses(400, 401, 403, 415, 422, 429)}}},
+        "/tokens": {
+            "post": {
+                "operationId": "createToken",
+                "summary": "Exchange email and password for a bearer token (it expires; a new "
+                           "password or logging out everywhere revokes it)",
+                "requestBody": json_body(closed({
+                    "email": {"type": "string", "format": "email", "maxLength": 254},
+                    "password": text(128, required=True)}, ["email", "password"])),
+                "responses": {"201": json_response({
+                    "type": "object", "required": ["token"], "properties": {
+                        "token": {"type": "string"}, "id": {"type": "integer"},
+                        "prefix": {"type": "string"},
+                        "expires_at": {"type": ["string", "null"], "format": "date-time"}}},
+                    "Created"),
+                    **error_responses(400, 401, 403, 415, 422, 429)}},
+            "get": {
+                "operationId": "listTokens",
+                "summary": "The caller's tokens that still work, API and scanner tokens alike",
+                "security": BEARER,
+                "responses": {"200": json_response(list_of(
+                    {"$ref": "#/components/schemas/Token"})), **error_responses(401, 403)}}},
+        "/tokens/{token_id}": {"delete": {
+            "operationId": "revokeToken",
+            "summary": "Revoke one of the caller's tokens (the one in use too)",
+            "security": BEARER, "parameters": [TOKEN_ID],
+            "responses": {"200": json_response({"$ref": "#/components/schemas/Token"}),
+                          **error_responses(401, 403, 404)}}},
         "/me": {"get": {
             "operationId": "getMe",
             "summary": "The account the token belongs to, with its roles",
@@ -131,7 +165,10 @@ DOCUMENT = {
         "/summits/{slug}/registrations": {
             "post": {
                 "operationId": "createRegistration",
-                "summary": "Register a person (public; invitation code for closed categories)",
+                "summary": "Register a person (public; invitation code for closed categories). "
+                           "An address already registered at the summit is answered as a new "
+                           "one (without an id) and its owner emailed; 409 only for staff "
+                           "and for the address's own verified account",
                 "parameters": [SLUG],
                 "requestBody": json_body({"$ref": "#/components/schemas/RegistrationInput"}),
                 "responses": {"201": json_response({"$ref": "#/components/schemas/Registration"},

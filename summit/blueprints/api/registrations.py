@@ -15,7 +15,15 @@ from summit.blueprints.api.auth import (
 from summit.blueprints.api.blueprint import bp
 from summit.blueprints.registrations.forms import RegistrationForm
 from summit.extensions import db
-from summit.models import Diet, IdDocumentType, Registration, RegistrationStatus
+from summit.models import (
+    AttendeeCategory,
+    Delegation,
+    Diet,
+    IdDocumentType,
+    Registration,
+    RegistrationStatus,
+    Summit,
+)
 from summit.permissions import Permission, can
 from summit.services.core.errors import NotAllowed
 from summit.services.core.validation import mask_id, mask_phone
@@ -40,9 +48,25 @@ def _api_names(errors: dict) -> dict:
 
 
 def registration_json(registration: Registration, private: bool = False) -> dict:
+    return _json(registration, registration.id, registration.summit, registration.category,
+                 registration.delegation, private)
+
+
+def submission_json(submission: registrations.PublicSubmission) -> dict:
+    """The answer to a public submission. Without proof of the address (``discreet``) it has
+    no id, so a taken address and a new one read the same."""
+    registration = submission.registration
+    if registration is not None and not submission.discreet:
+        return registration_json(registration)
+    return _json(submission.preview, None, submission.summit, submission.category,
+                 submission.delegation, False)
+
+
+def _json(registration: Registration, id_: int | None, summit: Summit,
+          category: AttendeeCategory, delegation: Delegation | None, private: bool) -> dict:
     return {
-        "id": registration.id,
-        "summit": registration.summit.slug,
+        "id": id_,
+        "summit": summit.slug,
         "status": registration.status.value,
         "status_reason": registration.status_reason,
         "name": registration.name,
@@ -50,8 +74,8 @@ def registration_json(registration: Registration, private: bool = False) -> dict
         "name_pinyin": registration.name_pinyin,
         "organization": registration.organisation_name,
         "position": registration.position,
-        "category": registration.category.code,
-        "delegation": registration.delegation.name if registration.delegation else None,
+        "category": category.code,
+        "delegation": delegation.name if delegation else None,
         "email": registration.email,
         "phone": registration.phone if private else mask_phone(registration.phone),
         "id_number": registration.id_number if private else mask_id(registration.id_number),
@@ -85,10 +109,10 @@ def create_registration(slug: str):
         category=form.category.data, diet=Diet(form.diet.data),
         id_type=IdDocumentType(form.id_type.data) if form.id_type.data else None,
         locale=locale, **text)
-    registration = registrations.register_delegate(
+    submission = registrations.submit_registration(
         summit, details, actor=g.get("api_user"),
         invitation_code=form.invitation_code.data or None)
-    return jsonify(registration_json(registration)), 201
+    return jsonify(submission_json(submission)), 201
 
 
 @bp.get("/summits/<slug:slug>/registrations")

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,7 +13,7 @@ from summit.blueprints.auth.forms import (
 from summit.blueprints.common import safe_next
 from summit.forms import apply_domain_error
 from summit.i18n import select_locale
-from summit.services.accounts import users as accounts
+from summit.services.accounts import logins, tokens as api_tokens, users as accounts
 from summit.services.core.errors import DomainError
 
 
@@ -30,8 +30,9 @@ def signup():
             if not apply_domain_error(form, error):
                 flash(str(error), "error")
         else:
-            flash(_("Account created. We have emailed you a link to confirm your address."),
-                  "success")
+            # The same words whether or not the address had an account: the mailbox says.
+            flash(_("Thank you. We have emailed %(email)s: follow the link in the message "
+                    "to go on.", email=accounts.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form)
 
@@ -68,16 +69,49 @@ def login():
         except DomainError as error:
             flash(str(error), "error")
         else:
-            login_user(user, remember=form.remember.data)
+            logins.start_login(user, remember=bool(form.remember.data))
+            login_user(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("main.index")))
     return render_template("auth/login.html", form=form)
 
 @bp.post("/logout")
 def logout():
+    # Ends the login itself, so a copied session or remember-me cookie dies with it.
+    logins.end_login(session.get("_user_id"))
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    logins.log_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash(_("You have logged out on every device, and every API and scanner token you held "
+            "has been revoked."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/tokens")
+@login_required
+def tokens():
+    return render_template("auth/tokens.html",
+                           tokens=api_tokens.live_tokens(current_user._get_current_object()))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    user = current_user._get_current_object()
+    try:
+        token = api_tokens.own_token(user, token_id)
+    except DomainError:
+        abort(404)
+    api_tokens.revoke_token(user, token)
+    flash(_("The token %(prefix)s… no longer works.", prefix=token.prefix), "success")
+    return redirect(url_for("auth.tokens"))
 
 @bp.route("/forgot", methods=["GET", "POST"])
 def forgot_password():

@@ -78,12 +78,12 @@ def service_worker(slug: str):
 @bp.post("/summits/<slug:slug>/checkin/device-token")
 @login_required
 def device_token(slug: str):
-    """A bearer token for this phone's scanner, so queued scans still go through after the
-    session's CSRF token has expired (a venue can be offline for hours)."""
+    """A device token for this phone's scanner, so queued scans still go through after the
+    session's CSRF token has expired (a venue can be offline for hours). It checks people
+    in at this summit only, and expires."""
     summit = summits.get_by_slug(slug)
     authorize(Permission.CHECKIN_SCAN, summit)
-    raw, _token = api_tokens.issue_token_for(current_user._get_current_object(),
-                                             purpose=f"scanner:{summit.slug}")
+    raw, _token = api_tokens.issue_device_token(current_user._get_current_object(), summit)
     return _no_store(jsonify({"token": raw}))
 
 

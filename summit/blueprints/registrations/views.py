@@ -77,14 +77,15 @@ def register(slug: str):
             form.invitation_code.data = request.args["code"][:32]
     if is_open and form.validate_on_submit():
         try:
-            registration = registrations.register_delegate(
+            submission = registrations.submit_registration(
                 summit, _details(form),
                 actor=current_user if current_user.is_authenticated else None,
                 invitation_code=form.invitation_code.data or None)
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            if registration.status is RegistrationStatus.WAITLISTED:
+            # The same words for a taken address (its owner was emailed): see the service.
+            if submission.status is RegistrationStatus.WAITLISTED:
                 flash(_("The summit is full: you are on the waiting list. We have emailed "
                         "you."), "warning")
             else:

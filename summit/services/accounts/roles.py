@@ -6,10 +6,11 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
+from summit.database import utcnow
 from summit.extensions import db
 from summit.models import Membership, Role, Summit, User
 from summit.permissions import Permission, require
-from summit.services.accounts import users as accounts
+from summit.services.accounts import logins, users as accounts
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotAllowed, NotFound
 
@@ -85,8 +86,11 @@ def _set_account_flag(actor: User, user: User, action: str, flag: str, value: bo
         raise Conflict(refusal, flag)
     if getattr(user, flag) != value:
         setattr(user, flag, value)
-        audit.record(actor, action, user, now=now,
-                     before={flag: not value}, after={flag: value})
+        after: dict = {flag: value}
+        if flag == "active" and not value:
+            # A disabled account's browsers and tokens stop working at once.
+            after.update(logins.end_everything(user, now or utcnow()))
+        audit.record(actor, action, user, now=now, before={flag: not value}, after=after)
         db.session.commit()
 
 

@@ -1,18 +1,29 @@
-"""Bearer tokens for the JSON API. Only a SHA-256 of each token is stored."""
+"""Bearer tokens for the JSON API. Only a SHA-256 of each token is stored.
+
+A token is ``full`` (everything its user may do; from ``POST /api/v1/tokens``) or ``checkin``
+(a scanner phone's device token: check-in at one summit only). Every token expires
+(``API_TOKEN_LIFETIME``, ``DEVICE_TOKEN_LIFETIME``) and can be revoked by its user; a new
+password or logging out everywhere revokes them all (``logins.end_everything``).
+"""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import ApiToken, User
+from summit.models import ApiToken, Summit, TokenScope, User
+from summit.permissions import Permission, require
 from summit.services.accounts import users as accounts
+from summit.services.accounts.keys import digest, new_key
 from summit.services.core import audit
+from summit.services.core.errors import NotFound
 
 # Writing last_used_at on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+MAX_TOKEN = 200
 
 
 def bearer_token(header: str) -> str | None:
@@ -21,50 +32,99 @@ def bearer_token(header: str) -> str | None:
     return (raw.strip() or None) if scheme.lower() == "bearer" else None
 
 
-def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def issue_token(email: str, password: str, address: str,
                 now: datetime | None = None) -> tuple[str, ApiToken]:
-    """Check the credentials (throttled like the login form) and return a new token."""
+    """Check the credentials (throttled like the login form) and return a new full token."""
     now = now or utcnow()
     user = accounts.authenticate(email, password, address, now=now)
     return issue_token_for(user, now=now)
 
 
-def issue_token_for(user: User, purpose: str = "", now: datetime | None = None
-                    ) -> tuple[str, ApiToken]:
-    """A new token for an already signed-in user (e.g. a scanner page going offline)."""
+def issue_token_for(user: User, *, scope: TokenScope = TokenScope.FULL,
+                    summit: Summit | None = None, lifetime: timedelta | None = None,
+                    purpose: str = "", now: datetime | None = None) -> tuple[str, ApiToken]:
+    """A new token for a user already known to be who they are. ``lifetime`` defaults to
+    ``API_TOKEN_LIFETIME`` (None there: the token lasts until revoked)."""
     now = now or utcnow()
-    raw = "smt_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, token_hash=digest(raw), prefix=raw[:8], created_at=now)
+    lifetime = lifetime or current_app.config.get("API_TOKEN_LIFETIME")
+    raw = new_key("smt_")
+    token = ApiToken(user_id=user.id, token_hash=digest(raw), prefix=raw[:8], scope=scope,
+                     summit_id=summit.id if summit is not None else None, created_at=now,
+                     expires_at=now + lifetime if lifetime else None)
     db.session.add(token)
-    after = {"prefix": token.prefix, **({"purpose": purpose} if purpose else {})}
-    audit.record(user, "api_token.issue", token, now=now, after=after)
+    after = {"prefix": token.prefix,
+             **({"scope": scope.value} if scope is not TokenScope.FULL else {}),
+             **({"summit": summit.slug} if summit is not None else {}),
+             **({"purpose": purpose} if purpose else {})}
+    audit.record(user, "api_token.issue", token, summit=summit, now=now, after=after)
     db.session.commit()
     return raw, token
 
 
-def user_for_token(raw: str, now: datetime | None = None) -> User | None:
-    if not raw or len(raw) > 200:
+def issue_device_token(user: User, summit: Summit, now: datetime | None = None
+                       ) -> tuple[str, ApiToken]:
+    """A scanner phone's token: check-in at this summit only, for ``DEVICE_TOKEN_LIFETIME``
+    (the scanner asks for a new one with its session when the old one is refused)."""
+    require(user, Permission.CHECKIN_SCAN, summit)
+    return issue_token_for(user, scope=TokenScope.CHECKIN, summit=summit,
+                           lifetime=current_app.config["DEVICE_TOKEN_LIFETIME"],
+                           purpose=f"scanner:{summit.slug}", now=now)
+
+
+def token_for(raw: str, now: datetime | None = None) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active), with its user, the user's
+    roles (every API call checks a permission) and its summit: one query."""
+    if not raw or len(raw) > MAX_TOKEN:
         return None
-    # The user and their roles come with the token: every API call checks a permission.
+    now = now or utcnow()
     token = db.session.execute(
         db.select(ApiToken).where(ApiToken.token_hash == digest(raw),
-                                  ApiToken.revoked_at.is_(None))
-        .options(db.joinedload(ApiToken.user).joinedload(User.memberships))
+                                  ApiToken.revoked_at.is_(None),
+                                  db.or_(ApiToken.expires_at.is_(None),
+                                         ApiToken.expires_at > now))
+        .options(db.joinedload(ApiToken.user).joinedload(User.memberships),
+                 db.joinedload(ApiToken.summit))
     ).unique().scalar_one_or_none()
     if token is None or not token.user.active:
         return None
-    now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    return token
+
+
+def permits(token: ApiToken, checkin_at: str | None) -> bool:
+    """May ``token`` be used here? A full token anywhere; a check-in token only on a check-in
+    endpoint (``checkin_at`` is then the summit's slug in the URL) of its own summit."""
+    if token.scope is TokenScope.FULL:
+        return True
+    return checkin_at is not None and token.summit is not None and \
+        token.summit.slug == checkin_at
+
+
+def live_tokens(user: User, now: datetime | None = None) -> list[ApiToken]:
+    """The user's tokens that still work, newest first, with their summits."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                  db.or_(ApiToken.expires_at.is_(None),
+                                         ApiToken.expires_at > now))
+        .options(db.joinedload(ApiToken.summit))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def own_token(user: User, token_id: int) -> ApiToken:
+    """One of the user's own tokens; someone else's is as unknown as a missing one."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_l("You have no such token."))
+    return token
 
 
 def revoke_token(actor: User, token: ApiToken, now: datetime | None = None) -> None:
+    """The token's user (or an administrator) ends it at once."""
+    if token.user_id != actor.id and not actor.is_admin:
+        raise NotFound(_l("You have no such token."))
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
         audit.record(actor, "api_token.revoke", token, now=now, after={"prefix": token.prefix})

@@ -7,18 +7,19 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import LoginFailure, User
+from summit.models import User
+from summit.services.accounts import logins, throttle
 from summit.services.core import audit, mail
 from summit.services.core.errors import (
     Conflict,
     DomainError,
     InvalidCredentials,
     NotAllowed,
-    TooManyAttempts,
     ValidationFailed,
 )
 
@@ -79,11 +80,29 @@ def create_user(
 
 
 def sign_up(email: str, name: str, password: str, locale: str | None,
-            now: datetime | None = None) -> User:
-    user = create_user(email, name, password, locale=locale, now=now)
-    db.session.commit()
-    send_verification(user)
-    return user
+            now: datetime | None = None) -> User | None:
+    """A new account, its owner emailed a confirmation link. Whether the address already
+    has an account shows nowhere but in that mailbox: its owner is emailed a reset link
+    instead, the same checks run and the same time is spent hashing. None then."""
+    existing = find_user(email)
+    if existing is None:
+        try:
+            user = create_user(email, name, password, locale=locale, now=now)
+            db.session.commit()
+        except IntegrityError:  # the same address signed up at the same moment
+            db.session.rollback()
+            existing = find_user(email)
+        else:
+            send_verification(user)
+            return user
+    check_password_rules(password)
+    hash_password(password)
+    if existing is not None and existing.active:
+        mail.send_template(existing.email, existing.locale, "account_exists", user=existing,
+                           login_link=mail.external_url("auth.login"),
+                           link=mail.external_url("auth.reset_password",
+                                                  token=reset_token(existing)))
+    return None
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -131,44 +150,27 @@ def verify_email(token: str, now: datetime | None = None) -> User:
     return user
 
 
-def _check_throttle(email: str, address: str, now: datetime) -> None:
-    config = current_app.config
-    since = now - config["LOGIN_FAILURE_WINDOW"]
-    minutes = max(1, int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60))
-    count = db.select(db.func.count(LoginFailure.id)).where(LoginFailure.at >= since)
-    by_account = db.session.scalar(count.where(LoginFailure.email == email))
-    if by_account >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]:
-        raise TooManyAttempts(_l(
-            "Too many failed attempts for this account. Try again in %(minutes)d minutes "
-            "or reset your password.", minutes=minutes))
-    by_address = db.session.scalar(count.where(LoginFailure.address == address))
-    if by_address >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]:
-        raise TooManyAttempts(_l(
-            "Too many failed attempts from your network. Try again in %(minutes)d minutes.",
-            minutes=minutes))
-
-
 def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
-    """The user with these credentials, or an error; failures are counted for throttling."""
+    """The user with these credentials, or an error. Each guess is counted for throttling
+    before its password is checked (``throttle``); a right password takes it back."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
     address = (address or "unknown")[:64]
-    _check_throttle(email, address, now)
+    throttle.count_guess(email, address, now)
     user = find_user(email)
     valid = check_password_hash(user.password_hash if user else _dummy_hash(
         current_app.config["PASSWORD_HASH_METHOD"]), password)
     if user is None or not valid:
-        db.session.add(LoginFailure(email=email, address=address, at=now))
-        db.session.commit()
         raise InvalidCredentials(_l("Wrong email or password."))
+    throttle.forget_guess(email, address)
+    if user.active and user.email_verified:
+        user.last_login_at = now
+    db.session.commit()
     if not user.active:
         raise NotAllowed(_l("This account has been disabled."))
     if not user.email_verified:
         raise DomainError(_l("Please confirm your email address first: follow the link we "
                              "emailed you, or ask for a new one."))
-    db.session.execute(db.delete(LoginFailure).where(LoginFailure.email == email))
-    user.last_login_at = now
-    db.session.commit()
     return user
 
 
@@ -201,8 +203,10 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
     if not user.email_verified:
         # The link reached the mailbox, which proves the address.
         user.email_verified_at = now or utcnow()
-    db.session.execute(db.delete(LoginFailure).where(LoginFailure.email == user.email))
-    audit.record(user, "user.reset_password", user, now=now)
+    throttle.clear_account(user.email)
+    # Whoever knew the old password may hold a session, a remember-me cookie or a token.
+    audit.record(user, "user.reset_password", user, now=now,
+                 after=logins.end_everything(user, now or utcnow()))
     db.session.commit()
     return user
 

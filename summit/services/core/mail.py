@@ -7,20 +7,24 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 
 from summit.services.core.private_files import private_folder, write_private
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL, also outside a request (CLI, background jobs)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = current_app.config["SERVER_BASE_URL"]
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute URL for an email, always on ``SERVER_BASE_URL``.
+
+    Never from the request: its Host (or X-Forwarded-Host) header is the client's to choose,
+    and a reset link built from it would send the token to whoever named their host."""
+    base = urlsplit(current_app.config["SERVER_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path.rstrip("/") or "/",
+                                       url_scheme=base.scheme or "http")
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def outbox_path() -> Path:

@@ -30,3 +30,8 @@ def send_rejected(registration: Registration) -> None:
 
 def send_promoted(registration: Registration) -> None:
     _send(registration, "registration_promoted")
+
+
+def send_already_registered(registration: Registration) -> None:
+    """Someone submitted the public form again with this registrant's address."""
+    _send(registration, "registration_exists")

@@ -90,6 +90,35 @@ def details_of(registration: Registration) -> RegistrationDetails:
     return RegistrationDetails(category=registration.category.code, **values)
 
 
+class AlreadyRegistered(Conflict):
+    """The address is registered for this summit already. Carries what a new registration
+    would have got, so a public submitter can be answered as if it were new."""
+
+    def __init__(self, existing: Registration, category: AttendeeCategory,
+                 delegation: Delegation | None, status_if_new: RegistrationStatus) -> None:
+        super().__init__(_l("This email address is already registered for this summit."),
+                         "email")
+        self.existing, self.category, self.delegation = existing, category, delegation
+        self.status_if_new = status_if_new
+
+
+@dataclass(frozen=True)
+class PublicSubmission:
+    """What someone submitting the public form or API is told: the same whether or not the
+    address was registered at the summit already (its owner is emailed instead), unless the
+    submitter proves the address (see ``proves_address``)."""
+
+    status: RegistrationStatus  # the new registration's, or what a new one would have had
+    registration: Registration | None  # None: the address was taken, its owner emailed
+    # What the submission said, as a registration shows it (a new one: the row itself;
+    # a taken address: an unsaved copy, never added to the session).
+    preview: Registration
+    summit: Summit
+    category: AttendeeCategory
+    delegation: Delegation | None
+    discreet: bool  # the answer may show nothing that only a new registration has
+
+
 # --- checks ------------------------------------------------------------------------------
 
 def clean_details(details: RegistrationDetails) -> RegistrationDetails:
@@ -198,6 +227,47 @@ def apply_details(registration: Registration, details: RegistrationDetails,
 
 # --- submission --------------------------------------------------------------------------
 
+def _refuse_taken(summit: Summit, email: str, category: AttendeeCategory,
+                  delegation: Delegation | None) -> None:
+    existing = db.session.scalar(db.select(Registration).where(
+        Registration.summit_id == summit.id, Registration.email == email))
+    if existing is not None:
+        status = S.PENDING if has_room(summit, category) else S.WAITLISTED
+        raise AlreadyRegistered(existing, category, delegation, status)
+
+
+def proves_address(actor: User | None, summit: Summit, email: str) -> bool:
+    """May the submitter learn that an address is registered? Staff of the summit, and the
+    holder of a verified account with that address."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if can(actor, Permission.REGISTRATIONS_MANAGE, summit):
+        return True
+    return actor.email == email.strip().lower() and actor.email_verified
+
+
+def submit_registration(summit: Summit, details: RegistrationDetails, *,
+                        actor: User | None = None, invitation_code: str | None = None,
+                        now: datetime | None = None) -> PublicSubmission:
+    """The public form and API: ``register_delegate``, but a taken address is answered as a
+    new one would be (the form must not tell anyone which addresses are registered), and
+    the registrant is emailed that someone tried again."""
+    now = now or utcnow()
+    discreet = not proves_address(actor, summit, details.email)
+    try:
+        registration = register_delegate(summit, details, actor=actor,
+                                         invitation_code=invitation_code, now=now)
+    except AlreadyRegistered as taken:
+        if not discreet:
+            raise
+        preview = Registration(status=taken.status_if_new, status_reason="", created_at=now)
+        apply_details(preview, details)
+        registration_mail.send_already_registered(taken.existing)
+        return PublicSubmission(taken.status_if_new, None, preview, summit, taken.category,
+                                taken.delegation, discreet)
+    return PublicSubmission(registration.status, registration, registration, summit,
+                            registration.category, registration.delegation, discreet)
+
 def register_delegate(
     summit: Summit, details: RegistrationDetails, *, actor: User | None = None,
     invitation_code: str | None = None, delegation: Delegation | None = None,
@@ -222,10 +292,7 @@ def register_delegate(
         raise ValidationFailed(_l("This category is by invitation only: enter your invitation "
                                   "code."), "category")
     email = details.email.strip().lower()
-    if db.session.scalar(db.select(Registration.id).where(
-            Registration.summit_id == summit.id, Registration.email == email)):
-        raise Conflict(_l("This email address is already registered for this summit."),
-                       "email")
+    _refuse_taken(summit, email, category, delegation)
 
     summits.lock_summit(summit)
     if invitation is not None:
@@ -254,8 +321,9 @@ def register_delegate(
     db.session.add(registration)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError:  # the same address registered at the same moment
         db.session.rollback()
+        _refuse_taken(summit, email, category, delegation)
         raise Conflict(_l("This email address is already registered for this summit."),
                        "email") from None
     audit.record(actor, "registration.create", registration, summit=summit, now=now,

@@ -9,7 +9,9 @@
   const $ = (id) => document.getElementById(id);
   const api = config.api; // .../checkins
   const GATE_KEY = "summit.gate." + config.slug;
-  const TOKEN_KEY = "summit.apitoken." + config.user;
+  // A device token works for one summit only, and expires: one per user and summit, renewed
+  // (with this page's session) whenever the server refuses it.
+  const TOKEN_KEY = "summit.apitoken." + config.user + "." + config.slug;
   const ONLINE_TIMEOUT_MS = 1800;
   const RESUME_SAME_CODE_MS = 3000;
 
@@ -134,7 +136,7 @@
         const response = await fetch(path, Object.assign({}, options, { signal: controller.signal,
           headers: Object.assign({ Authorization: "Bearer " + token, Accept: "application/json" },
                                  options && options.body ? { "Content-Type": "application/json" } : {}) }));
-        if (response.status === 401 && attempt === 0) continue;
+        if ((response.status === 401 || response.status === 403) && attempt === 0) continue;
         return response;
       } finally {
         clearTimeout(timer);

@@ -2,10 +2,12 @@
 
 One statement records a batch of online scans (usually one; under load, the scans this
 process's threads received while the previous batch was in the database). For each scan it
-checks the API token and the operator's role at the summit, reads the badge with its holder,
-records the scan and inserts the arrival (``ON CONFLICT DO NOTHING``: the database counts a
-holder once, whatever runs in parallel); a holder who had arrived, in an earlier statement or
-earlier in this batch, is a duplicate with the first scan's time and gate.
+checks the API token (not revoked, not expired, and a device token only at its own summit, as
+``accounts.tokens.token_for`` and ``permits`` do) and the operator's role at the summit,
+reads the badge with its holder, records the scan and inserts the arrival (``ON CONFLICT DO
+NOTHING``: the database counts a holder once, whatever runs in parallel); a holder who had
+arrived, in an earlier statement or earlier in this batch, is a duplicate with the first
+scan's time and gate.
 
 **Batching (group commit).** A scan joins the waiting list; if no thread of this process is
 sending, it sends the whole list at once, otherwise it waits for the batch that carries it. An
@@ -44,7 +46,7 @@ from psycopg import pq
 
 from summit.database import stored_utc, utcnow
 from summit.extensions import db
-from summit.models import PersonStatus, PressStatus, RegistrationStatus
+from summit.models import PersonStatus, PressStatus, RegistrationStatus, TokenScope
 from summit.permissions import ROLE_PERMISSIONS, Permission
 from summit.services.accounts import tokens as api_tokens
 
@@ -72,6 +74,8 @@ WITH i AS (
 tok AS (
     SELECT i.n, t.id AS token_id, t.user_id, u.is_admin, i.summit_id FROM i
     JOIN api_tokens t ON t.token_hash = i.token_hash AND t.revoked_at IS NULL
+        AND (t.expires_at IS NULL OR t.expires_at > %(now)s)
+        AND (t.scope = '{TokenScope.FULL.value}' OR t.summit_id = i.summit_id)
     JOIN users u ON u.id = t.user_id AND u.active),
 operator AS (
     SELECT tok.n, tok.user_id FROM tok WHERE tok.is_admin OR EXISTS (

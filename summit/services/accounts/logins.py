@@ -1,0 +1,83 @@
+"""Logins: one row per browser that logged in, ended at logout, on a new password or when
+the user logs out everywhere.
+
+Flask-Login keeps ``User.get_id()`` in the session cookie and, for "remember me", in the
+remember-me cookie. That id is a login's random key (only its SHA-256 is stored), so each
+login gets new cookie values, and ending the row ends every copy of both cookies.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import ApiToken, Login, User
+from summit.services.accounts.keys import digest, new_key
+from summit.services.core import audit
+
+MAX_KEY = 100
+
+
+def start_login(user: User, remember: bool, now: datetime | None = None) -> str:
+    """A new login for ``user``; its key is set on the user for Flask-Login's ``login_user``.
+    A login lasts as long as its cookie may: the remember-me duration, or the session
+    lifetime without it."""
+    now = now or utcnow()
+    config = current_app.config
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else \
+        config["PERMANENT_SESSION_LIFETIME"]
+    raw = new_key()
+    db.session.execute(db.delete(Login).where(
+        Login.user_id == user.id, db.or_(Login.ended_at.is_not(None), Login.expires_at <= now)))
+    db.session.add(Login(user_id=user.id, key_hash=digest(raw), remember=remember,
+                         created_at=now, expires_at=now + lifetime))
+    db.session.commit()
+    user.login_key = raw
+    return raw
+
+
+def user_for_login(raw: str, now: datetime | None = None) -> User | None:
+    """The active user of a login that has not ended (one query per request)."""
+    if not raw or len(raw) > MAX_KEY:
+        return None
+    user = db.session.scalar(
+        db.select(User).join(Login, Login.user_id == User.id)
+        .where(Login.key_hash == digest(raw), Login.ended_at.is_(None),
+               Login.expires_at > (now or utcnow()), User.active.is_(True)))
+    if user is not None:
+        user.login_key = raw
+    return user
+
+
+def end_login(raw: str | None, now: datetime | None = None) -> None:
+    """Log this browser out: its session and remember-me cookies stop working, copies too."""
+    if raw:
+        db.session.execute(db.update(Login)
+                           .where(Login.key_hash == digest(raw),
+                                  Login.ended_at.is_(None))
+                           .values(ended_at=now or utcnow())
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def end_everything(user: User, now: datetime) -> dict[str, int]:
+    """End every login of ``user`` and revoke every API and device token they hold (no
+    commit: part of a password reset, a disabled account, logging out everywhere). The
+    counts, for the audit log."""
+    logins = db.session.execute(
+        db.update(Login).where(Login.user_id == user.id, Login.ended_at.is_(None))
+        .values(ended_at=now).execution_options(synchronize_session=False)).rowcount
+    tokens = db.session.execute(
+        db.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now).execution_options(synchronize_session=False)).rowcount
+    return {"logins_ended": logins, "tokens_revoked": tokens}
+
+
+def log_out_everywhere(user: User, now: datetime | None = None) -> None:
+    """The user ends all their logins (this browser's too) and revokes all their tokens."""
+    now = now or utcnow()
+    audit.record(user, "user.logout_everywhere", user, now=now,
+                 after=end_everything(user, now))
+    db.session.commit()
