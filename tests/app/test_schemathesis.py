@@ -124,19 +124,19 @@ def run_schemathesis(app, document: dict, headers: dict | None = None) -> list[s
 
 
 @pytest.fixture
-def document(client, api_world) -> dict:
+def seeded_document(client, api_world) -> dict:
     return _with_examples(client.get("/api/v1/openapi.json").get_json(), api_world)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_api_keeps_its_document_for_an_organiser(app, document, organiser):
-    problems = run_schemathesis(app, document, token_for(organiser))
+def test_the_api_keeps_its_document_for_an_organiser(app, seeded_document, organiser):
+    problems = run_schemathesis(app, seeded_document, token_for(organiser))
 
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_api_keeps_its_document_for_anyone(app, document):
-    problems = run_schemathesis(app, document)
+def test_the_api_keeps_its_document_for_anyone(app, seeded_document):
+    problems = run_schemathesis(app, seeded_document)
 
     assert not problems, "\n".join(problems)
