@@ -200,8 +200,9 @@ DOCUMENT = {
             "responses": {"200": json_response(SCAN_ANSWER),
                           **error_responses(400, 401, 403, 404, 409, 413, 415, 422)}}},
         "/summits/{slug}/checkins/lookup": {"get": {
-            "summary": "People by name (simplified, traditional, pinyin) or the last 4-11 "
-                       "digits of their phone, at most 20, phones masked (check-in staff)",
+            "summary": "People by name (simplified, traditional, pinyin) or exactly the last "
+                       "4 digits of their phone, at most 20, phones masked; other digits are "
+                       "a 422 (check-in staff)",
             "security": [{"bearer": []}],
             "parameters": [SLUG, {"name": "q", "in": "query", "required": True,
                                   "schema": {"type": "string", "maxLength": 100}}],
