@@ -14,7 +14,7 @@ from flask import Flask
 from summit import blueprints, cli, config as config_module, errors, http, i18n
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.models import User
-from summit.services.core import fonts, pdf
+from summit.services.core import fonts, jobs, pdf
 
 __version__ = config_module.VERSION
 
@@ -84,6 +84,7 @@ def register_errors(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     http.register(app)
     i18n.register(app)
+    jobs.register(app)  # background jobs a killed process left unfinished: failed, at once
 
 
 def register_cli(app: Flask) -> None:

@@ -119,14 +119,6 @@ def printed(app, organiser: User, summit: Summit, selection: BadgeSelection = SE
     return reload(job)
 
 
-@pytest.fixture
-def held(monkeypatch) -> list[tuple]:
-    """Keep started jobs queued: the test runs them itself, when it wants."""
-    queued: list[tuple] = []
-    monkeypatch.setattr(jobs, "enqueue", lambda name, *args: queued.append((name, *args)))
-    return queued
-
-
 # --- choosing -----------------------------------------------------------------------------
 
 def test_all_approved_chooses_every_approved_registration_in_name_order(event, roster):

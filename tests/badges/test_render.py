@@ -7,8 +7,13 @@ import http.server
 import io
 import logging
 import math
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
 import unicodedata
 from itertools import pairwise
 from pathlib import Path
@@ -505,6 +510,53 @@ def test_a_batch_renders_in_worker_processes_in_order_with_progress(tmp_path):
         assert squash(pdf_text(path, n + 1)) == f"Badge{n:02d}赵波"
     assert progress == sorted(set(progress)) and progress[-1] == 10
     assert sorted(b - a for a, b in pairwise([0, *progress])) == [2, 4, 4]
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whoever adopted it to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_render_processes_end_with_the_process_that_started_them_even_killed():
+    """A server killed with -9 cannot stop its render processes: they notice by themselves."""
+    script = ("import sys, time; from summit.services.badges import render; "
+              "pool = render.pool(2); "
+              "[f.result() for f in [pool.submit(time.sleep, 0.5) for _ in range(2)]]; "
+              "print('ready', flush=True); sys.stdin.read()")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        workers = children_of(parent.pid)
+        assert len(workers) >= 2  # the render processes (and multiprocessing's helper)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        parent.stdout.close()
+        parent.stdin.close()
+
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if running(pid)]
+    for pid in left:  # leave no orphans behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left
 
 
 def test_a_sheet_batch_splits_into_whole_sheets(tmp_path):
