@@ -225,7 +225,7 @@ def run(job_id: int) -> None:
             chunk_size=current_app.config.get("BADGE_CHUNK_SIZE", 50),
             progress=lambda done: _set_progress(job_id, done))
     except badge_design.DesignError as error:
-        _fail(job_id, str(_l("A badge template cannot be used: %(reason)s", reason=str(error))))
+        _fail(job_id, badges.design_error_message(error))
         return
     except Exception as error:
         log.exception("Badge batch %s failed", job_id)

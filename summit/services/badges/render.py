@@ -135,11 +135,16 @@ def render_batch(faces: Sequence[BadgeFace], designs: dict[str, Design], size: B
         executor = pool(processes)
         futures = {executor.submit(render_pdf, part, designs, size): index
                    for index, part in enumerate(parts)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            done += len(parts[index])
-            if progress:
-                progress(done)
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                done += len(parts[index])
+                if progress:
+                    progress(done)
+        except BaseException:
+            for future in futures:  # a failed batch leaves no work queued behind it
+                future.cancel()
+            raise
     return join_pdfs([r for r in results if r is not None])
 
