@@ -12,7 +12,7 @@ from flask import Flask
 from summit import blueprints, cli, config as config_module, errors, http, i18n
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.services.accounts import logins
-from summit.services.core import fonts, pdf, private_files
+from summit.services.core import fonts, jobs, pdf, private_files
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -89,6 +89,7 @@ def register_errors(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     http.register(app)
     i18n.register(app)
+    jobs.register(app)  # background jobs a killed process left unfinished: failed, at once
 
 
 def register_cli(app: Flask) -> None:

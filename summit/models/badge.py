@@ -125,6 +125,12 @@ class BadgeJob(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(String(500), default="")
+    # Why it failed when the reason is one of ours ("interrupted"), shown in the reader's
+    # language; otherwise ``error`` says it.
+    failure: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # Who runs it: the process, or its RQ job while queued (``core.jobs``), so a process that
+    # starts later can tell a job whose runner was killed.
+    runner: Mapped[str] = mapped_column(String(160), default="", server_default="")
     file_token: Mapped[str] = mapped_column(String(64), default="")
     file_size: Mapped[int] = mapped_column(default=0)
     marked_printed: Mapped[bool] = mapped_column(default=False)

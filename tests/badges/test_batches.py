@@ -119,14 +119,6 @@ def printed(app, organiser: User, summit: Summit, selection: BadgeSelection = SE
     return reload(job)
 
 
-@pytest.fixture
-def held(monkeypatch) -> list[tuple]:
-    """Keep started jobs queued: the test runs them itself, when it wants."""
-    queued: list[tuple] = []
-    monkeypatch.setattr(jobs, "enqueue", lambda name, *args: queued.append((name, *args)))
-    return queued
-
-
 # --- choosing -----------------------------------------------------------------------------
 
 def test_all_approved_chooses_every_approved_registration_in_name_order(event, roster):
@@ -517,6 +509,52 @@ def test_a_batch_with_a_broken_template_fails_and_may_run_again(app, event, rost
     [retry] = audit("badge_batch.retry")
     assert retry.actor_id == organiser.id
     assert len(audit("badge_batch.printed")) == 1
+
+
+SLOW_FOR_BO = ("{% if b.name == 'Bo Zhao' %}{% for i in range(100000) %}"
+               "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}{{ b.name }}")
+
+
+@pytest.mark.parametrize("processes", [
+    pytest.param(1, id="in the job's process"),
+    pytest.param(2, id="in render processes", marks=pytest.mark.app_config(
+        BADGE_RENDER_PROCESSES=2, BADGE_CHUNK_SIZE=1)),
+])
+def test_a_template_too_slow_for_one_person_fails_the_batch_naming_them(
+        app, event, roster, organiser, processes):
+    """Saved while it was fine for the sample name; at printing, one person's badge takes
+    forever. The batch stops with the reason, and runs again once the template is fixed."""
+    delegate = category(event, "delegate")
+    break_template(delegate, SLOW_FOR_BO)
+    started = datetime.now(UTC)
+
+    job = printed(app, organiser, event, SEL.CATEGORY, category=delegate)
+
+    assert (datetime.now(UTC) - started).total_seconds() < 60  # not hours
+    assert job.status is JobStatus.FAILED
+    with force_locale(app.config["BABEL_DEFAULT_LOCALE"]):  # the job's language
+        assert job.error == gettext(
+            "This badge template takes too long to draw: the badge of %(name)s took more "
+            "than %(seconds)s seconds. Make its loops shorter.", name="Bo Zhao", seconds=0.5)
+    assert badge_of(roster["anna"]).printed_at is None
+    assert badge_batches.may_run_again(job)
+
+    break_template(delegate, "{{ b.name }}")
+    badge_batches.run_again(organiser, job)
+    jobs.wait_idle(app)
+
+    job = reload(job)
+    assert job.status is JobStatus.DONE, job.error
+    assert page_count(badge_batches.pdf_of(organiser, job)) == 2
+
+
+def test_a_badge_a_template_cannot_draw_is_a_conflict_not_a_crash(event, roster, organiser):
+    break_template(category(event, "delegate"), SLOW_FOR_BO)
+    badge = badges.ensure_badge(roster["bo"])
+
+    with pytest.raises(Conflict, match="the badge of Bo Zhao took more than 0.5 seconds"):
+        badges.render_badge(badge)
+    assert badges.render_badge(badges.ensure_badge(roster["anna"])).startswith(b"%PDF")
 
 
 def test_a_broken_template_of_a_category_not_in_the_batch_does_not_matter(app, event, roster,

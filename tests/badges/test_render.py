@@ -7,8 +7,15 @@ import http.server
 import io
 import logging
 import math
+import os
+import pickle
 import re
+import signal
+import subprocess
+import sys
 import threading
+import time
+import tracemalloc
 import unicodedata
 from itertools import pairwise
 from pathlib import Path
@@ -17,7 +24,12 @@ import pytest
 from PIL import Image
 
 from summit.models import BadgeSize
-from summit.services.badges import design as bd, render as br, tokens as bt
+from summit.services.badges import (
+    design as bd,
+    limits as template_limits,
+    render as br,
+    tokens as bt,
+)
 from summit.services.core import fonts, pdf
 from tests.support.pdf import (
     all_content,
@@ -317,6 +329,116 @@ def test_templates_cannot_build_huge_values(html):
         bd.validate_design(bd.Design(html=html), face("赵波"))
 
 
+# Templates that burned a minute of CPU or hundreds of MB before the limits, and the ways
+# around a check of the two reported ones (other operators, filters, methods, loops, macros).
+COSTLY = {
+    "power tower": "{{ (((9**64)**64)**64)**64 % 7 }}",
+    "ljust": "{{ 'a'.ljust(400000000) }}",
+    "center filter": "{{ 'a'|center(400000000) }}",
+    "printf width": "{{ '%0400000000d' % 1 }}",
+    "format width": "{{ '{:>400000000}'.format(1) }}",
+    "format filter": "{{ '%400000000s'|format('a') }}",
+    "zfill": "{{ '1'.zfill(400000000) }}",
+    "expandtabs": "{{ ('\t' * 1000).expandtabs(400000) }}",
+    "replace": "{{ ('a' * 100000).replace('a', 'b' * 100000) }}",
+    "replace filter": "{{ ('a' * 100000)|replace('a', 'b' * 100000) }}",
+    "join": "{{ (['x' * 400000] * 1000)|join }}",
+    "join method": "{{ ''.join(['x' * 400000] * 1000) }}",
+    "one argument many times": "{{ ('%s' * 1000) % (('x' * 400000,) * 1000) }}",
+    "indent": "{{ ('a\n' * 100000)|indent(1000) }}",
+    "doubling by ~": "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+                     "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+    "doubling by +": "{% set ns = namespace(s=[1]) %}{% for i in range(40) %}"
+                     "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+    "doubling by extend": "{% set ns = namespace(s=[1]) %}{% for i in range(40) %}"
+                          "{% set _ = ns.s.extend(ns.s) %}{% endfor %}{{ ns.s|length }}",
+    "piling up strings": "{% set ns = namespace(l=[]) %}{% for i in range(100000) %}"
+                         "{% set _ = ns.l.append('x' * 50000) %}{% endfor %}",
+    "literal text in a loop": "{% set x %}{% for i in range(100000) %}" + "y" * 10_000
+                              + "{% endfor %}{% endset %}{{ x|length }}",
+    "output in a loop": "{% for i in range(100000) %}{{ 'x' * 50000 }}{% endfor %}",
+    "slices in a loop": "{% set s = 'x' * 400000 %}{% set ns = namespace(l=[]) %}"
+                        "{% for i in range(100000) %}{% set _ = ns.l.append(s[1:]) %}{% endfor %}",
+    "str of a list": "{{ (['x' * 400000] * 1000)|string }}",
+    "batch": "{{ [1]|batch(400000000, 'x')|list|length }}",
+    "sum of lists": "{{ ([[1]] * 100000)|sum(start=[])|length }}",
+    "lipsum": "{{ lipsum(100000) }}",
+    "nested loops": "{% for i in range(100000) %}{% for j in range(100000) %}"
+                    "{% endfor %}{% endfor %}",
+    "exponential macro": "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}"
+                         "{% endmacro %}{{ f(60) }}",
+    "big multiplication": "{% set ns = namespace(n=3) %}{% for i in range(64) %}"
+                          "{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n % 7 }}",
+}
+
+
+@pytest.mark.parametrize("html", COSTLY.values(), ids=COSTLY.keys())
+def test_templates_that_burn_cpu_or_memory_are_stopped_quickly_and_small(html):
+    tracemalloc.start()
+    started = time.thread_time()  # this thread's CPU: what the limit counts
+    try:
+        with pytest.raises(bd.TooCostly) as stopped:
+            bd.validate_design(bd.Design(html=html), SAMPLE)
+        seconds = time.thread_time() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert stopped.value.limit in ("time", "size") and stopped.value.name == "Zhao Bo"
+    assert seconds < template_limits.SECONDS + 1.5  # tracemalloc makes Python slower
+    assert peak < 30_000_000
+
+
+def test_a_template_can_still_loop_format_and_join():
+    html = ("{% for code, words in b.zones %}<i>{{ code|lower }}:{{ '%-3s'|format(words) }}"
+            "</i>{% endfor %}{{ b.name ~ '/' ~ b.pinyin }} {{ '{:>6}'.format(b.name) }} "
+            "{{ ['a', 'b']|join('+') }} {{ (b.name * 2)|center(12) }} {{ 2 ** 10 }} "
+            "{{ '%05d' % 42 }} {{ range(3)|map('string')|join }} {{ b.name.ljust(8, '.') }}")
+    face = bd.BadgeFace(design="delegate", token="t", name="赵波", pinyin="ZHAO Bo",
+                        zones=(("MAIN", "主会场"), ("VIP", "贵宾")))
+
+    body = bd.build_body([face], {"delegate": bd.Design(html=html)}, BadgeSize.A6)
+
+    for shown in ("<i>main:主会场</i><i>vip:贵宾 </i>", "赵波/ZHAO Bo", "    赵波",
+                  "a+b", "    赵波赵波    ", "1024", "00042", "012", "赵波......"):
+        assert shown in body, shown
+
+
+SLOW_FOR_ONE = ("{% if b.name == '钱伟' %}{% for i in range(100000) %}{% for j in range(100000) %}"
+                "{% endfor %}{% endfor %}{% endif %}{{ b.name }}")
+
+
+def test_a_template_slow_for_one_name_only_stops_at_that_badge():
+    design = {"delegate": bd.Design(html=SLOW_FOR_ONE)}
+    bd.validate_design(design["delegate"], SAMPLE)  # saved: fine for the sample
+    started = time.thread_time()
+
+    with pytest.raises(bd.TooCostly) as stopped:
+        bd.build_body([face("赵波"), face("钱伟"), face("孙丽")], design, BadgeSize.A6)
+
+    assert (stopped.value.limit, stopped.value.name) == ("time", "钱伟")
+    assert time.thread_time() - started < template_limits.SECONDS + 1
+    assert pickle.loads(pickle.dumps(stopped.value)).name == "钱伟"  # crosses processes
+
+
+def test_a_batch_stopped_by_a_slow_badge_leaves_its_render_processes_working(tmp_path):
+    slow = {"delegate": bd.Design(html=SLOW_FOR_ONE)}
+    faces = [face(f"赵波{n}") for n in range(12)]
+    faces[9] = face("钱伟")
+    try:
+        started = time.perf_counter()
+        with pytest.raises(bd.TooCostly) as stopped:
+            br.render_batch(faces, slow, BadgeSize.A6, processes=2, chunk_size=2)
+        assert stopped.value.name == "钱伟"
+        assert time.perf_counter() - started < 60  # starting the processes included
+
+        pdf = br.render_batch(faces, DESIGNS, BadgeSize.A6, processes=2, chunk_size=2)
+    finally:
+        br.shutdown_pool()
+
+    assert page_count(save(pdf, tmp_path)) == 12
+
+
 def test_designs_make_no_network_requests(caplog):
     hits: list[str] = []
 
@@ -505,6 +627,53 @@ def test_a_batch_renders_in_worker_processes_in_order_with_progress(tmp_path):
         assert squash(pdf_text(path, n + 1)) == f"Badge{n:02d}赵波"
     assert progress == sorted(set(progress)) and progress[-1] == 10
     assert sorted(b - a for a, b in pairwise([0, *progress])) == [2, 4, 4]
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whoever adopted it to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_render_processes_end_with_the_process_that_started_them_even_killed():
+    """A server killed with -9 cannot stop its render processes: they notice by themselves."""
+    script = ("import sys, time; from summit.services.badges import render; "
+              "pool = render.pool(2); "
+              "[f.result() for f in [pool.submit(time.sleep, 0.5) for _ in range(2)]]; "
+              "print('ready', flush=True); sys.stdin.read()")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        workers = children_of(parent.pid)
+        assert len(workers) >= 2  # the render processes (and multiprocessing's helper)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        parent.stdout.close()
+        parent.stdin.close()
+
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if running(pid)]
+    for pid in left:  # leave no orphans behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left
 
 
 def test_a_sheet_batch_splits_into_whole_sheets(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 
 import pytest
 
@@ -21,6 +22,7 @@ from summit.models import (
     Summit,
     User,
 )
+from summit.services.badges import issuing as badges
 from summit.services.core import jobs
 from summit.services.registration import (
     delegations,
@@ -534,6 +536,65 @@ def test_input_the_parsers_choke_on_is_a_422_preview(client, signed_in_organiser
     error = response.get_json()["error"]
     assert error["code"] == "validation_failed"
     assert error["message"].startswith("This template cannot be used: "), error
+
+
+POWER_TOWER = "{{ (((9**64)**64)**64)**64 % 7 }}"
+TOO_LARGE = ("This badge template builds text or lists too large for a badge (the badge of "
+             "%(name)s). Use smaller numbers, widths and repeats.")
+TOO_SLOW = ("This badge template takes too long to draw: the badge of %(name)s took more than "
+            "%(seconds)s seconds. Make its loops shorter.")
+LONG_SAMPLE = badges.SAMPLES["long"][0][:23] + "…"  # the sample checked at saving, cut short
+
+
+def test_a_template_that_would_take_a_minute_is_refused_at_once(client, signed_in_organiser,
+                                                                 event):
+    started = time.thread_time()  # the test client serves the request on this thread
+
+    response = client.post(template_url(event), data=template_form(html=POWER_TOWER))
+
+    assert time.thread_time() - started < 5  # was 59 s of one core
+    assert response.status_code == 200
+    assert field_errors(text(response)) == {"html": [TOO_LARGE % {"name": LONG_SAMPLE}]}
+    assert saved_template() is None
+
+
+def test_the_limit_message_is_translated(bare_client, colleague, event):
+    response = bare_client.post("/auth/login", data={"email": colleague.email,
+                                                     "password": factories.PASSWORD})
+    assert response.status_code == 302
+
+    response = bare_client.post(template_url(event),
+                                data=template_form(html="{{ 'a'.ljust(400000000) }}"))
+
+    translated = translate("zh_Hans", TOO_LARGE)
+    assert translated != TOO_LARGE
+    assert field_errors(text(response)) == {"html": [translated % {"name": LONG_SAMPLE}]}
+
+
+def test_the_preview_of_a_template_too_large_is_a_422(client, signed_in_organiser, event):
+    response = client.post(f"{template_url(event)}/preview",
+                           data=template_form(html="{{ 'a'.ljust(400000000) }}"))
+
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert (error["code"], error["message"]) == ("validation_failed",
+                                                 TOO_LARGE % {"name": LONG_SAMPLE})
+
+
+def test_the_preview_of_a_template_slow_for_its_sample_only_is_a_422(client, signed_in_organiser,
+                                                                     event):
+    """Checked with the long sample name at first, then drawn for 趙波: slow for 趙波 only."""
+    slow = ("{% if b.name == '趙波' %}{% for i in range(100000) %}{% for j in range(100000) %}"
+            "{% endfor %}{% endfor %}{% endif %}{{ b.name }}")
+    started = time.thread_time()
+
+    response = client.post(f"{template_url(event)}/preview",
+                           data=template_form(html=slow, sample="zh_hant"))
+
+    assert time.thread_time() - started < 10
+    assert response.status_code == 422
+    assert response.get_json()["error"]["message"] == TOO_SLOW % {"name": "趙波",
+                                                                  "seconds": "0.5"}
 
 
 def test_a_template_of_another_summits_category_is_a_404(client, signed_in_organiser, event):

@@ -298,6 +298,16 @@ def test_bad_manual_check_ins_are_clear_errors(client, auth, event, holder, body
     assert_json_error(response, status, fields={field})
 
 
+@pytest.mark.parametrize("q", ["00001111", "13900001111", "111"])
+def test_a_look_up_by_other_than_the_last_four_digits_is_a_422(client, auth, event, holder, q):
+    response = client.get(f"/api/v1/summits/{event.slug}/checkins/lookup?q={q}", headers=auth)
+
+    assert_json_error(response, 422, fields={"q"})
+    found = client.get(f"/api/v1/summits/{event.slug}/checkins/lookup?q=1111",
+                       headers=auth).get_json()
+    assert [p["phone"] for p in found["items"]] == ["139****1111"]
+
+
 def test_a_too_long_look_up_is_a_422(client, auth, event):
     response = client.get(f"/api/v1/summits/{event.slug}/checkins/lookup?q={'赵' * 101}",
                           headers=auth)

@@ -191,7 +191,8 @@ def test_a_registration_of_another_summit_is_not_found_here(staff, event):
 
 # --- look-up -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ["赵波", "趙波", "zhaobo", "Zhao Bo", "1111", "00001111"])
+@pytest.mark.parametrize("query", ["赵波", "趙波", "zhaobo", "Zhao Bo", "1111", " 1111 ",
+                                   "１１１１"])
 def test_the_desk_finds_a_person_by_any_script_or_phone_digits(staff, event, holder, query):
     factories.make_registration(event, "王芳", "wangfang@example.com")
 
@@ -201,6 +202,32 @@ def test_the_desk_finds_a_person_by_any_script_or_phone_digits(staff, event, hol
     person = next(p for p in found if p["name"] == "赵波")
     assert person["phone"] == "139****1111" and person["status"] == "approved"
     assert "13900001111" not in str(found) and "zhaobo@example.com" not in str(found)
+
+
+@pytest.mark.parametrize("query", ["01111", "001111", "0001111", "00001111", "900001111",
+                                   "13900001111", "111", "1", "赵波 1111", "1111 1111",
+                                   "zhaobo@example.com1", "０１１１１"])
+def test_phone_digits_are_exactly_the_last_four(staff, event, holder, query, english):
+    with pytest.raises(ValidationFailed) as refused:
+        checkin_lookup.look_up(staff, event, query)
+
+    assert refused.value.field == "q" and "four" in str(refused.value)
+
+
+def test_guessing_one_more_digit_at_a_time_learns_nothing(staff, event, holder):
+    """The attack the four-digit rule stops: with 4-11 trailing digits accepted, a match for
+    each guessed digit in turn gave the whole number away in a few requests."""
+    factories.make_registration(event, "王芳", "wangfang@example.com", phone="13800002222")
+    known = "1111"
+    answers = set()
+    for digit in "0123456789":
+        try:
+            answers.add(len(checkin_lookup.look_up(staff, event, digit + known)))
+        except ValidationFailed:
+            answers.add("refused")
+
+    assert answers == {"refused"}
+    assert [p["name"] for p in checkin_lookup.look_up(staff, event, "2222")] == ["王芳"]
 
 
 def test_the_look_up_says_who_has_arrived(staff, event, holder):

@@ -1,12 +1,17 @@
 """Background jobs on a real Redis: a badge batch is enqueued on RQ's "summit" queue and run by
 an RQ worker (in the test's process, as `flask jobs worker --burst` would). A second delivery of
-a finished job marks nothing twice; a broken template fails the batch with a message; the CLI
-worker refuses to start without Redis."""
+a finished job marks nothing twice; a broken template fails the batch with a message; a batch
+whose worker was killed fails when a worker starts again, and runs again; the CLI worker
+refuses to start without Redis."""
 from __future__ import annotations
 
 import io
+import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -32,8 +37,11 @@ from summit.services.core import jobs
 from summit.services.core.errors import Conflict
 from summit.services.registration import submission as registrations
 from summit.services.registration.submission import RegistrationDetails
+from tests.support.badges import stored_jobs, wait_for_jobs
 
 NAMES = [("赵波", ""), ("趙雪梅", ""), ("泽仁拉姆", "ཚེ་རིང་ལྷ་མོ")]
+PROJECT = Path(__file__).resolve().parents[2]
+FLASK = Path(sys.executable).parent / "flask"
 
 
 @pytest.fixture(autouse=True)
@@ -209,6 +217,81 @@ def test_a_broken_template_fails_the_batch_with_a_message(
     assert FailedJobRegistry(queue=queue).count == 0
     with pytest.raises(Conflict):
         badge_batches.pdf_of(db.session.get(User, organiser_id), job)
+
+
+# --- runners that are gone -------------------------------------------------------------------
+
+def worker_environment(app, app_config) -> dict[str, str]:
+    """`flask jobs worker` configured by the environment, as an operator runs it, on the test's
+    database, Redis and instance folder (where the summit's signing key is)."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("SUMMIT_", "FLASK_"))}
+    env.update(FLASK_APP="summit", SUMMIT_SECRET_KEY="worker-secret",
+               SUMMIT_DATABASE_URL=app_config["SQLALCHEMY_DATABASE_URI"],
+               SUMMIT_REDIS_URL=app_config["REDIS_URL"], SUMMIT_INSTANCE_PATH=app.instance_path,
+               SUMMIT_FONT_CACHE_DIR=app_config["FONT_CACHE_DIR"],
+               SUMMIT_BADGE_RENDER_PROCESSES="1")
+    return env
+
+
+@pytest.mark.redis
+def test_a_batch_whose_worker_was_killed_fails_when_a_worker_starts_and_runs_again(
+        app, app_config, event, organiser, sixty_approved, tmp_path, english):
+    organiser_id = organiser.id
+    job_id = start_batch(event, organiser)
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen([str(FLASK), "jobs", "worker"], cwd=PROJECT, stdout=log,
+                              stderr=log, env=worker_environment(app, app_config))
+    try:
+        [job] = wait_for_jobs(lambda found: found[0].status is JobStatus.RUNNING
+                              or worker.poll() is not None)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        log.close()
+    assert job.status is JobStatus.RUNNING, (tmp_path / "worker.log").read_text()
+    assert job.runner.split(":")[-2] == str(worker.pid)
+    assert job.done < job.total == 60
+
+    # A worker starts (here, in the test's process): the batch is failed, with the reason.
+    result = app.test_cli_runner().invoke(args=["jobs", "worker", "--burst"])
+
+    assert result.exit_code == 0, (result.output, result.exception)
+    [job] = stored_jobs()
+    assert (job.status, job.failure) == (JobStatus.FAILED, "interrupted")
+    assert badge_batches.status_json(job)["error"] == (
+        "The server stopped while this batch was waiting or printing. Run it again.")
+    assert badge_batches.may_run_again(job)
+    [entry] = audit("badge_batch.interrupted")
+    assert entry.object_id == str(job_id)
+
+    badge_batches.run_again(db.session.get(User, organiser_id), job)
+    jobs.work(app, burst=True)
+
+    job = stored_job(job_id)
+    assert job.status is JobStatus.DONE, job.error
+    assert (job.done, job.failure, job.error) == (60, "", "")
+
+
+@pytest.mark.redis
+def test_a_batch_queued_on_redis_outlives_the_server_that_queued_it(
+        app, event, organiser, approved_delegates):
+    job_id = start_batch(event, organiser)
+    [queued] = rq_queue(app).get_jobs()
+    assert stored_job(job_id).runner == f"rq:{queued.id}"
+
+    jobs.recover(app)  # what a new server or worker does first
+
+    job = stored_job(job_id)
+    assert job.status is JobStatus.QUEUED  # a worker will take it from Redis
+    assert not badge_batches.may_run_again(job)
+
+    rq_queue(app).connection.flushdb()  # Redis lost what it held
+
+    assert badge_batches.may_run_again(stored_job(job_id))
+    jobs.recover(app)
+    job = stored_job(job_id)
+    assert (job.status, job.failure) == (JobStatus.FAILED, "interrupted")
 
 
 # --- the command --------------------------------------------------------------------------

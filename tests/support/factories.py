@@ -76,12 +76,13 @@ def make_category(summit: Summit, code: str = "delegate", label_zh: str = "代�
 
 
 def make_registration(summit: Summit, name: str = "赵波", email: str | None = None, *,
-                      category: str = "delegate", approve_as: User | None = None):
+                      category: str = "delegate", approve_as: User | None = None,
+                      phone: str = "13900001111"):
     """A registration through the real service (pinyin, search keys), approved when
     ``approve_as`` is given."""
     registration = registrations.register_delegate(summit, RegistrationDetails(
         name=name, email=email or f"person{next(_counter)}@example.com", category=category,
-        organisation_name="丹巴县人民政府", position="县长", phone="13900001111", locale="en"),
+        organisation_name="丹巴县人民政府", position="县长", phone=phone, locale="en"),
         notify=False)
     if approve_as is not None:
         registration_review.approve_registration(approve_as, registration)

@@ -30,7 +30,7 @@ from tests.support.redis_server import RedisServer, find_server
 pytest_plugins = [
     "tests.support.world", "tests.support.browser", "tests.support.concurrency",
     # fixtures shared by the tests of one area
-    *(f"tests.support.{area}" for area in ("agenda", "bookings", "checkin", "press",
+    *(f"tests.support.{area}" for area in ("agenda", "badges", "bookings", "checkin", "press",
                                            "agreements")),
 ]
 

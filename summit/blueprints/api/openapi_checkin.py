@@ -60,8 +60,9 @@ PATHS = {
         "responses": {"200": json_response(SCAN_ANSWER), **SCAN_ERRORS}}},
     "/summits/{slug}/checkins/lookup": {"get": {
         "operationId": "lookUpPeople",
-        "summary": "People by name (simplified, traditional, pinyin) or the last 4-11 "
-                   "digits of their phone, at most 20, phones masked (check-in staff)",
+        "summary": "People by name (simplified, traditional, pinyin) or exactly the last "
+                   "4 digits of their phone, at most 20, phones masked; other digits are "
+                   "a 422 (check-in staff)",
         "security": BEARER,
         "parameters": [SLUG, {"name": "q", "in": "query", "required": True,
                               "schema": {**QUERY_TEXT, "maxLength": 100}}],

@@ -241,9 +241,9 @@ def template_preview(slug: str, category_id: int):
                                   "message": " ".join(messages)}}), 422
     try:
         draft = badges.check_template(category, _template_details(form))
+        png = badges.preview_png(category, draft, form.sample.data, _size(form.size.data))
     except DomainError as error:
         return jsonify({"error": {"code": error.code, "message": str(error)}}), 422
-    png = badges.preview_png(category, draft, form.sample.data, _size(form.size.data))
     response = send_file(io.BytesIO(png), mimetype="image/png")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,7 +1,8 @@
 """Printing many badges at once: choose them, render them in the background, hand out the PDF.
 
 A job remembers the badges it chose, so running it again prints the same people; badges are
-marked printed once per job, in the same transaction that marks the job done.
+marked printed once per job, in the same transaction that marks the job done. A job whose
+runner was killed is failed by the next process to start (``recover``) and may run again.
 """
 from __future__ import annotations
 
@@ -53,7 +54,16 @@ STATUS_LABELS = {
     JobStatus.DONE: _l("Ready"),
     JobStatus.FAILED: _l("Failed"),
 }
-# A job still "running" after this long lost its worker (a restart): it may be run again.
+# Reasons for a failure that are ours to word, kept as a code and shown in the reader's
+# language.
+INTERRUPTED = "interrupted"
+FAILURE_LABELS = {
+    INTERRUPTED: _l("The server stopped while this batch was waiting or printing. "
+                    "Run it again."),
+}
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+# A job still "running" after this long, on a runner this process cannot check (another
+# machine), lost it: it may be run again. A runner of this machine is checked at once.
 STALE_AFTER_SECONDS = 1800
 
 
@@ -107,17 +117,21 @@ def start(actor: User, summit: Summit, selection: BadgeSelection, size: BadgeSiz
                    category=category if selection is BadgeSelection.CATEGORY else None,
                    delegation=delegation if selection is BadgeSelection.DELEGATION else None,
                    badge_ids=[b.id for b in chosen], total=len(chosen),
-                   created_at=now or utcnow())
+                   created_at=now or utcnow(), runner=jobs.new_ticket())
     db.session.add(job)
     audit.record(actor, "badge_batch.start", job, summit=summit, now=now,
                  after={"selection": selection.value, "size": size.value, "total": len(chosen)})
     db.session.commit()
-    jobs.enqueue("badge_batch", job.id)
+    jobs.enqueue("badge_batch", job.id, ticket=job.runner)
     return job
 
 
 def may_run_again(job: BadgeJob, now: datetime | None = None) -> bool:
     if job.status is JobStatus.FAILED:
+        return True
+    if job.status not in UNFINISHED:
+        return False
+    if jobs.runner_gone(job.runner):
         return True
     if job.status is JobStatus.RUNNING and job.started_at is not None:
         return ((now or utcnow()) - job.started_at).total_seconds() > STALE_AFTER_SECONDS
@@ -131,11 +145,37 @@ def run_again(actor: User, job: BadgeJob, now: datetime | None = None) -> BadgeJ
     job.status = JobStatus.QUEUED
     job.started_at = None
     job.error = ""
+    job.failure = ""
     job.done = 0
+    job.runner = jobs.new_ticket()
     audit.record(actor, "badge_batch.retry", job, summit=job.summit, now=now)
     db.session.commit()
-    jobs.enqueue("badge_batch", job.id)
+    jobs.enqueue("badge_batch", job.id, ticket=job.runner)
     return job
+
+
+def recover(now: datetime | None = None) -> list[int]:
+    """Fail the unfinished batches whose runner is gone (killed, crashed, its Redis emptied),
+    so they show why and may run again: the ids. Called as a process starts."""
+    failed = []
+    for job in db.session.scalars(select(BadgeJob).where(BadgeJob.status.in_(UNFINISHED))
+                                   .order_by(BadgeJob.id)):
+        if not jobs.runner_gone(job.runner):
+            continue
+        before = {"status": job.status.value, "runner": job.runner}
+        # Only if nothing moved meanwhile (another process recovering, a worker taking it).
+        changed = db.session.execute(
+            update(BadgeJob).where(BadgeJob.id == job.id, BadgeJob.runner == job.runner,
+                                   BadgeJob.status == job.status)
+            .values(status=JobStatus.FAILED, failure=INTERRUPTED, error="",
+                    finished_at=now or utcnow())
+            .execution_options(synchronize_session=False)).rowcount
+        if changed:
+            audit.record(None, "badge_batch.interrupted", job, summit=job.summit, now=now,
+                         before=before, after={"status": JobStatus.FAILED.value})
+            failed.append(job.id)
+    db.session.commit()
+    return failed
 
 
 def _set_progress(job_id: int, done: int) -> None:
@@ -158,6 +198,8 @@ def run(job_id: int) -> None:
     job.status = JobStatus.RUNNING
     job.started_at = utcnow()
     job.done = 0
+    job.failure = ""
+    job.runner = jobs.this_process()
     db.session.commit()
     try:
         chosen = list(db.session.scalars(
@@ -183,7 +225,7 @@ def run(job_id: int) -> None:
             chunk_size=current_app.config.get("BADGE_CHUNK_SIZE", 50),
             progress=lambda done: _set_progress(job_id, done))
     except badge_design.DesignError as error:
-        _fail(job_id, str(_l("A badge template cannot be used: %(reason)s", reason=str(error))))
+        _fail(job_id, badges.design_error_message(error))
         return
     except Exception as error:
         log.exception("Badge batch %s failed", job_id)
@@ -265,6 +307,13 @@ def counts(summit: Summit) -> dict[str, int]:
             "revoked": revoked}
 
 
+def failure_text(job: BadgeJob) -> str:
+    """Why the batch failed, for its page ("" while it has not)."""
+    label = FAILURE_LABELS.get(job.failure)
+    return str(label) if label is not None else job.error
+
+
 def status_json(job: BadgeJob) -> dict:
     return {"status": job.status.value, "label": str(STATUS_LABELS[job.status]),
-            "done": job.done, "total": job.total, "percent": job.percent, "error": job.error}
+            "done": job.done, "total": job.total, "percent": job.percent,
+            "error": failure_text(job)}

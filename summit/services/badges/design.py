@@ -2,7 +2,8 @@
 
 Everything here is plain data and text (``BadgeFace`` and ``Design`` in, HTML and CSS out),
 never the database and never WeasyPrint: ``badges.render`` turns the result into PDF.
-Organisers' Jinja runs in a sandbox with limits, and their CSS is scoped to their category.
+Organisers' Jinja runs in a sandbox with limits on time and memory (``badges.sandbox``,
+``badges.limits``), and their CSS is scoped to their category.
 """
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ from pathlib import Path
 import segno
 import tinycss2
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from summit.models import BadgeSize
+from summit.services.badges import limits as template_limits, sandbox
 from summit.services.core import fonts
 
 PRINT_DIR = Path(__file__).resolve().parents[2] / "templates" / "badges" / "print"
@@ -52,6 +52,21 @@ class DesignError(ValueError):
     def __init__(self, message: str, part: str = "html") -> None:
         super().__init__(message)
         self.part = part
+
+
+class TooCostly(DesignError):
+    """A template that went over a limit drawing the badge of ``name``: ``limit`` is "time"
+    (more than ``limits.SECONDS``) or "size" (a value or output too large). Crosses process
+    boundaries intact (a batch renders in worker processes)."""
+
+    def __init__(self, limit: str, name: str = "", detail: str = "") -> None:
+        what = (f"took more than {template_limits.SECONDS} s" if limit == "time"
+                else f"built a value too large ({detail})")
+        super().__init__(f"drawing the badge of {name} {what}")
+        self.limit, self.name, self.detail = limit, name, detail
+
+    def __reduce__(self):
+        return type(self), (self.limit, self.name, self.detail)
 
 
 # What the parsers raise, instead of a parse error, on some hostile input: a number thousands
@@ -115,24 +130,7 @@ FORBIDDEN_TAGS = re.compile(r"<\s*/?\s*(style|link|script|meta|base|iframe|objec
                             re.IGNORECASE)
 
 
-class BadgeSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, plus limits on ``*`` and ``**`` so a template cannot build a huge
-    string or number (the sandbox already bounds ``range``)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("exponent too large")
-        if operator == "*":
-            for value, times in ((left, right), (right, left)):
-                if isinstance(value, (str, list, tuple)) and isinstance(times, int) and \
-                        len(value) * times > MAX_OUTPUT:
-                    raise SecurityError("result too large")
-        return super().call_binop(context, operator, left, right)
-
-
-_sandbox = BadgeSandbox(autoescape=True, undefined=StrictUndefined)
+_sandbox = sandbox.BadgeSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 @lru_cache(maxsize=64)
@@ -162,7 +160,11 @@ def _badge_html(face: BadgeFace, design: Design, key: int, size: BadgeSize,
                 cell: int | None = None) -> str:
     source = design.html or _builtin()[0]
     try:
-        inner = _template(source).render(b=_context(face), size=size.value)
+        template = _template(source)
+        with template_limits.limits():
+            inner = template.render(b=_context(face), size=size.value)
+    except template_limits.TemplateLimit as error:
+        raise TooCostly(error.kind, face.name, str(error).partition(": ")[2]) from None
     except (TemplateError, ArithmeticError, TypeError, LookupError, *UNREADABLE) as error:
         raise DesignError(f"{type(error).__name__}: {error}") from None
     # A press photo is data, not the template's output: it counts once at most.

@@ -32,10 +32,11 @@ from summit.models import (
 from summit.permissions import Permission, require
 from summit.services.badges import (
     design as badge_design,
+    limits as template_limits,
     render as badge_render,
     tokens as badge_tokens,
 )
-from summit.services.badges.design import BadgeFace, Design, DesignError
+from summit.services.badges.design import BadgeFace, Design, DesignError, TooCostly
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
 from summit.services.core.names import has_han
@@ -274,8 +275,29 @@ def sample_face(category: AttendeeCategory, template: BadgeTemplate, sample: str
 
 def render_badge(badge: Badge, size: BadgeSize = BadgeSize.A6) -> bytes:
     face = face_of(badge)
-    return badge_render.render_pdf([face], {face.design: design_of(badge.registration.category)},
-                                   size)
+    return render_faces([face], {face.design: design_of(badge.registration.category)}, size)
+
+
+def render_faces(faces: list[BadgeFace], designs: dict[str, Design], size: BadgeSize) -> bytes:
+    """One person's badge as PDF; a saved template that fails for them is a clear conflict."""
+    try:
+        return badge_render.render_pdf(faces, designs, size)
+    except DesignError as error:
+        raise Conflict(design_error_message(error), "template") from None
+
+
+def design_error_message(error: DesignError) -> str:
+    """What to tell the organiser about a template that failed, in their language."""
+    if isinstance(error, TooCostly):
+        name = error.name if len(error.name) <= 24 else error.name[:23] + "…"
+        if error.limit == "time":
+            return str(_l("This badge template takes too long to draw: the badge of %(name)s "
+                          "took more than %(seconds)s seconds. Make its loops shorter.",
+                          name=name, seconds=template_limits.SECONDS))
+        return str(_l("This badge template builds text or lists too large for a badge (the "
+                      "badge of %(name)s). Use smaller numbers, widths and repeats.",
+                      name=name))
+    return str(_l("A badge template cannot be used: %(reason)s", reason=str(error)))
 
 
 # --- templates -----------------------------------------------------------------------------
@@ -317,6 +339,8 @@ def check_template(category: AttendeeCategory, details: TemplateDetails) -> Badg
     try:
         badge_design.validate_design(design_of(category, draft),
                                      sample_face(category, draft, "long"))
+    except TooCostly as error:
+        raise ValidationFailed(design_error_message(error), "html") from None
     except DesignError as error:
         field = {"css": "css", "colour": "band_colour"}.get(error.part, "html")
         raise ValidationFailed(_l("This template cannot be used: %(reason)s", reason=str(error)),
@@ -347,13 +371,19 @@ def save_template(actor: User, category: AttendeeCategory, details: TemplateDeta
 
 def preview_png(category: AttendeeCategory, template: BadgeTemplate, sample: str,
                 size: BadgeSize) -> bytes:
+    """The draft drawn for a sample person; a template that fails for that sample (it was
+    checked with another) is refused as at saving."""
     face = sample_face(category, template, sample)
     design = design_of(category, template)
+    faces = [face]
     if size is BadgeSize.A4_SHEET:
         faces = [sample_face(category, template, key) for key in
                  ("zh_hans", "zh_hant", "tibetan", "latin")]
-        return badge_render.png_preview(faces, {face.design: design}, size, dpi=50)
-    return badge_render.png_preview([face], {face.design: design}, size)
+    try:
+        return badge_render.png_preview(faces, {face.design: design}, size,
+                                        dpi=50 if size is BadgeSize.A4_SHEET else 110)
+    except DesignError as error:
+        raise ValidationFailed(design_error_message(error), "html") from None
 
 
 def sample_choices() -> list[tuple[str, object]]:

@@ -13,6 +13,7 @@ import os
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -53,19 +54,36 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _worker_start(cache_dir: str) -> None:
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _end_with(parent: int) -> None:
+    """Exit as soon as ``parent`` has: a parent killed with -9 cannot stop its workers, and an
+    orphan is adopted by another process. (Not prctl's PR_SET_PDEATHSIG: it fires when the
+    *thread* that started the worker ends, and a pool may be started by any job thread.)"""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="summit-parent-watch", daemon=True).start()
+
+
+def _worker_start(cache_dir: str, parent: int) -> None:
+    _end_with(parent)
     pdf.configure(cache_dir)
 
 
 def pool(processes: int) -> Executor:
-    """Worker processes kept for the life of the app, so fonts stay loaded between jobs."""
+    """Worker processes kept for the life of the app, so fonts stay loaded between jobs; they
+    end with it, however it ends."""
     global _pool
     with _pool_lock:
         if _pool is None:
             context = multiprocessing.get_context("spawn")
             _pool = ProcessPoolExecutor(max_workers=processes, mp_context=context,
                                         initializer=_worker_start,
-                                        initargs=(pdf.configured_cache_dir(),))
+                                        initargs=(pdf.configured_cache_dir(), os.getpid()))
         return _pool
 
 
@@ -117,11 +135,16 @@ def render_batch(faces: Sequence[BadgeFace], designs: dict[str, Design], size: B
         executor = pool(processes)
         futures = {executor.submit(render_pdf, part, designs, size): index
                    for index, part in enumerate(parts)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            done += len(parts[index])
-            if progress:
-                progress(done)
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                done += len(parts[index])
+                if progress:
+                    progress(done)
+        except BaseException:
+            for future in futures:  # a failed batch leaves no work queued behind it
+                future.cancel()
+            raise
     return join_pdfs([r for r in results if r is not None])
 

@@ -1,5 +1,8 @@
 """The desk's look-up for people without their badge: by name (simplified, traditional or
-pinyin, through the registration search) or by the last digits of a phone."""
+pinyin, through the registration search) or by exactly the last four digits of a phone.
+
+Only four: the answer shows the masked phone, and when longer endings were accepted, adding
+one guessed digit at a time and watching for a match gave the whole number away."""
 from __future__ import annotations
 
 import re
@@ -16,7 +19,9 @@ from summit.services.core.validation import mask_phone
 from summit.services.registration import lists as registration_lists
 from summit.services.registration.submission import STATUS_LABELS
 
-PHONE_DIGITS = re.compile(r"\d{4,11}\Z")
+PHONE_DIGITS = re.compile(r"[0-9]{4}\Z")
+# Phones' IMEs often type full-width digits; they mean the same.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 LIMIT = 20
 
 
@@ -24,11 +29,16 @@ def look_up(actor: User, summit: Summit, query: str) -> list[dict]:
     """At most 20 people; the phone shows masked (the desk checks the last digits with the
     person, it never reads the number out)."""
     require(actor, Permission.CHECKIN_SCAN, summit)
-    query = " ".join((query or "").split())
+    query = " ".join((query or "").split()).translate(FULL_WIDTH_DIGITS)
     if len(query) > 100:
         raise ValidationFailed(_l("At most %(count)d characters.", count=100), "q")
     if not query:
         return []
+    if any(c.isdigit() for c in query) and not PHONE_DIGITS.match(query):
+        # Names have no digits; digits anywhere else would probe phones (or e-mail addresses
+        # made of them) a digit at a time through the name search.
+        raise ValidationFailed(_l("To find someone by phone, type exactly the last four "
+                                  "digits of the number."), "q")
     if PHONE_DIGITS.match(query):
         statement = select(Registration).where(Registration.summit_id == summit.id,
                                                Registration.phone.endswith(query,

@@ -1,16 +1,29 @@
 """Background jobs: on RQ workers when ``REDIS_URL`` is set, otherwise on threads of the app's
 own process. Either way a job is a name and plain arguments, run inside an app context.
+
+Each job's row names its *runner*: the process running it (``proc:<machine>:<pid>:<start>``),
+or, while it waits on Redis, its RQ job (``rq:<id>``). A process killed with ``-9`` cannot
+say that its jobs stopped, so every new server (at its first request) and every worker (as
+it starts) looks for unfinished jobs whose runner is gone and has them failed with a reason
+(``recover``); they can then be run again at once.
 """
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
 from rq import Queue, SimpleWorker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus as RQStatus
 
 from summit import create_app
 from summit.extensions import db
@@ -22,11 +35,111 @@ QUEUE = "summit"
 JOBS = {
     "badge_batch": "summit.services.badges.batches:run",
 }
+# Job name -> "module:function" failing that kind's unfinished jobs whose runner is gone.
+RECOVERY = {
+    "badge_batch": "summit.services.badges.batches:recover",
+}
+RQ_PREFIX = "rq:"
+PROCESS_PREFIX = "proc:"
+RECOVERED = "summit_jobs_recovered"
 
 
-def _function(name: str):
-    module, _, attribute = JOBS[name].partition(":")
+def _function(name: str, table: dict[str, str] = JOBS):
+    module, _, attribute = table[name].partition(":")
     return getattr(import_module(module), attribute)
+
+
+# --- who runs a job ------------------------------------------------------------------------
+
+@cache
+def _machine() -> str:
+    """This machine: its name and this boot of its kernel (pids start again at each boot)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    except OSError:
+        boot = ""
+    return f"{socket.gethostname()}/{boot}"
+
+
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot), "" where /proc cannot tell, and
+    None when there is no such process or it has ended (a zombie waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return ""
+    fields = stat.rsplit(")", 1)[1].split()  # after "pid (command)", which may hold spaces
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+@cache
+def _process(pid: int) -> str:
+    return f"{PROCESS_PREFIX}{_machine()}:{pid}:{_started(pid) or ''}"
+
+
+def this_process() -> str:
+    """The runner name of this process. With the start time, a pid used again later by
+    another process does not pass for this one."""
+    return _process(os.getpid())
+
+
+def new_ticket(app: Flask | None = None) -> str:
+    """The runner a job about to be queued gets: this process, or its RQ job on Redis. The
+    caller stores it with the job and passes it to ``enqueue``."""
+    app = app or current_app._get_current_object()
+    return f"{RQ_PREFIX}{uuid.uuid4().hex}" if app.config.get("REDIS_URL") else this_process()
+
+
+def runner_gone(runner: str, app: Flask | None = None) -> bool:
+    """True when the job's runner surely cannot finish it: a process of this machine that has
+    ended, or an RQ job Redis no longer holds or has finished with. A process on another
+    machine cannot be checked from here: not gone (it is stalled only after a long time)."""
+    if runner.startswith(RQ_PREFIX):
+        app = app or current_app._get_current_object()
+        if not app.config.get("REDIS_URL"):
+            return False
+        try:
+            job = Job.fetch(runner[len(RQ_PREFIX):], connection=queue(app).connection)
+        except NoSuchJobError:
+            return True
+        return job.get_status(refresh=False) in (RQStatus.FINISHED, RQStatus.FAILED,
+                                                 RQStatus.STOPPED, RQStatus.CANCELED)
+    if not runner.startswith(PROCESS_PREFIX):
+        return False  # unknown (a job queued before runners were recorded)
+    machine, pid, start = runner[len(PROCESS_PREFIX):].rsplit(":", 2)
+    if machine != _machine() or not pid.isdigit():
+        return False
+    started = _started(int(pid))
+    return started is None or (bool(start) and bool(started) and started != start)
+
+
+def recover(app: Flask) -> None:
+    """Fail every unfinished job whose runner is gone (each kind of job does its own)."""
+    for name in RECOVERY:
+        _function(name, RECOVERY)()
+
+
+def register(app: Flask) -> None:
+    """Recover at the first request each server process serves (the factory itself makes no
+    queries). Workers recover as they start (``work``)."""
+    @app.before_request
+    def recover_once() -> None:
+        if app.extensions.get(RECOVERED):
+            return
+        app.extensions[RECOVERED] = True
+        try:
+            recover(app)
+        except Exception:  # never in the way of the request; the next process tries again
+            db.session.rollback()
+            log.exception("Could not look for background jobs left by stopped processes")
 
 
 def redis_connection(url: str):
@@ -51,14 +164,16 @@ def _executor(app: Flask) -> ThreadPoolExecutor:
     return executor
 
 
-def enqueue(name: str, *args: Any) -> None:
-    """Run job ``name`` in the background. Commit what it needs to read first."""
+def enqueue(name: str, *args: Any, ticket: str | None = None) -> None:
+    """Run job ``name`` in the background. Commit what it needs to read first, with the
+    ``ticket`` from ``new_ticket`` stored as its runner."""
     if name not in JOBS:
         raise KeyError(name)
     app = current_app._get_current_object()
     if app.config.get("REDIS_URL"):
+        job_id = ticket[len(RQ_PREFIX):] if ticket and ticket.startswith(RQ_PREFIX) else None
         queue(app).enqueue(perform, name, *args, job_timeout=3600, result_ttl=3600,
-                           failure_ttl=86400)
+                           failure_ttl=86400, job_id=job_id)
     else:
         _executor(app).submit(_run_in_app, app, name, args)
 
@@ -89,7 +204,11 @@ def perform(name: str, *args: Any) -> None:
 
 
 def work(app: Flask, burst: bool = False) -> None:
-    """Serve the queue until stopped (or until it is empty, with ``burst``)."""
+    """Serve the queue until stopped (or until it is empty, with ``burst``), after failing the
+    jobs that runners stopped by force left unfinished."""
+    with app.app_context():
+        recover(app)
+        db.session.remove()
     jobs_queue = queue(app)
     worker = SimpleWorker([jobs_queue], connection=jobs_queue.connection)
     worker.work(burst=burst, logging_level="WARNING")

@@ -24,7 +24,7 @@ from summit.models import (
     Summit,
     User,
 )
-from summit.services.badges import issuing as badges, render as badge_render
+from summit.services.badges import issuing as badges
 from summit.services.badges.design import BadgeFace
 from summit.services.core.errors import Conflict, NotFound
 from summit.services.core.names import has_han
@@ -132,4 +132,4 @@ def face_of(badge: Badge) -> BadgeFace:
 def render_badge(badge: Badge, size: BadgeSize = BadgeSize.A6) -> bytes:
     face = face_of(badge)
     category = require_press_category(badge.summit)
-    return badge_render.render_pdf([face], {face.design: badges.design_of(category)}, size)
+    return badges.render_faces([face], {face.design: badges.design_of(category)}, size)
