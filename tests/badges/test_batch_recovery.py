@@ -152,6 +152,9 @@ def test_a_runner_on_another_machine_still_counts_as_stalled_after_half_an_hour(
 
 # --- a real server killed in the middle of a batch -------------------------------------------
 
+# Processes and their identity, not SQL: SQLite only (the recovery's queries run on both
+# databases in the tests above).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_batches_of_a_killed_server_fail_with_a_reason_and_run_again(
         app_config, event, organiser, sixty_approved, tmp_path):
     config = dict(app_config, BADGE_CHUNK_SIZE=1, JOB_THREADS=1)

@@ -234,6 +234,9 @@ def worker_environment(app, app_config) -> dict[str, str]:
     return env
 
 
+# Processes and their identity, not SQL: SQLite only (the recovery's queries run on both
+# databases in the tests above).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.redis
 def test_a_batch_whose_worker_was_killed_fails_when_a_worker_starts_and_runs_again(
         app, app_config, event, organiser, sixty_approved, tmp_path, english):
