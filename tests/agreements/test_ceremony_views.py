@@ -2,6 +2,7 @@
 the ceremony's public page listing them for readers of agreements only."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -31,7 +32,10 @@ def test_the_form_offers_the_ceremonies_and_an_empty_time_takes_the_ceremony_sta
     factories.make_item(summit, day=DAY, kind="speech", title_zh="主旨演讲", title_en="Keynote")
     login(agreements_officer.email)
     page = text(client.get(f"/summits/{summit.slug}/agreements/new"))
-    assert f'<option value="{ceremony.id}">Signing ceremony (2017-08-03 09:50)</option>' in page
+    # The first ceremony is chosen for a new record (its start is then the signing time).
+    assert re.search(rf'<option (selected )?value="{ceremony.id}"( selected)?>Signing ceremony '
+                     r'\(2017-08-03 09:50\)</option>', page)
+    assert "selected" in page[page.find(f'value="{ceremony.id}"') - 10:][:40]
     assert "Keynote (2017-08-03" not in page
     assert page.count('value="">None</option>') == 2  # no upgrade, no ceremony
 

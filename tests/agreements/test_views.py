@@ -497,3 +497,22 @@ def test_an_officer_corrects_the_signing_record_and_the_audit_keeps_both(client,
     assert entry.before["amount"] == "50000000.00" and entry.after["amount"] == "45000000.00"
     assert {u.agreement_signed_at for u in db.session.scalars(db.select(AgreementUpdate))} == {
         datetime(2017, 8, 4, 1, 0, tzinfo=UTC)}
+
+
+def test_the_form_takes_the_ceremony_for_the_signing_time_not_now(client, login, summit,
+                                                                  agreements_officer):
+    """Recording after the summit, the time must not default to today (issue 17): with a
+    signing ceremony it is chosen and the time left blank; without one the time is asked."""
+    login(agreements_officer.email)
+    url = f"/summits/{summit.slug}/agreements/new"
+    page = text(client.get(url))
+    signed_at = re.search(r'<input[^>]*name="signed_at"[^>]*>', page).group(0)
+    assert 'value=""' in signed_at or "value=" not in signed_at, signed_at
+
+    item = factories.make_item(summit, "09:50", "10:20", kind="signing_ceremony",
+                               title_zh="签约仪式", title_en="Signing ceremony")
+    page = text(client.get(url))
+    signed_at = re.search(r'<input[^>]*name="signed_at"[^>]*>', page).group(0)
+    assert 'value=""' in signed_at or "value=" not in signed_at, signed_at
+    assert re.search(rf'<option selected value="{item.id}"|<option value="{item.id}" selected',
+                     page), page[page.find('name="ceremony_item_id"'):][:600]

@@ -137,8 +137,14 @@ def record(slug: str):
         for a in agreement_lists.upgradable(summit)]
     _ceremony_choices(form, summit)
     if request.method == "GET" and not form.signed_at.data:
-        form.signed_at.data = utcnow().astimezone(ZoneInfo(summit.timezone)).replace(
+        # The signing time defaults to the summit's ceremony (blank time, the first ceremony
+        # chosen); to "now" only while the summit runs; otherwise it is asked for.
+        now = utcnow().astimezone(ZoneInfo(summit.timezone)).replace(
             tzinfo=None, second=0, microsecond=0)
+        if len(form.ceremony_item_id.choices) > 1:
+            form.ceremony_item_id.data = form.ceremony_item_id.choices[1].value
+        elif summit.starts_on <= now.date() <= summit.ends_on:
+            form.signed_at.data = now
         form.party_a.data = next(
             (o.name for o in summit.organisations_in(OrganisationRole.ORGANISER)), "")
     status = 200
