@@ -2,7 +2,8 @@
 agenda, exports over HTTP, and query counts that do not grow with the programme."""
 from __future__ import annotations
 
-from datetime import time
+import re
+from datetime import time, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -252,6 +253,28 @@ def test_the_personal_agenda_shows_own_items_and_booking_status(client, summit, 
     assert "Welcome" in page and "Salon" in page and "Someone else" not in page
     assert "Seat booked" in page and "Speaker" in page
     assert sorted(str(e["SUMMARY"]) for e in ics.walk("VEVENT")) == ["Salon", "Welcome"]
+
+
+def test_the_personal_agenda_has_a_heading_per_day(client, summit, hall, login):
+    """Times alone made two days read as one (issue 17): each day has its dated heading."""
+    organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
+    factories.make_category(summit)
+    delegate = factories.make_user("lamu@example.com", name="泽仁拉姆")
+    registration = factories.make_registration(summit, "泽仁拉姆", "lamu@example.com",
+                                               approve_as=organiser)
+    second = summit.starts_on + timedelta(days=1)
+    factories.make_item(summit, day=second, room=hall, title_en="Day two",
+                        participants=[("speaker", registration)])
+    factories.make_item(summit, room=hall, participants=[("speaker", registration)])
+    agenda_publish.publish_agenda(organiser, summit, notify=False)
+    login(delegate.email)
+
+    page = text(client.get(f"{S}/agenda/mine"))
+
+    headings = re.findall(r'<h2 id="day-([0-9-]+)">([^<]+)</h2>', page)
+    assert [day for day, _ in headings] == [summit.starts_on.isoformat(), second.isoformat()]
+    assert str(second.year) in headings[1][1] and str(second.day) in headings[1][1]
+    assert page.index("Welcome") < page.index(headings[1][1]) < page.index("Day two")
 
 
 def test_the_personal_agenda_without_a_registration(client, summit, login):

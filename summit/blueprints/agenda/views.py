@@ -128,7 +128,7 @@ def mine(slug: str):
     agenda, entries = agenda_public.personal_agenda(current_user, summit)
     registered = bool(agenda_public.registrations_at(current_user, summit))
     return render_template("agenda/mine.html", summit=summit, agenda=agenda, entries=entries,
-                           registered=registered)
+                           days=agenda_public.entries_by_day(entries), registered=registered)
 
 
 @bp.get("/summits/<slug:slug>/agenda/mine.ics")

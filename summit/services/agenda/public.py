@@ -181,3 +181,11 @@ def personal_agenda(user: User, summit: Summit) -> tuple[PublishedAgenda | None,
         if roles or booking:
             entries.append(PersonalEntry(item=item, roles=roles, booking=booking))
     return agenda, entries
+
+
+def entries_by_day(entries: list[PersonalEntry]) -> list[tuple[date, list[PersonalEntry]]]:
+    """The personal agenda under a heading per day (the entries are in time order)."""
+    days: dict[str, list[PersonalEntry]] = {}
+    for entry in entries:
+        days.setdefault(entry.item["day"], []).append(entry)
+    return [(date.fromisoformat(day), day_entries) for day, day_entries in days.items()]
