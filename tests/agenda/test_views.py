@@ -230,12 +230,18 @@ def test_exports_over_http(client, summit, hall):
     assert "programme-v1-zh.pdf" in pdf.headers["Content-Disposition"]
 
 
-def test_the_personal_agenda_shows_own_items_and_booking_status(client, summit, hall, login):
+def delegate_with_account(summit):
+    """The organiser, and 泽仁拉姆's account and approved registration."""
     organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
     factories.make_category(summit)
     delegate = factories.make_user("lamu@example.com", name="泽仁拉姆")
     registration = factories.make_registration(summit, "泽仁拉姆", "lamu@example.com",
                                                approve_as=organiser)
+    return organiser, delegate, registration
+
+
+def test_the_personal_agenda_shows_own_items_and_booking_status(client, summit, hall, login):
+    organiser, delegate, registration = delegate_with_account(summit)
     factories.make_item(summit, room=hall, participants=[("speaker", registration)])
     salon = factories.make_item(summit, "14:00", "16:00", room=hall, kind="salon",
                                 title_zh="电商沙龙", title_en="Salon", bookable=True, capacity=40)
@@ -257,11 +263,7 @@ def test_the_personal_agenda_shows_own_items_and_booking_status(client, summit, 
 
 def test_the_personal_agenda_has_a_heading_per_day(client, summit, hall, login):
     """Times alone made two days read as one (issue 17): each day has its dated heading."""
-    organiser = factories.make_member(summit, Role.ORGANISER, "organiser@example.com")
-    factories.make_category(summit)
-    delegate = factories.make_user("lamu@example.com", name="泽仁拉姆")
-    registration = factories.make_registration(summit, "泽仁拉姆", "lamu@example.com",
-                                               approve_as=organiser)
+    organiser, delegate, registration = delegate_with_account(summit)
     second = summit.starts_on + timedelta(days=1)
     factories.make_item(summit, day=second, room=hall, title_en="Day two",
                         participants=[("speaker", registration)])
