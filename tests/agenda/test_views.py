@@ -105,6 +105,33 @@ def test_edit_move_cancel_and_restore_from_the_forms(client, summit, signed_in_o
     assert "“欢迎致辞” is back on the programme." in [m for _c, m in flashes(page)]
 
 
+def test_a_participant_who_clashes_keeps_the_search_and_can_be_added_anyway(
+        client, summit, signed_in_organiser, hall):
+    """The warning said "tick the box below" but the search results (and so the box) were
+    gone after the post, so the person could never be added (issue 17)."""
+    factories.make_category(summit)
+    wang = factories.make_registration(summit, "王芳")  # pending: adding her needs a confirm
+    item = factories.make_item(summit, room=hall)
+    edit = f"{S}/agenda/items/{item.id}"
+    search = text(client.get(edit + "/edit?q=wangfang"))
+    action = re.search(r'<form method="post" action="([^"]+/participants[^"]*)"', search)
+    assert action and "q=wangfang" in action.group(1)
+
+    warned = text(client.post(action.group(1).replace("&amp;", "&"), data={
+        "person-role": "panelist", "person-registration_id": str(wang.id)}))
+
+    assert "not approved" in warned and "Add 王芳" in warned
+    assert 'name="person-confirm"' in warned
+    assert re.search(r'<option value="panelist" selected>', warned)
+    added = client.post(action.group(1).replace("&amp;", "&"), data={
+        "person-role": "panelist", "person-registration_id": str(wang.id),
+        "person-confirm": "y"})
+    assert added.status_code == 302
+    db.session.expire_all()
+    assert [p.registration_id for p in db.session.get(AgendaItem, item.id).participants] == [
+        wang.id]
+
+
 def test_participants_are_found_in_any_script_and_added_or_removed(client, summit,
                                                                    signed_in_organiser, hall):
     factories.make_category(summit)
