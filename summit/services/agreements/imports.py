@@ -65,38 +65,11 @@ def header_text(column: Column) -> str:
     return spreadsheets.header_text(column)
 
 
-def _match(cell: str) -> str | None:
-    text = (cell or "").strip()
-    if text.endswith(")") and "(" in text:
-        key = text[text.rindex("(") + 1:-1].strip()
-        if key in BY_KEY:
-            return key
-    for column in COLUMNS:
-        if text in (column.key, str(column.label)):
-            return column.key
-    return None
-
-
 def read_ledger(data: bytes) -> list[dict[str, str]]:
-    if not data:
-        raise ValidationFailed(_l("The file is empty."), "file")
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(_l("The file is larger than %(mb)d MB.",
-                                  mb=MAX_BYTES // (1024 * 1024)), "file")
-    if data[:4] != b"PK\x03\x04":
+    """The ledger's rows by column key: Excel only (the shared reader checks the rest)."""
+    if data and data[:4] != b"PK\x03\x04":
         raise ValidationFailed(_l("This file is damaged or not an Excel workbook."), "file")
-    rows = [row for row in spreadsheets.read_xlsx_rows(data) if any(row)]
-    if not rows:
-        raise ValidationFailed(_l("The sheet is empty."), "file")
-    keys = [_match(cell) for cell in rows[0]]
-    missing = [str(c.label) for c in COLUMNS if c.required and c.key not in keys]
-    if missing:
-        raise ValidationFailed(_l("The first row must name the columns; missing: %(cols)s. "
-                                  "Start from the template.", cols=", ".join(missing)), "file")
-    if len(rows) == 1:
-        raise ValidationFailed(_l("The sheet has a header but no rows to import."), "file")
-    return [{key: (row[i] if i < len(row) else "") for i, key in enumerate(keys) if key}
-            for row in rows[1:]]
+    return spreadsheets.read_table(data, COLUMNS)
 
 
 def _choice(enum_class, labels: dict, text: str, default=None):
