@@ -29,7 +29,7 @@ def test_check_in_staff_reach_the_scanner_from_the_navigation(client, login, eve
     login(staff.email)
 
     home = text(client.get("/"))
-    summit_page = text(client.get(f"/summits/{event.slug}"))
+    summit_page = text(client.get(f"/summits/{event.slug}", follow_redirects=True))
     page = client.get(f"/summits/{event.slug}/checkin/")
 
     assert f'href="/summits/{event.slug}/checkin/"' in home

@@ -9,7 +9,7 @@ from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitF
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import AttendeeCategory, Membership, Role, Zone
-from summit.permissions import ROLE_LABELS, Permission, authorize
+from summit.permissions import ROLE_LABELS, Permission, authorize, can
 from summit.services.accounts import roles
 from summit.services.core import audit
 from summit.services.core.errors import DomainError
@@ -36,7 +36,12 @@ def _details(form: SummitForm) -> summits.SummitDetails:
 
 @bp.get("/<slug:slug>")
 def detail(slug: str):
-    return render_template("summits/detail.html", summit=summits.get_by_slug(slug))
+    summit = summits.get_by_slug(slug)
+    # Staff land on their console; ?view=public shows them the page everyone else sees.
+    if request.args.get("view") != "public" and can(current_user, Permission.CONSOLE_VIEW,
+                                                    summit):
+        return redirect(url_for("console.index", slug=summit.slug))
+    return render_template("summits/detail.html", summit=summit)
 
 
 @bp.route("/new", methods=["GET", "POST"])

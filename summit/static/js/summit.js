@@ -11,6 +11,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("main-nav");
+    // The staff menu stays open on wide screens and collapses on a phone.
+    if (window.matchMedia && window.matchMedia("(min-width: 40.01rem)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (menu) {
+        menu.open = true;
+      });
+    }
     if (toggle && nav) {
       toggle.addEventListener("click", function () {
         var open = nav.classList.toggle("open");
