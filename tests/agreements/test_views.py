@@ -359,6 +359,27 @@ def test_the_monthly_pdf_report_prints_chinese_and_the_rates(client, login, summ
     assert "595.276 x 841.89" in sizes or "595.28 x 841.89" in sizes  # A4
 
 
+def test_the_monthly_report_opens_on_the_last_month_with_entries(client, login, summit,
+                                                                 agreements_officer, official):
+    agreement = factories.make_agreement(summit, agreements_officer, amount="50000000")
+    funds(agreements_officer, agreement, "15000000", day=date(2017, 11, 20))
+    funds(agreements_officer, agreement, "25000000", day=date(2018, 2, 3))
+    login(official.email)
+
+    page = text(client.get(f"/summits/{summit.slug}/agreements/dashboard?stale_days=60"))
+
+    picker = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>',
+                       page[page.index("report-month") - 400:], re.S)
+    assert picker.group(1) == f"/summits/{summit.slug}/agreements/report.pdf"
+    assert 'type="month" id="report-month" name="month" value="2018-02"' in picker.group(2)
+    assert '<input type="hidden" name="stale_days" value="60">' in picker.group(2)
+    response = client.get(f"/summits/{summit.slug}/agreements/report.pdf")
+    assert response.status_code == 200
+    assert "2018-02.pdf" in response.headers["Content-Disposition"]
+    chosen = client.get(f"/summits/{summit.slug}/agreements/report.pdf?month=2017-11")
+    assert "2017-11.pdf" in chosen.headers["Content-Disposition"]
+
+
 def _ledger(rows: list[dict]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active

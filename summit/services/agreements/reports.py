@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import weasyprint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementUpdate, PartySide, Summit
@@ -110,6 +111,19 @@ def month_entries(summits: list[Summit], month: date) -> list[AgreementUpdate]:
                AgreementUpdate.happened_on >= start, AgreementUpdate.happened_on < end)
         .options(db.contains_eager(AgreementUpdate.agreement))
         .order_by(AgreementUpdate.happened_on, AgreementUpdate.id).limit(500)))
+
+
+def last_month(summits: list[Summit]) -> date | None:
+    """The latest month with a follow-up entry (else with a signing): where the monthly
+    report opens, rather than on the current month, which may have nothing yet."""
+    ids = [s.id for s in summits]
+    month = db.session.scalar(db.select(func.max(AgreementUpdate.happened_month)).join(
+        Agreement).where(Agreement.summit_id.in_(ids)))
+    if month:
+        return date.fromisoformat(month + "-01")
+    signed = db.session.scalar(db.select(func.max(Agreement.signed_at)).where(
+        Agreement.summit_id.in_(ids)))
+    return signed.date().replace(day=1) if signed else None
 
 
 def pdf_from_html(html: str) -> bytes:

@@ -195,7 +195,7 @@
       for (const scan of await store.queued()) {
         const body = Object.assign({}, scan);
         delete body.summit;
-        const path = body.registration_id ? api + "/manual" : api;
+        const path = (body.registration_id || body.press_person_id) ? api + "/manual" : api;
         let response;
         try {
           response = await call(path, { method: "POST", body: JSON.stringify(body) });
@@ -352,8 +352,10 @@
       const button = Object.assign(document.createElement("button"), { type: "button", className: "button", textContent: S.checkIn });
       button.addEventListener("click", () => {
         busy = true;
-        answer({ registration_id: person.id, gate: localStorage.getItem(GATE_KEY), device: device(),
-                 scan_id: newScanId(), scanned_at: new Date().toISOString() }, "manual");
+        const who = person.press_person_id ? { press_person_id: person.press_person_id }
+                                           : { registration_id: person.id };
+        answer(Object.assign(who, { gate: localStorage.getItem(GATE_KEY), device: device(),
+                 scan_id: newScanId(), scanned_at: new Date().toISOString() }), "manual");
       });
       item.append(button);
       list.append(item);
