@@ -374,6 +374,10 @@ ROUTES: list[Route] = [
     # as for registrations.detail); the rest needs badges.manage
     Route("badges.download", "GET",
           lambda w: f"/registrations/{w.approved['download'].id}/badge.pdf", ORGANISER),
+    Route("badges.entry", "GET",
+          lambda w: f"/registrations/{w.approved['download'].id}/entry", ORGANISER),
+    Route("badges.entry_worker", "GET",
+          lambda w: f"/registrations/{w.approved['download'].id}/entry-sw.js", EVERYONE),
     Route("badges.reissue", "POST",
           lambda w: f"/registrations/{w.approved['reissue'].id}/badge/reissue", ORGANISER),
     Route("badges.revoke", "POST",
