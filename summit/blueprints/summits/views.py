@@ -79,7 +79,8 @@ def edit(slug: str):
             show_domain_error(form, error)
         else:
             flash(_("The summit has been saved."), "success")
-            return redirect(url_for("summits.detail", slug=summit.slug))
+            # The public page, as visitors now see it (staff would land on the console).
+            return redirect(url_for("summits.detail", slug=summit.slug, view="public"))
     return render_template("summits/form.html", form=form, summit=summit)
 
 
