@@ -9,6 +9,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Delegation, Role
+from summit.services.demo import seed as demo
 from tests.support import factories
 from tests.support.pages import is_login_redirect, location, text
 
@@ -109,3 +110,18 @@ def test_the_console_runs_the_same_queries_whatever_the_numbers(
         page = text(client.get(f"/summits/{event.slug}/console"))
     assert figure(page, "registrations-pending") == 4
     assert len(many) == len(few)
+
+
+def test_the_demo_console_has_something_in_each_section(client, app):
+    demo.seed_demo()
+    client.post("/auth/login", data={"email": "organiser@example.com",
+                                     "password": demo.DEMO_PASSWORD})
+    page = text(client.get(f"/summits/{demo.DEMO_SLUG}/console"))
+    assert figure(page, "registrations-pending") > 0
+    assert figure(page, "registrations-approved") > 0
+    assert figure(page, "badges-not-printed") > 0
+    assert figure(page, "press-to-decide") > 0
+    assert figure(page, "arrivals-expected") > 0
+    assert figure(page, "agreements-count") > 0
+    assert "registration" in todos(page) and "press" in todos(page)
+    assert 'id="fig-salons"' in page and "seats taken" in page
