@@ -89,16 +89,23 @@ def _registrations(summit: Summit) -> dict[str, Any]:
 
 
 def _delegations(summit: Summit) -> list[dict]:
-    holding = func.count(Registration.id)
+    # Counted in one pass over the summit's registrations, then joined to the delegations
+    # (an outer join per delegation would scan the registrations once for each).
+    used = (select(Registration.delegation_id, func.count(Registration.id).label("used"))
+            .where(Registration.summit_id == summit.id,
+                   Registration.delegation_id.is_not(None),
+                   Registration.status.in_(HOLDS_PLACE))
+            .group_by(Registration.delegation_id).subquery())
     rows = db.session.execute(
-        select(Delegation.id, Delegation.name, Delegation.quota, holding)
-        .outerjoin(Registration, and_(Registration.delegation_id == Delegation.id,
-                                      Registration.status.in_(HOLDS_PLACE)))
+        select(Delegation.id, Delegation.name, Delegation.quota,
+               func.coalesce(used.c.used, 0))
+        .outerjoin(used, used.c.delegation_id == Delegation.id)
         .where(Delegation.summit_id == summit.id)
-        .group_by(Delegation.id, Delegation.name, Delegation.quota)
         .order_by(Delegation.name)).all()
-    return [{"id": id_, "name": name, "quota": quota, "used": used}
-            for id_, name, quota, used in rows]
+    found = [{"id": id_, "name": name, "quota": quota, "used": count}
+             for id_, name, quota, count in rows]
+    # Fullest first: the console lists the first few, the delegations page has them all.
+    return sorted(found, key=lambda d: -(d["used"] / d["quota"]) if d["quota"] else 0)
 
 
 def _badges(summit: Summit) -> dict[str, int]:
