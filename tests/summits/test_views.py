@@ -421,7 +421,7 @@ def test_the_public_page_shows_theme_dates_venue_and_organisations(client, descr
     assert '<time datetime="2027-08-03">August 3, 2027</time>' in page
     assert '<time datetime="2027-08-04">August 4, 2027</time>' in page
     assert "康定 情歌大酒店" in page
-    assert "Times in Asia/Shanghai" in page
+    assert "All times are Beijing time." in page
     assert "<dt>Host</dt><dd>四川省商务厅</dd>" in page
     assert "<dt>Organiser</dt><dd>甘孜州人民政府</dd>" in page
     assert "<dt>Supported by</dt><dd>广东省对口支援甘孜州工作组, 四川省电子商务协会</dd>" in page

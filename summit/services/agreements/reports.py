@@ -9,7 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import weasyprint
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementUpdate, PartySide, Summit
@@ -37,7 +37,7 @@ def _sheet(book: exports.Book, title: str, header: list, rows: list[list],
 
 
 LEDGER_HEADER = (
-    _l("ID"), _l("Summit"), _l("Title"), _l("Kind"), _l("County"), _l("Sector"),
+    _l("ID"), _l("Summit"), _p("agreement", "Title"), _l("Kind"), _l("County"), _l("Sector"),
     _l("Amount (yuan)"), _l("Amount"), _l("The amount is"), _l("Side A"), _l("Side B"),
     _l("Witnessed by"), _l("Signed at"), _l("Signed on stage"), _l("Expected jobs"),
     _l("Households helped"), _l("Status"), _l("Termination reason"),
@@ -91,7 +91,7 @@ def dashboard_xlsx(summary: Summary) -> bytes:
            [_l("Month"), _l("Arrived (yuan)"), _l("Cumulative (yuan)")],
            [list(row) for row in summary.funds_by_month], (2, 3))
     _sheet(workbook, str(_l("No recent update")),
-           [_l("ID"), _l("Title"), _l("County"), _l("Status"), _l("Last update")],
+           [_l("ID"), _p("agreement", "Title"), _l("County"), _l("Status"), _l("Last update")],
            [[a.id, a.title, a.county, str(agreements.STATUS_LABELS[a.status]),
              a.last_activity_at.date().isoformat()] for a in summary.stale])
     _sheet(workbook, str(_l("Definitions")), [_l("Rate"), _l("Definition")],

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -124,7 +124,7 @@ def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
 
 EXPORT_COLUMNS = (
     _l("Name as on ID"), _l("Name in pinyin"), _l("Category"), _l("Delegation"),
-    _l("Organisation"), _l("Mobile phone"), _l("Arrived"), _l("Arrived at"), _l("Gate"),
+    _l("Organisation"), _l("Mobile phone"), _p("people", "Arrived"), _l("Arrived at"), _l("Gate"),
     _l("Checked in with"),
 )
 
@@ -134,7 +134,8 @@ def may_see_phones(actor: User, summit: Summit) -> bool:
     return can(actor, Permission.REGISTRATIONS_MANAGE, summit)
 
 
-def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> bytes:
+def export_xlsx(actor: User, summit: Summit, now: datetime | None = None,
+                language: str = "zh") -> bytes:
     """Every approved registration with its arrival; the scans and conflicts on sheets of
     their own."""
     require(actor, Permission.ATTENDANCE_READ, summit)
@@ -154,7 +155,7 @@ def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> byt
     method_labels = {"scan": str(_l("Badge scan")), "manual": str(_l("Look-up at the desk"))}
     for registration, arrival, method in rows:
         sheet.append([
-            registration.name, registration.name_pinyin, registration.category.label_zh,
+            registration.name, registration.name_pinyin, registration.category.label(language),
             registration.delegation.name if registration.delegation else "",
             registration.organisation_name,
             registration.phone if phones else mask_phone(registration.phone),
