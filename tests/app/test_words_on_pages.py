@@ -11,9 +11,8 @@ from summit.models import MediaType, Role
 from summit.services.badges import issuing as badges
 from summit.services.checkin import scans as checkins
 from summit.services.summits import settings as summit_settings
-from tests.checkin.test_views import scanner_config
 from tests.support import factories, press_factories
-from tests.support.pages import text
+from tests.support.pages import scanner_config, text
 
 CHINESE = {"Accept-Language": "zh-CN"}
 
