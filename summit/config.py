@@ -75,6 +75,10 @@ class Defaults:
     BADGE_CHUNK_SIZE = 50
     # Background jobs without Redis run on this many threads of the app's own process.
     JOB_THREADS = 1
+    # The desk: threads sending badges to printers, and how long a sent badge may take to
+    # come out before its job is failed.
+    JOB_THREADS_PRINT = 4
+    DESK_PRINT_WAIT_SECONDS = 60
 
 
 # name of the environment variable (without SUMMIT_) -> (config key, parser)
