@@ -11,6 +11,7 @@ from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
+from summit.blueprints.desk import bp as desk_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     (agenda_bp, None),
     (bookings_bp, None),
     (checkin_bp, None),
+    (desk_bp, None),
     (press_bp, None),
     (agreements_bp, None),
     (admin_bp, "/admin"),

@@ -27,6 +27,13 @@ def pools(summit: Summit) -> list[PrinterPool]:
         PrinterPool.summit_id == summit.id).order_by(PrinterPool.name, PrinterPool.id)))
 
 
+def all_printers(summit: Summit) -> list[Printer]:
+    """The printers of every desk of the summit (a failed job may go to any of them)."""
+    return list(db.session.scalars(select(Printer).where(
+        Printer.summit_id == summit.id, Printer.pool_id.is_not(None))
+        .order_by(Printer.name, Printer.id)))
+
+
 def _name(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value:

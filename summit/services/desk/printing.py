@@ -35,7 +35,7 @@ from summit.permissions import Permission, can, require
 from summit.services.badges import issuing as badges
 from summit.services.core import audit, jobs
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
-from summit.services.desk import ipp
+from summit.services.desk import find as desk_find, ipp
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,33 @@ def resend(actor: User, job: PrintJob, printer: Printer | None,
     db.session.commit()
     jobs.enqueue("desk_print", job.id, ticket=job.runner)
     return job
+
+
+def send_from_entry_code(actor: User, summit, pool: PrinterPool | None, code: str,
+                         now: datetime | None = None) -> PrintJob:
+    """The kiosk: the delegate's phone shows the entry code, the badge prints (first print
+    only; anything else is for the desk)."""
+    pool = require_pool(summit.id, pool)
+    registration = desk_find.by_entry_code(actor, summit, code)
+    return send(actor, registration, pool, kiosk=True, now=now)
+
+
+def pdf_of(actor: User, registration: Registration) -> bytes:
+    """The badge as PDF for a desk without a printer (not marked printed: nobody knows
+    whether it came out)."""
+    require(actor, Permission.DESK_PRINT, registration.summit)
+    badges.require_printable(registration)
+    badge = badges.ensure_badge(registration)
+    db.session.commit()
+    if badge.revoked:
+        raise Conflict(_l("This badge is revoked: %(reason)s", reason=badge.revoked_reason),
+                       "status")
+    return badges.render_badge(badge)
+
+
+def recent(pool: PrinterPool, limit: int = 15) -> list[PrintJob]:
+    return list(db.session.scalars(select(PrintJob).where(PrintJob.pool_id == pool.id)
+                                   .order_by(PrintJob.id.desc()).limit(limit)))
 
 
 def find_job(summit_id: int, key: str) -> PrintJob:

@@ -1,0 +1,55 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from summit.forms import BaseForm
+from summit.models import BadgeSize, PrintReason
+from summit.services.desk import printers as desk_printers, printing
+
+
+class PoolForm(BaseForm):
+    name = StringField(_l("Desk"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("As staff call it, e.g. 报到处 A or 自助机 1."))
+    kiosk = BooleanField(_l("Self-service kiosk"))
+    walk_in_categories = SelectMultipleField(_l("Walk-ins may be registered in"),
+                                             choices=[], coerce=int, validators=[Optional()])
+    walk_in_approve = BooleanField(_l("Desk staff approve walk-ins themselves"))
+
+
+class PrinterForm(BaseForm):
+    name = StringField(_l("Printer"), validators=[DataRequired(), Length(max=80)])
+    uri = StringField(_l("IPP address"), validators=[DataRequired(), Length(max=300)],
+                      description=_l("ipp://192.168.1.20:631/ipp/print"))
+    paper = SelectField(_l("Paper"), choices=[SelectChoice(size.value, label) for size, label
+                                             in desk_printers.PAPER_LABELS.items()],
+                        default=BadgeSize.A6.value)
+
+
+class PrintForm(BaseForm):
+    reason = SelectField(_l("Why again"), validators=[Optional()],
+                         choices=[SelectChoice("", "—")] + [
+        SelectChoice(reason.value, printing.REASON_LABELS[reason])
+        for reason in printing.REPRINT_REASONS])
+
+    @property
+    def chosen_reason(self) -> PrintReason | None:
+        return PrintReason(self.reason.data) if self.reason.data else None
+
+
+class ResendForm(BaseForm):
+    printer = SelectField(_l("Printer"), choices=[], validators=[Optional()])
+
+
+class KioskStartForm(BaseForm):
+    start = HiddenField(validators=[DataRequired()])
+
+
+class KioskForm(BaseForm):
+    code = StringField(_l("Entry code"), validators=[DataRequired(), Length(max=2000)])
