@@ -570,6 +570,8 @@ ROUTES: list[Route] = [
     Route("desk.job_state", "GET", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}", DESK),
     Route("desk.resend", "POST", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}/resend",
           DESK),
+    Route("desk.unlock", "POST",
+          lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
     Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",
           DESK),
     Route("desk.kiosk", "GET", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),

@@ -211,6 +211,20 @@ def resend(slug: str, key: str):
     return redirect(url_for("desk.desk", slug=slug, pool_id=job.pool_id or 0))
 
 
+@bp.post("/registrations/<int:registration_id>/badge/unlock")
+@login_required
+def unlock(registration_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    authorize(Permission.BADGES_MANAGE, registration.summit)
+    if PrintForm().validate_on_submit():
+        try:
+            printing.unlock(current_user, registration)
+            flash(_("Unlocked: the desk may print this badge once more."), "success")
+        except DomainError as error:
+            flash(str(error), "error")
+    return redirect(url_for("registrations.detail", registration_id=registration.id))
+
+
 # --- the kiosk ----------------------------------------------------------------------------
 
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/kiosk/start")

@@ -24,6 +24,7 @@ from summit.models import Delegation, Diet, IdDocumentType, Registration, Regist
 from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
+from summit.services.desk import printing as desk_printing
 from summit.services.core.validation import mask_id, mask_phone
 from summit.services.registration import (
     delegations,
@@ -151,7 +152,9 @@ def detail(registration_id: int):
     return render_template("registrations/detail.html", registration=registration,
                            summit=registration.summit, reject_form=RejectForm(),
                            revoke_form=RevokeForm(), badge=badges.badge_of(registration),
-                           show_private=True, mask_phone=mask_phone, mask_id=mask_id)
+                           show_private=True, mask_phone=mask_phone, mask_id=mask_id,
+                           prints=desk_printing.history(registration),
+                           print_labels=desk_printing)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

@@ -145,6 +145,21 @@ def resend(actor: User, job: PrintJob, printer: Printer | None,
     return job
 
 
+def unlock(actor: User, registration: Registration, now: datetime | None = None) -> Badge:
+    """An organiser lets the desk print a printed badge once more (with a reason)."""
+    require(actor, Permission.BADGES_MANAGE, registration.summit)
+    badge = badges.badge_of(registration)
+    if badge is None or badge.printed_at is None:
+        raise Conflict(_l("This badge has not been printed: it is not locked."), "status")
+    if badge.unlocked:
+        raise Conflict(_l("This badge is already unlocked."), "status")
+    badge.unlocked = True
+    audit.record(actor, "badge.unlock", badge, summit=registration.summit, now=now,
+                 before={"unlocked": False}, after={"unlocked": True})
+    db.session.commit()
+    return badge
+
+
 def send_from_entry_code(actor: User, summit, pool: PrinterPool | None, code: str,
                          now: datetime | None = None) -> PrintJob:
     """The kiosk: the delegate's phone shows the entry code, the badge prints (first print
