@@ -24,8 +24,8 @@ from summit.models import Delegation, Diet, IdDocumentType, Registration, Regist
 from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
-from summit.services.desk import printing as desk_printing
 from summit.services.core.validation import mask_id, mask_phone
+from summit.services.desk import printing as desk_printing
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
