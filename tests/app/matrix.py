@@ -570,6 +570,7 @@ ROUTES: list[Route] = [
     Route("desk.job_state", "GET", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}", DESK),
     Route("desk.resend", "POST", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}/resend",
           DESK),
+    Route("desk.walk_in", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/walk-ins", DESK),
     Route("desk.unlock", "POST",
           lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
     Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",

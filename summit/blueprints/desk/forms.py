@@ -53,3 +53,10 @@ class KioskStartForm(BaseForm):
 
 class KioskForm(BaseForm):
     code = StringField(_l("Entry code"), validators=[DataRequired(), Length(max=2000)])
+
+
+class WalkInForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    category = SelectField(_l("Category"), choices=[], validators=[DataRequired()])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])

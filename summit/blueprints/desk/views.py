@@ -14,13 +14,14 @@ from summit.blueprints.desk.forms import (
     PrinterForm,
     PrintForm,
     ResendForm,
+    WalkInForm,
 )
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import BadgeSize, Printer, PrinterPool, Registration
 from summit.permissions import Permission, authorize, can
 from summit.services.core.errors import DomainError
-from summit.services.desk import find as desk_find, printers as desk_printers, printing
+from summit.services.desk import find as desk_find, printers as desk_printers, printing, walkins
 from summit.services.summits import settings as summits
 
 KIOSK = "desk_kiosk"
@@ -129,10 +130,55 @@ def desk(slug: str, pool_id: int):
             people = desk_find.find(current_user, summit, query)
         except DomainError as problem:
             error = str(problem)
-    recent = printing.recent(pool)
+    return _desk_page(summit, pool, query=query, people=people, error=error)
+
+
+def _walk_in_form(summit, pool) -> WalkInForm:
+    form = WalkInForm()
+    organiser = can(current_user, Permission.REGISTRATIONS_MANAGE, summit)
+    form.category.choices = [SelectChoice(str(c.id), c.label_zh) for c in summit.categories
+                             if organiser or c.id in (pool.walk_in_category_ids or [])]
+    return form
+
+
+def _desk_page(summit, pool, *, query="", people=(), error=None, walk_in_form=None):
     return render_template("desk/desk.html", summit=summit, pool=pool, query=query,
-                           people=people, error=error, recent=recent, form=PrintForm(),
-                           resend_form=ResendForm(), describe=printing.describe)
+                           people=people, error=error, recent=printing.recent(pool),
+                           form=PrintForm(), resend_form=ResendForm(),
+                           describe=printing.describe,
+                           walk_in_form=walk_in_form or _walk_in_form(summit, pool))
+
+
+@bp.post("/summits/<slug:slug>/desks/<int:pool_id>/walk-ins")
+@login_required
+def walk_in(slug: str, pool_id: int):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.DESK_PRINT, summit)
+    pool = _pool(summit, pool_id)
+    form = _walk_in_form(summit, pool)
+    if form.validate_on_submit():
+        category = next((c for c in summit.categories if str(c.id) == form.category.data),
+                        None)
+        try:
+            done = walkins.register_walk_in(
+                current_user, summit, pool, name=form.name.data,
+                organisation=form.organisation.data or "", category=category,
+                phone=form.phone.data or "")
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            person = done.registration
+            if done.job is not None:
+                flash(_("%(name)s is registered and the badge is printing.",
+                        name=person.name), "success")
+            elif person.status.value == "approved":
+                flash(_("%(name)s is registered: download the badge as PDF.",
+                        name=person.name), "success")
+            else:
+                flash(_("%(name)s is registered and waits for an organiser's approval.",
+                        name=person.name), "success")
+            return redirect(url_for("desk.desk", slug=slug, pool_id=pool.id, q=person.name))
+    return _desk_page(summit, pool, walk_in_form=form), 422
 
 
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/print/<int:registration_id>")
