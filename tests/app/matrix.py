@@ -254,6 +254,14 @@ def _printer(w: World) -> Printer:
     return printer
 
 
+def _substitutable(w: World) -> Registration:
+    """A registration of its own, so that substituting it changes no other row's object."""
+    registration = _registration(w.summit, w.category, "钱七", f"sub-{id(w)}@example.com",
+                                 RegistrationStatus.APPROVED)
+    db.session.commit()
+    return registration
+
+
 def _print_job(w: World) -> PrintJob:
     """A failed print job (so it may be sent again)."""
     found = getattr(w, "print_job", None)
@@ -571,6 +579,11 @@ ROUTES: list[Route] = [
     Route("desk.resend", "POST", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}/resend",
           DESK),
     Route("desk.walk_in", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/walk-ins", DESK),
+    Route("desk.substitute", "POST",
+          lambda w: f"/registrations/{_substitutable(w).id}/substitute", ORGANISER,
+          data=lambda w: {"name": "李强"}),
+    Route("desk.refuse_substitute", "POST",
+          lambda w: f"/registrations/{w.registration.id}/substitute/refuse", ORGANISER),
     Route("desk.unlock", "POST",
           lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
     Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",

@@ -60,3 +60,11 @@ class WalkInForm(BaseForm):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     category = SelectField(_l("Category"), choices=[], validators=[DataRequired()])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])
+
+
+class SubstituteForm(BaseForm):
+    name = StringField(_l("Substitute's name"), validators=[DataRequired(), Length(max=100)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
+                               description=_l("Empty: the same as the person replaced."))
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])

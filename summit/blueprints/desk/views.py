@@ -14,6 +14,7 @@ from summit.blueprints.desk.forms import (
     PrinterForm,
     PrintForm,
     ResendForm,
+    SubstituteForm,
     WalkInForm,
 )
 from summit.extensions import db
@@ -21,7 +22,13 @@ from summit.forms import show_domain_error
 from summit.models import BadgeSize, Printer, PrinterPool, Registration
 from summit.permissions import Permission, authorize, can
 from summit.services.core.errors import DomainError
-from summit.services.desk import find as desk_find, printers as desk_printers, printing, walkins
+from summit.services.desk import (
+    find as desk_find,
+    printers as desk_printers,
+    printing,
+    substitutes,
+    walkins,
+)
 from summit.services.summits import settings as summits
 
 KIOSK = "desk_kiosk"
@@ -268,6 +275,46 @@ def unlock(registration_id: int):
             flash(_("Unlocked: the desk may print this badge once more."), "success")
         except DomainError as error:
             flash(str(error), "error")
+    return redirect(url_for("registrations.detail", registration_id=registration.id))
+
+
+# --- substitutes -------------------------------------------------------------------------
+
+@bp.post("/registrations/<int:registration_id>/substitute")
+@login_required
+def substitute(registration_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    if not substitutes.may_substitute(current_user, registration):
+        abort(403)
+    form = SubstituteForm()
+    if form.validate_on_submit():
+        try:
+            new = substitutes.substitute(
+                current_user, registration, name=form.name.data,
+                organisation=form.organisation.data or "", phone=form.phone.data or "",
+                position=form.position.data or "")
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("%(new)s takes the place of %(old)s.", new=new.name, old=registration.name),
+                  "success")
+            return redirect(url_for("registrations.detail", registration_id=new.id))
+    else:
+        flash(_("Give the substitute's name."), "error")
+    return redirect(url_for("registrations.detail", registration_id=registration.id))
+
+
+@bp.post("/registrations/<int:registration_id>/substitute/refuse")
+@login_required
+def refuse_substitute(registration_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    authorize(Permission.REGISTRATIONS_MANAGE, registration.summit)
+    try:
+        substitutes.refuse(current_user, registration, request.form.get("reason", "")[:600])
+        flash(_("The substitute is refused; the original person has the place again."),
+              "success")
+    except DomainError as error:
+        flash(str(error), "error")
     return redirect(url_for("registrations.detail", registration_id=registration.id))
 
 
