@@ -584,6 +584,8 @@ ROUTES: list[Route] = [
           data=lambda w: {"name": "李强"}),
     Route("desk.refuse_substitute", "POST",
           lambda w: f"/registrations/{w.registration.id}/substitute/refuse", ORGANISER),
+    Route("desk.add_aide", "POST", lambda w: f"/registrations/{w.registration.id}/aides",
+          ORGANISER),
     Route("desk.unlock", "POST",
           lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
     Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from summit.forms import BaseForm
 from summit.models import BadgeSize, PrintReason
-from summit.services.desk import printers as desk_printers, printing
+from summit.services.desk import aides, printers as desk_printers, printing
 
 
 class PoolForm(BaseForm):
@@ -67,4 +67,13 @@ class SubstituteForm(BaseForm):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
                                description=_l("Empty: the same as the person replaced."))
     position = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
+    phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])
+
+
+class AideForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    role = SelectField(_l("Comes as"), choices=[SelectChoice(key, label) for key, label
+                                                in aides.ROLE_LABELS.items()])
+    category = SelectField(_l("Category (zones on the badge)"), choices=[],
+                           validators=[DataRequired()])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])

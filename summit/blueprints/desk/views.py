@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from summit.blueprints.badges.views import send_pdf
 from summit.blueprints.desk.blueprint import bp
 from summit.blueprints.desk.forms import (
+    AideForm,
     KioskForm,
     KioskStartForm,
     PoolForm,
@@ -23,6 +24,7 @@ from summit.models import BadgeSize, Printer, PrinterPool, Registration
 from summit.permissions import Permission, authorize, can
 from summit.services.core.errors import DomainError
 from summit.services.desk import (
+    aides,
     find as desk_find,
     printers as desk_printers,
     printing,
@@ -316,6 +318,31 @@ def refuse_substitute(registration_id: int):
     except DomainError as error:
         flash(str(error), "error")
     return redirect(url_for("registrations.detail", registration_id=registration.id))
+
+
+# --- aides --------------------------------------------------------------------------------
+
+@bp.post("/registrations/<int:registration_id>/aides")
+@login_required
+def add_aide(registration_id: int):
+    principal = db.get_or_404(Registration, registration_id)
+    authorize(Permission.REGISTRATIONS_MANAGE, principal.summit)
+    form = AideForm()
+    form.category.choices = _categories(principal.summit)
+    if form.validate_on_submit():
+        category = next((c for c in principal.summit.categories
+                         if str(c.id) == form.category.data), None)
+        try:
+            aide = aides.add_aide(current_user, principal, name=form.name.data,
+                                  role=form.role.data, category=category,
+                                  phone=form.phone.data or "")
+            flash(_("%(name)s comes with %(principal)s.", name=aide.name,
+                    principal=principal.name), "success")
+        except DomainError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Give the name and the category."), "error")
+    return redirect(url_for("registrations.detail", registration_id=principal.id))
 
 
 # --- the kiosk ----------------------------------------------------------------------------

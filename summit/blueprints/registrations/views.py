@@ -26,7 +26,11 @@ from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_id, mask_phone
-from summit.services.desk import printing as desk_printing, substitutes as desk_substitutes
+from summit.services.desk import (
+    aides as desk_aides,
+    printing as desk_printing,
+    substitutes as desk_substitutes,
+)
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
@@ -156,7 +160,8 @@ def detail(registration_id: int):
                            show_private=True, mask_phone=mask_phone, mask_id=mask_id,
                            prints=desk_printing.history(registration),
                            print_labels=desk_printing, substitutes=desk_substitutes,
-                           substitute_form=SubstituteForm(), refuse_form=RejectForm())
+                           substitute_form=SubstituteForm(), refuse_form=RejectForm(),
+                           aide_roles=desk_aides.ROLE_LABELS)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

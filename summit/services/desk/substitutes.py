@@ -18,7 +18,7 @@ from summit.services.badges import issuing as badges
 from summit.services.bookings import booking as bookings
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
-from summit.services.desk import walkins
+from summit.services.desk import aides, walkins
 from summit.services.registration.submission import STATUS_LABELS
 from summit.services.summits import settings as summits
 
@@ -33,6 +33,11 @@ def may_substitute(actor: User | None, registration: Registration) -> bool:
         return True
     return registration.delegation is not None and \
         registration.delegation.registrar_id == actor.id
+
+
+def aides_of(registration: Registration) -> list[Registration]:
+    """For the registration page (which reads this module): the people who came with them."""
+    return aides.aides_of(registration)
 
 
 def substitute_of(registration: Registration) -> Registration | None:
