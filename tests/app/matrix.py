@@ -241,10 +241,21 @@ def _desk(w: World) -> PrinterPool:
     """A desk without printers (a print there is refused, so the walk sends nothing)."""
     found = getattr(w, "desk", None)
     if found is None:
-        found = w.desk = PrinterPool(summit=w.summit, name="报到处 A")
+        found = w.desk = PrinterPool(summit=w.summit, name="报到处 A",
+                                     walk_in_category_ids=[w.category.id])
         db.session.add(found)
         db.session.commit()
     return found
+
+
+def _printing_desk(w: World) -> PrinterPool:
+    """A desk whose printer is off (nothing listens on port 9): a print is queued, then fails
+    in the background."""
+    pool = PrinterPool(summit=w.summit, name="报到处 P")
+    db.session.add(pool)
+    db.session.add(Printer(summit=w.summit, pool=pool, name="P", uri="ipp://127.0.0.1:9/p"))
+    db.session.commit()
+    return pool
 
 
 def _printer(w: World) -> Printer:
@@ -254,9 +265,13 @@ def _printer(w: World) -> Printer:
     return printer
 
 
+_substitutables = iter(range(1, 1_000_000))
+
+
 def _substitutable(w: World) -> Registration:
     """A registration of its own, so that substituting it changes no other row's object."""
-    registration = _registration(w.summit, w.category, "钱七", f"sub-{id(w)}@example.com",
+    registration = _registration(w.summit, w.category, "钱七",
+                                 f"sub-{next(_substitutables)}@example.com",
                                  RegistrationStatus.APPROVED)
     db.session.commit()
     return registration
@@ -578,7 +593,18 @@ ROUTES: list[Route] = [
     Route("desk.job_state", "GET", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}", DESK),
     Route("desk.resend", "POST", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}/resend",
           DESK),
-    Route("desk.walk_in", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/walk-ins", DESK),
+    Route("desk.walk_in", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/walk-ins", DESK,
+          data=lambda w: {"name": "李四", "category": str(w.category.id)}),
+    Route("api.create_print_job", "POST",
+          lambda w: f"/api/v1/registrations/{w.approved['api-download'].id}/prints", DESK,
+          data=lambda w: {"pool": _printing_desk(w).id}),
+    Route("api.get_print_job", "GET", lambda w: f"/api/v1/print-jobs/{_print_job(w).key}",
+          DESK),
+    Route("api.substitute_registration", "POST",
+          lambda w: f"/api/v1/registrations/{_substitutable(w).id}/substitute", ORGANISER,
+          data=lambda w: {"name": "李强"}),
+    Route("api.create_walk_in", "POST", lambda w: f"/api/v1{S(w)}/walk-ins", DESK,
+          data=lambda w: {"pool": _desk(w).id, "name": "李四", "category": "delegate"}),
     Route("desk.substitute", "POST",
           lambda w: f"/registrations/{_substitutable(w).id}/substitute", ORGANISER,
           data=lambda w: {"name": "李强"}),

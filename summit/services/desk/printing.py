@@ -195,6 +195,15 @@ def find_job(summit_id: int, key: str) -> PrintJob:
     return job
 
 
+def job_by_key(actor: User, key: str) -> PrintJob:
+    """A print job by its public key, for desk staff of its summit."""
+    job = db.session.scalar(select(PrintJob).where(PrintJob.key == key))
+    if job is None:
+        raise NotFound(_l("No such print job."))
+    require(actor, Permission.DESK_PRINT, job.summit)
+    return job
+
+
 def history(registration: Registration) -> list[PrintJob]:
     return list(db.session.scalars(select(PrintJob).where(
         PrintJob.registration_id == registration.id).order_by(PrintJob.id.desc())))

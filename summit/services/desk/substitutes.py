@@ -17,7 +17,7 @@ from summit.permissions import Permission, can, require
 from summit.services.badges import issuing as badges
 from summit.services.bookings import booking as bookings
 from summit.services.core import audit
-from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
+from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from summit.services.desk import aides, walkins
 from summit.services.registration.submission import STATUS_LABELS
 from summit.services.summits import settings as summits
@@ -33,6 +33,14 @@ def may_substitute(actor: User | None, registration: Registration) -> bool:
         return True
     return registration.delegation is not None and \
         registration.delegation.registrar_id == actor.id
+
+
+def delegation_or_404(summit, delegation_id) -> Delegation:
+    delegation = db.session.get(Delegation, delegation_id) if isinstance(
+        delegation_id, int) and not isinstance(delegation_id, bool) else None
+    if delegation is None or delegation.summit_id != summit.id:
+        raise NotFound(_l("There is no delegation with this id at this summit."))
+    return delegation
 
 
 def aides_of(registration: Registration) -> list[Registration]:
