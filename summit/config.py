@@ -94,6 +94,8 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
+    "JOB_THREADS_PRINT": ("JOB_THREADS_PRINT", int),
+    "DESK_PRINT_WAIT_SECONDS": ("DESK_PRINT_WAIT_SECONDS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
