@@ -258,6 +258,19 @@ def choose_printer(job: PrintJob) -> tuple[Printer | None, list[str]]:
 
 
 def run(job_id: int) -> None:
+    """The background job: never leaves the print "printing" when something unexpected goes
+    wrong (a database busy with other desks, say): it fails, and staff send it again."""
+    try:
+        _run(job_id)
+    except Exception as error:
+        db.session.rollback()
+        job = db.session.get(PrintJob, job_id)
+        if job is not None and not job.finished:
+            _fail(job, f"{type(error).__name__}: {error}")
+        raise
+
+
+def _run(job_id: int) -> None:
     job = db.session.get(PrintJob, job_id)
     if job is None or job.status is not PrintStatus.QUEUED:
         return
