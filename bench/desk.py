@@ -24,7 +24,7 @@ from pathlib import Path
 
 from summit import create_app
 from summit.extensions import db
-from summit.models import BadgeSize, PrintJob, Role
+from summit.models import BadgeSize, PrintJob, Registration, Role
 from summit.services.badges import issuing as badges
 from summit.services.core import jobs
 from summit.services.desk import printers as desk_printers
@@ -65,7 +65,6 @@ def main() -> int:
                 pools.append(pool.id)
             people = [factories.make_registration(summit, f"赵{n}", approve_as=organiser).id
                       for n in range(ROUNDS * 2 + DESKS * PER_DESK)]
-            from summit.models import Registration
             first = db.session.get(Registration, people[0])
             render = []
             for _ in range(5):

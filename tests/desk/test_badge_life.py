@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("english")
 
 def printed_token(printer, job, tmp_path) -> str:
     data = printer.printed(job.ipp_job_id).read_bytes()
-    (token,) = pdf.scan(pdf.to_png(pdf.save(data, tmp_path, f"job{job.id}.pdf"), dpi=150))
+    (token,) = pdf.scan(pdf.to_png(pdf.save(data, tmp_path, f"job{job.id}.pdf"), dpi=300))
     return token
 
 

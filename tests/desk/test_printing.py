@@ -21,7 +21,7 @@ def decoded(printer, job, tmp_path) -> list[str]:
     printed = printer.printed(job.ipp_job_id)
     assert printed.read_bytes().startswith(b"%PDF-")
     return pdf.scan(pdf.to_png(pdf.save(printed.read_bytes(), tmp_path, "printed.pdf"),
-                               dpi=150))
+                               dpi=300))
 
 
 def test_desk_prints_to_the_pools_printer_and_the_qr_opens_the_gate(
