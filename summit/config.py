@@ -75,6 +75,10 @@ class Defaults:
     BADGE_CHUNK_SIZE = 50
     # Background jobs without Redis run on this many threads of the app's own process.
     JOB_THREADS = 1
+    # The desk: threads sending badges to printers, and how long a sent badge may take to
+    # come out before its job is failed.
+    JOB_THREADS_PRINT = 4
+    DESK_PRINT_WAIT_SECONDS = 60
 
 
 # name of the environment variable (without SUMMIT_) -> (config key, parser)
@@ -90,6 +94,8 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
+    "JOB_THREADS_PRINT": ("JOB_THREADS_PRINT", int),
+    "DESK_PRINT_WAIT_SECONDS": ("DESK_PRINT_WAIT_SECONDS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),

@@ -41,6 +41,7 @@ class Permission(enum.Enum):
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
     CONSOLE_VIEW = "console.view"  # the summit console (staff roles, each sees its part)
+    DESK_PRINT = "desk.print"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
         Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW,
+        Permission.DESK_PRINT,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
                               Permission.CONSOLE_VIEW}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW}),
+    Role.DESK_STAFF: frozenset({Permission.DESK_PRINT}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -70,6 +73,7 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.AGREEMENTS_OFFICER: _l("Agreements officer"),
     Role.OFFICIAL: _l("Official"),
     Role.CHECKIN_STAFF: _l("Check-in staff"),
+    Role.DESK_STAFF: _l("Desk staff"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.

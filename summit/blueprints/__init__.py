@@ -12,6 +12,7 @@ from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.console import bp as console_bp
+from summit.blueprints.desk import bp as desk_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     (agenda_bp, None),
     (bookings_bp, None),
     (checkin_bp, None),
+    (desk_bp, None),
     (press_bp, None),
     (agreements_bp, None),
     (console_bp, None),

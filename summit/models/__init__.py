@@ -28,6 +28,7 @@ from summit.models.agreement import (
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
+from summit.models.desk import Printer, PrinterPool, PrintJob, PrintReason, PrintStatus
 from summit.models.membership import Membership, Role
 from summit.models.press import (
     MediaType,
@@ -71,6 +72,7 @@ __all__ = [
     "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
     "UpdateKind",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
+    "Printer", "PrinterPool", "PrintJob", "PrintReason", "PrintStatus",
     "MediaType", "PersonStatus", "PressApplication", "PressEquipment", "PressPerson",
     "PressQuota", "PressRelease", "PressRole", "PressStatus", "QuotaKind", "ReasonCode",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",

@@ -116,6 +116,15 @@ class Registration(db.Model):
         enum_column(RegistrationStatus), default=RegistrationStatus.PENDING)
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     decided_at: Mapped[datetime | None]
+    # The desk: registered on the day (``desk.walkins``); in place of another person
+    # (``desk.substitutes``: the original is kept, cancelled); an aide, driver or interpreter
+    # of a principal (``desk.aides``).
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default="0")
+    substitute_for_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    principal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    aide_role: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -124,3 +133,7 @@ class Registration(db.Model):
     category: Mapped[AttendeeCategory] = relationship()
     delegation: Mapped[Delegation | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
+    substitute_for: Mapped[Registration | None] = relationship(
+        remote_side="Registration.id", foreign_keys=[substitute_for_id])
+    principal: Mapped[Registration | None] = relationship(
+        remote_side="Registration.id", foreign_keys=[principal_id])

@@ -6,6 +6,7 @@ from summit.blueprints.api import (
     badges,
     bookings,
     checkins,
+    desk,
     openapi,
     press,
     registrations,
@@ -14,5 +15,5 @@ from summit.blueprints.api import (
 )
 from summit.blueprints.api.blueprint import bp
 
-__all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "openapi",
-           "press", "registrations", "summits", "tokens"]
+__all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "desk",
+           "openapi", "press", "registrations", "summits", "tokens"]

@@ -55,6 +55,7 @@ GROUPS: tuple[Group, ...] = (
         Entry(_l("Badges"), "badges.index", P.BADGES_MANAGE),
         Entry(_l("Scanner"), "checkin.scanner", P.CHECKIN_SCAN),
         Entry(_l("Arrivals"), "checkin.board", P.ATTENDANCE_READ),
+        Entry(_l("Registration desks"), "desk.desks", P.DESK_PRINT),
     )),
     Group("media", lazy_pgettext("menu group", "Media"), (
         Entry(_l("Press applications"), "press.queue", P.PRESS_REVIEW),

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from summit.blueprints.badges.forms import RevokeForm
 from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.desk.forms import SubstituteForm
 from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.forms import (
     BulkForm,
@@ -25,6 +26,11 @@ from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_id, mask_phone
+from summit.services.desk import (
+    aides as desk_aides,
+    printing as desk_printing,
+    substitutes as desk_substitutes,
+)
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
@@ -162,7 +168,11 @@ def detail(registration_id: int):
     return render_template("registrations/detail.html", registration=registration,
                            summit=registration.summit, reject_form=RejectForm(),
                            revoke_form=RevokeForm(), badge=badges.badge_of(registration),
-                           show_private=True, mask_phone=mask_phone, mask_id=mask_id)
+                           show_private=True, mask_phone=mask_phone, mask_id=mask_id,
+                           prints=desk_printing.history(registration),
+                           print_labels=desk_printing, substitutes=desk_substitutes,
+                           substitute_form=SubstituteForm(), refuse_form=RejectForm(),
+                           aide_roles=desk_aides.ROLE_LABELS)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

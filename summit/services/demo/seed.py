@@ -15,12 +15,15 @@ from summit.models import (
     AgendaItem,
     AgendaItemStatus,
     AttendeeCategory,
+    BadgeSize,
     Delegation,
     Gate,
     Membership,
     Organisation,
     OrganisationKind,
     OrganisationRole,
+    Printer,
+    PrinterPool,
     Registration,
     RegistrationStatus,
     Role,
@@ -59,6 +62,7 @@ DEMO_USERS = (
     DemoUser("agreements@example.com", "招商局 协议专员", Role.AGREEMENTS_OFFICER),
     DemoUser("official@example.com", "州政府 领导", Role.OFFICIAL),
     DemoUser("checkin@example.com", "签到台 工作人员", Role.CHECKIN_STAFF),
+    DemoUser("desk@example.com", "报到处 工作人员", Role.DESK_STAFF),
 )
 
 ORGANISATIONS = (
@@ -254,6 +258,33 @@ def _gates(summit: Summit) -> None:
             db.session.add(Gate(summit_id=summit.id, name=name, position=position))
 
 
+# Two desks with their printers described (IPP addresses on the venue's network; nothing
+# needs to answer there for the demo: without a printer, badges download as PDF). Desk A
+# registers walk-ins as delegates and approves them; the kiosk prints from entry codes.
+DESKS = (
+    ("报到处 A", False, True, (("A6 标签打印机", "ipp://192.168.10.21:631/ipp/print", BadgeSize.A6),
+                             ("备用 A4 打印机", "ipp://192.168.10.22:631/ipp/print",
+                              BadgeSize.A4_SHEET))),
+    ("自助机 1", True, False, (("证卡打印机", "ipps://192.168.10.31:631/ipp/print",
+                               BadgeSize.CR80),)),
+)
+
+
+def _desks(summit: Summit) -> None:
+    known = set(db.session.scalars(select(PrinterPool.name).where(
+        PrinterPool.summit_id == summit.id)))
+    delegate = next((c for c in summit.categories if c.code == "delegate"), None)
+    for name, kiosk, walk_ins, printers in DESKS:
+        if name in known:
+            continue
+        pool = PrinterPool(summit=summit, name=name, kiosk=kiosk, walk_in_approve=walk_ins,
+                           walk_in_category_ids=[delegate.id] if walk_ins and delegate else [])
+        db.session.add(pool)
+        for position, (printer, uri, paper) in enumerate(printers):
+            db.session.add(Printer(summit=summit, pool=pool, name=printer, uri=uri,
+                                   paper=paper, position=position))
+
+
 def seed_demo(now: datetime | None = None) -> Summit:
     now = now or utcnow()
     summit = _summit(now)
@@ -266,6 +297,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
 
     demo_press.seed_press(summit, now)
     _gates(summit)
+    _desks(summit)
     db.session.commit()
 
     agenda_demo.seed_programme(summit, now)
