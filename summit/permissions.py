@@ -40,6 +40,7 @@ class Permission(enum.Enum):
     CHECKIN_SCAN = "checkin.scan"
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
+    RECEPTION_MANAGE = "reception.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -47,7 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE,
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.RECEPTION_MANAGE,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ}),
     Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN}),
+    Role.RECEPTION_STAFF: frozenset({Permission.RECEPTION_MANAGE}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -67,6 +69,7 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.AGREEMENTS_OFFICER: _l("Agreements officer"),
     Role.OFFICIAL: _l("Official"),
     Role.CHECKIN_STAFF: _l("Check-in staff"),
+    Role.RECEPTION_STAFF: _l("Reception staff"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.

@@ -42,6 +42,19 @@ from summit.models.press import (
     QuotaKind,
     ReasonCode,
 )
+from summit.models.reception import (
+    MealKind,
+    MealScan,
+    MealSession,
+    PassengerStatus,
+    Transfer,
+    TransferPassenger,
+    TravelMode,
+    Trip,
+    TripDirection,
+    Vehicle,
+    VehicleKind,
+)
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -77,4 +90,6 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
+    "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind",
 ]

@@ -25,6 +25,7 @@ class Role(enum.Enum):
     AGREEMENTS_OFFICER = "agreements_officer"
     OFFICIAL = "official"
     CHECKIN_STAFF = "checkin_staff"
+    RECEPTION_STAFF = "reception_staff"
 
 
 class Membership(db.Model):

@@ -1,0 +1,135 @@
+"""Rows of the role × URL matrix for reception (arrivals, vehicles, pick-ups, drivers' pages),
+and the objects they point at (made on first use and kept on the matrix's world)."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from summit.extensions import db
+from summit.models import (
+    Registration,
+    RegistrationStatus,
+    Role,
+    Transfer,
+    TransferPassenger,
+    TripDirection,
+    Vehicle,
+    VehicleKind,
+)
+from summit.services.core import uploads
+from summit.services.reception import transport
+
+RECEPTION = frozenset({Role.RECEPTION_STAFF.value, Role.ORGANISER.value, "admin"})
+TRIPS_CSV = ("email,direction,mode,number,place,date,time\r\n"
+             "nobody@example.com,arrival,flight,CA4401,康定机场,2027-08-02,10:30\r\n").encode()
+_made = iter(range(1, 10**6))
+
+
+@dataclass
+class ReceptionWorld:
+    vehicle: Vehicle
+    transfers: dict[str, Transfer]
+    passenger: int  # removed by staff
+    rider: int  # marked by the driver
+    token: str
+
+
+def _vehicle(w) -> Vehicle:
+    number = next(_made)
+    vehicle = Vehicle(summit_id=w.summit.id, plate=f"川V{number:05d}", seats=7,
+                      kind=VehicleKind.VAN, driver_name="王师傅", driver_phone=f"1370{number:07d}")
+    db.session.add(vehicle)
+    db.session.commit()
+    return vehicle
+
+
+def reception_world(w) -> ReceptionWorld:
+    found = getattr(w, "_reception", None)
+    if found is None:
+        vehicle = _vehicle(w)
+        start = datetime(2027, 8, 2, 2, 0, tzinfo=UTC)
+        transfers = {}
+        for n, use in enumerate(("passenger", "remove", "vehicle", "delete")):
+            transfers[use] = Transfer(summit_id=w.summit.id, direction=TripDirection.ARRIVAL,
+                                      place="康定机场", at=start + timedelta(hours=3 * n),
+                                      ends_at=start + timedelta(hours=3 * n + 1),
+                                      vehicle=vehicle)
+        riders = [TransferPassenger(transfer=transfers[use], direction=TripDirection.ARRIVAL,
+                                    registration=Registration(
+                                        summit=w.summit, category=w.category, name="次仁",
+                                        email=f"reception-{use}@example.com",
+                                        organisation_name="康定市商务局", position="科员",
+                                        phone="13800000000",
+                                        status=RegistrationStatus.APPROVED))
+                  for use in ("remove", "vehicle")]
+        db.session.add_all([*transfers.values(), *riders])
+        db.session.commit()
+        found = w._reception = ReceptionWorld(vehicle, transfers, riders[0].id, riders[1].id,
+                                              transport.driver_token(w.summit, vehicle))
+    return found
+
+
+def trips_token(w) -> str:
+    owner = w.user or w.target
+    return uploads.store("imports", TRIPS_CSV, {"user_id": owner.id, "summit_id": w.summit.id,
+                                                "delegation_id": None})
+
+
+def routes(Route, S, everyone) -> list:
+    R = "{}/reception"
+
+    def base(w) -> str:
+        return R.format(S(w))
+
+    def driver(w) -> str:
+        return f"{S(w)}/driver/{reception_world(w).token}"
+
+    return [
+        Route("reception.board", "GET", lambda w: f"{base(w)}/", RECEPTION),
+        Route("reception.person_trips", "GET",
+              lambda w: f"{base(w)}/people/{w.registration.id}/trips", RECEPTION),
+        Route("reception.person_trips", "POST",
+              lambda w: f"{base(w)}/people/{w.registration.id}/trips", RECEPTION,
+              data=lambda w: {"direction": "arrival", "mode": "flight", "number": "CA4401",
+                              "place": "康定机场", "at": "2027-08-02T10:30"}),
+        Route("reception.import_template", "GET", lambda w: f"{base(w)}/import/template.xlsx",
+              RECEPTION),
+        Route("reception.import_upload", "GET", lambda w: f"{base(w)}/import", RECEPTION),
+        Route("reception.import_upload", "POST", lambda w: f"{base(w)}/import", RECEPTION,
+              data=lambda w: {"file": (io.BytesIO(TRIPS_CSV), "trips.csv")}),
+        Route("reception.import_errors", "GET",
+              lambda w: f"{base(w)}/import/{trips_token(w)}/errors.xlsx", RECEPTION),
+        Route("reception.import_confirm", "POST", lambda w: f"{base(w)}/import/confirm",
+              RECEPTION, data=lambda w: {"token": trips_token(w)}),
+        Route("reception.vehicles", "GET", lambda w: f"{base(w)}/vehicles", RECEPTION),
+        Route("reception.vehicles", "POST", lambda w: f"{base(w)}/vehicles", RECEPTION,
+              data=lambda w: {"plate": f"川M{next(_made):05d}", "seats": "7", "kind": "van",
+                              "driver_name": "李师傅", "driver_phone": f"1360{next(_made):07d}"}),
+        Route("reception.transfers", "GET", lambda w: f"{base(w)}/transfers", RECEPTION),
+        Route("reception.transfer_statuses", "GET",
+              lambda w: f"{base(w)}/transfers/status.json", RECEPTION),
+        Route("reception.propose", "POST", lambda w: f"{base(w)}/transfers/propose",
+              RECEPTION, data=lambda w: {"direction": "arrival", "window": "45"}),
+        Route("reception.create_transfer", "POST", lambda w: f"{base(w)}/transfers/new",
+              RECEPTION, data=lambda w: {"direction": "arrival", "place": "康定汽车站",
+                                         "at": "2027-08-02T15:00", "minutes": "60",
+                                         "vehicle": str(_vehicle(w).id)}),
+        Route("reception.add_passenger", "POST",
+              lambda w: f"{base(w)}/transfers/{reception_world(w).transfers['passenger'].id}"
+                        "/passengers", RECEPTION,
+              data=lambda w: {"person": str(w.registrations["view"].id)}),
+        Route("reception.remove_passenger", "POST",
+              lambda w: f"{base(w)}/passengers/{reception_world(w).passenger}/remove",
+              RECEPTION, data=lambda w: {}),
+        Route("reception.change_vehicle", "POST",
+              lambda w: f"{base(w)}/transfers/{reception_world(w).transfers['vehicle'].id}"
+                        "/vehicle", RECEPTION, data=lambda w: {"vehicle": str(_vehicle(w).id)}),
+        Route("reception.delete_transfer", "POST",
+              lambda w: f"{base(w)}/transfers/{reception_world(w).transfers['delete'].id}"
+                        "/delete", RECEPTION, data=lambda w: {}),
+        Route("reception.driver", "GET", driver, everyone),
+        Route("reception.driver_mark", "POST",
+              lambda w: f"{driver(w)}/passengers/{reception_world(w).rider}", everyone,
+              data=lambda w: {"status": "picked_up"}),
+    ]
