@@ -197,3 +197,22 @@ def test_the_staff_page_lists_trips_in_constant_queries(client, sign_in, event, 
     assert "代表19" in page
     assert len(many) == len(one)
     assert flashes(page) == []
+
+
+def test_delegates_get_their_pick_up_by_email_on_change_and_the_day_before(
+        event, reception, mailbox, runner):
+    van = vehicle(event, reception, "川A00001", 4, "王师傅", "13900000001")
+    person = arriving(event, reception, "卓玛", "2027-08-02 10:00")
+    transfer = transport.create_transfer(reception, event, direction=A, place="康定机场",
+                                         at=datetime(2027, 8, 2, 10, 30), vehicle_id=van.id)
+
+    transport.add_passenger(reception, event, transfer, person.id)
+    changed = mailbox.wait_for(1)
+    result = runner.invoke(args=["reception", "remind", "--day", "2027-08-02"])
+    reminded = mailbox.wait_for(2)
+
+    assert changed[0]["Subject"] == "Your pick-up: 康定机场, 08-02 10:30"
+    body = mailbox.body(changed[0])
+    assert "川A00001" in body and "王师傅 13900000001" in body
+    assert "Pick-up reminders sent: 1" in result.output
+    assert reminded[1]["To"] == person.email

@@ -38,6 +38,7 @@ from summit.permissions import Permission, require
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters
+from summit.services.reception import notices
 from summit.services.summits.settings import local_to_utc, lock_summit, utc_to_local
 
 D = TripDirection
@@ -218,6 +219,7 @@ def change_vehicle(actor: User, summit: Summit, transfer: Transfer, vehicle_id: 
     audit.record(actor, "transfer.vehicle", transfer, summit=summit, before=before,
                  after=audit.snapshot(transfer, TRANSFER_AUDITED))
     db.session.commit()
+    notices.pickup_changed([p.registration_id for p in riding])
     return transfer
 
 
@@ -264,6 +266,7 @@ def add_passenger(actor: User, summit: Summit, transfer: Transfer, registration_
                  before=before, after={"transfer_id": transfer.id,
                                        "registration_id": registration.id})
     db.session.commit()
+    notices.pickup_changed([registration.id])
     return passenger
 
 
@@ -278,20 +281,20 @@ def remove_passenger(actor: User, summit: Summit, passenger: TransferPassenger) 
     db.session.commit()
 
 
-def follow_trip(actor: User, trip: Trip, now: datetime | None = None) -> None:
+def follow_trip(actor: User, trip: Trip, now: datetime | None = None) -> bool:
     """After a trip changed (no commit): a person who now arrives after their pick-up
     leaves, or at another place, moves to a later pick-up there with a free seat, or is
-    left for staff to place (audited either way)."""
+    left for staff to place (audited either way). True when it moved them."""
     if trip.direction is not D.ARRIVAL:
-        return
+        return False
     passenger = db.session.scalar(db.select(TransferPassenger).where(
         TransferPassenger.registration_id == trip.registration_id,
         TransferPassenger.direction == D.ARRIVAL))
     if passenger is None:
-        return
+        return False
     transfer = passenger.transfer
     if transfer.place == trip.place and trip.at <= transfer.at:
-        return
+        return False
     summit = db.session.get(Summit, trip.summit_id)
     lock_summit(summit)
     candidates = db.session.scalars(
@@ -306,11 +309,12 @@ def follow_trip(actor: User, trip: Trip, now: datetime | None = None) -> None:
         db.session.delete(passenger)
         audit.record(actor, "transfer.passenger_unplaced", passenger, summit=summit, now=now,
                      before=before, after={"transfer_id": None})
-        return
+        return False
     passenger.transfer = target
     passenger.status, passenger.status_at = P.ASSIGNED, None
     audit.record(actor, "transfer.passenger_moved", passenger, summit=summit, now=now,
                  before=before, after={"transfer_id": target.id})
+    return True
 
 
 # --- the proposal --------------------------------------------------------------------------

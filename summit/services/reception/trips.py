@@ -16,7 +16,7 @@ from summit.permissions import Permission, can, require
 from summit.services.core import audit
 from summit.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters
-from summit.services.reception import transport
+from summit.services.reception import notices, transport
 from summit.services.registration.submission import may_manage
 from summit.services.summits.settings import local_to_utc, utc_to_local
 
@@ -115,8 +115,10 @@ def save_trip(actor: User, registration: Registration, details: TripDetails,
     db.session.flush()
     audit.record(actor, "trip.save", trip, summit=registration.summit, now=now or utcnow(),
                  before=before, after=audit.snapshot(trip, AUDITED))
-    transport.follow_trip(actor, trip, now=now)
+    moved = transport.follow_trip(actor, trip, now=now)
     db.session.commit()
+    if moved:
+        notices.pickup_changed([registration.id])
     return trip
 
 
