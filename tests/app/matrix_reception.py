@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from summit.extensions import db
 from summit.models import (
+    MealKind,
+    MealSession,
     Registration,
     RegistrationStatus,
     Role,
@@ -21,6 +23,7 @@ from summit.services.core import uploads
 from summit.services.reception import transport
 
 RECEPTION = frozenset({Role.RECEPTION_STAFF.value, Role.ORGANISER.value, "admin"})
+CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
 TRIPS_CSV = ("email,direction,mode,number,place,date,time\r\n"
              "nobody@example.com,arrival,flight,CA4401,康定机场,2027-08-02,10:30\r\n").encode()
 _made = iter(range(1, 10**6))
@@ -33,6 +36,7 @@ class ReceptionWorld:
     passenger: int  # removed by staff
     rider: int  # marked by the driver
     token: str
+    meal: int
 
 
 def _vehicle(w) -> Vehicle:
@@ -65,8 +69,13 @@ def reception_world(w) -> ReceptionWorld:
                   for use in ("remove", "vehicle")]
         db.session.add_all([*transfers.values(), *riders])
         db.session.commit()
+        meal = MealSession(summit_id=w.summit.id, kind=MealKind.BANQUET, title="欢迎晚宴",
+                           venue="康定情歌大酒店", starts_at=start, capacity=100)
+        db.session.add(meal)
+        db.session.commit()
         found = w._reception = ReceptionWorld(vehicle, transfers, riders[0].id, riders[1].id,
-                                              transport.driver_token(w.summit, vehicle))
+                                              transport.driver_token(w.summit, vehicle),
+                                              meal.id)
     return found
 
 
@@ -128,6 +137,32 @@ def routes(Route, S, everyone) -> list:
         Route("reception.delete_transfer", "POST",
               lambda w: f"{base(w)}/transfers/{reception_world(w).transfers['delete'].id}"
                         "/delete", RECEPTION, data=lambda w: {}),
+        Route("reception.meal_list", "GET", lambda w: f"{base(w)}/meals", RECEPTION),
+        Route("reception.meal_list", "POST", lambda w: f"{base(w)}/meals", RECEPTION,
+              data=lambda w: {"kind": "lunch", "title": "午餐", "venue": "会议中心餐厅",
+                              "starts_at": "2027-08-03T12:00", "capacity": "300"}),
+        Route("reception.meals_served", "GET", lambda w: f"{base(w)}/meals/served.json",
+              RECEPTION),
+        Route("reception.meal_scanner", "GET",
+              lambda w: f"{base(w)}/meals/{reception_world(w).meal}/scanner", CHECKIN),
+        Route("api.list_trips", "GET", lambda w: f"/api/v1{S(w)}/trips", RECEPTION),
+        Route("api.save_trip", "PUT", lambda w: f"/api/v1/registrations/{w.registration.id}/trips",
+              RECEPTION, data=lambda w: {"direction": "departure", "mode": "train",
+                                         "number": "G8502", "place": "康定站",
+                                         "at": "2027-08-05T09:00"}),
+        Route("api.list_vehicles", "GET", lambda w: f"/api/v1{S(w)}/vehicles", RECEPTION),
+        Route("api.create_vehicle", "POST", lambda w: f"/api/v1{S(w)}/vehicles", RECEPTION,
+              data=lambda w: {"plate": f"川K{next(_made):05d}", "seats": 5, "kind": "car",
+                              "driver_name": "周师傅", "driver_phone": f"1350{next(_made):07d}"}),
+        Route("api.list_transfers", "GET", lambda w: f"/api/v1{S(w)}/transfers", RECEPTION),
+        Route("api.add_transfer_passenger", "POST",
+              lambda w: f"/api/v1/transfers/{reception_world(w).transfers['passenger'].id}"
+                        "/passengers", RECEPTION,
+              data=lambda w: {"registration_id": w.registrations["view"].id}),
+        Route("api.list_meals", "GET", lambda w: f"/api/v1{S(w)}/meals", RECEPTION),
+        Route("api.create_meal_scan", "POST",
+              lambda w: f"/api/v1{S(w)}/meals/{reception_world(w).meal}/scans",
+              CHECKIN | RECEPTION, data=lambda w: {"token": "not-a-token"}),
         Route("reception.driver", "GET", driver, everyone),
         Route("reception.driver_mark", "POST",
               lambda w: f"{driver(w)}/passengers/{reception_world(w).rider}", everyone,

@@ -6,8 +6,17 @@ from datetime import datetime
 
 import pytest
 
-from summit.models import Registration, Role, Summit, TravelMode, TripDirection, User, VehicleKind
-from summit.services.reception import transport, trips
+from summit.models import (
+    MealKind,
+    Registration,
+    Role,
+    Summit,
+    TravelMode,
+    TripDirection,
+    User,
+    VehicleKind,
+)
+from summit.services.reception import meals, transport, trips
 from tests.support import factories
 
 
@@ -34,3 +43,16 @@ def vehicle(summit: Summit, actor: User, plate: str, seats: int, driver: str = "
     return transport.save_vehicle(actor, summit, transport.VehicleDetails(
         plate=plate, seats=seats, kind=VehicleKind.VAN, driver_name=driver,
         driver_phone=phone or f"139{abs(hash(plate)) % 10**8:08d}"))
+
+
+def reception_objects(summit: Summit, actor: User):
+    """A banquet and a pick-up (with its vehicle) at ``summit``, for tests that need one of
+    each to point at."""
+    meal = meals.save_meal(actor, summit, meals.MealDetails(
+        kind=MealKind.BANQUET, title="欢迎晚宴", venue="康定情歌大酒店", capacity=200,
+        starts_at=datetime(2027, 8, 2, 19, 0), seated=True))
+    van = vehicle(summit, actor, "川A88888", 7, "王师傅", "13900008888")
+    transfer = transport.create_transfer(actor, summit, direction=TripDirection.ARRIVAL,
+                                         place="康定机场", at=datetime(2027, 8, 2, 10, 30),
+                                         vehicle_id=van.id)
+    return meal, transfer

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -12,8 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
-from summit.models import TravelMode, TripDirection, VehicleKind
-from summit.services.reception import transport, trips
+from summit.models import MealKind, TravelMode, TripDirection, VehicleKind
+from summit.services.reception import meals, transport, trips
 
 
 class TripForm(BaseForm):
@@ -92,3 +93,25 @@ class UploadForm(BaseForm):
 class ConfirmForm(BaseForm):
     token = HiddenField()
     submit = SubmitField(_l("Import"))
+
+
+class MealForm(BaseForm):
+    kind = SelectField(_l("Meal"), choices=[SelectChoice(k.value, label)
+                                            for k, label in meals.KIND_LABELS.items()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=100)])
+    venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=100)])
+    starts_at = DateTimeLocalField(_l("Starts at (Beijing time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired()])
+    capacity = IntegerField(_l("Places"), validators=[InputRequired(),
+                                                      NumberRange(min=1, max=100_000)])
+    seated = BooleanField(_l("Seated (tables), not a buffet"))
+    categories = StringField(_l("Only these categories (codes, space separated)"),
+                             validators=[Length(max=500)],
+                             description=_l("Empty: everyone approved."))
+    submit = SubmitField(_l("Save the meal"))
+
+    def details(self) -> meals.MealDetails:
+        return meals.MealDetails(kind=MealKind(self.kind.data), title=self.title.data,
+                                 venue=self.venue.data, starts_at=self.starts_at.data,
+                                 capacity=self.capacity.data, seated=self.seated.data,
+                                 categories=tuple((self.categories.data or "").split()))
