@@ -78,8 +78,7 @@ def list_trips(slug: str):
     summit = summits.get_by_slug(slug)
     direction = TripDirection(params.choice("direction", [d.value for d in TripDirection],
                                             "arrival"))
-    rows = trips.board(g.api_user, summit, direction)
-    items = [trip_json(trip) for row in rows for trip, _registration in row.people]
+    items = [trip_json(trip) for trip in trips.trips_at(g.api_user, summit, direction)]
     return jsonify({"items": items, "total": len(items)})
 
 

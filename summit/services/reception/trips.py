@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -144,27 +145,40 @@ class BoardRow:
     day: str
     place: str
     hour: int
-    people: list[tuple[Trip, Registration]]
+    people: list[tuple[str, str, datetime]]  # (name, flight or train number, local time)
 
 
 def board(actor: User, summit: Summit, direction: TripDirection = D.ARRIVAL,
           day: str = "") -> list[BoardRow]:
-    """Trips by local day, place and hour, in one query."""
+    """Trips by local day, place and hour, in one query of the columns shown."""
     require(actor, Permission.RECEPTION_MANAGE, summit)
     rows = db.session.execute(
-        db.select(Trip, Registration).join(Registration, Registration.id == Trip.registration_id)
+        db.select(Registration.name, Trip.number, Trip.place, Trip.at)
+        .join(Registration, Registration.id == Trip.registration_id)
         .where(Trip.summit_id == summit.id, Trip.direction == direction,
                Registration.status.in_(HOLDS_PLACE))
         .order_by(Trip.at, Registration.sort_key)).all()
+    zone = ZoneInfo(summit.timezone)
     groups: dict[tuple[str, str, int], list] = defaultdict(list)
-    for trip, registration in rows:
-        local = utc_to_local(trip.at, summit.timezone)
-        key = (local.date().isoformat(), trip.place, local.hour)
+    for name, number, place, at in rows:
+        local = at.astimezone(zone)
+        key = (local.date().isoformat(), place, local.hour)
         if day and key[0] != day:
             continue
-        groups[key].append((trip, registration))
+        groups[key].append((name, number, local))
     return [BoardRow(d, place, hour, people)
             for (d, place, hour), people in sorted(groups.items())]
+
+
+def trips_at(actor: User, summit: Summit, direction: TripDirection) -> list[Trip]:
+    """The trips of people still registered, by time (for the API)."""
+    require(actor, Permission.RECEPTION_MANAGE, summit)
+    return list(db.session.scalars(
+        db.select(Trip).join(Registration, Registration.id == Trip.registration_id)
+        .where(Trip.summit_id == summit.id, Trip.direction == direction,
+               Registration.status.in_(HOLDS_PLACE))
+        .options(db.contains_eager(Trip.registration))
+        .order_by(Trip.at, Registration.sort_key)))
 
 
 def local_time(summit: Summit, moment: datetime) -> datetime:
