@@ -8,9 +8,11 @@ station, the railway station), 60 vehicles of 7 to 45 seats:
    100 and 2,000 arrivals (must be equal);
 3. the staff's pick-ups page for one day, and its statements at both sizes;
 4. one meal scan (``POST /api/v1/summits/<slug>/meals/<id>/scans`` through the test client),
-   median, as a ratio to ``GET /api/v1/health`` in the same run.
+   median, as a ratio to ``GET /api/v1/health`` in the same run;
+5. 4 hotels with 900 rooms (2 beds, 3 nights), 20 delegations, both genders, one in ten
+   asking for a single room: proposing every room, target ≤ 2 s; a hotel's rooming list
+   page for a night, target ≤ 100 ms, and its statements before and after (must be equal).
 
-Hotels and rooms (issue 19, point 3) are not built yet, so their targets are not measured.
 Runs on SQLite in a temporary folder.
 """
 from __future__ import annotations
@@ -19,15 +21,24 @@ import logging
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench._helpers import median_ms
 from summit import create_app
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import Registration, Role, TravelMode, Trip, TripDirection, Vehicle, VehicleKind
-from summit.services.reception import meals, transport
+from summit.models import (
+    Delegation,
+    Registration,
+    Role,
+    TravelMode,
+    Trip,
+    TripDirection,
+    Vehicle,
+    VehicleKind,
+)
+from summit.services.reception import meals, rooms, transport
 from tests.support import factories
 from tests.support.agenda_factories import bulk_delegates_with_tokens
 from tests.support.checkin import token_of
@@ -114,6 +125,47 @@ def main() -> int:
             else:
                 line += f"; {big} statements"
             print(line)
+
+        # 5. rooms
+        db.session.execute(db.update(Registration).where(Registration.id.in_(ids)).values(
+            gender=db.case((Registration.id % 2 == 0, "female"), else_="male"),
+            room_wish=db.case((Registration.id % 10 == 0, "single"), else_="shared")))
+        delegations = [Delegation(summit=summit, name=f"代表团{n}", county=f"县{n}", quota=200)
+                       for n in range(20)]
+        db.session.add_all(delegations)
+        db.session.flush()
+        for n, rid in enumerate(ids):
+            db.session.execute(db.update(Registration).where(Registration.id == rid)
+                               .values(delegation_id=delegations[n % 20].id))
+        db.session.commit()
+        hotel_list = []
+        for n in range(4):
+            hotel = rooms.add_hotel(staff, summit, f"酒店{n}")
+            rooms.add_block(staff, summit, hotel, room_type="标准间", beds=2, count=225,
+                            first_night=date(2027, 8, 1), nights=3, price="380.00",
+                            first_number=1000 * (n + 1))
+            hotel_list.append(hotel)
+        rooming_url = (f"/summits/{summit.slug}/reception/hotels/{hotel_list[0].id}/rooming"
+                       "?night=2027-08-02")
+        client.get(rooming_url)
+        empty = page_statements(client, rooming_url)
+        started = time.perf_counter()
+        placed = [rooms.propose(staff, summit, hotel) for hotel in hotel_list]
+        proposing = time.perf_counter() - started
+        ok = proposing <= 2.0
+        failed |= not ok
+        print(f"proposing rooms for {PEOPLE} people in 4 hotels, 900 rooms, 3 nights: "
+              f"{proposing:.2f} s (target ≤ 2 s: {'met' if ok else 'MISSED'}); "
+              f"{sum(p.nights for p in placed)} room-nights for "
+              f"{sum(p.people for p in placed)} people")
+        client.get(rooming_url)
+        took = median_ms(lambda: client.get(rooming_url), 10)
+        full = page_statements(client, rooming_url)
+        ok = took <= 100 and full == empty
+        failed |= not ok
+        print(f"rooming list page (225 rooms, a night): median {took:.0f} ms (target ≤ 100 ms: "
+              f"{'met' if took <= 100 else 'MISSED'}); {empty} statements empty, {full} full "
+              f"({'constant' if full == empty else 'GROWS'})")
 
         # 4. a meal scan against the trivial endpoint
         meal = meals.save_meal(staff, summit, meals.MealDetails(

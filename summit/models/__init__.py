@@ -43,10 +43,14 @@ from summit.models.press import (
     ReasonCode,
 )
 from summit.models.reception import (
+    Hotel,
+    HotelRoom,
     MealKind,
     MealScan,
     MealSession,
     PassengerStatus,
+    RoomAssignment,
+    RoomBlock,
     Transfer,
     TransferPassenger,
     TravelMode,
@@ -91,5 +95,6 @@ __all__ = [
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
     "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
-    "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind",
+    "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
+    "RoomAssignment", "RoomBlock",
 ]

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from summit.database import enum_column, utcnow
+from summit.database import Yuan, enum_column, utcnow
 from summit.extensions import db
 
 if TYPE_CHECKING:
@@ -159,4 +160,67 @@ class MealScan(db.Model):
     scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
     operator_id: Mapped[int | None]
 
+    registration: Mapped[Registration] = relationship()
+
+
+class Hotel(db.Model):
+    __tablename__ = "hotels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(200), default="")
+
+    blocks: Mapped[list[RoomBlock]] = relationship(back_populates="hotel",
+                                                   order_by="RoomBlock.id")
+
+
+class RoomBlock(db.Model):
+    """Rooms of one type taken at a hotel for some nights (the first night and how many)."""
+
+    __tablename__ = "room_blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id", ondelete="CASCADE"),
+                                          index=True)
+    room_type: Mapped[str] = mapped_column(String(50))
+    beds: Mapped[int]
+    count: Mapped[int]
+    first_night: Mapped[date]
+    nights: Mapped[int]
+    price: Mapped[Decimal] = mapped_column(Yuan())
+
+    hotel: Mapped[Hotel] = relationship(back_populates="blocks")
+    rooms: Mapped[list[HotelRoom]] = relationship(back_populates="block",
+                                                  order_by="HotelRoom.id")
+
+
+class HotelRoom(db.Model):
+    __tablename__ = "hotel_rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("room_blocks.id", ondelete="CASCADE"),
+                                          index=True)
+    number: Mapped[str] = mapped_column(String(16))
+
+    block: Mapped[RoomBlock] = relationship(back_populates="rooms")
+
+
+class RoomAssignment(db.Model):
+    """A person in a room for one night: one room a night per person."""
+
+    __tablename__ = "room_assignments"
+    __table_args__ = (UniqueConstraint("registration_id", "night"),
+                      Index("ix_room_assignments_room_night", "room_id", "night"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("hotel_rooms.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"))
+    night: Mapped[date]
+    # Staff confirmed a shared room its people did not both ask for.
+    confirmed_by_staff: Mapped[bool] = mapped_column(default=False)
+
+    room: Mapped[HotelRoom] = relationship()
     registration: Mapped[Registration] = relationship()

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from summit.extensions import db
 from summit.models import (
+    Hotel,
+    HotelRoom,
     MealKind,
     MealSession,
     Registration,
     RegistrationStatus,
     Role,
+    RoomBlock,
     Transfer,
     TransferPassenger,
     TripDirection,
@@ -37,6 +41,8 @@ class ReceptionWorld:
     rider: int  # marked by the driver
     token: str
     meal: int
+    hotel: int
+    room: int
 
 
 def _vehicle(w) -> Vehicle:
@@ -71,11 +77,15 @@ def reception_world(w) -> ReceptionWorld:
         db.session.commit()
         meal = MealSession(summit_id=w.summit.id, kind=MealKind.BANQUET, title="欢迎晚宴",
                            venue="康定情歌大酒店", starts_at=start, capacity=100)
-        db.session.add(meal)
+        hotel = Hotel(summit_id=w.summit.id, name="康定情歌大酒店")
+        block = RoomBlock(hotel=hotel, room_type="标准间", beds=40, count=1,
+                          first_night=date(2027, 8, 2), nights=2, price=Decimal("380.00"),
+                          rooms=[HotelRoom(number="101")])
+        db.session.add_all([meal, block])
         db.session.commit()
         found = w._reception = ReceptionWorld(vehicle, transfers, riders[0].id, riders[1].id,
                                               transport.driver_token(w.summit, vehicle),
-                                              meal.id)
+                                              meal.id, hotel.id, block.rooms[0].id)
     return found
 
 
@@ -163,6 +173,32 @@ def routes(Route, S, everyone) -> list:
         Route("api.create_meal_scan", "POST",
               lambda w: f"/api/v1{S(w)}/meals/{reception_world(w).meal}/scans",
               CHECKIN | RECEPTION, data=lambda w: {"token": "not-a-token"}),
+        Route("reception.hotel_list", "GET", lambda w: f"{base(w)}/hotels", RECEPTION),
+        Route("reception.hotel_list", "POST", lambda w: f"{base(w)}/hotels", RECEPTION,
+              data=lambda w: {"name": "跑马山宾馆"}),
+        Route("reception.propose_rooms", "POST",
+              lambda w: f"{base(w)}/hotels/{reception_world(w).hotel}/propose", RECEPTION,
+              data=lambda w: {}),
+        Route("reception.rooming", "GET",
+              lambda w: f"{base(w)}/hotels/{reception_world(w).hotel}/rooming", RECEPTION),
+        Route("reception.rooming", "POST",
+              lambda w: f"{base(w)}/hotels/{reception_world(w).hotel}/rooming?night=2027-08-02",
+              RECEPTION, data=lambda w: {"person": str(w.approved["download"].id),
+                                         "room": str(reception_world(w).room),
+                                         "confirm": "1"}),
+        Route("reception.rooming_xlsx", "GET",
+              lambda w: f"{base(w)}/hotels/{reception_world(w).hotel}/rooming.xlsx",
+              RECEPTION),
+        Route("reception.rooming_pdf", "GET",
+              lambda w: f"{base(w)}/hotels/{reception_world(w).hotel}/rooming.pdf",
+              RECEPTION),
+        Route("api.get_rooming", "GET",
+              lambda w: f"/api/v1{S(w)}/hotels/{reception_world(w).hotel}/rooming"
+                        "?night=2027-08-02", RECEPTION),
+        Route("api.create_room_assignment", "POST", lambda w: f"/api/v1{S(w)}/room-assignments",
+              RECEPTION, data=lambda w: {"room_id": reception_world(w).room,
+                                         "registration_id": w.approved["download"].id,
+                                         "nights": ["2027-08-03"], "confirm_shared": True}),
         Route("reception.driver", "GET", driver, everyone),
         Route("reception.driver_mark", "POST",
               lambda w: f"{driver(w)}/passengers/{reception_world(w).rider}", everyone,

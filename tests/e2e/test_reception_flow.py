@@ -12,8 +12,8 @@ from summit.extensions import db
 from summit.models import MealScan, MealSession, Registration, TransferPassenger
 from summit.services.badges import issuing as badges
 from summit.services.demo import seed as demo
-from tests.e2e.test_checkin_scanner import badge_video
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.support.checkin import badge_video
 from tests.support.e2e import PHONE
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,7 @@
 staff, people arriving, vehicles."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ from summit.models import (
     User,
     VehicleKind,
 )
-from summit.services.reception import meals, transport, trips
+from summit.services.reception import meals, rooms, transport, trips
 from tests.support import factories
 
 
@@ -46,8 +46,8 @@ def vehicle(summit: Summit, actor: User, plate: str, seats: int, driver: str = "
 
 
 def reception_objects(summit: Summit, actor: User):
-    """A banquet and a pick-up (with its vehicle) at ``summit``, for tests that need one of
-    each to point at."""
+    """A banquet, a pick-up (with its vehicle) and a hotel with a block of rooms at
+    ``summit``, for tests that need one of each to point at."""
     meal = meals.save_meal(actor, summit, meals.MealDetails(
         kind=MealKind.BANQUET, title="欢迎晚宴", venue="康定情歌大酒店", capacity=200,
         starts_at=datetime(2027, 8, 2, 19, 0), seated=True))
@@ -55,4 +55,7 @@ def reception_objects(summit: Summit, actor: User):
     transfer = transport.create_transfer(actor, summit, direction=TripDirection.ARRIVAL,
                                          place="康定机场", at=datetime(2027, 8, 2, 10, 30),
                                          vehicle_id=van.id)
-    return meal, transfer
+    hotel = rooms.add_hotel(actor, summit, "康定情歌大酒店")
+    rooms.add_block(actor, summit, hotel, room_type="标准间", beds=2, count=3,
+                    first_night=date(2027, 8, 2), nights=2, price="380.00")
+    return meal, transfer, hotel

@@ -115,4 +115,26 @@ PATHS = {
             **SCAN_FIELDS,
             "offline": {"type": "boolean", "default": False}}, ["token"])),
         "responses": {"200": json_response(MEAL_ANSWER), **SCAN_ERRORS}}},
+    "/summits/{slug}/hotels/{hotel_id}/rooming": {"get": {
+        "operationId": "getRoomingList",
+        "summary": "Every room of a hotel on a night with its guests (reception staff)",
+        "security": BEARER,
+        "parameters": [SLUG, path_id("hotel_id"),
+                       {**query_date("night"), "required": True}],
+        "responses": {"200": json_response(list_of({"type": "object"})),
+                      **error_responses(400, 401, 403, 404, 422)}}},
+    "/summits/{slug}/room-assignments": {"post": {
+        "operationId": "createRoomAssignment",
+        "summary": "Put a person in a room for some nights (moving them from any other room "
+                   "those nights); a full room, or a shared room its people did not agree to "
+                   "without confirm_shared, is a 409 naming them",
+        "security": BEARER, "parameters": [SLUG],
+        "requestBody": json_body(closed({
+            "room_id": ID_SCHEMA, "registration_id": ID_SCHEMA,
+            "nights": {"type": "array", "minItems": 1, "maxItems": 60,
+                       "items": {"type": "string", "format": "date"}},
+            "confirm_shared": {"type": "boolean", "default": False}},
+            ["room_id", "registration_id", "nights"])),
+        "responses": {"201": json_response(list_of({"type": "object"})),
+                      **error_responses(400, 401, 403, 404, 409, 415, 422)}}},
 }

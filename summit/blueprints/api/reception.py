@@ -1,6 +1,6 @@
 """Reception over the API: trips, vehicles, pick-ups and their passengers, meals and meal
 scans (answered like a check-in scan)."""
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
@@ -10,6 +10,7 @@ from summit.blueprints.api.auth import BodyError, json_body, known_fields, token
 from summit.blueprints.api.blueprint import bp
 from summit.extensions import db
 from summit.models import (
+    Hotel,
     Registration,
     Summit,
     Transfer,
@@ -21,7 +22,7 @@ from summit.models import (
 from summit.permissions import Permission, require
 from summit.services.core.errors import NotFound
 from summit.services.core.validation import mask_phone
-from summit.services.reception import meals, transport, trips
+from summit.services.reception import meals, rooms, transport, trips
 from summit.services.summits import settings as summits
 
 TRIP_FIELDS = ("direction", "mode", "number", "place", "at")
@@ -182,3 +183,59 @@ def create_meal_scan(slug: str, meal_id: int):
                         scanned_at=payload.get("scanned_at"),
                         offline=payload.get("offline", False))
     return jsonify(answer.as_json())
+
+
+# --- rooms ---------------------------------------------------------------------------------
+
+def _hotel(summit: Summit, hotel_id: int) -> Hotel:
+    hotel = db.session.get(Hotel, hotel_id)
+    if hotel is None or hotel.summit_id != summit.id:
+        raise NotFound(_("There is no such hotel."))
+    return hotel
+
+
+@bp.get("/summits/<slug:slug>/hotels/<int:hotel_id>/rooming")
+@token_required
+def get_rooming(slug: str, hotel_id: int):
+    summit = summits.get_by_slug(slug)
+    require(g.api_user, Permission.RECEPTION_MANAGE, summit)
+    hotel = _hotel(summit, hotel_id)
+    night = params.day("night")
+    if night is None:
+        raise BodyError(422, _("Some values are not valid."),
+                        {"night": _("This field is required.")})
+    rows = rooms.rooming_list(g.api_user, summit, hotel, night)
+    items = [{"room_id": row.room_id, "number": row.number, "room_type": row.room_type,
+              "beds": row.beds,
+              "guests": [{"registration_id": pid, "name": name}
+                         for pid, name, _org, _phone in row.people]}
+             for row in rows]
+    return jsonify({"items": items, "total": len(items)})
+
+
+@bp.post("/summits/<slug:slug>/room-assignments")
+@token_required
+def create_room_assignment(slug: str):
+    summit = summits.get_by_slug(slug)
+    require(g.api_user, Permission.RECEPTION_MANAGE, summit)
+    payload = known_fields(json_body(), ("room_id", "registration_id", "nights",
+                                         "confirm_shared"))
+    nights = payload.get("nights")
+    confirm = payload.get("confirm_shared", False)
+    try:
+        if not isinstance(nights, list) or not nights or len(nights) > 60 or \
+                not all(isinstance(n, str) for n in nights):
+            raise ValueError
+        days = [date.fromisoformat(n) for n in nights]
+    except ValueError:
+        raise BodyError(422, _("Some values are not valid."),
+                        {"nights": _("Write dates as YYYY-MM-DD.")}) from None
+    if not isinstance(confirm, bool):
+        raise BodyError(422, _("Some values are not valid."),
+                        {"confirm_shared": _("Must be true or false.")})
+    made = rooms.assign(g.api_user, summit, payload.get("room_id"),
+                        payload.get("registration_id"), days, confirm_shared=confirm)
+    items = [{"id": a.id, "room_id": a.room_id, "registration_id": a.registration_id,
+              "night": a.night.isoformat(), "confirmed_by_staff": a.confirmed_by_staff}
+             for a in made]
+    return jsonify({"items": items, "total": len(items)}), 201

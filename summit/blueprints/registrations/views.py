@@ -25,7 +25,11 @@ from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_id, mask_phone
-from summit.services.reception import transport as reception_transport, trips as reception_trips
+from summit.services.reception import (
+    rooms as reception_rooms,
+    transport as reception_transport,
+    trips as reception_trips,
+)
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
@@ -108,6 +112,7 @@ def mine():
     own = registration_lists.registrations_of(current_user)
     return render_template("registrations/mine.html", registrations=own,
                            pickups=reception_transport.pickups_of([r.id for r in own]),
+                           rooms=reception_rooms.rooms_of([r.id for r in own]),
                            local=reception_trips.local_time,
                            own_delegations=delegations.delegations_of_registrar(current_user))
 

@@ -41,3 +41,31 @@
       .catch(function () { /* the next tick tries again */ });
   }, 3000);
 })();
+
+// Rooming list: drag a guest onto a room's row, or pick a guest with Enter (or a click) and
+// choose the room in the form; either way the form posts, so the server checks the rules.
+(function () {
+  "use strict";
+  var form = document.getElementById("assign-form");
+  if (!form) { return; }
+  var person = document.getElementById("assign-person");
+  var room = document.getElementById("assign-room");
+  document.querySelectorAll("button.guest").forEach(function (guest) {
+    guest.addEventListener("dragstart", function (event) {
+      event.dataTransfer.setData("text/plain", guest.getAttribute("data-person"));
+    });
+    guest.addEventListener("click", function () {
+      person.value = guest.getAttribute("data-person");
+      room.focus();
+    });
+  });
+  document.querySelectorAll("tr[data-room]").forEach(function (row) {
+    row.addEventListener("dragover", function (event) { event.preventDefault(); });
+    row.addEventListener("drop", function (event) {
+      event.preventDefault();
+      person.value = event.dataTransfer.getData("text/plain");
+      room.value = row.getAttribute("data-room");
+      form.submit();
+    });
+  });
+})();
