@@ -43,6 +43,11 @@ def test_the_delegate_enters_their_arrival_and_sees_it_in_my_registrations(
     assert trip.at.replace(tzinfo=None) == datetime(2027, 8, 2, 2, 30)
     assert "CA4401" in page and "2027-08-02 10:30" in page
     assert url in mine
+    wish = client.post(f"/summits/{event.slug}/reception/people/{person.id}/room-wish",
+                       data={"gender": "female", "room_wish": "shared"})
+    db.session.refresh(person)
+    assert wish.status_code == 302
+    assert (person.gender, person.room_wish) == ("female", "shared")
     assert db.session.scalar(db.select(AuditEntry.action).where(
         AuditEntry.object_type == "trips")) == "trip.save"
 

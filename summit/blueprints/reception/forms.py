@@ -115,3 +115,13 @@ class MealForm(BaseForm):
                                  venue=self.venue.data, starts_at=self.starts_at.data,
                                  capacity=self.capacity.data, seated=self.seated.data,
                                  categories=tuple((self.categories.data or "").split()))
+
+
+class RoomWishForm(BaseForm):
+    gender = SelectField(_l("Gender (for rooming)"), choices=[
+        SelectChoice("", "—"), SelectChoice("female", _l("Female")),
+        SelectChoice("male", _l("Male"))])
+    room_wish = SelectField(_l("Room"), choices=[
+        SelectChoice("", "—"), SelectChoice("single", _l("A single room")),
+        SelectChoice("shared", _l("Happy to share a room"))])
+    submit = SubmitField(_l("Save"))

@@ -14,6 +14,7 @@ from summit.blueprints.reception.forms import (
     ConfirmForm,
     PassengerForm,
     ProposeForm,
+    RoomWishForm,
     TransferForm,
     TripForm,
     UploadForm,
@@ -26,7 +27,7 @@ from summit.permissions import Permission, authorize
 from summit.services.core import spreadsheets
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_phone, parse_id
-from summit.services.reception import transport, trip_import, trips
+from summit.services.reception import rooms, transport, trip_import, trips
 from summit.services.registration import export as registration_export, imports as staging
 from summit.services.summits import settings as summits
 
@@ -86,8 +87,34 @@ def person_trips(slug: str, registration_id: int):
         status = 422
     return render_template("reception/trips.html", summit=summit, registration=registration,
                            trips=trips.trips_of(registration), form=form,
+                           wish_form=RoomWishForm(gender=registration.gender,
+                                                  room_wish=registration.room_wish),
                            pickups=transport.pickup_of(registration),
                            local=trips.local_time), status
+
+
+@bp.post("/summits/<slug:slug>/reception/people/<int:registration_id>/room-wish")
+@login_required
+def room_wish(slug: str, registration_id: int):
+    summit = summits.get_by_slug(slug)
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.summit_id != summit.id:
+        abort(404)
+    if not trips.may_edit(current_user, registration):
+        abort(403)
+    form = RoomWishForm()
+    if form.validate_on_submit():
+        try:
+            rooms.save_wish(current_user, registration, form.gender.data, form.room_wish.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Saved."), "success")
+    else:
+        flash(_("Choose from the lists."), "error")
+    return redirect(url_for("reception.person_trips", slug=slug,
+                            registration_id=registration.id))
 
 
 # --- import ---------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from summit.services.core import audit, exports, fonts
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.pdf import render_document
 from summit.services.core.validation import has_bad_characters
+from summit.services.reception import trips
 from summit.services.summits.settings import lock_summit
 
 APPROVED = Registration.status == RegistrationStatus.APPROVED
@@ -323,3 +324,22 @@ def rooming_pdf(actor: User, summit: Summit, hotel: Hotel, night: date) -> bytes
                  after={"night": night.isoformat(), "rooms": len(rows)})
     db.session.commit()
     return render_document(html, ROOMING_CSS % {"family": fonts.family_css()})
+
+
+GENDERS = ("female", "male")
+WISHES = ("single", "shared")
+
+
+def save_wish(actor: User, registration: Registration, gender: str, wish: str) -> None:
+    """The person's gender and room wish for rooming: the person, their registrar or staff
+    (as for trips)."""
+    trips.require_edit(actor, registration)
+    if gender not in GENDERS + ("",):
+        raise ValidationFailed(_l("Choose female or male."), "gender")
+    if wish not in WISHES + ("",):
+        raise ValidationFailed(_l("Choose a single or a shared room."), "room_wish")
+    before = {"gender": registration.gender, "room_wish": registration.room_wish}
+    registration.gender, registration.room_wish = gender, wish
+    audit.record(actor, "registration.room_wish", registration, summit=registration.summit,
+                 before=before, after={"gender": gender, "room_wish": wish})
+    db.session.commit()
