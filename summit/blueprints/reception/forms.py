@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -98,7 +98,7 @@ class ConfirmForm(BaseForm):
 class MealForm(BaseForm):
     kind = SelectField(_l("Meal"), choices=[SelectChoice(k.value, label)
                                             for k, label in meals.KIND_LABELS.items()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=100)])
+    title = StringField(_p("meal", "Title"), validators=[DataRequired(), Length(max=100)])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=100)])
     starts_at = DateTimeLocalField(_l("Starts at (Beijing time)"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired()])
