@@ -20,6 +20,7 @@ from summit.services.core import audit, fonts, jobs, pdf
 from summit.services.core.errors import DomainError, NotFound
 from summit.services.demo import seed as demo
 from summit.services.press import files as press_files
+from summit.services.reception import notices as reception_notices
 from summit.services.registration import imports as registration_import
 from summit.services.summits import settings as summits
 
@@ -124,6 +125,18 @@ def bookings_expire_offers() -> None:
     click.echo(f"Expired offers: {booking_seats.expire_all_offers()}")
 
 
+reception_cli = click.Group("reception", help="Reception: pick-ups, rooms and meals.")
+
+
+@reception_cli.command("remind")
+@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The local day of the pick-ups (default: tomorrow at each summit).")
+@in_default_locale
+def reception_remind(day) -> None:
+    """Email each delegate their pick-up or drop-off of the next day (run daily from cron)."""
+    click.echo(f"Pick-up reminders sent: {reception_notices.remind(day.date() if day else None)}")
+
+
 uploads_cli = click.Group("uploads", help="Uploaded and generated files.")
 
 
@@ -147,3 +160,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(badges_cli)
     app.cli.add_command(bookings_cli)
     app.cli.add_command(uploads_cli)
+    app.cli.add_command(reception_cli)

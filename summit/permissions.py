@@ -42,6 +42,7 @@ class Permission(enum.Enum):
     BOOKINGS_MANAGE = "bookings.manage"
     CONSOLE_VIEW = "console.view"  # the summit console (staff roles, each sees its part)
     DESK_PRINT = "desk.print"
+    RECEPTION_MANAGE = "reception.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -50,7 +51,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
         Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW,
-        Permission.DESK_PRINT,
+        Permission.DESK_PRINT, Permission.RECEPTION_MANAGE,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                               Permission.CONSOLE_VIEW}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW}),
     Role.DESK_STAFF: frozenset({Permission.DESK_PRINT}),
+    Role.RECEPTION_STAFF: frozenset({Permission.RECEPTION_MANAGE}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -74,6 +76,7 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.OFFICIAL: _l("Official"),
     Role.CHECKIN_STAFF: _l("Check-in staff"),
     Role.DESK_STAFF: _l("Desk staff"),
+    Role.RECEPTION_STAFF: _l("Reception staff"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.

@@ -43,6 +43,23 @@ from summit.models.press import (
     QuotaKind,
     ReasonCode,
 )
+from summit.models.reception import (
+    Hotel,
+    HotelRoom,
+    MealKind,
+    MealScan,
+    MealSession,
+    PassengerStatus,
+    RoomAssignment,
+    RoomBlock,
+    Transfer,
+    TransferPassenger,
+    TravelMode,
+    Trip,
+    TripDirection,
+    Vehicle,
+    VehicleKind,
+)
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -79,4 +96,7 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
+    "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
+    "RoomAssignment", "RoomBlock",
 ]

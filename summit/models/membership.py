@@ -26,6 +26,7 @@ class Role(enum.Enum):
     OFFICIAL = "official"
     CHECKIN_STAFF = "checkin_staff"
     DESK_STAFF = "desk_staff"
+    RECEPTION_STAFF = "reception_staff"
 
 
 class Membership(db.Model):

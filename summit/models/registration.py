@@ -110,6 +110,9 @@ class Registration(db.Model):
     departure_pickup: Mapped[bool] = mapped_column(default=False)
     hotel: Mapped[str] = mapped_column(String(100), default="")
     room_sharing: Mapped[str] = mapped_column(String(100), default="")
+    # For rooming (reception): "female" / "male" / "" and "single" / "shared" / "".
+    gender: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    room_wish: Mapped[str] = mapped_column(String(8), default="", server_default="")
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
 
     status: Mapped[RegistrationStatus] = mapped_column(

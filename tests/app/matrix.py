@@ -41,6 +41,7 @@ from summit.services.press import badges as press_badges, review as press_review
 from tests.app import matrix_agreements
 from tests.app.matrix_agenda import agenda_routes
 from tests.app.matrix_bookings import item_id as seat_item, seats
+from tests.app.matrix_reception import routes as reception_routes
 from tests.support import factories, press_factories
 
 # --- roles --------------------------------------------------------------------------------
@@ -657,3 +658,5 @@ ROUTES += matrix_agreements.routes(Route, S)
 
 # the programme (issue 4): its rows live with its own objects
 ROUTES += agenda_routes(Route, S, EVERYONE, LOGGED_IN, ORGANISER)
+# reception (issue 19)
+ROUTES += reception_routes(Route, S, EVERYONE)

@@ -9,6 +9,7 @@ from summit.blueprints.api import (
     desk,
     openapi,
     press,
+    reception,
     registrations,
     summits,
     tokens,
@@ -16,4 +17,4 @@ from summit.blueprints.api import (
 from summit.blueprints.api.blueprint import bp
 
 __all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "desk",
-           "openapi", "press", "registrations", "summits", "tokens"]
+           "openapi", "press", "reception", "registrations", "summits", "tokens"]

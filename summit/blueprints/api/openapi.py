@@ -8,6 +8,7 @@ from summit.blueprints.api import (
     openapi_checkin,
     openapi_desk,
     openapi_press,
+    openapi_reception,
 )
 from summit.blueprints.api.blueprint import bp
 from summit.blueprints.api.openapi_parts import (
@@ -219,7 +220,8 @@ DOCUMENT = {
     },
 }
 
-for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements, openapi_desk):
+for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements, openapi_desk,
+             openapi_reception):
     DOCUMENT["components"]["schemas"].update(part.SCHEMAS)
     DOCUMENT["paths"].update(part.PATHS)
 

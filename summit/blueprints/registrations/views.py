@@ -31,6 +31,11 @@ from summit.services.desk import (
     printing as desk_printing,
     substitutes as desk_substitutes,
 )
+from summit.services.reception import (
+    rooms as reception_rooms,
+    transport as reception_transport,
+    trips as reception_trips,
+)
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
@@ -121,8 +126,11 @@ def thanks(slug: str):
 @bp.get("/registrations/mine")
 @login_required
 def mine():
-    return render_template("registrations/mine.html",
-                           registrations=registration_lists.registrations_of(current_user),
+    own = registration_lists.registrations_of(current_user)
+    return render_template("registrations/mine.html", registrations=own,
+                           pickups=reception_transport.pickups_of([r.id for r in own]),
+                           rooms=reception_rooms.rooms_of([r.id for r in own]),
+                           local=reception_trips.local_time,
                            own_delegations=delegations.delegations_of_registrar(current_user))
 
 

@@ -39,6 +39,7 @@ from summit.services.core import audit, names
 from summit.services.core.errors import DomainError
 from summit.services.demo import agenda as agenda_demo, press as demo_press
 from summit.services.demo.agreements import seed_agreements
+from summit.services.demo.reception import seed_reception
 
 DEMO_SLUG = "kangding-2017"
 DEMO_PASSWORD = "summit-demo-2017"
@@ -63,6 +64,7 @@ DEMO_USERS = (
     DemoUser("official@example.com", "州政府 领导", Role.OFFICIAL),
     DemoUser("checkin@example.com", "签到台 工作人员", Role.CHECKIN_STAFF),
     DemoUser("desk@example.com", "报到处 工作人员", Role.DESK_STAFF),
+    DemoUser("reception@example.com", "接待组 工作人员", Role.RECEPTION_STAFF),
 )
 
 ORGANISATIONS = (
@@ -304,6 +306,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
     _seat_bookings(summit, now)
 
     seed_agreements(summit)
+    seed_reception(summit)
     return summit
 
 
