@@ -40,6 +40,7 @@ class Permission(enum.Enum):
     CHECKIN_SCAN = "checkin.scan"
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
+    PRIVACY_MANAGE = "privacy.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ}),
     Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.PRIVACY_MANAGE}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -67,6 +69,7 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.AGREEMENTS_OFFICER: _l("Agreements officer"),
     Role.OFFICIAL: _l("Official"),
     Role.CHECKIN_STAFF: _l("Check-in staff"),
+    Role.PRIVACY_OFFICER: _l("Privacy officer"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.

@@ -42,6 +42,7 @@ from summit.models.press import (
     QuotaKind,
     ReasonCode,
 )
+from summit.models.privacy import DataKeyCheck, PrivacyNotice
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -77,4 +78,5 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "DataKeyCheck", "PrivacyNotice",
 ]

@@ -17,6 +17,7 @@ from summit.models import (
     AttendeeCategory,
     Delegation,
     Gate,
+    IdDocumentType,
     Membership,
     Organisation,
     OrganisationKind,
@@ -196,6 +197,14 @@ PEOPLE = (
 )
 
 
+# Resident ID numbers (made up, valid check digits): sealed in the database, masked on
+# pages and in logs (docs/privacy.md); the privacy tests look for them in dumps and logs.
+DEMO_ID_NUMBERS = {"zhao.bo@example.com": "51330019700101123X",
+                   "zhaxi@example.com": "513322197503152348",
+                   "li.ming@example.com": "513301198005203459",
+                   "delegate@example.com": "510122196811054565"}
+
+
 def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -> None:
     """A few registrations, approved and pending, in every script badges must print."""
     known = {r.email for r in db.session.scalars(
@@ -214,6 +223,8 @@ def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -
             search_key=names.search_key(name, native, pinyin)[:1000],
             sort_key=names.sort_key(name, pinyin)[:100], organisation_name=organisation,
             position=position, email=email, phone="13800138000",
+            id_type=IdDocumentType.RESIDENT_ID if email in DEMO_ID_NUMBERS else None,
+            id_number=DEMO_ID_NUMBERS.get(email, ""),
             status=RegistrationStatus(status), created_at=now,
             decided_at=now if status == "approved" else None))
 
