@@ -48,7 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE,
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.PRIVACY_MANAGE,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),

@@ -25,6 +25,7 @@ from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_id, mask_phone
+from summit.services.privacy import notices
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
@@ -76,9 +77,12 @@ def register(slug: str):
         if request.args.get("code"):
             form.invitation_code.data = request.args["code"][:32]
     if is_open and form.validate_on_submit():
+        details = _details(form)
+        details.consent = form.consent.data
+        details.sensitive_consent = form.sensitive_consent.data
         try:
             submission = registrations.submit_registration(
-                summit, _details(form),
+                summit, details,
                 actor=current_user if current_user.is_authenticated else None,
                 invitation_code=form.invitation_code.data or None)
         except DomainError as error:
@@ -92,8 +96,10 @@ def register(slug: str):
                 flash(_("Thank you, your registration has been received. We have emailed "
                         "you a confirmation."), "success")
             return redirect(url_for("registrations.thanks", slug=slug))
+    notice_version, notice_text = notices.text_of(summit, select_locale())
     return render_template("registrations/form.html", summit=summit, form=form,
-                           is_open=is_open, registration=None)
+                           is_open=is_open, registration=None, notice_text=notice_text,
+                           notice_version=notice_version)
 
 
 @bp.get("/summits/<slug:slug>/register/thanks")
