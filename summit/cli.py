@@ -21,7 +21,7 @@ from summit.services.core import audit, fonts, jobs, pdf
 from summit.services.core.errors import DomainError, NotFound
 from summit.services.demo import seed as demo
 from summit.services.press import files as press_files
-from summit.services.privacy import keys as data_keys
+from summit.services.privacy import erasure, keys as data_keys
 from summit.services.registration import imports as registration_import
 from summit.services.summits import settings as summits
 
@@ -167,6 +167,20 @@ def privacy_rotate_key(batch: int) -> None:
         click.echo("Retired data keys: " + ", ".join(result.retired)
                    + ("" if sealing.keyring().source else
                       " (remove them from SUMMIT_DATA_KEY)"))
+
+
+@privacy_cli.command("purge")
+@click.option("--apply", "apply", is_flag=True, help="Anonymise (without it: a dry run).")
+def privacy_purge(apply: bool) -> None:
+    """Anonymise the people of every summit whose retention period has run out (a dry run
+    unless --apply; safe to run from cron: a summit done is not done again)."""
+    done = erasure.purge_due(apply=apply)
+    for purge in done:
+        click.echo(f"{purge.slug}: due {purge.due_on}: {purge.registrations} registrations, "
+                   f"{purge.press_applications} press applications "
+                   + ("anonymised" if purge.applied else "would be anonymised (dry run)"))
+    if not done:
+        click.echo("No summit is past its retention period.")
 
 
 def register(app: Flask) -> None:

@@ -41,6 +41,7 @@ class Permission(enum.Enum):
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
     PRIVACY_MANAGE = "privacy.manage"
+    PRIVACY_REQUESTS = "privacy.requests"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
         Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.PRIVACY_MANAGE,
+        Permission.PRIVACY_REQUESTS,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
@@ -57,7 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ}),
     Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN}),
-    Role.PRIVACY_OFFICER: frozenset({Permission.PRIVACY_MANAGE}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.PRIVACY_MANAGE, Permission.PRIVACY_REQUESTS}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -73,7 +75,8 @@ ROLE_LABELS: dict[Role, Any] = {
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.
-GLOBAL_PERMISSIONS = frozenset({Permission.SUMMIT_CREATE})
+# A person's data requests concern all their summits: the queue is not one summit's.
+GLOBAL_PERMISSIONS = frozenset({Permission.SUMMIT_CREATE, Permission.PRIVACY_REQUESTS})
 
 
 def roles_at(user: User | None, summit: Summit | None) -> set[Role]:

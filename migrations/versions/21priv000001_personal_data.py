@@ -14,6 +14,8 @@ Downgrading opens the values again with the same key.
 
 ``privacy_notices`` holds each summit's notice versions; a registration records the version
 it agreed to, when, and whether the separate consent for ID number and photo was given.
+``data_requests`` holds people's correction and deletion requests; a summit gains its
+retention period (180 days after it ends by default) and when it was anonymised.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -57,6 +59,28 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_notices')),
     sa.UniqueConstraint('summit_id', 'version', name=op.f('uq_privacy_notices_summit_id_version'))
     )
+    op.create_table('data_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.Enum('correction', 'deletion', name='requestkind', native_enum=False, length=32), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('open', 'done', 'partly_kept', 'refused', name='requeststatus', native_enum=False, length=32), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('created_at', summit.database.UTCDateTime(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('handled_at', summit.database.UTCDateTime(), nullable=True),
+    sa.Column('handled_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['handled_by_id'], ['users.id'], name=op.f('fk_data_requests_handled_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_data_requests_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_requests'))
+    )
+    with op.batch_alter_table('data_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_data_requests_status_due', ['status', 'due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_data_requests_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('summits', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('retention_days', sa.Integer(), nullable=False,
+                                      server_default='180'))
+        batch_op.add_column(sa.Column('anonymised_at', summit.database.UTCDateTime(), nullable=True))
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('consent_notice_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('consented_at', summit.database.UTCDateTime(), nullable=True))
@@ -110,5 +134,9 @@ def downgrade():
         batch_op.drop_column('sensitive_consent')
         batch_op.drop_column('consented_at')
         batch_op.drop_column('consent_notice_id')
+    with op.batch_alter_table('summits', schema=None) as batch_op:
+        batch_op.drop_column('anonymised_at')
+        batch_op.drop_column('retention_days')
+    op.drop_table('data_requests')
     op.drop_table('privacy_notices')
     op.drop_table('data_key_checks')

@@ -42,7 +42,13 @@ from summit.models.press import (
     QuotaKind,
     ReasonCode,
 )
-from summit.models.privacy import DataKeyCheck, PrivacyNotice
+from summit.models.privacy import (
+    DataKeyCheck,
+    DataRequest,
+    PrivacyNotice,
+    RequestKind,
+    RequestStatus,
+)
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -78,5 +84,5 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
-    "DataKeyCheck", "PrivacyNotice",
+    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus",
 ]

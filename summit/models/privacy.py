@@ -2,13 +2,18 @@
 summits' personal-data notices (docs/privacy.md)."""
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from summit.database import utcnow
+from summit.database import enum_column, utcnow
 from summit.extensions import db
+
+if TYPE_CHECKING:
+    from summit.models.user import User
 
 
 class DataKeyCheck(db.Model):
@@ -42,3 +47,39 @@ class PrivacyNotice(db.Model):
     def text(self, language: str) -> str:
         return {"zh_Hant": self.text_zh_hant, "en": self.text_en}.get(
             language, self.text_zh_hans) or self.text_zh_hans
+
+
+class RequestKind(enum.Enum):
+    CORRECTION = "correction"
+    DELETION = "deletion"
+
+
+class RequestStatus(enum.Enum):
+    OPEN = "open"
+    DONE = "done"  # corrected, or everything erased
+    PARTLY_KEPT = "partly_kept"  # erased except what the law keeps (the answer says what)
+    REFUSED = "refused"  # nothing changed (the answer says why)
+
+
+class DataRequest(db.Model):
+    """A person's request to correct or delete their data, worked in the privacy queue."""
+
+    __tablename__ = "data_requests"
+    __table_args__ = (Index("ix_data_requests_status_due", "status", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                index=True)
+    kind: Mapped[RequestKind] = mapped_column(enum_column(RequestKind))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus),
+                                                  default=RequestStatus.OPEN)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_on: Mapped[date]
+    handled_at: Mapped[datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
