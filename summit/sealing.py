@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ class DataKeyError(RuntimeError):
 class DataKey:
     id: str
     secret: bytes
+    hash_secret: bytes = field(init=False, repr=False, compare=False)
+    cipher: AESGCM = field(init=False, repr=False, compare=False)
 
     @classmethod
     def parse(cls, text: str) -> DataKey:
@@ -61,9 +63,11 @@ class DataKey:
     def text(self) -> str:
         return base64.urlsafe_b64encode(self.secret).decode("ascii")
 
-    @property
-    def hash_secret(self) -> bytes:
-        return hmac.new(self.secret, b"summit blind index", hashlib.sha256).digest()
+    def __post_init__(self) -> None:
+        # Derived once: a look-up hashes every row of an import.
+        object.__setattr__(self, "hash_secret",
+                           hmac.digest(self.secret, b"summit blind index", "sha256"))
+        object.__setattr__(self, "cipher", AESGCM(self.secret))
 
     def fingerprint(self) -> str:
         return hmac.new(self.secret, CHECK_MESSAGE, hashlib.sha256).hexdigest()
@@ -89,7 +93,7 @@ class Keyring:
 
     def seal(self, plain: str) -> str:
         nonce = os.urandom(12)
-        sealed = AESGCM(self.current.secret).encrypt(nonce, plain.encode("utf-8"), None)
+        sealed = self.current.cipher.encrypt(nonce, plain.encode("utf-8"), None)
         body = base64.urlsafe_b64encode(nonce + sealed).decode("ascii").rstrip("=")
         return f"{PREFIX}:{self.current.id}:{body}"
 
@@ -103,12 +107,11 @@ class Keyring:
                                "the key ring: restore that key (SUMMIT_DATA_KEY or "
                                "instance/data.key).")
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        return AESGCM(key.secret).decrypt(raw[:12], raw[12:], None).decode("utf-8")
+        return key.cipher.decrypt(raw[:12], raw[12:], None).decode("utf-8")
 
     def digest(self, plain: str, key: DataKey | None = None) -> str:
         key = key or self.current
-        return hmac.new(key.hash_secret, normalise(plain).encode("utf-8"),
-                        hashlib.sha256).hexdigest()
+        return hmac.digest(key.hash_secret, normalise(plain).encode("utf-8"), "sha256").hex()
 
     def digests(self, plain: str) -> list[str]:
         """The value's keyed hash under every key: a look-up during a rotation finds rows

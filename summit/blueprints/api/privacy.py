@@ -34,9 +34,7 @@ def _choice(payload: dict, name: str, enum_class, values):
 
 
 def _text(payload: dict, name: str) -> str:
-    value = payload.get(name)
-    if value is None:
-        return ""
+    value = payload.get(name, "")
     if not isinstance(value, str):
         raise BodyError(422, _("Some values are not valid."), {name: _("Must be a string.")})
     return value
