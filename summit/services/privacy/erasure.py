@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from summit import sealing
@@ -62,14 +63,15 @@ def _scrub(values: dict[str, Any] | None, alias: str) -> dict[str, Any] | None:
     return scrubbed
 
 
-def _scrub_audit(object_type: str, object_ids: list[int], alias: str) -> None:
-    if not object_ids:
-        return
-    keys = [str(i) for i in object_ids]
-    for start in range(0, len(keys), 500):
+def _scrub_audit(object_type: str, aliases: dict[int, str]) -> None:
+    """Scrub the entries about these objects (id -> the pseudonym to write), in batches."""
+    keys = {str(object_id): alias for object_id, alias in aliases.items()}
+    ordered = list(keys)
+    for start in range(0, len(ordered), 500):
         for entry in db.session.scalars(db.select(AuditEntry).where(
                 AuditEntry.object_type == object_type,
-                AuditEntry.object_id.in_(keys[start:start + 500]))):
+                AuditEntry.object_id.in_(ordered[start:start + 500]))):
+            alias = keys[entry.object_id]
             entry.before = _scrub(entry.before, alias)
             entry.after = _scrub(entry.after, alias)
 
@@ -127,15 +129,15 @@ def _erase(registrations: list[Registration], applications: list[PressApplicatio
     badges = list(db.session.scalars(db.select(Badge).where(
         Badge.registration_id.in_(registration_ids) | Badge.press_person_id.in_(person_ids))))
     _revoke(badges, now)
+    aliases = {r.id: alias_of(r.email) for r in registrations}
+    _scrub_audit("registrations", aliases)
     for registration in registrations:
-        alias = alias_of(registration.email)
-        _scrub_audit("registrations", [registration.id], alias)
-        anonymise_registration(registration, alias)
+        anonymise_registration(registration, aliases[registration.id])
+    press_aliases = {a.id: alias_of(a.user.email if a.user else f"press:{a.id}")
+                     for a in applications}
+    _scrub_audit("press_applications", press_aliases)
     for application in applications:
-        alias = alias_of(application.user.email if application.user else
-                         f"press:{application.id}")
-        _scrub_audit("press_applications", [application.id], alias)
-        anonymise_press_application(application, alias)
+        anonymise_press_application(application, press_aliases[application.id])
     return result
 
 
@@ -162,7 +164,7 @@ def erase_person(actor: User, user: User, *, now: datetime | None = None,
     kept = _kept_for({r.name for r in registrations} | {user.name})
     applications = mydata.press_applications_of(user)
     _erase(registrations, applications, lambda _email: alias, now)
-    _scrub_audit("users", [user.id], alias)
+    _scrub_audit("users", {user.id: alias})
     logins.end_everything(user, now)
     user.name = alias
     user.email = f"{alias.lower()}.{user.id}@{ANONYMISED_DOMAIN}"
@@ -209,7 +211,9 @@ def purge_summit(actor: User | None, summit: Summit, *, apply: bool = False,
     applications = list(db.session.scalars(db.select(PressApplication).where(
         PressApplication.summit_id == summit.id,
         db.exists().where(PressPerson.application_id == PressApplication.id,
-                          ~PressPerson.name.like("匿名-%"))).order_by(PressApplication.id)))
+                          ~PressPerson.name.like("匿名-%"))).order_by(PressApplication.id)
+        .options(selectinload(PressApplication.people), selectinload(PressApplication.user),
+                 selectinload(PressApplication.equipment))))
     result = SummitPurge(summit.slug, due.isoformat(), len(registrations), len(applications),
                          apply)
     if not apply:
