@@ -24,6 +24,10 @@ def data_request(w, role: tuple) -> DataRequest:
     return made[role]
 
 
+def answer_form(request_id: int) -> dict:
+    return {f"r{request_id}-status": "refused", f"r{request_id}-answer": "依法保留"}
+
+
 def who(w) -> int | None:
     return w.user.id if w.user is not None else None
 
@@ -38,7 +42,7 @@ def routes(Route, S, LOGGED_IN):  # the matrix's Route class, summit path helper
         Route("privacy.queue", "GET", lambda w: "/privacy/requests", PRIVACY),
         Route("privacy.answer", "POST",
               lambda w: f"/privacy/requests/{data_request(w, ('web', who(w))).id}/answer", PRIVACY,
-              data=lambda w: {"status": "refused", "answer": "依法保留"}),
+              data=lambda w: answer_form(data_request(w, ("web", who(w))).id)),
         Route("privacy.notice", "GET", lambda w: f"{S(w)}/privacy-notice", PRIVACY),
         Route("privacy.notice", "POST", lambda w: f"{S(w)}/privacy-notice", PRIVACY,
               data=lambda w: dict(NOTICE)),

@@ -97,11 +97,12 @@ def test_requests_get_a_deadline_and_a_deletion_keeps_what_the_law_keeps(
     login(officer.email)
     queue = client.get("/privacy/requests").get_data(as_text=True)
     assert "不再参会" in queue and "2027-03-22" in queue
-    client.post(f"/privacy/requests/{request.id}/answer", data={"status": "refused",
-                                                                  "answer": ""})
+    prefix = f"r{request.id}-"
+    client.post(f"/privacy/requests/{request.id}/answer", data={
+        prefix + "status": "refused", prefix + "answer": ""})
     assert db.session.get(DataRequest, request.id).status is RequestStatus.OPEN  # needs a why
-    client.post(f"/privacy/requests/{request.id}/answer", data={"status": "done",
-                                                                  "answer": "已删除"})
+    client.post(f"/privacy/requests/{request.id}/answer", data={
+        prefix + "status": "done", prefix + "answer": "已删除"})
     db.session.expire_all()
     answered = db.session.get(DataRequest, request.id)
     assert answered.status is RequestStatus.PARTLY_KEPT

@@ -62,7 +62,8 @@ def my_data_pdf():
 def queue():
     authorize(Permission.PRIVACY_REQUESTS)
     items = data_requests.queue(current_user, open_only=False)
-    return render_template("privacy/queue.html", items=items, form=AnswerForm(),
+    forms = {item.id: AnswerForm(prefix=f"r{item.id}") for item in items}
+    return render_template("privacy/queue.html", items=items, forms=forms,
                            kinds=data_requests.KIND_LABELS,
                            statuses=data_requests.STATUS_LABELS)
 
@@ -72,7 +73,7 @@ def queue():
 def answer(request_id: int):
     authorize(Permission.PRIVACY_REQUESTS)
     item = db.get_or_404(DataRequest, request_id)
-    form = AnswerForm()
+    form = AnswerForm(prefix=f"r{request_id}")  # one form per request on the queue page
     if form.validate_on_submit():
         try:
             data_requests.answer_request(current_user, item, RequestStatus(form.status.data),
