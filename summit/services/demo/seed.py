@@ -60,6 +60,7 @@ DEMO_USERS = (
     DemoUser("agreements@example.com", "招商局 协议专员", Role.AGREEMENTS_OFFICER),
     DemoUser("official@example.com", "州政府 领导", Role.OFFICIAL),
     DemoUser("checkin@example.com", "签到台 工作人员", Role.CHECKIN_STAFF),
+    DemoUser("privacy@example.com", "个人信息保护 负责人", Role.PRIVACY_OFFICER),
 )
 
 ORGANISATIONS = (
