@@ -97,7 +97,7 @@ def test_a_reviewer_sees_the_full_press_card_number_and_that_is_audited(
     page = client.get(f"/press-applications/{application.id}").get_data(as_text=True)
     assert CARD in page
     entry = db.session.scalar(db.select(AuditEntry).where(
-        AuditEntry.action == "press_applications.view_private"))
+        AuditEntry.action == "press.view_private"))
     assert (entry.actor_id, entry.object_id, entry.after) == (
         press_officer.id, str(application.id), {"fields": ["press_card_number"]})
     # The audit log of the application itself never holds the full number.

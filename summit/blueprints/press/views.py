@@ -209,7 +209,8 @@ def detail(application_id: int):
     summit = application.summit
     reviewer = press_access.may_review(current_user, summit)
     if reviewer:  # reviewers check the full press card number: audited
-        disclosure.record_full_view(current_user, application, summit, ("press_card_number",))
+        disclosure.record_full_view(current_user, "press.view_private", application, summit,
+                                    ("press_card_number",))
     badges = {p.id: press_badges.badge_of(p) for p in application.people}
     return render_template("press/detail.html", application=application, summit=summit,
                            reviewer=reviewer, badges=badges,

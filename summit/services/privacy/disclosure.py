@@ -11,12 +11,12 @@ if TYPE_CHECKING:
     from summit.models import Summit, User
 
 
-def record_full_view(actor: User, obj: Any, summit: Summit, fields: tuple[str, ...]) -> None:
-    """Audit that ``actor`` was shown the full value of ``fields`` of ``obj`` (only fields
-    that hold a value: an empty one shows nothing)."""
+def record_full_view(actor: User, action: str, obj: Any, summit: Summit,
+                     fields: tuple[str, ...]) -> None:
+    """Audit (as ``action``) that ``actor`` was shown the full value of ``fields`` of ``obj``
+    (only fields that hold a value: an empty one shows nothing)."""
     shown = [name for name in fields if getattr(obj, name, "")]
     if not shown:
         return
-    audit.record(actor, f"{obj.__tablename__}.view_private", obj, summit=summit,
-                 after={"fields": shown})
+    audit.record(actor, action, obj, summit=summit, after={"fields": shown})
     db.session.commit()

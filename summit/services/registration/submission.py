@@ -89,12 +89,12 @@ class RegistrationDetails:
     sensitive_consent: bool = False
 
 
-CONSENT_FIELDS = ("consent", "sensitive_consent")
+CONSENT_NAMES = ("consent", "sensitive_consent")
 
 
 def details_of(registration: Registration) -> RegistrationDetails:
     values = {f.name: getattr(registration, f.name) for f in fields(RegistrationDetails)
-              if f.name not in ("category", *CONSENT_FIELDS) and hasattr(registration, f.name)}
+              if f.name not in ("category", *CONSENT_NAMES) and hasattr(registration, f.name)}
     return RegistrationDetails(category=registration.category.code, **values)
 
 
@@ -214,7 +214,7 @@ def apply_details(registration: Registration, details: RegistrationDetails,
     # corrected name does not keep the old name's pinyin as an "override".
     stale_pinyin = None if registration.pinyin_overridden else registration.name_pinyin
     for f in fields(RegistrationDetails):
-        if f.name in ("category", "name_pinyin", "locale", *CONSENT_FIELDS):
+        if f.name in ("category", "name_pinyin", "locale", *CONSENT_NAMES):
             continue
         if names_only is not None and f.name not in names_only:
             continue
