@@ -32,6 +32,10 @@ class Defaults:
     MAIL_OUTBOX: str | None = None
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The key that seals ID numbers (summit/sealing.py); None: instance/data.key.
+    DATA_KEY: str | None = None
+    # Compare the data key with the database's at start (tests turn it on where they need it).
+    DATA_KEY_CHECK = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -107,6 +111,8 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "ALLOWED_HOSTS": ("ALLOWED_HOSTS", _list),
     "FONT_CACHE_DIR": ("FONT_CACHE_DIR", str),
     "BADGE_RENDER_PROCESSES": ("BADGE_RENDER_PROCESSES", int),
+    "DATA_KEY": ("DATA_KEY", str),
+    "DATA_KEY_CHECK": ("DATA_KEY_CHECK", _bool),
 }
 
 

@@ -43,6 +43,13 @@ from summit.models.press import (
     QuotaKind,
     ReasonCode,
 )
+from summit.models.privacy import (
+    DataKeyCheck,
+    DataRequest,
+    PrivacyNotice,
+    RequestKind,
+    RequestStatus,
+)
 from summit.models.reception import (
     Hotel,
     HotelRoom,
@@ -99,4 +106,5 @@ __all__ = [
     "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
     "RoomAssignment", "RoomBlock",
+    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus",
 ]

@@ -27,6 +27,7 @@ class Role(enum.Enum):
     CHECKIN_STAFF = "checkin_staff"
     DESK_STAFF = "desk_staff"
     RECEPTION_STAFF = "reception_staff"
+    PRIVACY_OFFICER = "privacy_officer"
 
 
 class Membership(db.Model):

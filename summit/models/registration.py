@@ -6,12 +6,14 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from summit.database import enum_column, utcnow
 from summit.extensions import db
+from summit.sealing import Sealed, digest
 
 if TYPE_CHECKING:
+    from summit.models.privacy import PrivacyNotice
     from summit.models.summit import AttendeeCategory, Delegation, Summit
     from summit.models.user import User
 
@@ -96,7 +98,9 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(32), default="")
     id_type: Mapped[IdDocumentType | None] = mapped_column(enum_column(IdDocumentType))
-    id_number: Mapped[str] = mapped_column(String(32), default="")
+    # Sealed with the data key; found through its keyed hash (summit/sealing.py).
+    id_number: Mapped[str] = mapped_column(Sealed(), default="")
+    id_number_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     diet: Mapped[Diet] = mapped_column(enum_column(Diet), default=Diet.NONE)
     diet_note: Mapped[str] = mapped_column(String(200), default="")
     accessibility: Mapped[str] = mapped_column(String(500), default="")
@@ -114,6 +118,12 @@ class Registration(db.Model):
     gender: Mapped[str] = mapped_column(String(8), default="", server_default="")
     room_wish: Mapped[str] = mapped_column(String(8), default="", server_default="")
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    # The personal-data notice version agreed to, when, and the separate consent that lets
+    # the ID number (and photo) be asked (docs/privacy.md).
+    consent_notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("privacy_notices.id", ondelete="SET NULL"))
+    consented_at: Mapped[datetime | None]
+    sensitive_consent: Mapped[bool] = mapped_column(default=False)
 
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_column(RegistrationStatus), default=RegistrationStatus.PENDING)
@@ -140,3 +150,9 @@ class Registration(db.Model):
         remote_side="Registration.id", foreign_keys=[substitute_for_id])
     principal: Mapped[Registration | None] = relationship(
         remote_side="Registration.id", foreign_keys=[principal_id])
+    consent_notice: Mapped[PrivacyNotice | None] = relationship()
+
+    @validates("id_number")
+    def _hash_id_number(self, key: str, value: str) -> str:
+        self.id_number_hash = digest(value or "")
+        return value

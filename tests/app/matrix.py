@@ -38,7 +38,7 @@ from summit.services.accounts import tokens as api_tokens, users as accounts
 from summit.services.badges import batches as badge_batches
 from summit.services.core import uploads
 from summit.services.press import badges as press_badges, review as press_review, room as press_room
-from tests.app import matrix_agreements
+from tests.app import matrix_agreements, matrix_privacy
 from tests.app.matrix_agenda import agenda_routes
 from tests.app.matrix_bookings import item_id as seat_item, seats
 from tests.app.matrix_reception import routes as reception_routes
@@ -655,6 +655,7 @@ ROUTES: list[Route] = [
     Route("api.openapi", "GET", lambda w: "/api/v1/openapi.json", EVERYONE),
 ]
 ROUTES += matrix_agreements.routes(Route, S)
+ROUTES += matrix_privacy.routes(Route, S, LOGGED_IN)
 
 # the programme (issue 4): its rows live with its own objects
 ROUTES += agenda_routes(Route, S, EVERYONE, LOGGED_IN, ORGANISER)

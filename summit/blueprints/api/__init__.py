@@ -9,6 +9,7 @@ from summit.blueprints.api import (
     desk,
     openapi,
     press,
+    privacy,
     reception,
     registrations,
     summits,
@@ -17,4 +18,4 @@ from summit.blueprints.api import (
 from summit.blueprints.api.blueprint import bp
 
 __all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "desk",
-           "openapi", "press", "reception", "registrations", "summits", "tokens"]
+           "openapi", "press", "privacy", "reception", "registrations", "summits", "tokens"]

@@ -8,6 +8,7 @@ from summit.blueprints.api import (
     openapi_checkin,
     openapi_desk,
     openapi_press,
+    openapi_privacy,
     openapi_reception,
 )
 from summit.blueprints.api.blueprint import bp
@@ -221,7 +222,7 @@ DOCUMENT = {
 }
 
 for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements, openapi_desk,
-             openapi_reception):
+             openapi_reception, openapi_privacy):
     DOCUMENT["components"]["schemas"].update(part.SCHEMAS)
     DOCUMENT["paths"].update(part.PATHS)
 

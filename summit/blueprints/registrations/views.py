@@ -31,6 +31,7 @@ from summit.services.desk import (
     printing as desk_printing,
     substitutes as desk_substitutes,
 )
+from summit.services.privacy import notices
 from summit.services.reception import (
     rooms as reception_rooms,
     transport as reception_transport,
@@ -98,9 +99,12 @@ def register(slug: str):
             form.category.errors = [*form.category.errors, problem]
             valid = False
     if is_open and valid:
+        details = _details(form)
+        details.consent = form.consent.data
+        details.sensitive_consent = form.sensitive_consent.data
         try:
             submission = registrations.submit_registration(
-                summit, _details(form),
+                summit, details,
                 actor=current_user if current_user.is_authenticated else None,
                 invitation_code=form.invitation_code.data or None)
         except DomainError as error:
@@ -114,8 +118,10 @@ def register(slug: str):
                 flash(_("Thank you, your registration has been received. We have emailed "
                         "you a confirmation."), "success")
             return redirect(url_for("registrations.thanks", slug=slug))
+    notice_version, notice_text = notices.text_of(summit, select_locale())
     return render_template("registrations/form.html", summit=summit, form=form,
-                           is_open=is_open, registration=None)
+                           is_open=is_open, registration=None, notice_text=notice_text,
+                           notice_version=notice_version)
 
 
 @bp.get("/summits/<slug:slug>/register/thanks")

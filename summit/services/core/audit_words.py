@@ -113,6 +113,14 @@ ACTION_LABELS = {
     "user.verify_email": _l("Email address confirmed"),
     "zone.create": _l("Zone added"),
     "zone.delete": _l("Zone deleted"),
+    # personal data (docs/privacy.md)
+    "data_request.answer": _l("Personal-data request answered"),
+    "data_request.create": _l("Personal-data request made"),
+    "press.view_private": _l("Full press card number viewed"),
+    "privacy.download_own": _l("Own data downloaded"),
+    "privacy.erase_person": _l("Personal data erased"),
+    "privacy.purge_summit": _l("Summit's personal data anonymised"),
+    "privacy_notice.publish": _l("Personal-data notice published"),
 }
 
 OBJECT_LABELS = {
@@ -126,6 +134,7 @@ OBJECT_LABELS = {
     "registrations": _p("object", "Registration"), "rooms": _l("Room"),
     "seat_bookings": _l("Seat booking"), "summits": _l("Summit"), "users": _l("Account"),
     "zones": _l("Zone"),
+    "data_requests": _l("Personal-data request"), "privacy_notices": _l("Personal-data notice"),
 }
 
 FIELD_LABELS = {
@@ -179,6 +188,11 @@ FIELD_LABELS = {
     "outlet_name": _l("Outlet"), "participant": _l("Participant"),
     "press_card_number": _l("National press card number"), "region": _l("Region"),
     "result": _l("Result"), "vehicle_plate": _l("Vehicle plate"), "website": _l("Website"),
+    # personal data (docs/privacy.md)
+    "due_on": _l("Answer due"), "fields": _l("Fields shown in full"),
+    "kept": _l("Kept by law"), "press_applications": _l("Press applications"),
+    "registrations": _l("Registrations"), "sections": _l("Sections downloaded"),
+    "version": _l("Version"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
 KIND_FIELD_LABELS = {"registrations": {"position": _l("Position")}}

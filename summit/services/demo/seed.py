@@ -18,6 +18,7 @@ from summit.models import (
     BadgeSize,
     Delegation,
     Gate,
+    IdDocumentType,
     Membership,
     Organisation,
     OrganisationKind,
@@ -65,6 +66,7 @@ DEMO_USERS = (
     DemoUser("checkin@example.com", "签到台 工作人员", Role.CHECKIN_STAFF),
     DemoUser("desk@example.com", "报到处 工作人员", Role.DESK_STAFF),
     DemoUser("reception@example.com", "接待组 工作人员", Role.RECEPTION_STAFF),
+    DemoUser("privacy@example.com", "个人信息保护 负责人", Role.PRIVACY_OFFICER),
 )
 
 ORGANISATIONS = (
@@ -202,6 +204,14 @@ PEOPLE = (
 )
 
 
+# Resident ID numbers (made up, valid check digits): sealed in the database, masked on
+# pages and in logs (docs/privacy.md); the privacy tests look for them in dumps and logs.
+DEMO_ID_NUMBERS = {"zhao.bo@example.com": "51330019700101123X",
+                   "zhaxi@example.com": "513322197503152348",
+                   "li.ming@example.com": "513301198005203459",
+                   "delegate@example.com": "510122196811054565"}
+
+
 def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -> None:
     """A few registrations, approved and pending, in every script badges must print."""
     known = {r.email for r in db.session.scalars(
@@ -220,6 +230,8 @@ def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -
             search_key=names.search_key(name, native, pinyin)[:1000],
             sort_key=names.sort_key(name, pinyin)[:100], organisation_name=organisation,
             position=position, email=email, phone="13800138000",
+            id_type=IdDocumentType.RESIDENT_ID if email in DEMO_ID_NUMBERS else None,
+            id_number=DEMO_ID_NUMBERS.get(email, ""),
             status=RegistrationStatus(status), created_at=now,
             decided_at=now if status == "approved" else None))
 
