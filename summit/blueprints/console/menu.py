@@ -78,6 +78,8 @@ GROUPS: tuple[Group, ...] = (
         Entry(_l("Zones and categories"), "summits.categories", P.SUMMIT_EDIT),
         Entry(_l("People and roles"), "summits.people", P.ROLES_MANAGE),
         Entry(_l("Audit log"), "summits.audit_log", P.AUDIT_READ),
+        Entry(_l("Personal-data notice"), "privacy.notice", P.PRIVACY_MANAGE),
+        Entry(_l("Personal-data requests"), "privacy.queue", P.PRIVACY_MANAGE),
     )),
 )
 
