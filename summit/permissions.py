@@ -40,6 +40,8 @@ class Permission(enum.Enum):
     CHECKIN_SCAN = "checkin.scan"
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
+    PROTOCOL_WRITE = "protocol.write"
+    PROTOCOL_READ = "protocol.read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -48,14 +50,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
         Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE,
+        Permission.PROTOCOL_WRITE, Permission.PROTOCOL_READ,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
     Role.PRESS: frozenset({Permission.PRESS_APPLY}),
     Role.MEDIA_OFFICER: frozenset({Permission.PRESS_REVIEW}),
     Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ}),
-    Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ}),
+    Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
+                              Permission.PROTOCOL_READ}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN}),
+    Role.PROTOCOL_OFFICER: frozenset({Permission.PROTOCOL_WRITE, Permission.PROTOCOL_READ}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -67,6 +72,7 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.AGREEMENTS_OFFICER: _l("Agreements officer"),
     Role.OFFICIAL: _l("Official"),
     Role.CHECKIN_STAFF: _l("Check-in staff"),
+    Role.PROTOCOL_OFFICER: _l("Protocol officer"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.

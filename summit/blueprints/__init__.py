@@ -13,6 +13,7 @@ from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.press import bp as press_bp
+from summit.blueprints.protocol import bp as protocol_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
 from summit.extensions import csrf
@@ -32,6 +33,7 @@ BLUEPRINTS = (
     (checkin_bp, None),
     (press_bp, None),
     (agreements_bp, None),
+    (protocol_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

@@ -42,6 +42,15 @@ from summit.models.press import (
     QuotaKind,
     ReasonCode,
 )
+from summit.models.protocol import (
+    Attendance,
+    Convention,
+    ItemAttendance,
+    Podium,
+    PrecedenceEntry,
+    Rank,
+    SeatPlacement,
+)
 from summit.models.registration import (
     HOLDS_PLACE,
     Diet,
@@ -77,4 +86,6 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "Attendance", "Convention", "ItemAttendance", "Podium", "PrecedenceEntry", "Rank",
+    "SeatPlacement",
 ]

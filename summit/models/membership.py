@@ -25,6 +25,7 @@ class Role(enum.Enum):
     AGREEMENTS_OFFICER = "agreements_officer"
     OFFICIAL = "official"
     CHECKIN_STAFF = "checkin_staff"
+    PROTOCOL_OFFICER = "protocol_officer"
 
 
 class Membership(db.Model):
