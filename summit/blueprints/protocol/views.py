@@ -2,7 +2,9 @@
 and an item's podium with its stage view."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -23,7 +25,7 @@ from summit.permissions import Permission, authorize
 from summit.services.agenda import draft as agenda_draft
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
-from summit.services.protocol import precedence, seating
+from summit.services.protocol import charts, precedence, seating
 from summit.services.summits import settings as summits
 
 
@@ -221,3 +223,15 @@ def unlock(slug: str, item_id: int, row: int, seat: int):
     except DomainError as error:
         flash(str(error), "error")
     return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
+
+
+@bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/seating.pdf")
+@login_required
+def seating_pdf(slug: str, item_id: int):
+    _summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    podium = seating.podium_for(item)
+    if podium is None:
+        abort(404)
+    data = charts.seating_chart_pdf(item, seating.compute(item, podium))
+    return send_file(io.BytesIO(data), mimetype="application/pdf",
+                     download_name=f"seating-{item.id}.pdf")
