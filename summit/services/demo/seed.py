@@ -36,6 +36,7 @@ from summit.services.core import audit, names
 from summit.services.core.errors import DomainError
 from summit.services.demo import agenda as agenda_demo, press as demo_press
 from summit.services.demo.agreements import seed_agreements
+from summit.services.demo.protocol import seed_protocol
 
 DEMO_SLUG = "kangding-2017"
 DEMO_PASSWORD = "summit-demo-2017"
@@ -272,6 +273,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
     _seat_bookings(summit, now)
 
     seed_agreements(summit)
+    seed_protocol(summit)
     return summit
 
 
