@@ -8,6 +8,7 @@ from summit.blueprints.api import (
     checkins,
     openapi,
     press,
+    protocol,
     registrations,
     summits,
     tokens,
@@ -15,4 +16,4 @@ from summit.blueprints.api import (
 from summit.blueprints.api.blueprint import bp
 
 __all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "openapi",
-           "press", "registrations", "summits", "tokens"]
+           "press", "protocol", "registrations", "summits", "tokens"]

@@ -2,7 +2,13 @@
 tests/app/test_schemathesis.py that the server keeps to it."""
 from flask import jsonify
 
-from summit.blueprints.api import openapi_agenda, openapi_agreements, openapi_checkin, openapi_press
+from summit.blueprints.api import (
+    openapi_agenda,
+    openapi_agreements,
+    openapi_checkin,
+    openapi_press,
+    openapi_protocol,
+)
 from summit.blueprints.api.blueprint import bp
 from summit.blueprints.api.openapi_parts import (
     PAGE,
@@ -213,7 +219,8 @@ DOCUMENT = {
     },
 }
 
-for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements):
+for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements,
+             openapi_protocol):
     DOCUMENT["components"]["schemas"].update(part.SCHEMAS)
     DOCUMENT["paths"].update(part.PATHS)
 

@@ -13,7 +13,7 @@ from summit.extensions import db
 from summit.models import AgendaItem, Convention, Podium, SeatPlacement, User
 from summit.permissions import Permission, require
 from summit.services.core import audit
-from summit.services.core.errors import Conflict, ValidationFailed
+from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.protocol import precedence
 
 CONVENTION_LABELS = {
@@ -167,3 +167,10 @@ def unlock(actor: User, item: AgendaItem, row: int, seat: int) -> None:
                  before={"entry_id": placement.entry_id, "row": row, "seat": seat})
     podium.placements.remove(placement)
     db.session.commit()
+
+
+def get_item(item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound(_l("There is no such agenda item."))
+    return item
