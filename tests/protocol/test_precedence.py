@@ -6,6 +6,7 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Attendance, AuditEntry, ItemAttendance, PrecedenceEntry, Role
+from summit.permissions import Permission, can
 from tests.support import factories
 from tests.support.pages import flashes, text
 
@@ -104,7 +105,6 @@ def test_roles(client, as_role, summit, role, reads, writes):
 
 def test_protocol_officer_reaches_no_other_area(summit):
     officer = factories.make_member(summit, Role.PROTOCOL_OFFICER, "protocol@example.com")
-    from summit.permissions import Permission, can
     assert can(officer, Permission.PROTOCOL_WRITE, summit)
     assert not can(officer, Permission.REGISTRATIONS_MANAGE, summit)
     assert not can(officer, Permission.AGREEMENTS_WRITE, summit)
