@@ -60,6 +60,7 @@ DEMO_USERS = (
     DemoUser("agreements@example.com", "招商局 协议专员", Role.AGREEMENTS_OFFICER),
     DemoUser("official@example.com", "州政府 领导", Role.OFFICIAL),
     DemoUser("checkin@example.com", "签到台 工作人员", Role.CHECKIN_STAFF),
+    DemoUser("protocol@example.com", "州政府办 礼宾专员", Role.PROTOCOL_OFFICER),
 )
 
 ORGANISATIONS = (
