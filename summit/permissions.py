@@ -11,7 +11,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from flask_login import current_user
 
 from summit.extensions import login_manager
@@ -64,7 +64,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 ROLE_LABELS: dict[Role, Any] = {
-    Role.ORGANISER: _l("Organiser"),
+    Role.ORGANISER: _p("role", "Organiser"),
     Role.REGISTRAR: _l("Delegation registrar"),
     Role.DELEGATE: _l("Delegate"),
     Role.PRESS: _l("Press"),

@@ -516,3 +516,26 @@ def test_the_form_takes_the_ceremony_for_the_signing_time_not_now(client, login,
     assert 'value=""' in signed_at or "value=" not in signed_at, signed_at
     assert re.search(rf'<option selected value="{item.id}"|<option value="{item.id}" selected',
                      page), page[page.find('name="ceremony_item_id"'):][:600]
+
+
+def test_the_pdf_report_sets_chinese_in_simplified_glyph_shapes(client, login, summit,
+                                                                agreements_officer, official,
+                                                                tmp_path):
+    """Noto Sans CJK's collection is Japanese first: a chart label set without the language
+    prints 说 or 门 in Japanese shapes. Every CJK font in the report is the simplified one
+    (the fast cut, made from the SC face, or Noto Sans CJK SC)."""
+    agreement = factories.make_agreement(summit, agreements_officer, amount="50000000")
+    funds(agreements_officer, agreement, "15000000")
+    login(official.email)
+
+    response = client.get(f"/summits/{summit.slug}/agreements/report.pdf?month=2018-01",
+                          headers={"Accept-Language": "zh-CN"})
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.data)
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                            check=True).stdout
+    names = [line.split()[0] for line in listed.splitlines()[2:]]
+    cjk = [n for n in names if "CJK" in n]
+    assert cjk and all("CJK-SC" in n or "SummitSansCJK" in n for n in cjk), names
+    assert not [n for n in names if "JP" in n or "KR" in n], names

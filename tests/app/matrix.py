@@ -265,6 +265,7 @@ def _press_badge_id(w: World) -> int:
 ROUTES: list[Route] = [
     # main
     Route("main.index", "GET", lambda w: "/", EVERYONE),
+    Route("main.favicon", "GET", lambda w: "/favicon.ico", EVERYONE),
     Route("main.set_language", "POST", lambda w: "/language", EVERYONE,
           data=lambda w: {"lang": "en", "next": "/"}),
     # auth: public forms (empty POSTs only re-render them)

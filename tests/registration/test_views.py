@@ -942,7 +942,9 @@ def test_the_xlsx_export_is_the_filtered_list_with_masked_phone_and_id(client, s
     values = dict(zip(header, row, strict=True))
     assert (values["Name as on ID"], values["Name in pinyin"], values["Status"],
             values["Mobile phone"], values["ID document number"]) == (
-        "赵波", "ZHAO Bo", "pending", "138****5678", "1*************002X")
+        "赵波", "ZHAO Bo", "Pending review", "138****5678", "1*************002X")
+    # The moment of registering: a date cell in Beijing time, the header says so.
+    assert isinstance(values["Registered at (Beijing time)"], datetime)
     assert VALID_ID not in str(row) and "13812345678" not in str(row)
     assert audit_actions("registration.export_private") == []
 
@@ -958,6 +960,8 @@ def test_the_csv_export_is_utf8_with_a_bom_and_masked(client, signed_in_organise
     got = [(row[header.index("Name as on ID")], row[header.index("Mobile phone")],
             row[header.index("ID document number")]) for row in rows[1:]]
     assert got == [("李娜", "139****1111", ""), ("赵波", "138****5678", "1*************002X")]
+    registered = [row[header.index("Registered at (Beijing time)")] for row in rows[1:]]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", value) for value in registered)
 
 
 def test_private_export_has_full_values_and_is_audited(client, signed_in_organiser, two_people):
@@ -1003,13 +1007,15 @@ def test_the_logistics_report_has_arrivals_departures_rooms_and_diets(client, si
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Arrivals", "Departures", "Rooming list", "Diet counts"]
     arrivals = xlsx_rows(response.data, "Arrivals")
-    assert arrivals[0] == ["Date", "Time", "Flight or train", "Name as on ID", "Mobile phone",
-                           "Pick-up"]
+    assert arrivals[0] == ["Date", "Time (Beijing time)", "Flight or train", "Name as on ID",
+                           "Mobile phone", "Pick-up"]
+    # Real date and time cells (openpyxl reads a date cell back as a datetime).
     assert [row[:4] + [row[5]] for row in arrivals[1:]] == [
-        ["2027-08-02", "09:15", "TV9801", "李娜", None],
-        ["2027-08-02", "14:30", "3U8888", "赵波", "✓"]]
+        [datetime(2027, 8, 2), time(9, 15), "TV9801", "李娜", None],
+        [datetime(2027, 8, 2), time(14, 30), "3U8888", "赵波", "✓"]]
     departures = xlsx_rows(response.data, "Departures")
-    assert [row[:4] for row in departures[1:]] == [["2027-08-05", "09:00", "G8602", "赵波"]]
+    assert [row[:4] for row in departures[1:]] == [
+        [datetime(2027, 8, 5), time(9), "G8602", "赵波"]]
     rooms = xlsx_rows(response.data, "Rooming list")
     assert [row[:3] for row in rooms[1:]] == [["康定情歌大酒店", "李娜", "赵波"],
                                              ["康定情歌大酒店", "赵波", "李娜"]]

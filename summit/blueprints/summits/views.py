@@ -11,7 +11,7 @@ from summit.forms import show_domain_error
 from summit.models import AttendeeCategory, Membership, Role, Zone
 from summit.permissions import ROLE_LABELS, Permission, authorize
 from summit.services.accounts import roles
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import DomainError
 from summit.services.summits import settings as summits
 
@@ -218,5 +218,6 @@ def audit_log(slug: str):
     entries = audit.list_entries(current_user, summit=summit, object_type=object_type,
                                  object_id=object_id, page=page)
     return render_template("summits/audit.html", summit=summit, entries=entries,
+                           rows=audit_words.describe(entries.items),
                            object_type=object_type, object_id=object_id,
-                           object_types=audit.object_types())
+                           object_types=audit_words.object_type_choices(audit.object_types()))
