@@ -45,6 +45,8 @@ class Permission(enum.Enum):
     RECEPTION_MANAGE = "reception.manage"
     PRIVACY_MANAGE = "privacy.manage"
     PRIVACY_REQUESTS = "privacy.requests"
+    PROTOCOL_WRITE = "protocol.write"
+    PROTOCOL_READ = "protocol.read"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -54,7 +56,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
         Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW,
         Permission.DESK_PRINT, Permission.RECEPTION_MANAGE, Permission.PRIVACY_MANAGE,
-        Permission.PRIVACY_REQUESTS,
+        Permission.PRIVACY_REQUESTS, Permission.PROTOCOL_WRITE, Permission.PROTOCOL_READ,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
@@ -63,11 +65,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ,
                                         Permission.CONSOLE_VIEW}),
     Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
-                              Permission.CONSOLE_VIEW}),
+                              Permission.CONSOLE_VIEW, Permission.PROTOCOL_READ}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW}),
     Role.DESK_STAFF: frozenset({Permission.DESK_PRINT}),
     Role.RECEPTION_STAFF: frozenset({Permission.RECEPTION_MANAGE}),
     Role.PRIVACY_OFFICER: frozenset({Permission.PRIVACY_MANAGE, Permission.PRIVACY_REQUESTS}),
+    Role.PROTOCOL_OFFICER: frozenset({Permission.PROTOCOL_WRITE, Permission.PROTOCOL_READ}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -82,6 +85,7 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.DESK_STAFF: _l("Desk staff"),
     Role.RECEPTION_STAFF: _l("Reception staff"),
     Role.PRIVACY_OFFICER: _l("Privacy officer"),
+    Role.PROTOCOL_OFFICER: _l("Protocol officer"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.

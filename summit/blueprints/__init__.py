@@ -16,6 +16,7 @@ from summit.blueprints.desk import bp as desk_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.press import bp as press_bp
 from summit.blueprints.privacy import bp as privacy_bp
+from summit.blueprints.protocol import bp as protocol_bp
 from summit.blueprints.reception import bp as reception_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     (console_bp, None),
     (reception_bp, None),
     (privacy_bp, None),
+    (protocol_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
 )

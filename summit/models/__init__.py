@@ -50,6 +50,15 @@ from summit.models.privacy import (
     RequestKind,
     RequestStatus,
 )
+from summit.models.protocol import (
+    Attendance,
+    Convention,
+    ItemAttendance,
+    Podium,
+    PrecedenceEntry,
+    Rank,
+    SeatPlacement,
+)
 from summit.models.reception import (
     Hotel,
     HotelRoom,
@@ -107,4 +116,6 @@ __all__ = [
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
     "RoomAssignment", "RoomBlock",
     "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus",
+    "Attendance", "Convention", "ItemAttendance", "Podium", "PrecedenceEntry", "Rank",
+    "SeatPlacement",
 ]

@@ -28,6 +28,7 @@ class Role(enum.Enum):
     DESK_STAFF = "desk_staff"
     RECEPTION_STAFF = "reception_staff"
     PRIVACY_OFFICER = "privacy_officer"
+    PROTOCOL_OFFICER = "protocol_officer"
 
 
 class Membership(db.Model):

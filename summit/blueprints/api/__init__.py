@@ -10,6 +10,7 @@ from summit.blueprints.api import (
     openapi,
     press,
     privacy,
+    protocol,
     reception,
     registrations,
     summits,
@@ -18,4 +19,5 @@ from summit.blueprints.api import (
 from summit.blueprints.api.blueprint import bp
 
 __all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "desk",
-           "openapi", "press", "privacy", "reception", "registrations", "summits", "tokens"]
+           "openapi", "press", "privacy", "protocol", "reception", "registrations", "summits",
+           "tokens"]

@@ -9,6 +9,7 @@ from summit.blueprints.api import (
     openapi_desk,
     openapi_press,
     openapi_privacy,
+    openapi_protocol,
     openapi_reception,
 )
 from summit.blueprints.api.blueprint import bp
@@ -222,7 +223,7 @@ DOCUMENT = {
 }
 
 for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements, openapi_desk,
-             openapi_reception, openapi_privacy):
+             openapi_reception, openapi_privacy, openapi_protocol):
     DOCUMENT["components"]["schemas"].update(part.SCHEMAS)
     DOCUMENT["paths"].update(part.PATHS)
 

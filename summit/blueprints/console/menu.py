@@ -50,6 +50,7 @@ GROUPS: tuple[Group, ...] = (
     Group("programme", lazy_pgettext("menu group", "Programme"), (
         Entry(_l("Programme editor"), "agenda.editor", P.SUMMIT_EDIT),
         Entry(_l("Salon seats"), "bookings.salons", P.BOOKINGS_MANAGE),
+        Entry(_l("Protocol"), "protocol.precedence_list", P.PROTOCOL_READ),
     )),
     Group("badges", lazy_pgettext("menu group", "Badges and check-in"), (
         Entry(_l("Badges"), "badges.index", P.BADGES_MANAGE),

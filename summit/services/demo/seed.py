@@ -40,6 +40,7 @@ from summit.services.core import audit, names
 from summit.services.core.errors import DomainError
 from summit.services.demo import agenda as agenda_demo, press as demo_press
 from summit.services.demo.agreements import seed_agreements
+from summit.services.demo.protocol import seed_protocol
 from summit.services.demo.reception import seed_reception
 
 DEMO_SLUG = "kangding-2017"
@@ -67,6 +68,7 @@ DEMO_USERS = (
     DemoUser("desk@example.com", "报到处 工作人员", Role.DESK_STAFF),
     DemoUser("reception@example.com", "接待组 工作人员", Role.RECEPTION_STAFF),
     DemoUser("privacy@example.com", "个人信息保护 负责人", Role.PRIVACY_OFFICER),
+    DemoUser("protocol@example.com", "州政府办 礼宾专员", Role.PROTOCOL_OFFICER),
 )
 
 ORGANISATIONS = (
@@ -319,6 +321,7 @@ def seed_demo(now: datetime | None = None) -> Summit:
 
     seed_agreements(summit)
     seed_reception(summit)
+    seed_protocol(summit)
     return summit
 
 

@@ -232,4 +232,25 @@
       form.submit();
     });
   });
+  // The precedence list: drag rows to reorder, then save (the move buttons work without this).
+  document.addEventListener("DOMContentLoaded", function () {
+    var table = document.querySelector("table[data-reorder]");
+    var form = document.getElementById("precedence-order");
+    if (!table || !form) { return; }
+    var dragged = null;
+    table.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest("tr[data-entry-id]");
+    });
+    table.addEventListener("dragover", function (event) { event.preventDefault(); });
+    table.addEventListener("drop", function (event) {
+      event.preventDefault();
+      var target = event.target.closest("tr[data-entry-id]");
+      if (!dragged || !target || target === dragged) { return; }
+      target.parentNode.insertBefore(dragged, target);
+      var ids = Array.prototype.map.call(table.querySelectorAll("tr[data-entry-id]"),
+        function (row) { return row.getAttribute("data-entry-id"); });
+      form.querySelector("input[name=order]").value = ids.join(",");
+      form.hidden = false;
+    });
+  });
 })();

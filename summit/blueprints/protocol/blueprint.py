@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("protocol", __name__)

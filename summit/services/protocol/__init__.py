@@ -1,0 +1,1 @@
+"""Protocol: precedence of leaders, podium seating."""
