@@ -16,15 +16,11 @@ from summit.services.registration import review as registration_review
 from tests.support import factories
 from tests.support.e2e import PHONE, catalog
 
-pytestmark = [pytest.mark.e2e, pytest.mark.browser_locale("zh-CN")]
+pytestmark = [pytest.mark.e2e, pytest.mark.browser_locale("zh-CN"),
+              pytest.mark.parametrize("device", [PHONE], ids=["phone"])]
 
 _ = catalog("zh_Hans")
 SLUG = "kangding-2027"
-
-
-@pytest.fixture
-def device() -> dict:
-    return PHONE
 
 
 def stored(**where) -> Registration:

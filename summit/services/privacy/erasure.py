@@ -24,7 +24,11 @@ from summit.models import (
     PressApplication,
     PressPerson,
     Registration,
+    RoomAssignment,
     Summit,
+    TransferPassenger,
+    Trip,
+    Vehicle,
 )
 from summit.permissions import Permission, require
 from summit.services.accounts import logins
@@ -129,6 +133,9 @@ def _erase(registrations: list[Registration], applications: list[PressApplicatio
     badges = list(db.session.scalars(db.select(Badge).where(
         Badge.registration_id.in_(registration_ids) | Badge.press_person_id.in_(person_ids))))
     _revoke(badges, now)
+    # Travel, pick-ups and rooms say where a person was: erased with the rest.
+    for model in (Trip, TransferPassenger, RoomAssignment):
+        db.session.execute(db.delete(model).where(model.registration_id.in_(registration_ids)))
     aliases = {r.id: alias_of(r.email) for r in registrations}
     _scrub_audit("registrations", aliases)
     for registration in registrations:
@@ -219,6 +226,9 @@ def purge_summit(actor: User | None, summit: Summit, *, apply: bool = False,
     if not apply:
         return result
     _erase(registrations, applications, pseudonym, now)
+    for vehicle in db.session.scalars(db.select(Vehicle).where(Vehicle.summit_id == summit.id)):
+        vehicle.driver_name = pseudonym(f"driver:{vehicle.id}")
+        vehicle.driver_phone = ""
     summit.anonymised_at = now
     audit.record(actor, "privacy.purge_summit", summit, summit=summit, now=now, after={
         "registrations": len(registrations), "press_applications": len(applications)})

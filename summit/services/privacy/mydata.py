@@ -25,12 +25,19 @@ from summit.models import (
     CheckIn,
     DataRequest,
     Delegation,
+    ItemAttendance,
     Login,
+    MealScan,
     Membership,
+    PrecedenceEntry,
     PressApplication,
+    PrintJob,
     Registration,
+    RoomAssignment,
     SalonAttendance,
     SeatBooking,
+    TransferPassenger,
+    Trip,
 )
 from summit.services.core import audit, fonts
 from summit.services.core.pdf import render_document
@@ -48,6 +55,9 @@ SOURCES = {
     "press_equipment": "press_applications", "press_requested_zones": "press_applications",
     "press_approved_zones": "press_applications", "delegations": "delegations",
     "audit_log": "audit_entries", "data_requests": "data_requests",
+    "trips": "trips", "transfer_passengers": "pickups", "room_assignments": "rooms",
+    "meal_scans": "meal_scans", "print_jobs": "badge_prints",
+    "precedence_entries": "protocol", "item_attendances": "protocol",
 }
 # table -> why it is not in a person's download
 NOT_EXPORTED = {
@@ -64,6 +74,12 @@ NOT_EXPORTED = {
     "agreement_parties": "signatories are named on agreements kept by law, not linked to an "
                          "account",
     "data_key_checks": "fingerprints of the data keys",
+    "hotels": "hotels, not people",
+    "vehicles": "drivers hold no account; their names and phones are erased when the summit "
+                "is purged",
+    "printers": "desk printers, not people",
+    "printer_pools": "registration desks, not people",
+    "seat_placements": "a seat of a podium: the person is in the protocol section",
 }
 # Never in a download: secrets, and the keyed hashes of sealed numbers.
 HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "id_number_hash",
@@ -149,6 +165,22 @@ def collect(user: User) -> dict[str, Any]:
             Arrival.badge_id.in_(badge_ids)).order_by(Arrival.id))],
         "salon_attendances": [row(x) for x in _all(db.select(SalonAttendance).where(
             SalonAttendance.badge_id.in_(badge_ids)).order_by(SalonAttendance.id))],
+        "trips": [row(x) for x in _all(db.select(Trip).where(
+            Trip.registration_id.in_(registration_ids)).order_by(Trip.id))],
+        "pickups": [row(x) for x in _all(db.select(TransferPassenger).where(
+            TransferPassenger.registration_id.in_(registration_ids))
+            .order_by(TransferPassenger.id))],
+        "rooms": [row(x) for x in _all(db.select(RoomAssignment).where(
+            RoomAssignment.registration_id.in_(registration_ids)).order_by(RoomAssignment.id))],
+        "meal_scans": [row(x) for x in _all(db.select(MealScan).where(
+            MealScan.registration_id.in_(registration_ids)).order_by(MealScan.id))],
+        "badge_prints": [row(x) for x in _all(db.select(PrintJob).where(
+            PrintJob.registration_id.in_(registration_ids)).order_by(PrintJob.id))],
+        "protocol": [{**row(entry), "attendance": [row(a) for a in _all(
+            db.select(ItemAttendance).where(ItemAttendance.entry_id == entry.id)
+            .order_by(ItemAttendance.id))]} for entry in _all(db.select(PrecedenceEntry).where(
+                PrecedenceEntry.registration_id.in_(registration_ids))
+                .order_by(PrecedenceEntry.id))],
         "audit_entries": [row(e) for e in audit_entries],
         "data_requests": [row(x) for x in _all(db.select(DataRequest).where(
             DataRequest.user_id == user.id).order_by(DataRequest.id))],
