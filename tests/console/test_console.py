@@ -65,7 +65,7 @@ def test_the_organiser_lands_on_the_console_and_sees_each_figure(client, login, 
                      f"/registrations/{second.id}"]
     # The grouped menu: every group for the organiser.
     assert re.findall(r'data-group="(\w+)"', page) == [
-        "registration", "programme", "badges", "media", "agreements", "settings"]
+        "registration", "programme", "badges", "reception", "media", "agreements", "settings"]
 
 
 def test_each_role_sees_only_its_part(client, sign_in, event, busy):

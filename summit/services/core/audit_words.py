@@ -237,6 +237,56 @@ FIELD_LABELS.update({
 })
 KIND_FIELD_LABELS["trips"] = {"number": _l("Flight or train number")}
 
+# the on-site desk (issue 20, docs/desk.md)
+ACTION_LABELS.update({
+    "badge.print": _l("Badge sent to a printer"), "badge.printed": _l("Badge printed"),
+    "badge.print_failed": _l("Badge print failed"),
+    "badge.print_resend": _l("Badge print sent to another printer"),
+    "badge.unlock": _l("Badge unlocked for a reprint"),
+    "desk.save": _l("Registration desk saved"), "printer.add": _l("Printer added"),
+    "printer.remove": _l("Printer removed"),
+    "registration.add_aide": _l("Accompanying person added"),
+    "registration.cancel_with_principal": _l("Cancelled with the person accompanied"),
+    "registration.substitute": _l("Substitute named"),
+    "registration.substitute_refuse": _l("Substitute refused"),
+    "registration.walk_in": _l("Walk-in registered at the desk"),
+})
+OBJECT_LABELS.update({
+    "printers": _l("Printer"), "printer_pools": _l("Registration desk"),
+    "print_jobs": _l("Badge print"),
+})
+FIELD_LABELS.update({
+    "bookings_moved": _l("Seat bookings moved"), "desk": _l("Registration desk"),
+    "error": _l("Printer's reason"), "kiosk": _l("Self-service kiosk"),
+    "paper": _l("Paper"), "press_person_id": _l("Journalist"),
+    "principal": _l("Accompanying"), "printer": _l("Printer"),
+    "registration": _p("object", "Registration"), "restored": _l("Place given back"),
+    "substitute": _l("Substitute"), "substitute_for": _l("In place of"),
+    "substitute_name": _l("Substitute's name"), "unlocked": _l("Unlocked"),
+    "uri": _l("Printer address"), "walk_in_approve": _l("Desk approves walk-ins"),
+    "walk_in_category_ids": _l("Categories for walk-ins"),
+})
+
+# protocol (issue 18)
+ACTION_LABELS.update({
+    "podium.configure": _l("Podium set up"), "podium.place": _l("Seat placed by hand"),
+    "podium.unlock": _l("Seat unlocked"), "precedence.add": _l("Leader added to the list"),
+    "precedence.attendance": _l("Leader's attendance changed"),
+    "precedence.move": _l("Leader moved in the list"),
+    "precedence.remove": _l("Leader removed from the list"),
+    "precedence.reorder": _l("Precedence list reordered"),
+})
+OBJECT_LABELS.update({
+    "precedence_entries": _l("Leader"), "podiums": _l("Podium"),
+    "item_attendances": _l("Attendance"), "seat_placements": _l("Seat"),
+})
+FIELD_LABELS.update({
+    "convention": _l("Seating convention"), "deputy_name": _l("Deputy"),
+    "entry_id": _l("Leader"), "locked": _l("Locked"), "order": _l("Order"),
+    "organisation": _l("Organisation"), "rank": _l("Rank"), "row": _l("Row"),
+    "seat": _l("Seat"), "seats_per_row": _l("Seats per row"),
+})
+
 # Stored values that are codes (states, roles, yes/no) and the words for them.
 VALUE_LABELS = {
     "pending": _l("Pending review"), "approved": _l("Approved"), "rejected": _l("Rejected"),
