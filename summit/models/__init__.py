@@ -50,6 +50,7 @@ from summit.models.registration import (
     Registration,
     RegistrationStatus,
 )
+from summit.models.storage import SigningKey, StoredFile, StoredFileChunk
 from summit.models.summit import (
     AttendeeCategory,
     Delegation,
@@ -77,4 +78,5 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "SigningKey", "StoredFile", "StoredFileChunk",
 ]
