@@ -12,6 +12,7 @@ from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.main import bp as main_bp
+from summit.blueprints.ops import bp as ops_bp
 from summit.blueprints.press import bp as press_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
@@ -34,6 +35,7 @@ BLUEPRINTS = (
     (agreements_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
+    (ops_bp, None),
 )
 
 

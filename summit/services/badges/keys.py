@@ -3,9 +3,10 @@ encrypted (Fernet) with ``SIGNING_KEYS_SECRET`` from the environment (else a key
 SECRET_KEY), so that every app server signs and checks with the same key.
 
 The first server that needs a summit's key creates it. Two servers that do so at the same
-moment both insert a row; the unique summit_id lets one win, and the other, whose insert
-fails (on PostgreSQL it waits for the winner's commit), reads the winner's key. A key this
-transaction created is not cached until it is committed: a rolled-back one is forgotten.
+moment both insert a row; the unique summit_id lets one win (PostgreSQL: ON CONFLICT DO
+NOTHING on a connection of its own, committed at once), and the other reads the winner's
+key. On SQLite the key is written in a savepoint of the session and not cached until it is
+committed: a rolled-back one is forgotten.
 
 An installation that kept its keys in ``instance/keys/`` (before this table) has them moved
 in on first use: the badges already printed stay valid.
@@ -22,9 +23,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from summit.database import utcnow
 from summit.extensions import db
 from summit.models import SigningKey, Summit
 
@@ -69,12 +72,22 @@ def _decrypt(row: SigningKey) -> Ed25519PrivateKey:
 
 def _create(summit_id: int) -> SigningKey:
     key = _legacy_key(summit_id) or Ed25519PrivateKey.generate()
-    row = SigningKey(summit_id=summit_id, encrypted_private_key=_fernet().encrypt(_raw(key)),
-                     public_key=key.public_key().public_bytes_raw())
+    values = {"summit_id": summit_id, "encrypted_private_key": _fernet().encrypt(_raw(key)),
+              "public_key": key.public_key().public_bytes_raw(), "created_at": utcnow()}
+    if db.engine.dialect.name == "postgresql":
+        # On a connection of its own, committed at once: no request holds the row locked
+        # while other servers wait, and a page that rolls back keeps the key it showed.
+        with db.engine.begin() as connection:
+            connection.execute(pg_insert(SigningKey).values(**values)
+                               .on_conflict_do_nothing(index_elements=["summit_id"]))
+        return db.session.scalars(select(SigningKey).where(
+            SigningKey.summit_id == summit_id)).one()
+    # SQLite (one server): a savepoint of the session, which writes alone anyway.
+    row = SigningKey(**values)
     try:
         with db.session.begin_nested():
             db.session.add(row)
-    except IntegrityError:  # another server created it first: use theirs
+    except IntegrityError:  # another process created it first: use theirs
         found = db.session.scalar(select(SigningKey).where(SigningKey.summit_id == summit_id))
         if found is None:
             raise
