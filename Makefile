@@ -58,7 +58,7 @@ translations: install
 
 # Developers: refresh the catalogs after changing user-facing text.
 extract-messages: install-dev
-	$(BIN)/pybabel extract --ignore-dirs=".*" -F babel.cfg -k _l -k lazy_gettext -o summit/translations/messages.pot .
+	$(BIN)/pybabel extract --ignore-dirs=".*" -F babel.cfg -k _l -k lazy_gettext -k _p:1c,2 -k lazy_pgettext:1c,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -o summit/translations/messages.pot .
 	$(BIN)/pybabel update -i summit/translations/messages.pot -d summit/translations --no-fuzzy-matching
 	$(BIN)/python scripts/fill_zh_hant.py
 

@@ -4,7 +4,10 @@
    Latin-only WeasyPrint document rendered the plain way (``HTML(string=...).write_pdf()``) in
    the same run: target <= 3x. For reference it also times the naive way (the same badge with
    Debian's full Noto Sans CJK, a new font configuration per document).
-2. 1,000 badges in one print PDF through a real batch job (database, tokens, worker processes
+2. The QR code of a badge with python-qrcode (what the badges use) against segno (what they
+   used before), same run, same real signed tokens: target <= 1.1x, so that the figures of 1
+   and 3 hold. The two PNGs must be the same pixels.
+3. 1,000 badges in one print PDF through a real batch job (database, tokens, worker processes
    on both cores, joining, marking printed): target <= 15 ms of wall time per badge, and the
    peak memory of the app process plus its render workers <= 1 GB.
 
@@ -21,6 +24,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import segno
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -44,7 +48,9 @@ from summit.services.badges import (
     batches as badge_batches,
     design as badge_design,
     issuing as badges,
+    qr as badge_qr,
     render as badge_render,
+    tokens as badge_tokens,
 )
 from summit.services.core import jobs, names
 
@@ -135,6 +141,28 @@ def single_badges(summit: Summit) -> bool:
     return ok
 
 
+def qr_libraries(count: int = 500) -> bool:
+    """Each library makes the PNG data URI of every token once (no cache), alternately."""
+    key = badge_tokens.Ed25519PrivateKey.generate()
+    tokens = [badge_tokens.sign(key, badge_tokens.new_badge_ref(), 1) for _ in range(count)]
+
+    def with_segno() -> list[str]:
+        return [segno.make(t, error="m", micro=False, mask=4).png_data_uri(scale=1, border=4)
+                for t in tokens]
+
+    def with_qrcode() -> list[str]:
+        return [badge_qr.png_data_uri(t) for t in tokens]
+
+    same = all(badge_qr.matrix(t) == [[bool(v) for v in row] for row in segno.make(
+        t, error="m", micro=False, mask=4).matrix_iter(border=4)] for t in tokens[:50])
+    seg = median_s(with_segno, 5) / count
+    qrc = median_s(with_qrcode, 5) / count
+    ratio = qrc / seg
+    print(f"QR code of a badge token: python-qrcode {qrc * 1000:.2f} ms, segno "
+          f"{seg * 1000:.2f} ms = {ratio:.2f}x (target <= 1.1x); same modules: {same}")
+    return ratio <= 1.1 and same
+
+
 def batch(organiser, summit: Summit, count: int, label: str) -> bool:
     started = time.perf_counter()
     job = badge_batches.start(organiser, summit, BadgeSelection.ALL_APPROVED, BadgeSize.A4_SHEET)
@@ -174,6 +202,7 @@ def main() -> int:
         db.create_all()
         organiser, summit = make_summit(count)
         ok = single_badges(summit)
+        ok &= qr_libraries()
         ok &= batch(organiser, summit, count, "render workers started by this job")
         badge_batches_reset(summit)
         ok &= batch(organiser, summit, count, "render workers already running")

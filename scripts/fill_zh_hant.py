@@ -11,12 +11,32 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent / "summit" / "translations"
 # Taiwan characters and wording (峰會, 為, 登入): what readers of Traditional Chinese expect.
 converter = opencc.OpenCC("s2twp")
+# s2twp's phrase table is written for software manuals: it turns 发布 into 釋出 and 类型 into
+# 型別. An official event's reader in Taiwan or Hong Kong expects the general words
+# (docs/glossary.md, "Traditional Chinese"); tests/app/test_glossary.py holds the catalog to them.
+CORRECTIONS = {
+    "釋出": "發布",      # 发布 publish
+    "型別": "類型",      # 类型 type, kind
+    "稽核": "審核",      # 审核 review (稽核 is an auditor's inspection)
+    "專案": "項目",      # 项目 item, project (签约项目)
+    "物件": "對象",      # 对象 the subject of an audit entry
+    "支援": "支持",      # 支持单位 supporting organisation
+    "程式碼": "代碼",    # 代码 a category's or an invitation's code
+    "跟蹤": "追蹤",      # 跟踪 follow up (an agreement)
+}
+
+
+def convert_text(text: str) -> str:
+    text = converter.convert(text)
+    for wrong, right in CORRECTIONS.items():
+        text = text.replace(wrong, right)
+    return text
 
 
 def convert(value):
     if isinstance(value, (tuple, list)):
-        return tuple(converter.convert(v) for v in value)
-    return converter.convert(value) if value else value
+        return tuple(convert_text(v) for v in value)
+    return convert_text(value) if value else value
 
 
 def main() -> None:

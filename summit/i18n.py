@@ -7,6 +7,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 
+from summit.services.core.timezones import zone_label
+
 LOGIN_REQUIRED_MESSAGE = _l("Please log in to see this page.")
 
 
@@ -59,6 +61,7 @@ def json_text(value: object) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(json_text, "json_text")
+    app.add_template_global(zone_label, "zone_label")
 
     @app.context_processor
     def language_context() -> dict:

@@ -11,7 +11,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from flask_login import current_user
 
 from summit.extensions import login_manager
@@ -40,6 +40,7 @@ class Permission(enum.Enum):
     CHECKIN_SCAN = "checkin.scan"
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
+    CONSOLE_VIEW = "console.view"  # the summit console (staff roles, each sees its part)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -47,19 +48,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE,
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
     Role.PRESS: frozenset({Permission.PRESS_APPLY}),
-    Role.MEDIA_OFFICER: frozenset({Permission.PRESS_REVIEW}),
-    Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ}),
-    Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ}),
-    Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN}),
+    Role.MEDIA_OFFICER: frozenset({Permission.PRESS_REVIEW, Permission.CONSOLE_VIEW}),
+    Role.AGREEMENTS_OFFICER: frozenset({Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ,
+                                        Permission.CONSOLE_VIEW}),
+    Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
+                              Permission.CONSOLE_VIEW}),
+    Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
-    Role.ORGANISER: _l("Organiser"),
+    Role.ORGANISER: _p("role", "Organiser"),
     Role.REGISTRAR: _l("Delegation registrar"),
     Role.DELEGATE: _l("Delegate"),
     Role.PRESS: _l("Press"),

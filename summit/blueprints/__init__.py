@@ -11,6 +11,7 @@ from summit.blueprints.auth import bp as auth_bp
 from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
+from summit.blueprints.console import bp as console_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.ops import bp as ops_bp
 from summit.blueprints.press import bp as press_bp
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     (checkin_bp, None),
     (press_bp, None),
     (agreements_bp, None),
+    (console_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
     (ops_bp, None),

@@ -1,13 +1,16 @@
 """Exports of the published programme: iCalendar parsed back, frab JSON, the printed PDF."""
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import UTC, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
 from icalendar import Calendar
+from jsonschema import Draft6Validator
 
 from summit.extensions import db
 from summit.models import Organisation, OrganisationRole, SummitOrganisation
@@ -22,6 +25,8 @@ from tests.support import factories
 
 NOW = datetime(2027, 7, 1, 8, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def url(uid: str) -> str:
@@ -104,7 +109,7 @@ def test_the_frab_schedule_has_days_rooms_and_events(summit, published):
 
     conference = schedule["schedule"]["conference"]
     assert schedule["schedule"]["version"] == "1"
-    assert (conference["acronym"], conference["title"]) == ("kangding-test", "Test Summit")
+    assert (conference["acronym"], conference["title"]) == ("kangding_test", "Test Summit")
     assert (conference["start"], conference["end"], conference["daysCount"]) == (
         "2027-08-03", "2027-08-04", 2)
     assert conference["time_zone_name"] == "Asia/Shanghai"
@@ -120,6 +125,8 @@ def test_the_frab_schedule_has_days_rooms_and_events(summit, published):
         "2027-08-03T09:00:00+08:00", "09:00", "00:30")
     assert event["title"] == "Welcome" and event["type"] == "address"
     assert [p["public_name"] for p in event["persons"]] == ["趙波", "扎西德勒"]
+    assert all(isinstance(p["id"], int) and p["id"] > 0 and p["guid"] for p in event["persons"])
+    assert len({p["id"] for p in event["persons"]}) == 2
     assert day1["rooms"]["会议中心"][0]["title"] == "Tea break" or \
         day1["rooms"]["会议中心"][0]["type"] == "break"
     assert conference["days"][1]["rooms"]["Main hall"][0]["duration"] == "02:00"
@@ -163,3 +170,22 @@ def test_the_printed_programme_is_a4_with_cover_days_and_speakers(summit, publis
     assert "Main hall" in english_text
     with force_locale("en"):
         assert "Host" in english_text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_schedule_json_validates_against_the_c3voc_schema(client, summit, published, lang):
+    """The public c3voc schedule schema (vendored in tests/data): what their tools (and
+    frab and pretalx importers) check before reading a schedule."""
+    schema = json.loads((DATA / "c3voc-schedule-schema.json").read_text(encoding="utf-8"))
+
+    response = client.get(f"/summits/{summit.slug}/agenda/schedule.json?lang={lang}")
+
+    assert response.status_code == 200
+    document = response.get_json()
+    validator = Draft6Validator(schema, format_checker=Draft6Validator.FORMAT_CHECKER)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in validator.iter_errors(document)]
+    assert errors == []
+    persons = [p for day in document["schedule"]["conference"]["days"]
+               for events in day["rooms"].values() for e in events for p in e["persons"]]
+    assert persons and all({"id", "public_name", "guid"} <= set(p) for p in persons)

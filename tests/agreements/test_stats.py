@@ -120,6 +120,11 @@ def test_funds_over_time_by_month_exclude_the_upgraded_agreement(example):
         ("2017-10", Decimal("50000000.00"), Decimal("50000000.00")),
         ("2017-11", Decimal("3000000.25"), Decimal("53000000.25")),
         ("2017-12", Decimal("80000000.00"), Decimal("133000000.25")),
+        # Months without entries are there too, so a chart spaces months evenly.
+        ("2018-01", Decimal("0"), Decimal("133000000.25")),
+        ("2018-02", Decimal("0"), Decimal("133000000.25")),
+        ("2018-03", Decimal("0"), Decimal("133000000.25")),
+        ("2018-04", Decimal("0"), Decimal("133000000.25")),
         ("2018-05", Decimal("20000000.00"), Decimal("153000000.25")),
     ]
 

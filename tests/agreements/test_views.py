@@ -359,6 +359,27 @@ def test_the_monthly_pdf_report_prints_chinese_and_the_rates(client, login, summ
     assert "595.276 x 841.89" in sizes or "595.28 x 841.89" in sizes  # A4
 
 
+def test_the_monthly_report_opens_on_the_last_month_with_entries(client, login, summit,
+                                                                 agreements_officer, official):
+    agreement = factories.make_agreement(summit, agreements_officer, amount="50000000")
+    funds(agreements_officer, agreement, "15000000", day=date(2017, 11, 20))
+    funds(agreements_officer, agreement, "25000000", day=date(2018, 2, 3))
+    login(official.email)
+
+    page = text(client.get(f"/summits/{summit.slug}/agreements/dashboard?stale_days=60"))
+
+    picker = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>',
+                       page[page.index("report-month") - 400:], re.S)
+    assert picker.group(1) == f"/summits/{summit.slug}/agreements/report.pdf"
+    assert 'type="month" id="report-month" name="month" value="2018-02"' in picker.group(2)
+    assert '<input type="hidden" name="stale_days" value="60">' in picker.group(2)
+    response = client.get(f"/summits/{summit.slug}/agreements/report.pdf")
+    assert response.status_code == 200
+    assert "2018-02.pdf" in response.headers["Content-Disposition"]
+    chosen = client.get(f"/summits/{summit.slug}/agreements/report.pdf?month=2017-11")
+    assert "2017-11.pdf" in chosen.headers["Content-Disposition"]
+
+
 def _ledger(rows: list[dict]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -516,3 +537,26 @@ def test_the_form_takes_the_ceremony_for_the_signing_time_not_now(client, login,
     assert 'value=""' in signed_at or "value=" not in signed_at, signed_at
     assert re.search(rf'<option selected value="{item.id}"|<option value="{item.id}" selected',
                      page), page[page.find('name="ceremony_item_id"'):][:600]
+
+
+def test_the_pdf_report_sets_chinese_in_simplified_glyph_shapes(client, login, summit,
+                                                                agreements_officer, official,
+                                                                tmp_path):
+    """Noto Sans CJK's collection is Japanese first: a chart label set without the language
+    prints 说 or 门 in Japanese shapes. Every CJK font in the report is the simplified one
+    (the fast cut, made from the SC face, or Noto Sans CJK SC)."""
+    agreement = factories.make_agreement(summit, agreements_officer, amount="50000000")
+    funds(agreements_officer, agreement, "15000000")
+    login(official.email)
+
+    response = client.get(f"/summits/{summit.slug}/agreements/report.pdf?month=2018-01",
+                          headers={"Accept-Language": "zh-CN"})
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.data)
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                            check=True).stdout
+    names = [line.split()[0] for line in listed.splitlines()[2:]]
+    cjk = [n for n in names if "CJK" in n]
+    assert cjk and all("CJK-SC" in n or "SummitSansCJK" in n for n in cjk), names
+    assert not [n for n in names if "JP" in n or "KR" in n], names

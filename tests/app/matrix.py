@@ -55,6 +55,10 @@ CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
 ATTENDANCE = frozenset({Role.OFFICIAL.value, Role.ORGANISER.value, "admin"})
 # press.review: media officers, and organisers who hold every summit permission.
 PRESS_REVIEW = frozenset({Role.MEDIA_OFFICER.value, Role.ORGANISER.value, "admin"})
+# The console: organisers and every staff role (not delegates, registrars or press).
+CONSOLE = frozenset({Role.ORGANISER.value, Role.MEDIA_OFFICER.value,
+                     Role.AGREEMENTS_OFFICER.value, Role.OFFICIAL.value,
+                     Role.CHECKIN_STAFF.value, "admin"})
 # summit.create is global: an organiser of any summit may start another.
 SUMMIT_CREATORS = ORGANISER
 
@@ -265,6 +269,7 @@ def _press_badge_id(w: World) -> int:
 ROUTES: list[Route] = [
     # main
     Route("main.index", "GET", lambda w: "/", EVERYONE),
+    Route("main.favicon", "GET", lambda w: "/favicon.ico", EVERYONE),
     Route("main.set_language", "POST", lambda w: "/language", EVERYONE,
           data=lambda w: {"lang": "en", "next": "/"}),
     # auth: public forms (empty POSTs only re-render them)
@@ -370,6 +375,10 @@ ROUTES: list[Route] = [
     # as for registrations.detail); the rest needs badges.manage
     Route("badges.download", "GET",
           lambda w: f"/registrations/{w.approved['download'].id}/badge.pdf", ORGANISER),
+    Route("badges.entry", "GET",
+          lambda w: f"/registrations/{w.approved['download'].id}/entry", ORGANISER),
+    Route("badges.entry_worker", "GET",
+          lambda w: f"/registrations/{w.approved['download'].id}/entry-sw.js", EVERYONE),
     Route("badges.reissue", "POST",
           lambda w: f"/registrations/{w.approved['reissue'].id}/badge/reissue", ORGANISER),
     Route("badges.revoke", "POST",
@@ -507,6 +516,8 @@ ROUTES: list[Route] = [
     Route("checkin.service_worker", "GET", lambda w: f"{S(w)}/checkin/sw.js", EVERYONE),
     Route("checkin.device_token", "POST", lambda w: f"{S(w)}/checkin/device-token", CHECKIN),
     Route("checkin.board", "GET", lambda w: f"{S(w)}/checkin/board", ATTENDANCE),
+    # the console: every staff role, each for its part
+    Route("console.index", "GET", lambda w: f"{S(w)}/console", CONSOLE),
     Route("checkin.board_json", "GET", lambda w: f"{S(w)}/checkin/board.json", ATTENDANCE),
     Route("checkin.export", "GET", lambda w: f"{S(w)}/checkin/attendance.xlsx", ATTENDANCE),
     Route("checkin.holder_photo", "GET",

@@ -8,8 +8,10 @@ import csv
 import io
 import re
 import zipfile
+from datetime import UTC, date, datetime, time
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from summit.extensions import db
@@ -122,3 +124,31 @@ def test_agreement_workbooks_write_titles_and_counties_as_text(client, sign_in, 
         response = client.get(path)
         assert response.status_code == 200, path
         assert_inert(response.data, path)
+
+
+def test_moments_are_date_cells_in_the_summit_zone_named_in_the_header(app):
+    """The one writer does it for every export: a UTC moment becomes the summit's wall-clock
+    time in a real date cell, and its column's header names the zone (北京时间)."""
+    moment = datetime(2027, 8, 3, 1, 5, tzinfo=UTC)  # 09:05 in Kangding
+    with force_locale("zh_Hans"):
+        book = exports.Book("Asia/Shanghai")
+        sheet = book.sheet("签到", ("姓名", "签到时间", "日期", "抵达时间"))
+        sheet.append(["赵波", moment, date(2027, 8, 3), time(14, 30)])
+        data = book.save()
+        csv_data = exports.csv_bytes(("姓名", "签到时间"), [["赵波", moment]], "Asia/Shanghai")
+    with force_locale("en"):
+        berlin = exports.table_bytes("xlsx", "x", ("Scanned",), [[moment]], "Europe/Berlin")
+
+    cells = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [c.value for c in cells[1]] == ["姓名", "签到时间（北京时间）", "日期",
+                                           "抵达时间（北京时间）"]
+    assert [c.value for c in cells[2]] == ["赵波", datetime(2027, 8, 3, 9, 5),
+                                           datetime(2027, 8, 3), time(14, 30)]
+    assert all(c.is_date for c in cells[2][1:])
+    assert cells["B2"].number_format == "yyyy-mm-dd hh:mm" and cells["C2"].number_format == \
+        "yyyy-mm-dd"
+    assert list(csv.reader(io.StringIO(csv_data.decode("utf-8-sig")))) == [
+        ["姓名", "签到时间（北京时间）"], ["赵波", "2027-08-03 09:05"]]
+    other = load_workbook(io.BytesIO(berlin)).worksheets[0]
+    assert (other["A1"].value, other["A2"].value) == ("Scanned (Europe/Berlin time)",
+                                                      datetime(2027, 8, 3, 3, 5))

@@ -17,14 +17,16 @@ EXPECTED = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE},
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW},
     Role.REGISTRAR: {Permission.DELEGATION_MANAGE, Permission.REGISTER},
     Role.DELEGATE: {Permission.REGISTER},
     Role.PRESS: {Permission.PRESS_APPLY},
-    Role.MEDIA_OFFICER: {Permission.PRESS_REVIEW},
-    Role.AGREEMENTS_OFFICER: {Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ},
-    Role.OFFICIAL: {Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ},
-    Role.CHECKIN_STAFF: {Permission.CHECKIN_SCAN},
+    Role.MEDIA_OFFICER: {Permission.PRESS_REVIEW, Permission.CONSOLE_VIEW},
+    Role.AGREEMENTS_OFFICER: {Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ,
+                              Permission.CONSOLE_VIEW},
+    Role.OFFICIAL: {Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
+                    Permission.CONSOLE_VIEW},
+    Role.CHECKIN_STAFF: {Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW},
 }
 
 
@@ -68,7 +70,8 @@ def test_roles_add_up(summit):
     factories.grant(user, summit, Role.PRESS)
     factories.grant(user, summit, Role.CHECKIN_STAFF)
 
-    assert allowed(user, summit) == {Permission.PRESS_APPLY, Permission.CHECKIN_SCAN}
+    assert allowed(user, summit) == {Permission.PRESS_APPLY, Permission.CHECKIN_SCAN,
+                                     Permission.CONSOLE_VIEW}
 
 
 def test_a_user_without_roles_may_do_nothing(summit):

@@ -709,3 +709,15 @@ def test_card_chunks_use_the_chunk_size_as_given():
 
 def test_joining_one_pdf_returns_it_unchanged():
     assert br.join_pdfs([b"%PDF-1.7 one"]) == b"%PDF-1.7 one"
+
+
+def test_the_tracked_category_word_extracts_as_one_word(tmp_path):
+    """The English category word is set in spaced capitals: the spacing must stay a
+    typographic one, so that pdftotext (and a screen reader) reads GUEST, not G UEST."""
+    faces = [face("赵波", title="嘉宾", title_en=word) for word in ("Guest", "Press", "Media",
+                                                                    "Expert")]
+
+    path = save(br.render_pdf(faces, DESIGNS, BadgeSize.A6), tmp_path)
+
+    for page, word in enumerate(("GUEST", "PRESS", "MEDIA", "EXPERT"), start=1):
+        assert word in pdf_text(path, page).split(), pdf_text(path, page)

@@ -113,7 +113,8 @@ def test_the_export_has_everyone_expected_with_phones_for_organisers_only(organi
                                                                          day):
     official = factories.make_member(open_event, Role.OFFICIAL, "official@example.com")
 
-    for_organiser = rows_of(checkin_board.export_xlsx(organiser, open_event))
+    workbook = checkin_board.export_xlsx(organiser, open_event)
+    for_organiser = rows_of(workbook)
     for_official = rows_of(checkin_board.export_xlsx(official, open_event))
 
     header, *rows = for_organiser
@@ -122,7 +123,12 @@ def test_the_export_has_everyone_expected_with_phones_for_organisers_only(organi
     by_name = {row[0]: row for row in rows}
     assert set(by_name) == {"赵波", "王芳", "李娜", "陈静", "扎西"}
     assert by_name["赵波"][5] == "13900001111" and by_name["赵波"][6] == "Yes"
-    assert by_name["赵波"][7] == "2027-08-03 09:05:00" and by_name["赵波"][8] == "东门"
+    # A real date cell in the summit's time zone, the zone named in the header.
+    assert header[7] == "Arrived at (Beijing time)"
+    assert by_name["赵波"][7] == datetime(2027, 8, 3, 9, 5) and by_name["赵波"][8] == "东门"
+    sheet = load_workbook(io.BytesIO(workbook)).worksheets[0]
+    cell = sheet.cell(row=2 + [r[0] for r in rows].index("赵波"), column=8)
+    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm"
     assert by_name["李娜"][6] == "No" and by_name["李娜"][7] in ("", None)
     assert {row[0]: row for row in for_official[1:]}["赵波"][5] == "139****1111"
     exports = db.session.scalars(db.select(AuditEntry).where(

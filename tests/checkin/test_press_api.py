@@ -219,3 +219,43 @@ def test_a_press_scan_racing_an_offline_arrival_is_a_flagged_duplicate(app, clie
     assert db.session.scalar(db.select(Arrival.checkin_id)) == offline.id
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "arrival.conflict")) == 1
+
+
+def test_the_desk_finds_accredited_press_by_name_pinyin_or_outlet_and_checks_them_in(
+        client, press_event, press_staff, application):
+    auth = bearer(client, press_staff)
+
+    def look_up(q: str) -> list[dict]:
+        response = client.get(f"/api/v1/summits/{press_event.slug}/checkins/lookup",
+                              headers=auth, query_string={"q": q})
+        assert response.status_code == 200
+        return response.get_json()["items"]
+
+    assert [p["name"] for p in look_up("王强")] == ["王强"]
+    assert [p["name"] for p in look_up("wangqiang")] == ["王强"]
+    assert [p["name"] for p in look_up("Wang Qiang")] == ["王强"]
+    by_outlet = look_up("四川电视台")
+    assert sorted(p["name"] for p in by_outlet) == ["李娜", "次仁多吉", "王强"]
+    assert {p["organisation"] for p in by_outlet} == {"四川电视台"}
+    [camera] = look_up("wangqiang")
+    assert camera["press_person_id"] == application.people[1].id and camera["id"] is None
+
+    response = client.post(f"/api/v1/summits/{press_event.slug}/checkins/manual",
+                           headers=auth, json={"press_person_id": camera["press_person_id"],
+                                               "gate": "东门", "scan_id": "desk-press-1"})
+    assert response.status_code == 200
+    assert response.get_json()["result"] == "ok"
+    assert response.get_json()["holder"]["outlet"] == "四川电视台"
+    [again] = look_up("wangqiang")
+    assert again["arrived_gate"] == "东门"
+
+
+def test_press_not_accredited_is_not_found_at_the_desk(client, press_event, press_staff):
+    submitted(press_event, outlet="甘孜日报")
+    auth = bearer(client, press_staff)
+    response = client.get(f"/api/v1/summits/{press_event.slug}/checkins/lookup",
+                          headers=auth, query_string={"q": "甘孜日报"})
+    assert response.get_json()["items"] == []
+    missing = client.post(f"/api/v1/summits/{press_event.slug}/checkins/manual", headers=auth,
+                          json={"press_person_id": 999999, "gate": "东门", "scan_id": "x-1"})
+    assert missing.status_code == 404

@@ -2,9 +2,7 @@
 (live part and export), and the gates organisers name."""
 from __future__ import annotations
 
-import html
 import io
-import json
 import re
 
 from openpyxl import load_workbook
@@ -14,13 +12,7 @@ from summit.models import AuditEntry, Gate, Role
 from summit.services.badges import issuing as badges
 from summit.services.checkin import gates as checkin_gates, scans as checkins
 from tests.support import factories
-from tests.support.pages import field_errors, flashes, location, text
-
-CONFIG = re.compile(r'<div class="scanner" id="scanner" data-config="([^"]*)"')
-
-
-def scanner_config(page: str) -> dict:
-    return json.loads(html.unescape(CONFIG.search(page).group(1)))
+from tests.support.pages import field_errors, flashes, location, scanner_config, text
 
 
 def test_check_in_staff_reach_the_scanner_from_the_navigation(client, login, event, organiser):
@@ -29,7 +21,7 @@ def test_check_in_staff_reach_the_scanner_from_the_navigation(client, login, eve
     login(staff.email)
 
     home = text(client.get("/"))
-    summit_page = text(client.get(f"/summits/{event.slug}"))
+    summit_page = text(client.get(f"/summits/{event.slug}", follow_redirects=True))
     page = client.get(f"/summits/{event.slug}/checkin/")
 
     assert f'href="/summits/{event.slug}/checkin/"' in home

@@ -106,7 +106,7 @@ def test_officer_records_and_follows_up_official_reads_the_report(page: Page, li
     expect(page.locator("svg.chart")).to_have_count(3)
     expect(page.get_by_role("link", name="Record an agreement")).to_have_count(0)
     with page.expect_download() as caught:
-        page.get_by_role("link", name="Monthly report (PDF)").click()
+        page.get_by_role("button", name="Monthly report (PDF)").click()
     path = tmp_path / "report.pdf"
     caught.value.save_as(path)
     printed = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,

@@ -123,8 +123,9 @@ def test_the_scanner_reads_a_printed_badge_then_calls_it_a_duplicate(phone, even
 
     result(phone, "ok")
     expect(phone.locator("#result-name")).to_have_text("赵波")
-    expect(phone.locator("#result-category")).to_contain_text("代表")
-    expect(phone.locator("#result-zones")).to_contain_text("MAIN 主会场")
+    # The page is in English: the category and zone in English, not 代表 / MAIN 主会场.
+    expect(phone.locator("#result-category")).to_have_text("Delegate")
+    expect(phone.locator("#result-zones")).to_have_text("Main")
     phone.get_by_role("button", name="Next scan").click()
 
     result(phone, "duplicate")
@@ -274,3 +275,22 @@ def test_the_arrivals_board_follows_the_scans_live(browser, event, organiser, ho
     expect(page.locator("#arrived-total")).to_have_text("1", timeout=15_000)
     expect(page.locator("#board")).to_contain_text("西门")
     board.close()
+
+
+@pytest.mark.browser_locale("zh-CN")
+def test_a_camera_the_page_cannot_use_is_explained_in_words(page, event, staff):
+    """No camera permission (and no camera): the hint says what happened and what to do, in
+    the page's language, never the browser's error name (NotAllowedError, NotFoundError)."""
+    page.goto("/auth/login")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.locator("main").get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    page.goto(f"/summits/{event.slug}/checkin/")
+    page.fill("#gate-input", GATE)
+    page.locator("#gate-input").press("Enter")
+
+    hint = page.locator("#camera-hint")
+    expect(hint).to_contain_text("下方的查找功能")
+    words = hint.inner_text()
+    assert "摄像头" in words and "Error" not in words, words

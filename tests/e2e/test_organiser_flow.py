@@ -32,6 +32,15 @@ def open_header_menu(page: Page, device: dict) -> None:
     expect(nav).to_be_visible()
 
 
+def open_staff_menu(page: Page, device: dict) -> None:
+    """The grouped staff menu is folded on a phone, open on a desktop."""
+    menu = page.locator("details.console-menu")
+    if device is PHONE:
+        expect(menu).not_to_have_attribute("open", "")
+        menu.locator("summary").click()
+    expect(menu).to_have_attribute("open", "")
+
+
 def stored(model, **where):
     db.session.rollback()  # end the test thread's transaction: see what the server committed
     return db.session.scalars(db.select(model).filter_by(**where)).one()
@@ -53,13 +62,17 @@ def test_organiser_edits_summit_and_adds_zone_and_category(page: Page, live_serv
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(flashes).to_contain_text("Welcome, Zhao Bo.")
 
+    # An organiser lands on the summit's console, from the login and from the home page.
+    expect(page).to_have_url(f"{summit_url}/console")
+    page.goto("/")
     mine = page.locator("section").filter(
         has=page.get_by_role("heading", name="Your summits", exact=True))
     mine.get_by_role("link", name="Test Summit", exact=True).click()
-    expect(page).to_have_url(summit_url)
+    expect(page).to_have_url(f"{summit_url}/console")
 
     # Settings: the English title and theme.
     summit_nav = page.get_by_role("navigation", name="Summit", exact=True)
+    open_staff_menu(page, device)
     summit_nav.get_by_role("link", name="Settings", exact=True).click()
     expect(page).to_have_url(f"{summit_url}/edit")
     expect(page.get_by_role("heading", level=1)).to_have_text("Summit settings")
@@ -68,7 +81,7 @@ def test_organiser_edits_summit_and_adds_zone_and_category(page: Page, live_serv
     page.get_by_label("Theme (English)", exact=True).fill(THEME_EN)
     page.get_by_role("button", name="Save summit", exact=True).click()
 
-    expect(page).to_have_url(summit_url)
+    expect(page).to_have_url(f"{summit_url}?view=public")
     expect(flashes).to_contain_text("The summit has been saved.")
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE_EN)
     expect(page.get_by_text(f"“{THEME_EN}”", exact=True)).to_be_visible()
@@ -77,6 +90,7 @@ def test_organiser_edits_summit_and_adds_zone_and_category(page: Page, live_serv
         "测试峰会", TITLE_EN, "融合共享", THEME_EN)
 
     # Zones and categories: a VIP zone, then an invitation-only category with access to it.
+    open_staff_menu(page, device)
     summit_nav.get_by_role("link", name="Zones and categories", exact=True).click()
     expect(page).to_have_url(f"{summit_url}/categories")
     expect(page.get_by_text("No categories yet.")).to_be_visible()
@@ -118,7 +132,7 @@ def test_organiser_edits_summit_and_adds_zone_and_category(page: Page, live_serv
 
     # The public summit page lists the category, in words and in its colour.
     summit_nav.get_by_role("link", name=TITLE_EN, exact=True).click()
-    expect(page).to_have_url(summit_url)
+    expect(page).to_have_url(f"{summit_url}?view=public")
     guest = page.get_by_role("listitem").filter(has_text="Guest")
     expect(guest).to_have_text("Guest (by invitation)")
     expect(guest.locator(".swatch")).to_have_css("background-color", "rgb(192, 57, 43)")

@@ -43,6 +43,7 @@ from tests.support.pages import (
     flashes,
     form_fields,
     is_login_redirect,
+    link_in,
     location,
     text,
 )
@@ -172,7 +173,10 @@ def test_a_submission_creates_a_pending_registration_and_thanks(client, event, m
             registration.locale, registration.user_id) == (
         S.PENDING, "趙波", "ZHAO Bo", "delegate", "zhaobo@example.com",
         "13812345678", IdDocumentType.RESIDENT_ID, VALID_ID, Diet.VEGETARIAN,
-        date(2027, 8, 2), time(14, 30), "3U8888", True, "康定情歌大酒店", "en", None)
+        date(2027, 8, 2), time(14, 30), "3U8888", True, "康定情歌大酒店", "en",
+        registration.user.id)
+    # An account under the address, with a link to set its password (see below).
+    assert registration.user.email == "zhaobo@example.com"
     [message] = mailbox.wait_for(1)
     assert message["To"] == "zhaobo@example.com"
     assert message["Subject"] == "We have received your registration for Test Summit"
@@ -942,7 +946,9 @@ def test_the_xlsx_export_is_the_filtered_list_with_masked_phone_and_id(client, s
     values = dict(zip(header, row, strict=True))
     assert (values["Name as on ID"], values["Name in pinyin"], values["Status"],
             values["Mobile phone"], values["ID document number"]) == (
-        "赵波", "ZHAO Bo", "pending", "138****5678", "1*************002X")
+        "赵波", "ZHAO Bo", "Pending review", "138****5678", "1*************002X")
+    # The moment of registering: a date cell in Beijing time, the header says so.
+    assert isinstance(values["Registered at (Beijing time)"], datetime)
     assert VALID_ID not in str(row) and "13812345678" not in str(row)
     assert audit_actions("registration.export_private") == []
 
@@ -958,6 +964,8 @@ def test_the_csv_export_is_utf8_with_a_bom_and_masked(client, signed_in_organise
     got = [(row[header.index("Name as on ID")], row[header.index("Mobile phone")],
             row[header.index("ID document number")]) for row in rows[1:]]
     assert got == [("李娜", "139****1111", ""), ("赵波", "138****5678", "1*************002X")]
+    registered = [row[header.index("Registered at (Beijing time)")] for row in rows[1:]]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", value) for value in registered)
 
 
 def test_private_export_has_full_values_and_is_audited(client, signed_in_organiser, two_people):
@@ -1003,16 +1011,75 @@ def test_the_logistics_report_has_arrivals_departures_rooms_and_diets(client, si
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["Arrivals", "Departures", "Rooming list", "Diet counts"]
     arrivals = xlsx_rows(response.data, "Arrivals")
-    assert arrivals[0] == ["Date", "Time", "Flight or train", "Name as on ID", "Mobile phone",
-                           "Pick-up"]
+    assert arrivals[0] == ["Date", "Time (Beijing time)", "Flight or train", "Name as on ID",
+                           "Mobile phone", "Pick-up"]
+    # Real date and time cells (openpyxl reads a date cell back as a datetime).
     assert [row[:4] + [row[5]] for row in arrivals[1:]] == [
-        ["2027-08-02", "09:15", "TV9801", "李娜", None],
-        ["2027-08-02", "14:30", "3U8888", "赵波", "✓"]]
+        [datetime(2027, 8, 2), time(9, 15), "TV9801", "李娜", None],
+        [datetime(2027, 8, 2), time(14, 30), "3U8888", "赵波", "✓"]]
     departures = xlsx_rows(response.data, "Departures")
-    assert [row[:4] for row in departures[1:]] == [["2027-08-05", "09:00", "G8602", "赵波"]]
+    assert [row[:4] for row in departures[1:]] == [
+        [datetime(2027, 8, 5), time(9), "G8602", "赵波"]]
     rooms = xlsx_rows(response.data, "Rooming list")
     assert [row[:3] for row in rooms[1:]] == [["康定情歌大酒店", "李娜", "赵波"],
                                              ["康定情歌大酒店", "赵波", "李娜"]]
     diets = xlsx_rows(response.data, "Diet counts")
     assert diets == [["Diet", "Count"], ["halal", 1], ["vegetarian", 2],
                      ["vegetarian: 不吃蛋", "王芳"]]
+
+
+# --- no dead ends on the public form -----------------------------------------------------
+
+def test_the_form_starts_on_the_first_public_category(client, app):
+    summit = factories.make_summit("invited-first")
+    factories.make_category(summit, "guest", "嘉宾", public=False)
+    factories.make_category(summit, "delegate", "代表")
+
+    page = text(client.get("/summits/invited-first/register"))
+
+    assert form_fields(page)["category"].selected == ["delegate"]
+    # Sent as the browser shows it, it is accepted on the first try.
+    response = client.post("/summits/invited-first/register", data=as_browser_sends(
+        page, **{k: v for k, v in form_post().items() if k != "category"}))
+    assert location(response) == "/summits/invited-first/register/thanks"
+
+
+def test_every_error_shows_at_once_with_a_summary_at_the_top(client, event):
+    response = client.post(f"/summits/{SLUG}/register",
+                           data=form_post(category="guest", name="", phone=""))
+
+    page = text(response)
+    assert set(field_errors(page)) == {"category", "name", "phone"}
+    summary = re.search(r'<div id="error-summary"[^>]*tabindex="-1"[^>]*>(.*?)</div>', page,
+                        re.S)
+    assert summary and "There are 3 problems" in summary.group(1)
+    assert re.findall(r'href="#(\w+)"', summary.group(1)) == ["name", "category", "phone"]
+    assert page.index('id="error-summary"') < page.index('<form method="post" novalidate')
+
+
+def test_an_anonymous_registrant_sets_a_password_from_the_email_and_logs_in(client, event,
+                                                                            mailbox):
+    response = client.post(f"/summits/{SLUG}/register", data=form_post())
+    thanks = text(client.get(location(response)))
+    assert "the email has a link to set your password" in thanks
+
+    [message] = mailbox.wait_for(1)
+    link = link_in(mailbox.body(message), "/auth/reset/")
+    set_password = client.post(link, data={"password": "康定 情歌 2027",
+                                           "confirm": "康定 情歌 2027"})
+    assert location(set_password) == "/auth/login"
+    login = client.post("/auth/login", data={"email": "zhaobo@example.com",
+                                             "password": "康定 情歌 2027"})
+    assert login.status_code == 302
+    mine = text(client.get("/registrations/mine"))
+    assert "赵波" in mine and "Pending review" in mine
+    # The link works once.
+    assert location(client.post(link, data={"password": "another one 2027",
+                                            "confirm": "another one 2027"})) == "/auth/forgot"
+
+
+def test_a_registrant_with_an_account_is_not_sent_a_password_link(client, event, mailbox):
+    factories.make_user("zhaobo@example.com")
+    client.post(f"/summits/{SLUG}/register", data=form_post())
+    [message] = mailbox.wait_for(1)
+    assert "/auth/reset/" not in mailbox.body(message)

@@ -3,6 +3,7 @@ links from emails, and the compiled translations."""
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -145,3 +146,11 @@ def form_fields(page: str) -> dict[str, Field]:
 def field_errors(page: str) -> dict[str, list[str]]:
     """Only the fields marked as wrong, with their messages."""
     return {name: item.errors for name, item in form_fields(page).items() if item.has_error}
+
+
+SCANNER_CONFIG = re.compile(r'<div class="scanner" id="scanner" data-config="([^"]*)"')
+
+
+def scanner_config(page: str) -> dict:
+    """The settings the gate scanner's page hands its script."""
+    return json.loads(html_lib.unescape(SCANNER_CONFIG.search(page).group(1)))

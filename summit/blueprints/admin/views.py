@@ -8,7 +8,7 @@ from summit.extensions import db
 from summit.models import User
 from summit.permissions import admin_required
 from summit.services.accounts import roles
-from summit.services.core import audit, fonts
+from summit.services.core import audit, audit_words, fonts
 from summit.services.core.errors import DomainError
 
 
@@ -58,8 +58,10 @@ def audit_log():
     page = page_arg()
     entries = audit.list_entries(current_user, object_type=object_type, object_id=object_id,
                                  page=page)
-    return render_template("admin/audit.html", entries=entries, object_type=object_type,
-                           object_id=object_id, object_types=audit.object_types())
+    return render_template("admin/audit.html", entries=entries,
+                           rows=audit_words.describe(entries.items), object_type=object_type,
+                           object_id=object_id,
+                           object_types=audit_words.object_type_choices(audit.object_types()))
 
 
 @bp.get("/fonts")

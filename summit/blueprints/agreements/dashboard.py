@@ -12,6 +12,7 @@ from summit.models import AgreementKind, Summit
 from summit.permissions import Permission, authorize
 from summit.services.agreements import (
     charts as agreement_charts,
+    reports as agreement_reports,
     signing as agreements,
     stats as agreement_stats,
 )
@@ -66,6 +67,7 @@ def dashboard(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.AGREEMENTS_READ, summit)
     return render_template("agreements/dashboard.html", summit=summit, readable=None,
+                           report_month=agreement_reports.last_month([summit]),
                            **build([summit]))
 
 
@@ -74,5 +76,6 @@ def dashboard(slug: str):
 def dashboard_all():
     readable, chosen = across_summits()
     return render_template("agreements/dashboard.html", summit=None, readable=readable,
-                           chosen_slugs={s.slug for s in chosen}, **build(chosen))
+                           chosen_slugs={s.slug for s in chosen},
+                           report_month=agreement_reports.last_month(chosen), **build(chosen))
 

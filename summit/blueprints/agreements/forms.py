@@ -1,5 +1,5 @@
 """Forms for agreements: shape only (the service checks amounts, parties and transitions)."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -42,7 +42,7 @@ def _count(label) -> IntegerField:
 
 
 class AgreementForm(BaseForm):
-    title = _text(_l("Title"), 200, True)
+    title = _text(_p("agreement", "Title"), 200, True)
     kind = SelectField(_l("Kind"), choices=_choices(KIND_LABELS),
                        default=AgreementKind.STRATEGIC.value)
     county = _text(_l("County"), 100, True, description=_l("e.g. 康定市, 理塘县"))

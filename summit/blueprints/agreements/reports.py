@@ -57,16 +57,16 @@ def dashboard_all_xlsx():
                  "agreements-dashboard.xlsx")
 
 
-def _month() -> date:
+def _month(chosen: list[Summit]) -> date:
     value = request.args.get("month", "")[:7]
     try:
         return date.fromisoformat(value + "-01")
     except ValueError:
-        return utcnow().date().replace(day=1)
+        return agreement_reports.last_month(chosen) or utcnow().date().replace(day=1)
 
 
 def _report(chosen: list[Summit], title: str, filename: str):
-    month = _month()
+    month = _month(chosen)
     context = build(chosen)
     key = month.strftime("%Y-%m")
     arrived = next((change for m, change, _total in context["summary"].funds_by_month

@@ -43,7 +43,8 @@ def create_manual_checkin(slug: str):
     payload = known_fields(json_body(), checkins.MANUAL_FIELDS)
     answer = checkins.check_in_person(
         g.api_user, summit, payload.get("registration_id"), payload.get("gate"),
-        payload.get("scan_id"), payload.get("device", ""), payload.get("scanned_at"))
+        payload.get("scan_id"), payload.get("device", ""), payload.get("scanned_at"),
+        press_person_id=payload.get("press_person_id"))
     return jsonify(answer.as_json())
 
 

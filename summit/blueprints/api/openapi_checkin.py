@@ -55,8 +55,9 @@ PATHS = {
         "summary": "Check in a person found by name or phone, without their badge "
                    "(check-in staff); answered like a scan",
         "security": BEARER, "parameters": [SLUG],
-        "requestBody": json_body(closed({"registration_id": ID_SCHEMA, **SCAN_FIELDS},
-                                        ["registration_id", "gate", "scan_id"])),
+        "requestBody": json_body(closed({"registration_id": ID_SCHEMA,
+                                         "press_person_id": ID_SCHEMA, **SCAN_FIELDS},
+                                        ["gate", "scan_id"])),
         "responses": {"200": json_response(SCAN_ANSWER), **SCAN_ERRORS}}},
     "/summits/{slug}/checkins/lookup": {"get": {
         "operationId": "lookUpPeople",

@@ -14,6 +14,7 @@ from summit.blueprints.common import safe_next
 from summit.forms import apply_domain_error
 from summit.i18n import select_locale
 from summit.services.accounts import logins, tokens as api_tokens, users as accounts
+from summit.services.console import figures as console_figures
 from summit.services.core.errors import DomainError
 
 
@@ -72,7 +73,11 @@ def login():
             logins.start_login(user, remember=bool(form.remember.data))
             login_user(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next"), url_for("main.index")))
+            # Staff land on the console of their summit; everyone else on the home page.
+            console = console_figures.landing_summit(user)
+            home = (url_for("console.index", slug=console) if console
+                    else url_for("main.index"))
+            return redirect(safe_next(request.args.get("next"), home))
     return render_template("auth/login.html", form=form)
 
 @bp.post("/logout")

@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -23,7 +23,7 @@ class BatchForm(BaseForm):
     delegation = SelectField(_l("Delegation (when printing one delegation)"), choices=[],
                              validators=[Optional()])
     size = size_field()
-    submit = SubmitField(_l("Print"))
+    submit = SubmitField(_p("action", "Print"))
 
 
 class TemplateForm(BaseForm):

@@ -1,18 +1,36 @@
 import io
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.blueprint import bp
 from summit.blueprints.badges.forms import BatchForm, RevokeForm, TemplateForm
+from summit.database import utcnow
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import AttendeeCategory, BadgeSelection, BadgeSize, Delegation, Registration
+from summit.models.agenda import LIVE_BOOKINGS
 from summit.permissions import Permission, authorize
-from summit.services.badges import batches as badge_batches, issuing as badges
+from summit.services.agenda import public as agenda_public
+from summit.services.badges import batches as badge_batches, entry as badge_entry, issuing as badges
+from summit.services.bookings import lists as bookings_lists
 from summit.services.core.errors import DomainError, NotAllowed
 from summit.services.summits import settings as summits
 
@@ -51,6 +69,42 @@ def download(registration_id: int):
         return redirect(url_for("registrations.detail", registration_id=registration.id))
     size = _size(request.args.get("size"))
     return send_pdf(badges.render_badge(badge, size), badge_filename(registration, size))
+
+
+@bp.get("/registrations/<int:registration_id>/entry")
+@login_required
+def entry(registration_id: int):
+    """The delegate's phone: the entry code with today's programme and seat bookings."""
+    registration = db.get_or_404(Registration, registration_id)
+    try:
+        code = badge_entry.entry_code(current_user, registration)
+    except NotAllowed:
+        abort(403)
+    except DomainError as error:
+        flash(str(error), "error")
+        return redirect(url_for("registrations.detail", registration_id=registration.id))
+    summit = registration.summit
+    zone = ZoneInfo(summit.timezone)
+    today = utcnow().astimezone(zone).date()
+    _agenda, entries = agenda_public.personal_agenda(current_user, summit)
+    days = agenda_public.entries_by_day(entries)
+    # Today's items; before the summit (or between its days) the next day that has some.
+    day, day_entries = next(((d, e) for d, e in days if d >= today), (None, []))
+    bookings = [b for b in bookings_lists.bookings_of(current_user)
+                if b.item.summit_id == summit.id and b.status in LIVE_BOOKINGS]
+    response = make_response(render_template(
+        "badges/entry.html", summit=summit, registration=registration, code=code,
+        zones=registration.category.zones, today=today, day=day, day_entries=day_entries,
+        bookings=bookings))
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/registrations/<int:registration_id>/entry-sw.js")
+def entry_worker(registration_id: int):
+    """The entry page's service worker, served beside the page so it may control it."""
+    source = (Path(current_app.static_folder) / "js" / "entry-sw.js").read_bytes()
+    return Response(source, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 def _badge_action(registration_id: int, action):

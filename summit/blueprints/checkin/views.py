@@ -15,6 +15,7 @@ from summit.blueprints.checkin.forms import GateForm
 from summit.blueprints.common import download
 from summit.extensions import db
 from summit.forms import show_domain_error
+from summit.i18n import language
 from summit.permissions import Permission, authorize
 from summit.services.accounts import tokens as api_tokens
 from summit.services.checkin import (
@@ -58,6 +59,11 @@ def scanner(slug: str):
         "worker": url_for("checkin.service_worker", slug=summit.slug),
         "scope": url_for("checkin.scanner", slug=summit.slug),
         "gates": checkin_gates.gate_names(summit),
+        # Category and zone words in the page's language, by code (a holder's JSON carries
+        # the Chinese ones; offline answers come from the badge list).
+        "language": language(),
+        "categories": {c.code: c.label(language()) for c in summit.categories},
+        "zones": {z.code: z.label(language()) for z in summit.zones},
     }
     return render_template("checkin/scanner.html", summit=summit, config=config)
 
@@ -112,7 +118,7 @@ def board_json(slug: str):
 def export(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.ATTENDANCE_READ, summit)
-    data = checkin_board.export_xlsx(current_user, summit)
+    data = checkin_board.export_xlsx(current_user, summit, language=language())
     return download(data, f"attendance-{summit.slug}.xlsx")
 
 

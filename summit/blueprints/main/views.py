@@ -1,4 +1,14 @@
-from flask import current_app, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from summit.blueprints.common import safe_next
@@ -11,6 +21,13 @@ from summit.services.summits import settings as summits
 def index():
     mine = summits.summits_of(current_user) if current_user.is_authenticated else []
     return render_template("main/index.html", summits=summits.list_summits(), mine=mine)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on pages without our <link> (a PDF, an error)."""
+    return send_from_directory(Path(current_app.static_folder) / "img", "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.post("/language")

@@ -1,5 +1,5 @@
 """Press forms: shape only (lengths, choices); rules live in services.press."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from flask_wtf.file import FileField
 from wtforms import (
     FieldList,
@@ -41,7 +41,7 @@ class CrewForm(Form):
 
 
 class EquipmentForm(Form):
-    item = text(_l("Item"), 100)
+    item = text(_p("equipment", "Item"), 100)
     serial_number = text(_l("Serial number"), 64)
 
 
@@ -105,7 +105,7 @@ class QuotaForm(BaseForm):
 
 
 class ReleaseForm(BaseForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_p("press release", "Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=50_000)])
     source = text(_l("Source"), 300)
     images = FileField(_l("Images (JPEG or PNG, at most 5 MB each)"),

@@ -75,7 +75,18 @@ def register(slug: str):
             form.name.data = current_user.name
         if request.args.get("code"):
             form.invitation_code.data = request.args["code"][:32]
-    if is_open and form.validate_on_submit():
+        default = registrations.default_category(summit)
+        if default is not None:
+            form.category.data = default.code
+    valid = form.validate_on_submit()
+    if is_open and form.is_submitted():
+        # The category is checked with the other fields: every error shows at once.
+        problem = registrations.category_problem(summit, form.category.data,
+                                                 form.invitation_code.data)
+        if problem is not None and not form.category.errors:
+            form.category.errors = [*form.category.errors, problem]
+            valid = False
+    if is_open and valid:
         try:
             submission = registrations.submit_registration(
                 summit, _details(form),

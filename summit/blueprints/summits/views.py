@@ -9,9 +9,9 @@ from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitF
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import AttendeeCategory, Membership, Role, Zone
-from summit.permissions import ROLE_LABELS, Permission, authorize
+from summit.permissions import ROLE_LABELS, Permission, authorize, can
 from summit.services.accounts import roles
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import DomainError
 from summit.services.summits import settings as summits
 
@@ -36,7 +36,12 @@ def _details(form: SummitForm) -> summits.SummitDetails:
 
 @bp.get("/<slug:slug>")
 def detail(slug: str):
-    return render_template("summits/detail.html", summit=summits.get_by_slug(slug))
+    summit = summits.get_by_slug(slug)
+    # Staff land on their console; ?view=public shows them the page everyone else sees.
+    if request.args.get("view") != "public" and can(current_user, Permission.CONSOLE_VIEW,
+                                                    summit):
+        return redirect(url_for("console.index", slug=summit.slug))
+    return render_template("summits/detail.html", summit=summit)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -74,7 +79,8 @@ def edit(slug: str):
             show_domain_error(form, error)
         else:
             flash(_("The summit has been saved."), "success")
-            return redirect(url_for("summits.detail", slug=summit.slug))
+            # The public page, as visitors now see it (staff would land on the console).
+            return redirect(url_for("summits.detail", slug=summit.slug, view="public"))
     return render_template("summits/form.html", form=form, summit=summit)
 
 
@@ -218,5 +224,6 @@ def audit_log(slug: str):
     entries = audit.list_entries(current_user, summit=summit, object_type=object_type,
                                  object_id=object_id, page=page)
     return render_template("summits/audit.html", summit=summit, entries=entries,
+                           rows=audit_words.describe(entries.items),
                            object_type=object_type, object_id=object_id,
-                           object_types=audit.object_types())
+                           object_types=audit_words.object_type_choices(audit.object_types()))

@@ -27,7 +27,7 @@ from summit.models import (
 from summit.permissions import Permission, require
 from summit.services.agenda.conflicts import NeedsConfirmation, Slot, clashes_with, slot_of
 from summit.services.bookings import booking as bookings, items as booking_items
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.registration.lists import search_query
 
@@ -45,6 +45,7 @@ ROLE_LABELS = {
     ParticipantRole.SIGNATORY: _l("Signatory"), ParticipantRole.WITNESS: _l("Witness"),
     ParticipantRole.INTERPRETER: _l("Interpreter"),
 }
+audit_words.name_values(KIND_LABELS, ROLE_LABELS)
 ITEM_AUDITED = ("day", "start", "end", "room_id", "kind", "status", "title_zh", "title_en",
                 "description_zh", "description_en", "bookable", "capacity")
 MAX_CAPACITY = 100_000

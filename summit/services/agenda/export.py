@@ -126,6 +126,24 @@ def _room_guid(summit: Summit, room: dict | None) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
 
 
+def _person(summit: Summit, participant: dict) -> dict:
+    """A frab person (the schema's FrabPerson: an integer id and a public name), with a
+    stable guid: a registrant's id, or for a guest without a registration a number derived
+    from the guid (above every registration id, below 2**31)."""
+    registration_id = participant.get("registration_id")
+    key = (f"summit:{summit.slug}:registration:{registration_id}" if registration_id
+           else f"summit:{summit.slug}:guest:{participant['name']}")
+    guid = uuid.uuid5(uuid.NAMESPACE_URL, key)
+    number = registration_id or 1_000_000_000 + int(guid.hex[:7], 16)
+    return {"id": number, "guid": str(guid), "public_name": participant["name"],
+            "role": participant["role"]}
+
+
+def _acronym(slug: str) -> str:
+    """The schema's acronym: letters, digits and underscores (a slug's hyphens become _)."""
+    return slug.replace("-", "_")
+
+
 def _duration(item: dict) -> str:
     minutes = (datetime.combine(date.min, time.fromisoformat(item["end"]))
                - datetime.combine(date.min, time.fromisoformat(item["start"]))) // timedelta(
@@ -166,8 +184,7 @@ def _frab(summit: Summit, agenda: PublishedAgenda, language: str, base_url: str,
                 "track": kind_label(item["kind"]), "type": item["kind"], "language": language,
                 "abstract": "", "description": localised(item["description"], language),
                 "recording_license": "", "do_not_record": False,
-                "persons": [{"public_name": p["name"], "role": p["role"]}
-                            for p in item["participants"]],
+                "persons": [_person(summit, p) for p in item["participants"]],
                 "links": [], "attachments": []})
         starts = [local_datetime(item, "start", zone) for item in items]
         ends = [local_datetime(item, "end", zone) for item in items]
@@ -182,7 +199,7 @@ def _frab(summit: Summit, agenda: PublishedAgenda, language: str, base_url: str,
         "version": f"{agenda.number}",
         "base_url": base_url,
         "conference": {
-            "acronym": summit.slug, "title": summit.title(language),
+            "acronym": _acronym(summit.slug), "title": summit.title(language),
             "start": summit.starts_on.isoformat(), "end": summit.ends_on.isoformat(),
             "daysCount": len(days), "timeslot_duration": "00:15",
             "time_zone_name": summit.timezone, "rooms": rooms, "days": days},

@@ -12,7 +12,11 @@ BAR = 22
 GAP = 8
 LABEL_W = 150
 VALUE_W = 130
-FONT = "font-family=\"'Summit Sans CJK', 'Noto Sans CJK SC', 'Noto Sans CJK TC', sans-serif\""
+# A CSS style, not the font-family attribute: WeasyPrint's SVG reader drops a quoted family
+# list in the attribute and falls back to Noto's default face, which draws Chinese in
+# Japanese glyph shapes. Its SVG text also takes only the first family it finds, so the
+# simplified face (which holds the traditional characters too) comes first.
+FONT = "style=\"font-family: 'Noto Sans CJK SC', 'Noto Sans CJK TC', sans-serif\""
 COLOURS = ("#9b1c1c", "#1f4fbf", "#1e7b34", "#a15c00", "#5b3f99", "#475467")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.database import utcnow
 from summit.extensions import db
@@ -24,7 +24,7 @@ from summit.services.core.spreadsheets import Column, RowProblem
 
 MAX_BYTES = spreadsheets.MAX_BYTES
 COLUMNS = (
-    Column("title", _l("Title"), True, 30),
+    Column("title", _p("agreement", "Title"), True, 30),
     Column("kind", _l("Kind"), True),
     Column("county", _l("County"), True),
     Column("sector", _l("Sector"), True),

@@ -9,7 +9,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import weasyprint
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
+from sqlalchemy import func
 
 from summit.extensions import db
 from summit.models import Agreement, AgreementUpdate, PartySide, Summit
@@ -37,7 +38,7 @@ def _sheet(book: exports.Book, title: str, header: list, rows: list[list],
 
 
 LEDGER_HEADER = (
-    _l("ID"), _l("Summit"), _l("Title"), _l("Kind"), _l("County"), _l("Sector"),
+    _l("ID"), _l("Summit"), _p("agreement", "Title"), _l("Kind"), _l("County"), _l("Sector"),
     _l("Amount (yuan)"), _l("Amount"), _l("The amount is"), _l("Side A"), _l("Side B"),
     _l("Witnessed by"), _l("Signed at"), _l("Signed on stage"), _l("Expected jobs"),
     _l("Households helped"), _l("Status"), _l("Termination reason"),
@@ -53,13 +54,13 @@ def ledger_xlsx(rows: list[Agreement], language: str, zone: str = "Asia/Shanghai
         a.amount, money.format_amount(a.amount, language),
         str(agreements.AMOUNT_KIND_LABELS[a.amount_kind]), _party_text(a, PartySide.A),
         _party_text(a, PartySide.B), "、".join(a.witness_list),
-        a.signed_at.astimezone(local).strftime("%Y-%m-%d %H:%M"), "✓" if a.on_stage else "",
+        a.signed_at, "✓" if a.on_stage else "",
         a.expected_jobs, a.households_helped, str(agreements.STATUS_LABELS[a.status]),
         a.terminated_reason, a.funds_in_place, money.format_amount(a.funds_in_place, language),
         a.predecessor.title if a.predecessor else "",
         a.successor.title if a.successor else "",
-        a.last_activity_at.astimezone(local).strftime("%Y-%m-%d")] for a in rows]
-    workbook = exports.Book()
+        a.last_activity_at.astimezone(local).date()] for a in rows]
+    workbook = exports.Book(zone)
     _sheet(workbook, str(_l("Agreements")), list(LEDGER_HEADER), data, (7, 19))
     return workbook.save()
 
@@ -75,7 +76,8 @@ def _group_rows(groups, label_of=None) -> list[list]:
 
 
 def dashboard_xlsx(summary: Summary) -> bytes:
-    workbook = exports.Book()
+    workbook = exports.Book(summary.scope.timezone)
+    local = ZoneInfo(summary.scope.timezone)
     header = [_l("Group"), _l("Agreements"), _l("Amount (yuan)"), _l("Funds in place (yuan)"),
               _l("Performance rate (%)"), _l("Construction start rate (%)"),
               _l("Landing rate (%)"), _l("Funds in place rate (%)")]
@@ -91,9 +93,9 @@ def dashboard_xlsx(summary: Summary) -> bytes:
            [_l("Month"), _l("Arrived (yuan)"), _l("Cumulative (yuan)")],
            [list(row) for row in summary.funds_by_month], (2, 3))
     _sheet(workbook, str(_l("No recent update")),
-           [_l("ID"), _l("Title"), _l("County"), _l("Status"), _l("Last update")],
+           [_l("ID"), _p("agreement", "Title"), _l("County"), _l("Status"), _l("Last update")],
            [[a.id, a.title, a.county, str(agreements.STATUS_LABELS[a.status]),
-             a.last_activity_at.date().isoformat()] for a in summary.stale])
+             a.last_activity_at.astimezone(local).date()] for a in summary.stale])
     _sheet(workbook, str(_l("Definitions")), [_l("Rate"), _l("Definition")],
            [[str(label), str(text)] for _k, label, text in agreement_stats.RATE_DEFINITIONS]
            + [["", str(agreement_stats.COUNTED_NOTE)]])
@@ -110,6 +112,19 @@ def month_entries(summits: list[Summit], month: date) -> list[AgreementUpdate]:
                AgreementUpdate.happened_on >= start, AgreementUpdate.happened_on < end)
         .options(db.contains_eager(AgreementUpdate.agreement))
         .order_by(AgreementUpdate.happened_on, AgreementUpdate.id).limit(500)))
+
+
+def last_month(summits: list[Summit]) -> date | None:
+    """The latest month with a follow-up entry (else with a signing): where the monthly
+    report opens, rather than on the current month, which may have nothing yet."""
+    ids = [s.id for s in summits]
+    month = db.session.scalar(db.select(func.max(AgreementUpdate.happened_month)).join(
+        Agreement).where(Agreement.summit_id.in_(ids)))
+    if month:
+        return date.fromisoformat(month + "-01")
+    signed = db.session.scalar(db.select(func.max(Agreement.signed_at)).where(
+        Agreement.summit_id.in_(ids)))
+    return signed.date().replace(day=1) if signed else None
 
 
 def pdf_from_html(html: str) -> bytes:

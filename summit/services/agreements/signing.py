@@ -31,7 +31,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can, require
 from summit.services.agreements import ceremony as agreement_ceremony, files as agreement_files
-from summit.services.core import audit, money
+from summit.services.core import audit, audit_words, money
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters, valid_id
 
@@ -62,6 +62,7 @@ MILESTONE_LABELS = {
     MilestoneState.SCHEDULED: _l("Scheduled"), MilestoneState.MET: _l("Met"),
     MilestoneState.NOT_MET: _l("Not met"), MilestoneState.PARTLY_MET: _l("Partly met"),
 }
+audit_words.name_values(STATUS_LABELS, KIND_LABELS, AMOUNT_KIND_LABELS)
 AUDITED = ("title", "kind", "county", "sector", "amount", "amount_kind", "signed_at",
            "on_stage", "witnesses", "expected_jobs", "households_helped", "predecessor_id",
            "status", "funds_in_place", "ceremony_item_id")

@@ -160,11 +160,24 @@ def _funds_by_month(scope: Scope) -> list[tuple[str, Decimal, Decimal]]:
         db.select(AgreementUpdate.happened_month, func.sum(AgreementUpdate.funds_change))
         .where(*conditions).group_by(AgreementUpdate.happened_month)
         .order_by(AgreementUpdate.happened_month)).all()
+    changes = {month: change or ZERO for month, change in rows}
     series, running = [], ZERO
-    for month, change in rows:
-        running += change or ZERO
-        series.append((month, change or ZERO, running))
+    # Every month from the first to the last, those without entries too, so that a chart
+    # spaces the months evenly.
+    for month in months_between(rows[0][0], rows[-1][0]) if rows else []:
+        running += changes.get(month, ZERO)
+        series.append((month, changes.get(month, ZERO), running))
     return series
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """'2017-11', '2018-02' -> every 'YYYY-MM' from the one to the other."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last and len(months) < 1200:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def stale_condition(days: int, now: datetime):

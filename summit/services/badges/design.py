@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import segno
 import tinycss2
 from jinja2 import StrictUndefined, TemplateError
 
 from summit.models import BadgeSize
-from summit.services.badges import limits as template_limits, sandbox
+from summit.services.badges import limits as template_limits, qr, sandbox
 from summit.services.core import fonts
 
 PRINT_DIR = Path(__file__).resolve().parents[2] / "templates" / "badges" / "print"
@@ -140,7 +139,7 @@ def _template(source: str):
 
 @lru_cache(maxsize=4096)
 def qr_data_uri(token: str) -> str:
-    return segno.make(token, error="m", micro=False, mask=4).png_data_uri(scale=1, border=4)
+    return qr.png_data_uri(token)
 
 
 def _context(face: BadgeFace) -> dict:

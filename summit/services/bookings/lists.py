@@ -20,12 +20,7 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, require
-from summit.services.bookings.booking import (
-    LIVE_BOOKINGS,
-    STATUS_LABELS,
-    counts_by_status,
-    local_time,
-)
+from summit.services.bookings.booking import LIVE_BOOKINGS, STATUS_LABELS, counts_by_status
 from summit.services.core import exports, names
 from summit.services.core.errors import ValidationFailed
 from summit.services.core.validation import mask_phone
@@ -93,8 +88,7 @@ def export_xlsx(actor: User, item: AgendaItem, *, status: str = "", q: str = "")
     registration page, which is audited)."""
     require(actor, Permission.BOOKINGS_MANAGE, item.summit)
     rows = db.session.scalars(bookings_query(item, status=status, q=q)).all()
-    zone = item.summit.timezone
-    book = exports.Book()
+    book = exports.Book(item.summit.timezone)
     sheet = book.sheet("bookings", EXPORT_COLUMNS)
     position = 0
     for booking in rows:
@@ -106,8 +100,7 @@ def export_xlsx(actor: User, item: AgendaItem, *, status: str = "", q: str = "")
             position if booking.status is B.WAITLISTED and not (status or q) else "",
             registration.name, registration.name_pinyin, registration.organisation_name,
             registration.position, mask_phone(registration.phone),
-            local_time(booking.queued_at, zone), local_time(booking.offer_expires_at, zone)
-            if booking.status is B.OFFERED else ""])
+            booking.queued_at, booking.offer_expires_at if booking.status is B.OFFERED else None])
     return book.save()
 
 

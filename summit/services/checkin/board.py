@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -102,8 +102,8 @@ def _over_time(times: list[datetime], zone: ZoneInfo) -> list[dict]:
     return series
 
 
-def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
-    """Badges let in at two places while offline: the later scan and the one it met."""
+def _conflicting_scans(summit: Summit, limit: int) -> list:
+    """(later scan, the scan it met, holder's name), newest first."""
     other = aliased(CheckIn)
     rows = db.session.execute(
         select(CheckIn, other, Registration.name)
@@ -112,6 +112,12 @@ def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
         .join(Registration, Badge.registration_id == Registration.id)
         .where(CheckIn.summit_id == summit.id, CheckIn.result == "duplicate")
         .order_by(CheckIn.received_at.desc()).limit(limit)).all()
+    return rows
+
+
+def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
+    """Badges let in at two places while offline: the later scan and the one it met."""
+    rows = _conflicting_scans(summit, limit)
 
     def at(moment: datetime) -> str:
         return moment.astimezone(zone).strftime("%m-%d %H:%M:%S")
@@ -124,7 +130,7 @@ def conflicts(summit: Summit, zone: ZoneInfo, limit: int = 50) -> list[dict]:
 
 EXPORT_COLUMNS = (
     _l("Name as on ID"), _l("Name in pinyin"), _l("Category"), _l("Delegation"),
-    _l("Organisation"), _l("Mobile phone"), _l("Arrived"), _l("Arrived at"), _l("Gate"),
+    _l("Organisation"), _l("Mobile phone"), _p("people", "Arrived"), _l("Arrived at"), _l("Gate"),
     _l("Checked in with"),
 )
 
@@ -134,11 +140,11 @@ def may_see_phones(actor: User, summit: Summit) -> bool:
     return can(actor, Permission.REGISTRATIONS_MANAGE, summit)
 
 
-def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> bytes:
+def export_xlsx(actor: User, summit: Summit, now: datetime | None = None,
+                language: str = "zh") -> bytes:
     """Every approved registration with its arrival; the scans and conflicts on sheets of
     their own."""
     require(actor, Permission.ATTENDANCE_READ, summit)
-    zone = ZoneInfo(summit.timezone)
     phones = may_see_phones(actor, summit)
     rows = db.session.execute(
         select(Registration, Arrival, CheckIn.method)
@@ -149,29 +155,28 @@ def export_xlsx(actor: User, summit: Summit, now: datetime | None = None) -> byt
                Registration.status == RegistrationStatus.APPROVED)
         .options(db.joinedload(Registration.category), db.joinedload(Registration.delegation))
         .order_by(Registration.sort_key, Registration.id)).all()
-    book = exports.Book()
+    book = exports.Book(summit.timezone)
     sheet = book.sheet(_l("Attendance"), EXPORT_COLUMNS, freeze=True)
     method_labels = {"scan": str(_l("Badge scan")), "manual": str(_l("Look-up at the desk"))}
     for registration, arrival, method in rows:
         sheet.append([
-            registration.name, registration.name_pinyin, registration.category.label_zh,
+            registration.name, registration.name_pinyin, registration.category.label(language),
             registration.delegation.name if registration.delegation else "",
             registration.organisation_name,
             registration.phone if phones else mask_phone(registration.phone),
             str(_l("Yes")) if arrival else str(_l("No")),
-            arrival.arrived_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if arrival else "",
+            arrival.arrived_at if arrival else None,
             arrival.gate if arrival else "", method_labels.get(method, "") if arrival else ""])
     found = book.sheet(_l("Conflicts"), (_l("Name as on ID"), _l("First gate"),
                                          _l("First scan"), _l("Second gate"),
                                          _l("Second scan")))
-    for item in conflicts(summit, zone, limit=10_000):
-        found.append([item["name"], item["first_gate"], item["first_at"], item["second_gate"],
-                      item["second_at"]])
+    for late, first, name in _conflicting_scans(summit, limit=10_000):
+        found.append([name, first.gate, first.scanned_at, late.gate, late.scanned_at])
     salons = book.sheet(_l("Salons"), (_l("Salon"), _l("Name as on ID"), _l("Booked"),
                                        _l("Attended at")))
     for title, name, booked, at in checkin_salons.attendance_rows(summit):
         salons.append([title, name, str(_l("Yes")) if booked else str(_l("No (walk-in)")),
-                       at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""])
+                       at])
     audit.record(actor, "attendance.export", summit, summit=summit, now=now,
                  after={"rows": len(rows), "phones": phones})
     db.session.commit()

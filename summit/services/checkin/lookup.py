@@ -8,10 +8,19 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from summit.extensions import db
-from summit.models import Badge, Registration, Summit, User
+from summit.models import (
+    Badge,
+    PersonStatus,
+    PressApplication,
+    PressPerson,
+    PressStatus,
+    Registration,
+    Summit,
+    User,
+)
 from summit.models.checkin import Arrival
 from summit.permissions import Permission, require
 from summit.services.core.errors import ValidationFailed
@@ -48,6 +57,7 @@ def look_up(actor: User, summit: Summit, query: str) -> list[dict]:
     statement = statement.order_by(None).order_by(Registration.sort_key, Registration.id) \
         .options(db.joinedload(Registration.category), db.joinedload(Registration.delegation))
     people = list(db.session.scalars(statement.limit(LIMIT)).unique())
+    press = [] if PHONE_DIGITS.match(query) else _press(summit, query, LIMIT - len(people))
     arrivals = {registration_id: (at, gate) for registration_id, at, gate in db.session.execute(
         select(Badge.registration_id, Arrival.arrived_at, Arrival.gate)
         .join(Badge, Arrival.badge_id == Badge.id)
@@ -66,4 +76,34 @@ def look_up(actor: User, summit: Summit, query: str) -> list[dict]:
             "arrived_at": arrived[0].isoformat() if arrived else None,
             "arrived_gate": arrived[1] if arrived else None,
         })
-    return found
+    return found + press
+
+
+def _press(summit: Summit, query: str, limit: int) -> list[dict]:
+    """Accredited journalists by name, native name, pinyin (any case, spaces or not) or
+    outlet; they have no registration, so the desk checks them in by ``press_person_id``."""
+    if limit <= 0:
+        return []
+    needle = query.lower()
+    squeezed = needle.replace(" ", "")
+    rows = db.session.execute(
+        select(PressPerson, PressApplication.outlet_name, Arrival.arrived_at, Arrival.gate)
+        .join(PressApplication, PressPerson.application_id == PressApplication.id)
+        .outerjoin(Badge, Badge.press_person_id == PressPerson.id)
+        .outerjoin(Arrival, Arrival.badge_id == Badge.id)
+        .where(PressApplication.summit_id == summit.id,
+               PressApplication.status == PressStatus.APPROVED,
+               PressPerson.status == PersonStatus.APPROVED,
+               or_(PressPerson.name.contains(query, autoescape=True),
+                   PressPerson.name_native.contains(query, autoescape=True),
+                   func.replace(func.lower(PressPerson.name_pinyin), " ", "").contains(
+                       squeezed, autoescape=True),
+                   func.lower(PressApplication.outlet_name).contains(needle, autoescape=True)))
+        .order_by(PressPerson.name_pinyin, PressPerson.id).limit(limit)).all()
+    return [{"id": None, "press_person_id": person.id, "name": person.name,
+             "name_native": person.name_native, "pinyin": person.name_pinyin,
+             "organisation": outlet, "category": str(_l("Press")), "delegation": "",
+             "phone": "", "status": "approved", "status_label": str(_l("Accredited media")),
+             "arrived_at": arrived_at.isoformat() if arrived_at else None,
+             "arrived_gate": gate}
+            for person, outlet, arrived_at, gate in rows]

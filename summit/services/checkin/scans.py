@@ -22,7 +22,15 @@ from sqlalchemy.exc import IntegrityError
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import Registration, RegistrationStatus, Summit, User
+from summit.models import (
+    PersonStatus,
+    PressPerson,
+    PressStatus,
+    Registration,
+    RegistrationStatus,
+    Summit,
+    User,
+)
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, require
 from summit.services.badges import issuing as badges
@@ -31,13 +39,15 @@ from summit.services.checkin import holders, salons as checkin_salons
 from summit.services.core import audit, metrics
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters, valid_id
+from summit.services.press import badges as press_badges
 
 RESULTS = ("ok", "duplicate", "invalid", "revoked", "not_approved", "wrong_summit")
 SCAN_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}\Z")
 MAX_TOKEN = 200
 # The fields of a scan's JSON body, and of a manual check-in's: any other is refused.
 SCAN_FIELDS = ("token", "gate", "scan_id", "device", "scanned_at", "offline")
-MANUAL_FIELDS = ("registration_id", "gate", "scan_id", "device", "scanned_at")
+MANUAL_FIELDS = ("registration_id", "press_person_id", "gate", "scan_id", "device",
+                 "scanned_at")
 # A scan is a few hundred bytes: anything much larger is not a scan.
 MAX_SCAN_BODY = 4096
 # How far a device's clock may be from the server's: queued scans may be days old (a venue
@@ -173,12 +183,16 @@ def scan(actor: User, summit: Summit, token: object, gate: object, scan_id: obje
 
 def check_in_person(actor: User, summit: Summit, registration_id: object, gate: object,
                     scan_id: object, device: object = "", scanned_at: object = None,
-                    now: datetime | None = None) -> ScanAnswer:
+                    now: datetime | None = None, press_person_id: object = None) -> ScanAnswer:
     """Check in someone found by name or phone (no badge at hand): a scan of their badge,
-    recorded as manual, answered like one."""
+    recorded as manual, answered like one. Accredited press are named by
+    ``press_person_id`` instead of ``registration_id``."""
     require(actor, Permission.CHECKIN_SCAN, summit)
     now = now or utcnow()
     given = scan_input(gate, scan_id, device, scanned_at, False, now)
+    if registration_id is None and press_person_id is not None:
+        return _record(actor, summit, _press_check(summit, press_person_id), given,
+                       "manual", now)
     registration = db.session.get(Registration, registration_id) if valid_id(
         registration_id) else None
     if registration is None or registration.summit_id != summit.id:
@@ -191,6 +205,18 @@ def check_in_person(actor: User, summit: Summit, registration_id: object, gate: 
         check = TokenCheck("revoked" if badge.revoked else "ok", badge)
     answer = _record(actor, summit, check, given, "manual", now)
     return answer
+
+
+def _press_check(summit: Summit, press_person_id: object) -> TokenCheck:
+    person = db.session.get(PressPerson, press_person_id) if valid_id(press_person_id) \
+        else None
+    if person is None or person.application.summit_id != summit.id:
+        raise NotFound(_l("No such accredited journalist at this summit."), "press_person_id")
+    if (person.status != PersonStatus.APPROVED
+            or person.application.status != PressStatus.APPROVED):
+        return TokenCheck("not_approved", press_badges.badge_of(person))
+    badge = press_badges.ensure_badge(person)
+    return TokenCheck("revoked" if badge.revoked else "ok", badge)
 
 
 def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, method: str,
@@ -217,10 +243,12 @@ def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, me
         checkin.result = "duplicate"  # already arrived: through this gate or another
         arrival = settle_conflict(actor, summit, checkin, now)
     if method == "manual":
-        audit.record(actor, "checkin.manual", checkin, summit=summit, now=now,
-                     after={"registration_id": check.badge.registration_id
-                            if check.badge is not None else None,
-                            "gate": given.gate, "result": checkin.result})
+        after = {"registration_id": check.badge.registration_id
+                 if check.badge is not None else None,
+                 "gate": given.gate, "result": checkin.result}
+        if check.badge is not None and check.badge.press_person_id is not None:
+            after["press_person_id"] = check.badge.press_person_id
+        audit.record(actor, "checkin.manual", checkin, summit=summit, now=now, after=after)
     db.session.flush()
     answer = _answer(checkin, arrival)  # before the commit expires what it reads
     db.session.commit()

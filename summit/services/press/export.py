@@ -2,7 +2,7 @@
 decision history officers read on an application."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.extensions import db
 from summit.models import AuditEntry, PersonStatus, PressApplication, PressStatus, Summit, User
@@ -15,8 +15,8 @@ PEOPLE_COLUMNS = (_l("Outlet"), _l("Media type"), _l("Region"), _l("Name as on I
                   _l("Name in native script (e.g. Tibetan)"), _l("Name in pinyin"), _l("Role"),
                   _l("Zones"), _l("National press card number"), _l("Vehicle plate"),
                   _l("Application"))
-EQUIPMENT_COLUMNS = (_l("Outlet"), _l("Item"), _l("Serial number"), _l("Vehicle plate"),
-                     _l("Application"))
+EQUIPMENT_COLUMNS = (_l("Outlet"), _p("equipment", "Item"), _l("Serial number"),
+                     _l("Vehicle plate"), _l("Application"))
 
 
 def accredited(summit: Summit) -> list[PressApplication]:

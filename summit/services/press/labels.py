@@ -2,7 +2,7 @@
 emails and exports, and printed on badges."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.models import MediaType, PressRole, PressStatus, ReasonCode
 
@@ -13,8 +13,8 @@ STATUS_LABELS = {
     P.APPROVED: _l("Accredited"), P.REJECTED: _l("Rejected"), P.WAITLISTED: _l("Waiting list"),
     P.REVOKED: _l("Revoked"), P.WITHDRAWN: _l("Withdrawn"),
 }
-MEDIA_LABELS = {MediaType.PRINT: _l("Print"), MediaType.PHOTO: _l("Photo agency"),
-                MediaType.TV: _l("TV"), MediaType.ONLINE: _l("Online"),
+MEDIA_LABELS = {MediaType.PRINT: _p("media type", "Print"), MediaType.PHOTO: _l("Photo agency"),
+                MediaType.TV: _l("TV"), MediaType.ONLINE: _p("media type", "Online"),
                 MediaType.NEW_MEDIA: _l("New media")}
 ROLE_LABELS = {PressRole.REPORTER: _l("Reporter"), PressRole.CAMERA: _l("Camera operator"),
                PressRole.SOUND: _l("Sound"), PressRole.TECHNICIAN: _l("Technician"),

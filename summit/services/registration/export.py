@@ -15,7 +15,11 @@ from summit.models import HOLDS_PLACE, Diet, IdDocumentType, Registration, Summi
 from summit.permissions import Permission, require
 from summit.services.core import audit, exports
 from summit.services.core.validation import mask_id, mask_phone
-from summit.services.registration import imports as registration_import, lists as registration_lists
+from summit.services.registration import (
+    imports as registration_import,
+    lists as registration_lists,
+    submission,
+)
 
 LIST_COLUMNS = (
     ("name", _l("Name as on ID")), ("name_native", _l("Name in native script (e.g. Tibetan)")),
@@ -38,7 +42,7 @@ def _row(registration: Registration, include_private: bool) -> list[str]:
         registration.name, registration.name_native, registration.name_pinyin,
         registration.organisation_name, registration.position, registration.category.code,
         registration.delegation.name if registration.delegation else "",
-        registration.status.value, registration.email,
+        str(submission.STATUS_LABELS[registration.status]), registration.email,
         registration.phone if include_private else mask_phone(registration.phone),
         registration.id_type.value if registration.id_type else "",
         registration.id_number if include_private else mask_id(registration.id_number),
@@ -48,7 +52,7 @@ def _row(registration: Registration, include_private: bool) -> list[str]:
                registration.arrival_transport),
         travel(registration.departure_date, registration.departure_time,
                registration.departure_transport),
-        registration.hotel, registration.created_at.strftime("%Y-%m-%d %H:%M"),
+        registration.hotel, registration.created_at,
     ]
 
 
@@ -65,7 +69,7 @@ def export_list(actor: User, summit: Summit, *, fmt: str, include_private: bool 
         db.session.commit()
     header = [str(label) for _key, label in LIST_COLUMNS]
     data = [_row(r, include_private) for r in rows]
-    return exports.table_bytes(fmt, "registrations", header, data)
+    return exports.table_bytes(fmt, "registrations", header, data, zone=summit.timezone)
 
 
 def logistics_xlsx(actor: User, summit: Summit, *, now: datetime | None = None) -> bytes:
@@ -78,7 +82,7 @@ def logistics_xlsx(actor: User, summit: Summit, *, now: datetime | None = None) 
         db.select(Registration).where(Registration.summit_id == summit.id,
                                       Registration.status.in_(HOLDS_PLACE))
         .order_by(Registration.sort_key)).all()
-    book = exports.Book()
+    book = exports.Book(summit.timezone)
     for title, prefix in ((_l("Arrivals"), "arrival"), (_l("Departures"), "departure")):
         sheet = book.sheet(title, (_l("Date"), _l("Time"), _l("Flight or train"),
                                    _l("Name as on ID"), _l("Mobile phone"), _l("Pick-up")))
@@ -87,8 +91,7 @@ def logistics_xlsx(actor: User, summit: Summit, *, now: datetime | None = None) 
                                        getattr(r, f"{prefix}_time") or datetime.min.time()))
         for r in travelling:
             at = getattr(r, f"{prefix}_time")
-            sheet.append([getattr(r, f"{prefix}_date").isoformat(),
-                          at.strftime("%H:%M") if at else "", getattr(r, f"{prefix}_transport"),
+            sheet.append([getattr(r, f"{prefix}_date"), at, getattr(r, f"{prefix}_transport"),
                           r.name, r.phone, "✓" if getattr(r, f"{prefix}_pickup") else ""])
     rooms = book.sheet(_l("Rooming list"), (_l("Hotel"), _l("Name as on ID"),
                                             _l("Share a room with"), _l("Arrival"),
@@ -100,8 +103,7 @@ def logistics_xlsx(actor: User, summit: Summit, *, now: datetime | None = None) 
     for hotel in sorted(by_hotel):
         for r in by_hotel[hotel]:
             rooms.append([hotel, r.name, r.room_sharing,
-                          r.arrival_date.isoformat() if r.arrival_date else "",
-                          r.departure_date.isoformat() if r.departure_date else ""])
+                          r.arrival_date, r.departure_date])
     diets = book.sheet(_l("Diet counts"), (_l("Diet"), _l("Count")))
     for diet, count in sorted(Counter(r.diet.value for r in rows).items()):
         diets.append([diet, count])

@@ -5,16 +5,17 @@ from summit.models import Registration
 from summit.services.core import calendar, mail
 
 
-def _send(registration: Registration, template: str, attachments=None) -> None:
+def _send(registration: Registration, template: str, attachments=None, **extra) -> None:
     language = "en" if registration.locale == "en" else "zh"
     mail.send_template(registration.email, registration.locale, template,
                        attachments=attachments, registration=registration,
                        summit=registration.summit, language=language,
-                       link=mail.external_url("registrations.mine"))
+                       link=mail.external_url("registrations.mine"), **extra)
 
 
-def send_received(registration: Registration) -> None:
-    _send(registration, "registration_received")
+def send_received(registration: Registration, password_link: str | None = None) -> None:
+    """``password_link``: set the password of the account made for an anonymous registrant."""
+    _send(registration, "registration_received", password_link=password_link)
 
 
 def send_approved(registration: Registration) -> None:

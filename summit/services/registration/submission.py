@@ -5,6 +5,7 @@ the waiting list) are in ``registration.review``.
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 
@@ -26,7 +27,8 @@ from summit.models import (
     User,
 )
 from summit.permissions import Permission, can
-from summit.services.core import audit, names, validation
+from summit.services.accounts import users as accounts
+from summit.services.core import audit, mail, names, validation
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.registration import mail as registration_mail
 from summit.services.summits import settings as summits
@@ -151,6 +153,42 @@ def _category(summit: Summit, code: str) -> AttendeeCategory:
     raise ValidationFailed(_l("Choose one of the summit's categories."), "category")
 
 
+def default_category(summit: Summit) -> AttendeeCategory | None:
+    """The category the public form starts on: the first one open to the public."""
+    return next((category for category in summit.categories if category.public), None)
+
+
+def category_problem(summit: Summit, code: str | None, invitation_code: str | None):
+    """Why the public form's category cannot be used as chosen (None: it can), checked
+    with the form's other fields so that every error shows at once. The same rule as
+    ``register_delegate``."""
+    category = next((c for c in summit.categories if c.code == code), None)
+    if category is None:
+        return _l("Choose one of the summit's categories.")
+    if not category.public and not invitation_code:
+        return _l("This category is by invitation only: enter your invitation code.")
+    return None
+
+
+def _account_for(registration: Registration, now: datetime) -> str | None:
+    """An anonymous registrant gets an account under the registration's address (no usable
+    password yet) and, in the confirmation email, a link to set its password. None when the
+    address has an account already (its owner logs in with it)."""
+    if accounts.find_user(registration.email) is not None:
+        return None
+    try:
+        user = accounts.create_user(registration.email, registration.name,
+                                    secrets.token_urlsafe(32), locale=registration.locale,
+                                    now=now)
+        db.session.flush()
+        registration.user_id = user.id
+        db.session.commit()
+    except IntegrityError:  # the same address signed up at the same moment
+        db.session.rollback()
+        return None
+    return mail.external_url("auth.reset_password", token=accounts.reset_token(user))
+
+
 def registration_open(summit: Summit, now: datetime) -> bool:
     if summit.registration_opens_at and now < summit.registration_opens_at:
         return False
@@ -256,7 +294,8 @@ def submit_registration(summit: Summit, details: RegistrationDetails, *,
     discreet = not proves_address(actor, summit, details.email)
     try:
         registration = register_delegate(summit, details, actor=actor,
-                                         invitation_code=invitation_code, now=now)
+                                         invitation_code=invitation_code, now=now,
+                                         notify=False)
     except AlreadyRegistered as taken:
         if not discreet:
             raise
@@ -265,6 +304,8 @@ def submit_registration(summit: Summit, details: RegistrationDetails, *,
         registration_mail.send_already_registered(taken.existing)
         return PublicSubmission(taken.status_if_new, None, preview, summit, taken.category,
                                 taken.delegation, discreet)
+    password_link = _account_for(registration, now) if actor is None else None
+    registration_mail.send_received(registration, password_link=password_link)
     return PublicSubmission(registration.status, registration, registration, summit,
                             registration.category, registration.delegation, discreet)
 

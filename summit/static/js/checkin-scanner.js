@@ -26,6 +26,13 @@
   let syncing = false;
   let failed = 0;
 
+  // A category in the page's language: the summit's words by code, else the holder's own.
+  function categoryWords(category) {
+    if (!category) return "";
+    return (config.categories || {})[category.code]
+      || (config.language === "en" && category.label_en) || category.label;
+  }
+
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, (_m, name) => (values[name] !== undefined ? values[name] : ""));
   }
@@ -89,9 +96,9 @@
     $("result-name").textContent = holder ? holder.name : "";
     $("result-native").textContent = holder && holder.name_native ? holder.name_native : "";
     $("result-pinyin").textContent = holder && holder.pinyin ? holder.pinyin : "";
-    $("result-category").textContent = holder ? holder.category.label + (holder.category.label_en ? " · " + holder.category.label_en : "") : "";
+    $("result-category").textContent = holder ? categoryWords(holder.category) : "";
     $("result-category").style.borderColor = holder ? holder.category.colour : "transparent";
-    $("result-zones").textContent = holder ? holder.zones.map((z) => z.code + " " + z.label).join(" · ") : "";
+    $("result-zones").textContent = holder ? holder.zones.map((z) => (config.zones || {})[z.code] || z.label).join(" · ") : "";
     const photo = $("result-photo");
     photo.hidden = !(holder && holder.photo_url);
     if (!photo.hidden) photo.src = holder.photo_url;
@@ -195,7 +202,7 @@
       for (const scan of await store.queued()) {
         const body = Object.assign({}, scan);
         delete body.summit;
-        const path = body.registration_id ? api + "/manual" : api;
+        const path = (body.registration_id || body.press_person_id) ? api + "/manual" : api;
         let response;
         try {
           response = await call(path, { method: "POST", body: JSON.stringify(body) });
@@ -273,16 +280,33 @@
   }
 
   // --- camera -----------------------------------------------------------------------------
+  // What went wrong and what to do, in words: never the browser's error name.
+  const CAMERA_PROBLEMS = {
+    NotAllowedError: "cameraDenied", PermissionDeniedError: "cameraDenied",
+    SecurityError: "cameraDenied", NotFoundError: "cameraMissing",
+    DevicesNotFoundError: "cameraMissing", OverconstrainedError: "cameraMissing",
+    NotReadableError: "cameraBusy", TrackStartError: "cameraBusy", AbortError: "cameraBusy",
+    InsecureContext: "cameraInsecure",
+  };
+
+  function cameraProblem(error) {
+    const key = CAMERA_PROBLEMS[error && error.name] || "cameraOther";
+    return S[key] + " " + S.cameraFallback;
+  }
+
   async function startCamera() {
     $("camera").hidden = false;
     const video = $("video");
     try {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+        throw { name: "InsecureContext" };
+      }
       const stream = await navigator.mediaDevices.getUserMedia({ audio: false,
         video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } } });
       video.srcObject = stream;
       await video.play();
     } catch (error) {
-      $("camera-hint").textContent = format(S.cameraError, { reason: error.name || String(error) });
+      $("camera-hint").textContent = cameraProblem(error);
       return;
     }
     const canvas = $("frame");
@@ -352,8 +376,10 @@
       const button = Object.assign(document.createElement("button"), { type: "button", className: "button", textContent: S.checkIn });
       button.addEventListener("click", () => {
         busy = true;
-        answer({ registration_id: person.id, gate: localStorage.getItem(GATE_KEY), device: device(),
-                 scan_id: newScanId(), scanned_at: new Date().toISOString() }, "manual");
+        const who = person.press_person_id ? { press_person_id: person.press_person_id }
+                                           : { registration_id: person.id };
+        answer(Object.assign(who, { gate: localStorage.getItem(GATE_KEY), device: device(),
+                 scan_id: newScanId(), scanned_at: new Date().toISOString() }), "manual");
       });
       item.append(button);
       list.append(item);

@@ -11,6 +11,19 @@
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("main-nav");
+    // A form sent back with errors: bring their summary into view (a phone shows only the
+    // top of a long form) and move the focus there so screen readers read it.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.scrollIntoView({block: "start"});
+      summary.focus();
+    }
+    // The staff menu stays open on wide screens and collapses on a phone.
+    if (window.matchMedia && window.matchMedia("(min-width: 40.01rem)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (menu) {
+        menu.open = true;
+      });
+    }
     if (toggle && nav) {
       toggle.addEventListener("click", function () {
         var open = nav.classList.toggle("open");

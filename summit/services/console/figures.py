@@ -1,0 +1,254 @@
+"""The console's figures and to-do list, each section only for the roles that may see it.
+
+Every figure is an aggregate in SQL: the number of queries does not grow with registrations,
+delegations, salons or agreements (tests/console/test_console.py counts them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, select
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import (
+    AgendaItem,
+    Agreement,
+    Arrival,
+    Badge,
+    BadgeJob,
+    Delegation,
+    JobStatus,
+    PressApplication,
+    PressStatus,
+    Registration,
+    RegistrationStatus,
+)
+from summit.models.registration import HOLDS_PLACE
+from summit.permissions import ROLE_PERMISSIONS, Permission, can, require
+from summit.services.agreements import stats as agreement_stats
+
+if TYPE_CHECKING:
+    from summit.models import Summit, User
+
+TODO_LIMIT = 20  # per kind; the list links on to the full queue
+PRESS_TO_DECIDE = (PressStatus.SUBMITTED,)
+
+
+@dataclass
+class Todo:
+    kind: str          # "registration", "press", "agreement", "badge_job"
+    since: datetime    # when it started waiting (UTC)
+    title: str
+    object_id: int | str
+
+
+@dataclass
+class Console:
+    sections: set[str] = field(default_factory=set)
+    registrations: dict[str, Any] = field(default_factory=dict)
+    delegations: list[dict] = field(default_factory=list)
+    badges: dict[str, int] = field(default_factory=dict)
+    salons: list[dict] = field(default_factory=list)
+    press: dict[str, int] = field(default_factory=dict)
+    arrivals: dict[str, int] = field(default_factory=dict)
+    agreements: dict[str, Any] = field(default_factory=dict)
+    todos: list[Todo] = field(default_factory=list)
+
+
+def sections_for(actor: User, summit: Summit) -> set[str]:
+    """The console's sections this person may see."""
+    rules = {
+        "registrations": Permission.REGISTRATIONS_MANAGE,
+        "badges": Permission.BADGES_MANAGE,
+        "salons": Permission.BOOKINGS_MANAGE,
+        "press": Permission.PRESS_REVIEW,
+        "arrivals": Permission.ATTENDANCE_READ,
+        "agreements": Permission.AGREEMENTS_READ,
+    }
+    return {name for name, permission in rules.items() if can(actor, permission, summit)}
+
+
+def _registrations(summit: Summit) -> dict[str, Any]:
+    rows = db.session.execute(
+        select(Registration.category_id, Registration.status, func.count(Registration.id))
+        .where(Registration.summit_id == summit.id)
+        .group_by(Registration.category_id, Registration.status)).all()
+    by_status: dict[str, int] = {status.value: 0 for status in RegistrationStatus}
+    by_category: dict[int, dict[str, int]] = {}
+    for category_id, status, count in rows:
+        by_status[status.value] += count
+        by_category.setdefault(category_id, {})[status.value] = count
+    categories = [{"category": c, "counts": by_category.get(c.id, {})}
+                  for c in summit.categories]
+    return {"by_status": by_status, "by_category": categories,
+            "total": sum(by_status.values())}
+
+
+def _delegations(summit: Summit) -> list[dict]:
+    # Counted in one pass over the summit's registrations, then joined to the delegations
+    # (an outer join per delegation would scan the registrations once for each).
+    used = (select(Registration.delegation_id, func.count(Registration.id).label("used"))
+            .where(Registration.summit_id == summit.id,
+                   Registration.delegation_id.is_not(None),
+                   Registration.status.in_(HOLDS_PLACE))
+            .group_by(Registration.delegation_id).subquery())
+    rows = db.session.execute(
+        select(Delegation.id, Delegation.name, Delegation.quota,
+               func.coalesce(used.c.used, 0))
+        .outerjoin(used, used.c.delegation_id == Delegation.id)
+        .where(Delegation.summit_id == summit.id)
+        .order_by(Delegation.name)).all()
+    found = [{"id": id_, "name": name, "quota": quota, "used": count}
+             for id_, name, quota, count in rows]
+    # Fullest first: the console lists the first few, the delegations page has them all.
+    return sorted(found, key=lambda d: -(d["used"] / d["quota"]) if d["quota"] else 0)
+
+
+def _badges(summit: Summit) -> dict[str, int]:
+    approved = and_(Registration.summit_id == summit.id,
+                    Registration.status == RegistrationStatus.APPROVED)
+    row = db.session.execute(
+        select(func.count(Registration.id),
+               func.sum(case((Badge.id.is_(None), 1), else_=0)),
+               func.sum(case((and_(Badge.id.is_not(None), Badge.printed_at.is_(None)), 1),
+                             else_=0)),
+               func.sum(case((and_(Badge.printed_at.is_not(None),
+                                   Badge.printed_version != Badge.version), 1), else_=0)))
+        .select_from(Registration)
+        .outerjoin(Badge, and_(Badge.registration_id == Registration.id,
+                               Badge.revoked_at.is_(None)))
+        .where(approved)).one()
+    approved_count, no_badge, never_printed, reissued = (value or 0 for value in row)
+    failed = db.session.scalar(select(func.count(BadgeJob.id)).where(
+        BadgeJob.summit_id == summit.id, BadgeJob.status == JobStatus.FAILED)) or 0
+    return {"approved": approved_count, "not_printed": no_badge + never_printed,
+            "reissued": reissued, "failed_jobs": failed}
+
+
+def _salons(summit: Summit, language: str) -> list[dict]:
+    items = db.session.execute(
+        select(AgendaItem.id, AgendaItem.title_zh, AgendaItem.title_en, AgendaItem.day,
+               AgendaItem.start, AgendaItem.capacity, AgendaItem.seats_taken)
+        .where(AgendaItem.summit_id == summit.id, AgendaItem.bookable.is_(True))
+        .order_by(AgendaItem.day, AgendaItem.start, AgendaItem.id)).all()
+    return [{"id": id_, "title": (title_en if language == "en" and title_en else title_zh),
+             "day": day, "start": start, "capacity": capacity or 0, "taken": taken or 0}
+            for id_, title_zh, title_en, day, start, capacity, taken in items]
+
+
+def _press(summit: Summit) -> dict[str, int]:
+    rows = db.session.execute(
+        select(PressApplication.status, func.count(PressApplication.id))
+        .where(PressApplication.summit_id == summit.id)
+        .group_by(PressApplication.status)).all()
+    counts = {status.value: count for status, count in rows}
+    return {"to_decide": sum(counts.get(s.value, 0) for s in PRESS_TO_DECIDE),
+            "needs_info": counts.get(PressStatus.NEEDS_INFO.value, 0),
+            "approved": counts.get(PressStatus.APPROVED.value, 0)}
+
+
+def _arrivals(summit: Summit, expected: int | None, now: datetime) -> dict[str, int]:
+    zone = ZoneInfo(summit.timezone)
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, time(0), zone).astimezone(UTC)
+    end = start + timedelta(days=1)
+    if expected is None:
+        expected = db.session.scalar(select(func.count(Registration.id)).where(
+            Registration.summit_id == summit.id,
+            Registration.status == RegistrationStatus.APPROVED)) or 0
+    total, today_count = db.session.execute(
+        select(func.count(Arrival.id),
+               func.sum(case((and_(Arrival.arrived_at >= start, Arrival.arrived_at < end), 1),
+                             else_=0)))
+        .where(Arrival.summit_id == summit.id)).one()
+    return {"expected": expected, "arrived": total or 0, "today": today_count or 0}
+
+
+def _agreements(summit: Summit, now: datetime) -> dict[str, Any]:
+    scope = agreement_stats.scope_for([summit])
+    row = db.session.execute(
+        select(func.count(Agreement.id), func.sum(Agreement.amount),
+               func.sum(case((agreement_stats.stale_condition(scope.stale_days, now), 1),
+                             else_=0)))
+        .where(*agreement_stats.bounds(scope), agreement_stats.counted())).one()
+    count, amount, stale = row
+    return {"count": count or 0, "amount": amount or 0, "stale": stale or 0,
+            "stale_days": scope.stale_days}
+
+
+def _todos(summit: Summit, sections: set[str], now: datetime) -> list[Todo]:
+    todos: list[Todo] = []
+    if "registrations" in sections:
+        todos += [Todo("registration", created, name, id_) for id_, name, created in
+                  db.session.execute(
+                      select(Registration.id, Registration.name, Registration.created_at)
+                      .where(Registration.summit_id == summit.id,
+                             Registration.status == RegistrationStatus.PENDING)
+                      .order_by(Registration.created_at, Registration.id).limit(TODO_LIMIT))]
+    if "press" in sections:
+        todos += [Todo("press", submitted or created, outlet, id_)
+                  for id_, outlet, submitted, created in db.session.execute(
+                      select(PressApplication.id, PressApplication.outlet_name,
+                             PressApplication.submitted_at, PressApplication.created_at)
+                      .where(PressApplication.summit_id == summit.id,
+                             PressApplication.status.in_(PRESS_TO_DECIDE))
+                      .order_by(PressApplication.submitted_at, PressApplication.id)
+                      .limit(TODO_LIMIT))]
+    if "agreements" in sections:
+        scope = agreement_stats.scope_for([summit])
+        todos += [Todo("agreement", last, title, id_) for id_, title, last in
+                  db.session.execute(
+                      select(Agreement.id, Agreement.title, Agreement.last_activity_at)
+                      .where(*agreement_stats.bounds(scope), agreement_stats.counted(),
+                             agreement_stats.stale_condition(scope.stale_days, now))
+                      .order_by(Agreement.last_activity_at, Agreement.id).limit(TODO_LIMIT))]
+    if "badges" in sections:
+        todos += [Todo("badge_job", finished or created, error, key) for key, error, finished,
+                  created in db.session.execute(
+                      select(BadgeJob.key, BadgeJob.error, BadgeJob.finished_at,
+                             BadgeJob.created_at)
+                      .where(BadgeJob.summit_id == summit.id,
+                             BadgeJob.status == JobStatus.FAILED)
+                      .order_by(BadgeJob.created_at).limit(TODO_LIMIT))]
+    return sorted(todos, key=lambda todo: todo.since)
+
+
+def console(actor: User, summit: Summit, language: str = "zh_Hans",
+            now: datetime | None = None) -> Console:
+    """Everything the console shows this person, in at most a dozen queries."""
+    require(actor, Permission.CONSOLE_VIEW, summit)
+    now = now or utcnow()
+    sections = sections_for(actor, summit)
+    result = Console(sections=sections)
+    if "registrations" in sections:
+        result.registrations = _registrations(summit)
+        result.delegations = _delegations(summit)
+    if "badges" in sections:
+        result.badges = _badges(summit)
+    if "salons" in sections:
+        result.salons = _salons(summit, language)
+    if "press" in sections:
+        result.press = _press(summit)
+    if "arrivals" in sections:
+        expected = (result.registrations["by_status"][RegistrationStatus.APPROVED.value]
+                    if result.registrations else None)
+        result.arrivals = _arrivals(summit, expected, now)
+    if "agreements" in sections:
+        result.agreements = _agreements(summit, now)
+    result.todos = _todos(summit, sections, now)
+    return result
+
+
+def landing_summit(user: User) -> str | None:
+    """The slug of the summit whose console this person lands on after logging in: the most
+    recent one where they hold a staff role (None for delegates, press and visitors)."""
+    staff = [m.summit for m in user.memberships
+             if Permission.CONSOLE_VIEW in ROLE_PERMISSIONS[m.role]]
+    if not staff:
+        return None
+    return max(staff, key=lambda s: (s.starts_on, s.id)).slug
+

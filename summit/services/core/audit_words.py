@@ -1,0 +1,300 @@
+"""The audit log in words: who did what to whom, and a before/after table of the fields that
+changed. People never read an action code (``press.submit``), a table name, a field name or
+JSON. ``tests/app/test_audit_words.py`` walks every action the code records and fails on one
+without a label here."""
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
+
+from summit.extensions import db
+from summit.models import (
+    AgendaItem,
+    Agreement,
+    AttendeeCategory,
+    AuditEntry,
+    Delegation,
+    Gate,
+    PressApplication,
+    PressRelease,
+    Registration,
+    Room,
+    Summit,
+    User,
+    Zone,
+)
+from summit.permissions import ROLE_LABELS
+
+ACTION_LABELS = {
+    "agenda.publish": _l("Programme published"),
+    "agenda_item.cancel": _l("Programme item cancelled"),
+    "agenda_item.configure_seats": _l("Seats of an item set"),
+    "agenda_item.create": _l("Programme item added"),
+    "agenda_item.participant_add": _l("Participant added to an item"),
+    "agenda_item.participant_remove": _l("Participant removed from an item"),
+    "agenda_item.restore": _l("Programme item restored"),
+    "agenda_item.update": _l("Programme item changed"),
+    "agreement.correct": _l("Agreement corrected"),
+    "agreement.import": _l("Agreement imported"),
+    "agreement.record": _l("Agreement recorded"),
+    "agreement.update.status": _l("Agreement status updated"),
+    "agreement.update.milestone": _l("Agreement milestone recorded"),
+    "agreement.update.funds": _l("Funds in place updated"),
+    "agreement.update.note": _l("Note added to an agreement"),
+    "api_token.issue": _l("API token issued"),
+    "api_token.revoke": _l("API token revoked"),
+    "arrival.conflict": _l("Let in at two gates while offline"),
+    "attendance.export": _l("Attendance exported"),
+    "badge.reissue": _l("Badge reissued"),
+    "badge.restore": _l("Badge restored"),
+    "badge.revoke": _l("Badge revoked"),
+    "badge_batch.interrupted": _l("Badge printing interrupted"),
+    "badge_batch.printed": _l("Badges printed"),
+    "badge_batch.retry": _l("Badge printing retried"),
+    "badge_batch.start": _l("Badge printing started"),
+    "badge_template.save": _l("Badge template saved"),
+    "booking.cancel": _l("Seat booking cancelled"),
+    "booking.claim": _l("Offered seat taken"),
+    "booking.create": _l("Seat booked"),
+    "booking.expire": _l("Seat offer expired"),
+    "booking.item_cancelled": _l("Booking ended: item cancelled"),
+    "booking.offer": _l("Seat offered from the waiting list"),
+    "booking.release": _l("Seat given back"),
+    "category.create": _l("Category added"),
+    "category.delete": _l("Category deleted"),
+    "category.update": _l("Category changed"),
+    "checkin.manual": _l("Checked in at the desk"),
+    "delegation.create": _l("Delegation added"),
+    "delegation.update": _l("Delegation changed"),
+    "gate.add": _l("Gate added"),
+    "gate.remove": _l("Gate removed"),
+    "invitation.create": _l("Invitation code created"),
+    "membership.grant": _l("Role given"),
+    "membership.revoke": _l("Role taken away"),
+    "press.approve": _l("Press application accredited"),
+    "press.create": _l("Press application started"),
+    "press.needs_info": _l("More information asked of a journalist"),
+    "press.reject": _l("Press application rejected"),
+    "press.resubmit": _l("Press application sent again"),
+    "press.revoke": _l("Press accreditation revoked"),
+    "press.submit": _l("Press application submitted"),
+    "press.update": _l("Press application changed"),
+    "press.waitlist": _l("Press application put on the waiting list"),
+    "press.withdraw": _l("Press application withdrawn"),
+    "press_quota.delete": _l("Press quota removed"),
+    "press_quota.set": _l("Press quota set"),
+    "press_release.publish": _l("Press release published"),
+    "registration.approve": _l("Registration approved"),
+    "registration.cancel": _l("Registration cancelled"),
+    "registration.create": _l("Registration received"),
+    "registration.export_logistics": _l("Travel and hotel list exported"),
+    "registration.export_private": _l("Registrations exported with ID numbers"),
+    "registration.import": _l("Registrations imported"),
+    "registration.promote": _l("Moved up from the waiting list"),
+    "registration.reject": _l("Registration rejected"),
+    "registration.update": _l("Registration changed"),
+    "registration.withdraw": _l("Registration withdrawn"),
+    "room.create": _l("Room added"),
+    "room.delete": _l("Room deleted"),
+    "room.update": _l("Room changed"),
+    "summit.create": _l("Summit created"),
+    "summit.update": _l("Summit settings changed"),
+    "user.create": _l("Account created"),
+    "user.logout_everywhere": _l("Logged out on every device"),
+    "user.reset_password": _l("Password reset"),
+    "user.set_active": _l("Account switched on or off"),
+    "user.set_admin": _l("Administrator right changed"),
+    "user.set_locale": _l("Language chosen"),
+    "user.update": _l("Account changed"),
+    "user.verify_email": _l("Email address confirmed"),
+    "zone.create": _l("Zone added"),
+    "zone.delete": _l("Zone deleted"),
+}
+
+OBJECT_LABELS = {
+    "agenda_items": _l("Programme item"), "agenda_versions": _l("Programme version"),
+    "agreements": _l("Agreement"), "api_tokens": _l("API token"), "arrivals": _l("Arrival"),
+    "attendee_categories": _l("Category"), "badge_jobs": _l("Badge printing"),
+    "badge_templates": _l("Badge template"), "badges": _l("Badge"), "checkins": _l("Check-in"),
+    "delegations": _l("Delegation"), "gates": _l("Gate"), "invitations": _l("Invitation code"),
+    "memberships": _l("Role"), "press_applications": _l("Press application"),
+    "press_quotas": _l("Press quota"), "press_releases": _l("Press release"),
+    "registrations": _p("object", "Registration"), "rooms": _l("Room"),
+    "seat_bookings": _l("Seat booking"), "summits": _l("Summit"), "users": _l("Account"),
+    "zones": _l("Zone"),
+}
+
+FIELD_LABELS = {
+    "active": _l("Active"), "agenda_item_id": _l("Programme item"), "badges": _l("Badges"),
+    "band_colour": _l("Band colour"), "capacity": _l("Capacity"), "category": _l("Category"),
+    "code": _l("Code"), "colour": _l("Colour"), "county": _l("County"),
+    "css": _l("Style sheet"), "decision": _l("Decision"),
+    "description_en": _l("Description (English)"),
+    "description_zh": _l("Description (Chinese)"), "device": _l("Device"), "email": _l("Email"),
+    "email_verified_at": _l("Email confirmed at"), "ends_on": _l("End date"),
+    "files": _l("Files"), "footer": _l("Footer"), "funds_in_place": _l("Funds in place"),
+    "gate": _l("Gate"), "html": _l("Layout"), "is_admin": _l("Administrator"),
+    "key": _l("Key"), "kind": _l("Kind"), "label_en": _l("Name (English)"),
+    "label_zh": _l("Name (Chinese)"), "limit": _l("Limit"), "locale": _l("Language"),
+    "message": _l("Message"), "name": _l("Name"), "name_en": _l("Name (English)"),
+    "name_zh": _l("Name (Chinese)"), "offline": _l("Offline"), "phones": _l("Phone numbers"),
+    "position": _l("Order"), "prefix": _l("Token"), "public": _l("Open registration"),
+    "purpose": _l("Purpose"), "quota": _l("Quota"), "reason": _l("Reason"),
+    "reason_code": _l("Reason"), "registrar_id": _l("Liaison"),
+    "registration_id": _p("object", "Registration"), "role": _l("Role"), "rows": _l("Rows"),
+    "scan_id": _l("Scan"), "scanned_at": _l("Scanned at"), "selection": _l("Selection"),
+    "size": _l("Size"), "slug": _l("Web address"), "source": _l("Source"),
+    "starts_on": _l("Start date"), "status": _l("Status"), "status_reason": _l("Reason"),
+    "text_colour": _l("Text colour"), "theme_en": _l("Theme (English)"),
+    "theme_zh": _l("Theme (Chinese)"), "timezone": _l("Time zone"), "title": _p("field", "Title"),
+    "title_en": _l("Title (English)"), "title_zh": _l("Title (Chinese)"), "token": _l("Token"),
+    "total": _l("Total"), "user": _l("Account"), "zones": _l("Zones"),
+    "name_native": _l("Name in native script"), "name_pinyin": _l("Pinyin"),
+    "organisation_name": _l("Organisation"), "phone": _l("Mobile phone"),
+    "category_id": _l("Category"), "delegation_id": _l("Delegation"), "day": _l("Date"),
+    "start": _l("Starts"), "end": _l("Ends"), "room_id": _l("Room"),
+    "bookable": _l("Booking required"), "sector": _l("Sector"), "amount": _l("Amount"),
+    "amount_kind": _l("Amount kind"), "signed_at": _l("Signed at"),
+    "on_stage": _l("Signed on stage"), "witnesses": _l("Witnesses"),
+    "expected_jobs": _l("Expected jobs"), "households_helped": _l("Households helped"),
+    "predecessor_id": _l("Replaces agreement"), "ceremony_item_id": _l("Signing ceremony"),
+    "city": _l("City"), "venue": _l("Venue"),
+    "registration_opens_at": _l("Registration opens"),
+    "registration_closes_at": _l("Registration closes"),
+    "edit_deadline": _l("Changes allowed until"), "press_enabled": _l("Media accreditation"),
+    "press_deadline": _l("Press applications close"),
+    "press_category_code": _l("Press category"), "host": _p("organisation", "Host"),
+    "organiser": _p("organisation", "Organiser"),
+    "supporter": _p("organisation", "Supported by"),
+    "arrived_at": _l("Arrived at"), "changes": _l("Changes"), "checkin_id": _l("Check-in"),
+    "delegation": _l("Delegation"), "filters": _l("Filters"), "item_id": _l("Programme item"),
+    "items": _l("Programme items"), "late_checkin_id": _l("Second check-in"),
+    "late_gate": _l("Second gate"), "letter_token": _l("Assignment letter"),
+    "max_uses": _l("Uses allowed"), "media_type": _l("Media type"),
+    "number": _l("Version number"), "offer_expires_at": _l("Offer expires at"),
+    "outlet_name": _l("Outlet"), "participant": _l("Participant"),
+    "press_card_number": _l("National press card number"), "region": _l("Region"),
+    "result": _l("Result"), "vehicle_plate": _l("Vehicle plate"), "website": _l("Website"),
+}
+# A field whose meaning depends on the object: a registration's position is a job title.
+KIND_FIELD_LABELS = {"registrations": {"position": _l("Position")}}
+
+# Stored values that are codes (states, roles, yes/no) and the words for them.
+VALUE_LABELS = {
+    "pending": _l("Pending review"), "approved": _l("Approved"), "rejected": _l("Rejected"),
+    "cancelled": _l("Cancelled"), "withdrawn": _l("Withdrawn"), "waitlisted": _l("Waiting list"),
+    "submitted": _l("Submitted"), "needs_info": _l("More information needed"),
+    "revoked": _l("Revoked"), "draft": _l("Draft"), "confirmed": _l("Confirmed"),
+    "offered": _l("Seat offered"), "expired": _l("Expired"), "signed": _l("Signed"),
+    "contracted": _l("Contract signed"), "construction_started": _l("Construction started"),
+    "in_production": _l("In production"), "landed": _l("Landed"),
+    "terminated": _l("Terminated"), True: _l("Yes"), False: _l("No"),
+    **{role.value: label for role, label in ROLE_LABELS.items()},
+}
+
+# Each kind of object a person can recognise by its name, and where that name is.
+NAMES = {
+    "registrations": (Registration, Registration.name),
+    "users": (User, User.name),
+    "agreements": (Agreement, Agreement.title),
+    "press_applications": (PressApplication, PressApplication.outlet_name),
+    "press_releases": (PressRelease, PressRelease.title),
+    "agenda_items": (AgendaItem, AgendaItem.title_zh),
+    "rooms": (Room, Room.name_zh),
+    "zones": (Zone, Zone.label_zh),
+    "attendee_categories": (AttendeeCategory, AttendeeCategory.label_zh),
+    "delegations": (Delegation, Delegation.name),
+    "gates": (Gate, Gate.name),
+    "summits": (Summit, Summit.title_zh),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    if label is not None:
+        return str(label)
+    # Never the code: the kind of object it was about, as a change to it.
+    kind = OBJECT_LABELS.get(action.split(".", 1)[0] + "s")
+    return str(_l("%(kind)s changed", kind=kind)) if kind else str(_l("Change"))
+
+
+def value_words(value: Any) -> str:
+    """A stored value for people: codes in words, lists joined, never JSON."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, (bool, str)) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(k)}: {value_words(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_words(v) for v in value) or "—"
+    return str(value)
+
+
+def name_values(*labels: dict) -> None:
+    """Areas hand in the words for their own codes (kinds of items, agreements...): this
+    package imports no area."""
+    for mapping in labels:
+        VALUE_LABELS.update({getattr(k, "value", k): v for k, v in mapping.items()})
+
+
+def field_label(name: str, kind: str = "") -> str:
+    label = KIND_FIELD_LABELS.get(kind, {}).get(name) or FIELD_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ").capitalize()
+
+
+def changes(before: dict | None, after: dict | None,
+            kind: str = "") -> list[tuple[str, str, str]]:
+    """(field, before, after) for each field that the entry names, in a stable order."""
+    before, after = before or {}, after or {}
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after and old == new:
+            continue
+        rows.append((field_label(key, kind), value_words(old) if key in before else "",
+                     value_words(new) if key in after else ""))
+    return rows
+
+
+def _names(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
+    """The names of the entries' objects: one query per kind of object on the page."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if entry.object_type in NAMES and entry.object_id.isdigit():
+            wanted[entry.object_type].add(int(entry.object_id))
+    names = {}
+    for kind, ids in wanted.items():
+        model, column = NAMES[kind]
+        for object_id, name in db.session.execute(
+                db.select(model.id, column).where(model.id.in_(ids))):
+            names[(kind, str(object_id))] = name
+    return names
+
+
+def describe(entries: list[AuditEntry]) -> list[dict]:
+    """The page's entries as sentences and tables."""
+    names = _names(entries)
+    rows = []
+    for entry in entries:
+        actor = entry.actor
+        rows.append({
+            "entry": entry,
+            "who": (actor.name or actor.email) if actor is not None else str(_l("the system")),
+            "who_email": actor.email if actor is not None else "",
+            "what": action_label(entry.action),
+            "kind": str(OBJECT_LABELS.get(entry.object_type, _l("Record"))),
+            "whom": names.get((entry.object_type, entry.object_id), ""),
+            "changes": changes(entry.before, entry.after, entry.object_type),
+        })
+    return rows
+
+
+def object_type_choices(types: Iterable[str]) -> list[tuple[str, str]]:
+    return [(t, str(OBJECT_LABELS.get(t, _l("Record")))) for t in types]
