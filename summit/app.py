@@ -9,11 +9,12 @@ from typing import Any
 
 from flask import Flask
 
-from summit import blueprints, cli, config as config_module, errors, http, i18n
+from summit import blueprints, cli, config as config_module, errors, http, i18n, logs, sealing
 from summit.blueprints.ops import requests as ops_requests
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.services.accounts import logins
 from summit.services.core import fonts, jobs, pdf, private_files
+from summit.services.privacy import keys as data_keys
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,7 +24,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path = str(Path(instance_path).resolve())
     app = Flask("summit", instance_path=instance_path, instance_relative_config=True)
     load_config(app, test_config)
+    register_logging(app)
     register_extensions(app)
+    register_data_key(app)
     register_blueprints(app)
     register_errors(app)
     register_request_hooks(app)
@@ -78,6 +81,19 @@ def register_extensions(app: Flask) -> None:
     # The session and remember-me cookies carry a login's key, not the user's id
     # (services/accounts/logins.py): ending the login ends every copy of them.
     login_manager.user_loader(logins.user_for_login)
+
+
+def register_logging(app: Flask) -> None:
+    logs.install()  # ID numbers, phones and emails never reach a log (docs/privacy.md)
+
+
+def register_data_key(app: Flask) -> None:
+    """The key that seals ID numbers (summit/sealing.py). The one query a start makes: a key
+    that is not the one the data was sealed with must stop the app before it writes values
+    nobody could read again (docs/privacy.md)."""
+    sealing.install(app)
+    if app.config.get("DATA_KEY_CHECK"):
+        data_keys.check_at_start(app)
 
 
 def register_blueprints(app: Flask) -> None:

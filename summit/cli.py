@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask_babel import force_locale
 
+from summit import sealing
 from summit.extensions import db
 from summit.models import Role
 from summit.services.accounts import roles, users as accounts
@@ -20,6 +21,8 @@ from summit.services.core import audit, fonts, jobs, pdf
 from summit.services.core.errors import DomainError, NotFound
 from summit.services.demo import seed as demo
 from summit.services.press import files as press_files
+from summit.services.privacy import erasure, keys as data_keys
+from summit.services.reception import notices as reception_notices
 from summit.services.registration import imports as registration_import
 from summit.services.summits import settings as summits
 
@@ -124,6 +127,18 @@ def bookings_expire_offers() -> None:
     click.echo(f"Expired offers: {booking_seats.expire_all_offers()}")
 
 
+reception_cli = click.Group("reception", help="Reception: pick-ups, rooms and meals.")
+
+
+@reception_cli.command("remind")
+@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The local day of the pick-ups (default: tomorrow at each summit).")
+@in_default_locale
+def reception_remind(day) -> None:
+    """Email each delegate their pick-up or drop-off of the next day (run daily from cron)."""
+    click.echo(f"Pick-up reminders sent: {reception_notices.remind(day.date() if day else None)}")
+
+
 uploads_cli = click.Group("uploads", help="Uploaded and generated files.")
 
 
@@ -140,6 +155,47 @@ def uploads_purge() -> None:
                + ", ".join(f"{kind}: {count}" for kind, count in deleted.items()) + ")")
 
 
+privacy_cli = click.Group("privacy", help="Personal data: data keys, retention and purges.")
+
+
+@privacy_cli.command("new-key")
+def privacy_new_key() -> None:
+    """Print a new random data key (for SUMMIT_DATA_KEY)."""
+    click.echo(sealing.DataKey.generate().text)
+
+
+@privacy_cli.command("rotate-key")
+@click.option("--batch", default=500, show_default=True, help="Values resealed per commit.")
+def privacy_rotate_key(batch: int) -> None:
+    """Reseal every ID and press card number with a new data key. Safe to interrupt: run it
+    again and it goes on; old keys are retired only when nothing needs them."""
+    try:
+        result = data_keys.rotate(batch=batch)
+    except sealing.DataKeyError as error:
+        raise click.ClickException(str(error)) from error
+    if result.new_key:
+        click.echo(f"New data key {result.new_key} written to {sealing.keyring().source}.")
+    click.echo(f"Resealed {result.resealed} values; {result.left} left.")
+    if result.retired:
+        click.echo("Retired data keys: " + ", ".join(result.retired)
+                   + ("" if sealing.keyring().source else
+                      " (remove them from SUMMIT_DATA_KEY)"))
+
+
+@privacy_cli.command("purge")
+@click.option("--apply", "apply", is_flag=True, help="Anonymise (without it: a dry run).")
+def privacy_purge(apply: bool) -> None:
+    """Anonymise the people of every summit whose retention period has run out (a dry run
+    unless --apply; safe to run from cron: a summit done is not done again)."""
+    done = erasure.purge_due(apply=apply)
+    for purge in done:
+        click.echo(f"{purge.slug}: due {purge.due_on}: {purge.registrations} registrations, "
+                   f"{purge.press_applications} press applications "
+                   + ("anonymised" if purge.applied else "would be anonymised (dry run)"))
+    if not done:
+        click.echo("No summit is past its retention period.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -147,3 +203,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(badges_cli)
     app.cli.add_command(bookings_cli)
     app.cli.add_command(uploads_cli)
+    app.cli.add_command(reception_cli)
+    app.cli.add_command(privacy_cli)

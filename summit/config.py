@@ -32,6 +32,10 @@ class Defaults:
     MAIL_OUTBOX: str | None = None
 
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The key that seals ID numbers (summit/sealing.py); None: instance/data.key.
+    DATA_KEY: str | None = None
+    # Compare the data key with the database's at start (tests turn it on where they need it).
+    DATA_KEY_CHECK = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -75,6 +79,10 @@ class Defaults:
     BADGE_CHUNK_SIZE = 50
     # Background jobs without Redis run on this many threads of the app's own process.
     JOB_THREADS = 1
+    # The desk: threads sending badges to printers, and how long a sent badge may take to
+    # come out before its job is failed.
+    JOB_THREADS_PRINT = 4
+    DESK_PRINT_WAIT_SECONDS = 60
 
     # Operations (docs/scaling.md). Where stored files live: local (STORAGE_PATH, else
     # instance/uploads), database (several app servers on one PostgreSQL) or s3.
@@ -105,6 +113,8 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
+    "JOB_THREADS_PRINT": ("JOB_THREADS_PRINT", int),
+    "DESK_PRINT_WAIT_SECONDS": ("DESK_PRINT_WAIT_SECONDS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", _bool),
@@ -125,6 +135,8 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "METRICS_ALLOWED": ("METRICS_ALLOWED", _list),
     "METRICS_TOKEN": ("METRICS_TOKEN", str),
     "LOG_JSON": ("LOG_JSON", _bool),
+    "DATA_KEY": ("DATA_KEY", str),
+    "DATA_KEY_CHECK": ("DATA_KEY_CHECK", _bool),
 }
 
 

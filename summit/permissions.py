@@ -41,6 +41,10 @@ class Permission(enum.Enum):
     BADGES_MANAGE = "badges.manage"
     BOOKINGS_MANAGE = "bookings.manage"
     CONSOLE_VIEW = "console.view"  # the summit console (staff roles, each sees its part)
+    DESK_PRINT = "desk.print"
+    RECEPTION_MANAGE = "reception.manage"
+    PRIVACY_MANAGE = "privacy.manage"
+    PRIVACY_REQUESTS = "privacy.requests"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,6 +53,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
         Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW,
+        Permission.DESK_PRINT, Permission.RECEPTION_MANAGE, Permission.PRIVACY_MANAGE,
+        Permission.PRIVACY_REQUESTS,
     }),
     Role.REGISTRAR: frozenset({Permission.DELEGATION_MANAGE, Permission.REGISTER}),
     Role.DELEGATE: frozenset({Permission.REGISTER}),
@@ -59,6 +65,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICIAL: frozenset({Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
                               Permission.CONSOLE_VIEW}),
     Role.CHECKIN_STAFF: frozenset({Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW}),
+    Role.DESK_STAFF: frozenset({Permission.DESK_PRINT}),
+    Role.RECEPTION_STAFF: frozenset({Permission.RECEPTION_MANAGE}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.PRIVACY_MANAGE, Permission.PRIVACY_REQUESTS}),
 }
 
 ROLE_LABELS: dict[Role, Any] = {
@@ -70,10 +79,14 @@ ROLE_LABELS: dict[Role, Any] = {
     Role.AGREEMENTS_OFFICER: _l("Agreements officer"),
     Role.OFFICIAL: _l("Official"),
     Role.CHECKIN_STAFF: _l("Check-in staff"),
+    Role.DESK_STAFF: _l("Desk staff"),
+    Role.RECEPTION_STAFF: _l("Reception staff"),
+    Role.PRIVACY_OFFICER: _l("Privacy officer"),
 }
 
 # Permissions that are not tied to one summit: holding them at any summit is enough.
-GLOBAL_PERMISSIONS = frozenset({Permission.SUMMIT_CREATE})
+# A person's data requests concern all their summits: the queue is not one summit's.
+GLOBAL_PERMISSIONS = frozenset({Permission.SUMMIT_CREATE, Permission.PRIVACY_REQUESTS})
 
 
 def roles_at(user: User | None, summit: Summit | None) -> set[Role]:

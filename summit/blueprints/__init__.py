@@ -12,9 +12,12 @@ from summit.blueprints.badges import bp as badges_bp
 from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.console import bp as console_bp
+from summit.blueprints.desk import bp as desk_bp
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.ops import bp as ops_bp
 from summit.blueprints.press import bp as press_bp
+from summit.blueprints.privacy import bp as privacy_bp
+from summit.blueprints.reception import bp as reception_bp
 from summit.blueprints.registrations import bp as registrations_bp
 from summit.blueprints.summits import bp as summits_bp
 from summit.extensions import csrf
@@ -32,9 +35,12 @@ BLUEPRINTS = (
     (agenda_bp, None),
     (bookings_bp, None),
     (checkin_bp, None),
+    (desk_bp, None),
     (press_bp, None),
     (agreements_bp, None),
     (console_bp, None),
+    (reception_bp, None),
+    (privacy_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
     (ops_bp, None),

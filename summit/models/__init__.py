@@ -28,6 +28,7 @@ from summit.models.agreement import (
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
 from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
+from summit.models.desk import Printer, PrinterPool, PrintJob, PrintReason, PrintStatus
 from summit.models.membership import Membership, Role
 from summit.models.press import (
     MediaType,
@@ -41,6 +42,30 @@ from summit.models.press import (
     PressStatus,
     QuotaKind,
     ReasonCode,
+)
+from summit.models.privacy import (
+    DataKeyCheck,
+    DataRequest,
+    PrivacyNotice,
+    RequestKind,
+    RequestStatus,
+)
+from summit.models.reception import (
+    Hotel,
+    HotelRoom,
+    MealKind,
+    MealScan,
+    MealSession,
+    PassengerStatus,
+    RoomAssignment,
+    RoomBlock,
+    Transfer,
+    TransferPassenger,
+    TravelMode,
+    Trip,
+    TripDirection,
+    Vehicle,
+    VehicleKind,
 )
 from summit.models.registration import (
     HOLDS_PLACE,
@@ -72,6 +97,7 @@ __all__ = [
     "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
     "UpdateKind",
     "Badge", "BadgeJob", "BadgeSelection", "BadgeSize", "BadgeTemplate", "JobStatus",
+    "Printer", "PrinterPool", "PrintJob", "PrintReason", "PrintStatus",
     "MediaType", "PersonStatus", "PressApplication", "PressEquipment", "PressPerson",
     "PressQuota", "PressRelease", "PressRole", "PressStatus", "QuotaKind", "ReasonCode",
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
@@ -79,4 +105,8 @@ __all__ = [
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
     "SigningKey", "StoredFile", "StoredFileChunk",
+    "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
+    "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
+    "RoomAssignment", "RoomBlock",
+    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus",
 ]

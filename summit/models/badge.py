@@ -50,6 +50,13 @@ class Badge(db.Model):
     revoked_reason: Mapped[str] = mapped_column(String(200), default="")
     printed_at: Mapped[datetime | None]
     printed_version: Mapped[int | None]
+    # Where the last print came out (the desk's pool and printer), see ``desk.printing``.
+    printed_pool_id: Mapped[int | None] = mapped_column(
+        ForeignKey("printer_pools.id", ondelete="SET NULL"))
+    printed_printer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("printers.id", ondelete="SET NULL"))
+    # A printed badge is locked: printed again only once an organiser unlocks it.
+    unlocked: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     summit: Mapped[Summit] = relationship()

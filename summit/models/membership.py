@@ -25,6 +25,9 @@ class Role(enum.Enum):
     AGREEMENTS_OFFICER = "agreements_officer"
     OFFICIAL = "official"
     CHECKIN_STAFF = "checkin_staff"
+    DESK_STAFF = "desk_staff"
+    RECEPTION_STAFF = "reception_staff"
+    PRIVACY_OFFICER = "privacy_officer"
 
 
 class Membership(db.Model):

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from summit.database import enum_column, utcnow
 from summit.extensions import db
+from summit.sealing import Sealed, digest
 
 if TYPE_CHECKING:
     from summit.models.summit import Summit, Zone
@@ -95,7 +96,9 @@ class PressApplication(db.Model):
                                                   default=MediaType.PRINT)
     region: Mapped[str] = mapped_column(String(100), default="")
     website: Mapped[str] = mapped_column(String(200), default="")
-    press_card_number: Mapped[str] = mapped_column(String(32), default="")
+    # Sealed with the data key; found through its keyed hash (summit/sealing.py).
+    press_card_number: Mapped[str] = mapped_column(Sealed(), default="")
+    press_card_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     # Set when the card number does not look like a national press card: for the officer.
     card_warning: Mapped[bool] = mapped_column(default=False)
     letter_token: Mapped[str] = mapped_column(String(64), default="")
@@ -127,6 +130,11 @@ class PressApplication(db.Model):
                                                        order_by="Zone.code")
     approved_zones: Mapped[list[Zone]] = relationship(secondary=press_approved_zones,
                                                       order_by="Zone.code")
+
+    @validates("press_card_number")
+    def _hash_card_number(self, key: str, value: str) -> str:
+        self.press_card_hash = digest(value or "")
+        return value
 
     @property
     def applicant(self) -> PressPerson | None:

@@ -6,12 +6,14 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from summit.database import enum_column, utcnow
 from summit.extensions import db
+from summit.sealing import Sealed, digest
 
 if TYPE_CHECKING:
+    from summit.models.privacy import PrivacyNotice
     from summit.models.summit import AttendeeCategory, Delegation, Summit
     from summit.models.user import User
 
@@ -96,7 +98,9 @@ class Registration(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(32), default="")
     id_type: Mapped[IdDocumentType | None] = mapped_column(enum_column(IdDocumentType))
-    id_number: Mapped[str] = mapped_column(String(32), default="")
+    # Sealed with the data key; found through its keyed hash (summit/sealing.py).
+    id_number: Mapped[str] = mapped_column(Sealed(), default="")
+    id_number_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     diet: Mapped[Diet] = mapped_column(enum_column(Diet), default=Diet.NONE)
     diet_note: Mapped[str] = mapped_column(String(200), default="")
     accessibility: Mapped[str] = mapped_column(String(500), default="")
@@ -110,12 +114,30 @@ class Registration(db.Model):
     departure_pickup: Mapped[bool] = mapped_column(default=False)
     hotel: Mapped[str] = mapped_column(String(100), default="")
     room_sharing: Mapped[str] = mapped_column(String(100), default="")
+    # For rooming (reception): "female" / "male" / "" and "single" / "shared" / "".
+    gender: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    room_wish: Mapped[str] = mapped_column(String(8), default="", server_default="")
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
+    # The personal-data notice version agreed to, when, and the separate consent that lets
+    # the ID number (and photo) be asked (docs/privacy.md).
+    consent_notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("privacy_notices.id", ondelete="SET NULL"))
+    consented_at: Mapped[datetime | None]
+    sensitive_consent: Mapped[bool] = mapped_column(default=False)
 
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_column(RegistrationStatus), default=RegistrationStatus.PENDING)
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     decided_at: Mapped[datetime | None]
+    # The desk: registered on the day (``desk.walkins``); in place of another person
+    # (``desk.substitutes``: the original is kept, cancelled); an aide, driver or interpreter
+    # of a principal (``desk.aides``).
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default="0")
+    substitute_for_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    principal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    aide_role: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -124,3 +146,13 @@ class Registration(db.Model):
     category: Mapped[AttendeeCategory] = relationship()
     delegation: Mapped[Delegation | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
+    substitute_for: Mapped[Registration | None] = relationship(
+        remote_side="Registration.id", foreign_keys=[substitute_for_id])
+    principal: Mapped[Registration | None] = relationship(
+        remote_side="Registration.id", foreign_keys=[principal_id])
+    consent_notice: Mapped[PrivacyNotice | None] = relationship()
+
+    @validates("id_number")
+    def _hash_id_number(self, key: str, value: str) -> str:
+        self.id_number_hash = digest(value or "")
+        return value

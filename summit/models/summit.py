@@ -72,6 +72,10 @@ class Summit(db.Model):
     press_deadline: Mapped[datetime | None]
     press_category_code: Mapped[str] = mapped_column(String(32), default="press",
                                                      server_default="press")
+    # Personal data is anonymised this many days after the summit ends (docs/privacy.md);
+    # set once `flask privacy purge --apply` has done it.
+    retention_days: Mapped[int] = mapped_column(default=180, server_default="180")
+    anonymised_at: Mapped[datetime | None]
     # Bumped to take a write lock on the summit row before capacity checks (both databases).
     lock_counter: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -54,7 +54,7 @@ def test_the_registration_email_of_another_area_ignores_the_host_too(client, eve
     response = client.post(f"/summits/{event.slug}/register", headers=EVIL, data={
         "name": "赵波", "email": "zhaobo@example.com", "category": "delegate",
         "organisation_name": "甘孜州商务局", "position": "科长", "phone": "13812345678",
-        "diet": "none"})
+        "diet": "none", "consent": "y"})
 
     assert response.status_code == 302, text(response)[:500]
     mine, set_password = links(mailbox)

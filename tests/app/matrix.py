@@ -23,6 +23,10 @@ from summit.models import (
     Membership,
     PressApplication,
     PressRelease,
+    Printer,
+    PrinterPool,
+    PrintJob,
+    PrintStatus,
     Registration,
     RegistrationStatus,
     Role,
@@ -34,9 +38,10 @@ from summit.services.accounts import tokens as api_tokens, users as accounts
 from summit.services.badges import batches as badge_batches
 from summit.services.core import uploads
 from summit.services.press import badges as press_badges, review as press_review, room as press_room
-from tests.app import matrix_agreements
+from tests.app import matrix_agreements, matrix_privacy
 from tests.app.matrix_agenda import agenda_routes
 from tests.app.matrix_bookings import item_id as seat_item, seats
+from tests.app.matrix_reception import routes as reception_routes
 from tests.support import factories, press_factories
 
 # --- roles --------------------------------------------------------------------------------
@@ -51,6 +56,8 @@ ADMIN = frozenset({"admin"})
 ORGANISER = frozenset({Role.ORGANISER.value, "admin"})
 # Scanning at the gates: check-in staff, and organisers who hold every summit permission.
 CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
+# The printing desk: desk staff, and organisers who hold every summit permission.
+DESK = frozenset({Role.DESK_STAFF.value, Role.ORGANISER.value, "admin"})
 # The arrivals board: organisers and officials.
 ATTENDANCE = frozenset({Role.OFFICIAL.value, Role.ORGANISER.value, "admin"})
 # press.review: media officers, and organisers who hold every summit permission.
@@ -233,6 +240,60 @@ def spare_token(w: World) -> int:
     revoking it leaves the walk's own token working."""
     user = getattr(w, "user", None)
     return api_tokens.issue_token_for(user)[1].id if user is not None else 1
+
+
+def _desk(w: World) -> PrinterPool:
+    """A desk without printers (a print there is refused, so the walk sends nothing)."""
+    found = getattr(w, "desk", None)
+    if found is None:
+        found = w.desk = PrinterPool(summit=w.summit, name="报到处 A",
+                                     walk_in_category_ids=[w.category.id])
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+def _printing_desk(w: World) -> PrinterPool:
+    """A desk whose printer is off (nothing listens on port 9): a print is queued, then fails
+    in the background."""
+    pool = PrinterPool(summit=w.summit, name="报到处 P")
+    db.session.add(pool)
+    db.session.add(Printer(summit=w.summit, pool=pool, name="P", uri="ipp://127.0.0.1:9/p"))
+    db.session.commit()
+    return pool
+
+
+def _printer(w: World) -> Printer:
+    printer = Printer(summit=w.summit, pool=_desk(w), name="P", uri="ipp://127.0.0.1:9/p")
+    db.session.add(printer)
+    db.session.commit()
+    return printer
+
+
+_substitutables = iter(range(1, 1_000_000))
+
+
+def _substitutable(w: World) -> Registration:
+    """A registration of its own, so that substituting it changes no other row's object."""
+    registration = _registration(w.summit, w.category, "钱七",
+                                 f"sub-{next(_substitutables)}@example.com",
+                                 RegistrationStatus.APPROVED)
+    db.session.commit()
+    return registration
+
+
+def _print_job(w: World) -> PrintJob:
+    """A failed print job (so it may be sent again)."""
+    found = getattr(w, "print_job", None)
+    if found is None:
+        badge = w.approved["batch"]
+        found = w.print_job = PrintJob(
+            key="matrix-print", summit=w.summit, registration=badge,
+            badge=db.session.scalar(db.select(Badge).where(Badge.registration_id == badge.id)),
+            pool=_desk(w), status=PrintStatus.FAILED, error="unreachable")
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 def S(w: World) -> str:  # reads as the summit's base path in the table
@@ -527,6 +588,48 @@ ROUTES: list[Route] = [
           data=lambda w: {"name": "东门"}),
     Route("checkin.delete_gate", "POST",
           lambda w: f"{S(w)}/checkin/gates/{_gate(w).id}/delete", ORGANISER),
+    # the desk: desks and printers (organisers), finding and printing, the kiosk
+    Route("desk.desks", "GET", lambda w: f"{S(w)}/desks", DESK),
+    Route("desk.desks", "POST", lambda w: f"{S(w)}/desks", ORGANISER,
+          data=lambda w: {"name": "报到处 B"}),
+    Route("desk.add_printer", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/printers",
+          ORGANISER, data=lambda w: {"name": "P", "uri": "ipp://127.0.0.1:9/ipp/print",
+                                     "paper": "a6"}),
+    Route("desk.remove_printer", "POST",
+          lambda w: f"{S(w)}/printers/{_printer(w).id}/remove", ORGANISER),
+    Route("desk.desk", "GET", lambda w: f"{S(w)}/desks/{_desk(w).id}?q=li", DESK),
+    Route("desk.print_badge", "POST",
+          lambda w: f"{S(w)}/desks/{_desk(w).id}/print/{w.approved['download'].id}", DESK),
+    Route("desk.badge_pdf", "GET",
+          lambda w: f"{S(w)}/desks/{_desk(w).id}/badge/{w.approved['download'].id}.pdf", DESK),
+    Route("desk.job_state", "GET", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}", DESK),
+    Route("desk.resend", "POST", lambda w: f"{S(w)}/print-jobs/{_print_job(w).key}/resend",
+          DESK),
+    Route("desk.walk_in", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/walk-ins", DESK,
+          data=lambda w: {"name": "李四", "category": str(w.category.id)}),
+    Route("api.create_print_job", "POST",
+          lambda w: f"/api/v1/registrations/{w.approved['api-download'].id}/prints", DESK,
+          data=lambda w: {"pool": _printing_desk(w).id}),
+    Route("api.get_print_job", "GET", lambda w: f"/api/v1/print-jobs/{_print_job(w).key}",
+          DESK),
+    Route("api.substitute_registration", "POST",
+          lambda w: f"/api/v1/registrations/{_substitutable(w).id}/substitute", ORGANISER,
+          data=lambda w: {"name": "李强"}),
+    Route("api.create_walk_in", "POST", lambda w: f"/api/v1{S(w)}/walk-ins", DESK,
+          data=lambda w: {"pool": _desk(w).id, "name": "李四", "category": "delegate"}),
+    Route("desk.substitute", "POST",
+          lambda w: f"/registrations/{_substitutable(w).id}/substitute", ORGANISER,
+          data=lambda w: {"name": "李强"}),
+    Route("desk.refuse_substitute", "POST",
+          lambda w: f"/registrations/{w.registration.id}/substitute/refuse", ORGANISER),
+    Route("desk.add_aide", "POST", lambda w: f"/registrations/{w.registration.id}/aides",
+          ORGANISER),
+    Route("desk.unlock", "POST",
+          lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
+    Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",
+          DESK),
+    Route("desk.kiosk", "GET", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),
+    Route("desk.kiosk_scan", "POST", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),
     Route("api.upload_press_file", "POST", lambda w: "/api/v1/press-files", LOGGED_IN,
           data=press_upload, multipart=True),
     Route("api.create_press_application", "POST",
@@ -552,6 +655,9 @@ ROUTES: list[Route] = [
     Route("api.openapi", "GET", lambda w: "/api/v1/openapi.json", EVERYONE),
 ]
 ROUTES += matrix_agreements.routes(Route, S)
+ROUTES += matrix_privacy.routes(Route, S, LOGGED_IN)
 
 # the programme (issue 4): its rows live with its own objects
 ROUTES += agenda_routes(Route, S, EVERYONE, LOGGED_IN, ORGANISER)
+# reception (issue 19)
+ROUTES += reception_routes(Route, S, EVERYONE)

@@ -113,6 +113,7 @@ def test_each_role_reaches_exactly_its_routes(client, as_role, login, summit, ro
     for route in ROUTES:
         response = request(client, route, world, token)
         found = problem(route, role, response)
+        response.close()  # a file response (the favicon) closes its file now, not at GC
         if found:
             problems.append(found)
         if route.logs_out and user is not None:

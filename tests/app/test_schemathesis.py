@@ -29,6 +29,7 @@ from summit.services.bookings import booking as bookings
 from tests.support import factories, press_factories
 from tests.support.agenda import token_for
 from tests.support.agenda_factories import make_agenda_item, make_room
+from tests.support.reception import reception_objects
 
 CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 
@@ -53,8 +54,10 @@ def api_world(event, organiser):
     pending = factories.make_registration(summit, "次仁多吉")
     application = press_factories.submitted(summit, zones=("MAIN",))
     agreement = factories.make_agreement(summit, organiser)
+    meal, transfer, hotel = reception_objects(summit, organiser)
     return {"slug": summit.slug, "registration_id": pending.id, "item_id": salon.id,
-            "application_id": application.id, "agreement_id": agreement.id}
+            "application_id": application.id, "agreement_id": agreement.id,
+            "meal_id": meal.id, "transfer_id": transfer.id, "hotel_id": hotel.id}
 
 
 def _with_examples(document: dict, values: dict) -> dict:

@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from summit.extensions import db
-from summit.models import AuditEntry, OrganisationKind, OrganisationRole, Role, Summit, User
+from summit.models import (
+    AuditEntry,
+    OrganisationKind,
+    OrganisationRole,
+    PrinterPool,
+    Role,
+    Summit,
+    User,
+)
 from summit.services.accounts import users as accounts
 from summit.services.checkin import gates as checkin_gates
 from summit.services.demo import seed as demo
@@ -142,3 +150,12 @@ def test_the_demo_has_gates_for_the_scanner(app):
 
     assert checkin_gates.gate_names(summits.get_by_slug("kangding-2017")) == [
         "东门", "西门", "媒体通道"]
+
+
+def test_the_demo_has_two_desks_with_printers_described(app):
+    summit = demo.seed_demo()
+    demo.seed_demo()  # again: nothing doubled
+    desks = db.session.scalars(db.select(PrinterPool).where(
+        PrinterPool.summit_id == summit.id).order_by(PrinterPool.name)).all()
+    assert [(d.name, d.kiosk, len(d.printers)) for d in desks] == [
+        ("报到处 A", False, 2), ("自助机 1", True, 1)]

@@ -7,13 +7,10 @@ its manifest and WebCrypto Ed25519) and shows the answer full screen.
 """
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import date, time
-from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
@@ -31,32 +28,12 @@ from summit.services.badges import issuing as badges
 from summit.services.checkin import gates as checkin_gates, scans as checkins
 from tests.support import factories
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, TIMEOUT_MS, screenshot_name
+from tests.support.checkin import badge_video
 from tests.support.e2e import PHONE
 
 pytestmark = pytest.mark.e2e
 
 GATE = "东门"
-FRAME = (1280, 720)  # what a phone camera delivers, as the scanner asks for
-
-
-def badge_video(pdf: bytes, folder: Path) -> Path:
-    """The badge's first page, centred on a white frame, as a 4:2:0 YUV4MPEG2 file."""
-    (folder / "badge.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(folder / "badge.pdf"),
-                    str(folder / "badge")], check=True)
-    page = Image.open(folder / "badge.png").convert("RGB")
-    page.thumbnail(FRAME)
-    frame = Image.new("RGB", FRAME, "white")
-    frame.paste(page, ((FRAME[0] - page.width) // 2, (FRAME[1] - page.height) // 2))
-    y, cb, cr = frame.convert("YCbCr").split()
-    half = (FRAME[0] // 2, FRAME[1] // 2)
-    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
-    path = folder / "badge.y4m"
-    with path.open("wb") as video:
-        video.write(f"YUV4MPEG2 W{FRAME[0]} H{FRAME[1]} F5:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(5):
-            video.write(b"FRAME\n" + planes)
-    return path
 
 
 @pytest.fixture

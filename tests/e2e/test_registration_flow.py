@@ -65,6 +65,11 @@ def test_delegate_registers_with_tibetan_name_and_is_emailed(page: Page, live_se
     category.select_option(label="Delegate")
     page.get_by_label("Email", exact=True).fill(DELEGATE_EMAIL)
     page.get_by_label("Mobile phone", exact=True).fill("13812345678")
+    # The personal-data notice: without consent nothing is registered (docs/privacy.md).
+    expect(page.locator("#privacy-notice")).to_contain_text("hotels, drivers and security")
+    page.get_by_role("button", name="Register", exact=True).click()
+    expect(page.get_by_text("Agree to the personal-data notice to register.")).to_be_visible()
+    page.get_by_label("I have read the personal-data notice and agree to it.").check()
     page.get_by_role("button", name="Register", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/summits/kangding-2027/register/thanks")

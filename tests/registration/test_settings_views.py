@@ -65,7 +65,7 @@ def test_category_capacity_from_the_form_sends_the_next_person_to_the_waiting_li
         client.post("/summits/kangding-test/register", data={
             "name": f"赵波{number}", "organisation_name": "甘孜州", "position": "干部",
             "category": "delegate", "email": f"p{number}@example.com",
-            "phone": f"1381234567{number}", "diet": "none"})
+            "phone": f"1381234567{number}", "diet": "none", "consent": "y"})
 
     statuses = db.session.scalars(db.select(Registration.status).order_by(Registration.id))
     assert list(statuses) == [RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED]

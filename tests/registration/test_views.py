@@ -84,7 +84,8 @@ def form_post(**changes) -> dict:
     data = {"name": "赵波", "name_native": "", "name_pinyin": "",
             "organisation_name": "甘孜州商务局", "position": "科长", "category": "delegate",
             "invitation_code": "", "email": "zhaobo@example.com", "phone": "138 1234 5678",
-            "id_type": "", "id_number": "", "diet": "none"}
+            "id_type": "", "id_number": "", "diet": "none", "consent": "y",
+            "sensitive_consent": "y"}
     data.update(changes)
     return data
 

@@ -1,8 +1,13 @@
 """Fixtures and helpers shared by the checkin tests (part of the tests' plugin): an approved
-holder, the gate's API token, and scanning over the API."""
+holder, the gate's API token, scanning over the API, and a printed badge as a phone
+camera's video (browser tests)."""
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
+from PIL import Image
 
 from summit.extensions import db
 from summit.models import Registration, Summit, User
@@ -39,3 +44,27 @@ def auth(client, staff) -> dict:
     response = client.post("/api/v1/tokens",
                            json={"email": staff.email, "password": factories.PASSWORD})
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+# What a phone camera delivers, as the scanner asks for.
+FRAME = (1280, 720)
+
+
+def badge_video(pdf: bytes, folder: Path) -> Path:
+    """The badge's first page, centred on a white frame, as a 4:2:0 YUV4MPEG2 file."""
+    (folder / "badge.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(folder / "badge.pdf"),
+                    str(folder / "badge")], check=True)
+    page = Image.open(folder / "badge.png").convert("RGB")
+    page.thumbnail(FRAME)
+    frame = Image.new("RGB", FRAME, "white")
+    frame.paste(page, ((FRAME[0] - page.width) // 2, (FRAME[1] - page.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (FRAME[0] // 2, FRAME[1] // 2)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    path = folder / "badge.y4m"
+    with path.open("wb") as video:
+        video.write(f"YUV4MPEG2 W{FRAME[0]} H{FRAME[1]} F5:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            video.write(b"FRAME\n" + planes)
+    return path

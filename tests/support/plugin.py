@@ -31,7 +31,7 @@ pytest_plugins = [
     "tests.support.world", "tests.support.browser", "tests.support.concurrency",
     # fixtures shared by the tests of one area
     *(f"tests.support.{area}" for area in ("agenda", "badges", "bookings", "checkin", "press",
-                                           "agreements")),
+                                           "agreements", "desk", "reception", "privacy")),
 ]
 
 IN_CI = os.environ.get("CI") == "true"
@@ -149,6 +149,7 @@ def mailbox(smtp_server) -> Mailbox:
 
 # --- the app ------------------------------------------------------------------------------
 
+TEST_DATA_KEY = "c3VtbWl0LXRlc3QtZGF0YS1rZXktMzItYnl0ZXMhISE="
 FONT_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "fonts"
 
 
@@ -167,6 +168,9 @@ def test_config(database_url: str, instance: str, smtp_port: int, **extra) -> di
         # The fast badge font is built once per checkout, not once per test.
         "FONT_CACHE_DIR": str(FONT_CACHE),
         "BADGE_RENDER_PROCESSES": 1,
+        # A fixed data key (summit/sealing.py), and no start-up check against the database.
+        "DATA_KEY": TEST_DATA_KEY,
+        "DATA_KEY_CHECK": False,
     }
     config.update(extra)
     return config

@@ -6,13 +6,16 @@ from summit.blueprints.api import (
     badges,
     bookings,
     checkins,
+    desk,
     openapi,
     press,
+    privacy,
+    reception,
     registrations,
     summits,
     tokens,
 )
 from summit.blueprints.api.blueprint import bp
 
-__all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "openapi",
-           "press", "registrations", "summits", "tokens"]
+__all__ = ["bp", "agenda", "agreements", "auth", "badges", "bookings", "checkins", "desk",
+           "openapi", "press", "privacy", "reception", "registrations", "summits", "tokens"]

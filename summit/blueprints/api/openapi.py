@@ -2,7 +2,15 @@
 tests/app/test_schemathesis.py that the server keeps to it."""
 from flask import jsonify
 
-from summit.blueprints.api import openapi_agenda, openapi_agreements, openapi_checkin, openapi_press
+from summit.blueprints.api import (
+    openapi_agenda,
+    openapi_agreements,
+    openapi_checkin,
+    openapi_desk,
+    openapi_press,
+    openapi_privacy,
+    openapi_reception,
+)
 from summit.blueprints.api.blueprint import bp
 from summit.blueprints.api.openapi_parts import (
     PAGE,
@@ -213,7 +221,8 @@ DOCUMENT = {
     },
 }
 
-for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements):
+for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements, openapi_desk,
+             openapi_reception, openapi_privacy):
     DOCUMENT["components"]["schemas"].update(part.SCHEMAS)
     DOCUMENT["paths"].update(part.PATHS)
 

@@ -55,6 +55,15 @@ GROUPS: tuple[Group, ...] = (
         Entry(_l("Badges"), "badges.index", P.BADGES_MANAGE),
         Entry(_l("Scanner"), "checkin.scanner", P.CHECKIN_SCAN),
         Entry(_l("Arrivals"), "checkin.board", P.ATTENDANCE_READ),
+        Entry(_l("Registration desks"), "desk.desks", P.DESK_PRINT),
+    )),
+    Group("reception", lazy_pgettext("menu group", "Reception"), (
+        Entry(_l("Arrivals and departures"), "reception.board", P.RECEPTION_MANAGE),
+        Entry(_l("Pick-ups"), "reception.transfers", P.RECEPTION_MANAGE),
+        Entry(_l("Vehicles"), "reception.vehicles", P.RECEPTION_MANAGE),
+        Entry(_l("Hotels and rooms"), "reception.hotel_list", P.RECEPTION_MANAGE),
+        Entry(_l("Meals"), "reception.meal_list", P.RECEPTION_MANAGE),
+        Entry(_l("Import trips"), "reception.import_upload", P.RECEPTION_MANAGE),
     )),
     Group("media", lazy_pgettext("menu group", "Media"), (
         Entry(_l("Press applications"), "press.queue", P.PRESS_REVIEW),

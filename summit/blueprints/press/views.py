@@ -33,6 +33,7 @@ from summit.services.press import (
     queue as press_queue,
     review as press_review,
 )
+from summit.services.privacy import disclosure
 from summit.services.summits import settings as summits
 
 
@@ -207,6 +208,9 @@ def detail(application_id: int):
     application = _load(application_id)
     summit = application.summit
     reviewer = press_access.may_review(current_user, summit)
+    if reviewer:  # reviewers check the full press card number: audited
+        disclosure.record_full_view(current_user, "press.view_private", application, summit,
+                                    ("press_card_number",))
     badges = {p.id: press_badges.badge_of(p) for p in application.people}
     return render_template("press/detail.html", application=application, summit=summit,
                            reviewer=reviewer, badges=badges,

@@ -56,6 +56,10 @@ class RegistrationForm(BaseForm):
     departure_pickup = BooleanField(_l("Transport wanted on departure"))
     hotel = optional_text(_l("Hotel"), 100)
     room_sharing = optional_text(_l("Share a room with"), 100)
+    consent = BooleanField(_l("I have read the personal-data notice and agree to it."))
+    sensitive_consent = BooleanField(_l(
+        "I separately agree that my ID document number and photo are processed for "
+        "admission and security."))
     submit = SubmitField(_l("Register"))
 
 

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from summit.blueprints.badges.forms import RevokeForm
 from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.desk.forms import SubstituteForm
 from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.forms import (
     BulkForm,
@@ -25,6 +26,17 @@ from summit.permissions import Permission, authorize, can
 from summit.services.badges import issuing as badges
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_id, mask_phone
+from summit.services.desk import (
+    aides as desk_aides,
+    printing as desk_printing,
+    substitutes as desk_substitutes,
+)
+from summit.services.privacy import notices
+from summit.services.reception import (
+    rooms as reception_rooms,
+    transport as reception_transport,
+    trips as reception_trips,
+)
 from summit.services.registration import (
     delegations,
     lists as registration_lists,
@@ -87,9 +99,12 @@ def register(slug: str):
             form.category.errors = [*form.category.errors, problem]
             valid = False
     if is_open and valid:
+        details = _details(form)
+        details.consent = form.consent.data
+        details.sensitive_consent = form.sensitive_consent.data
         try:
             submission = registrations.submit_registration(
-                summit, _details(form),
+                summit, details,
                 actor=current_user if current_user.is_authenticated else None,
                 invitation_code=form.invitation_code.data or None)
         except DomainError as error:
@@ -103,8 +118,10 @@ def register(slug: str):
                 flash(_("Thank you, your registration has been received. We have emailed "
                         "you a confirmation."), "success")
             return redirect(url_for("registrations.thanks", slug=slug))
+    notice_version, notice_text = notices.text_of(summit, select_locale())
     return render_template("registrations/form.html", summit=summit, form=form,
-                           is_open=is_open, registration=None)
+                           is_open=is_open, registration=None, notice_text=notice_text,
+                           notice_version=notice_version)
 
 
 @bp.get("/summits/<slug:slug>/register/thanks")
@@ -115,8 +132,11 @@ def thanks(slug: str):
 @bp.get("/registrations/mine")
 @login_required
 def mine():
-    return render_template("registrations/mine.html",
-                           registrations=registration_lists.registrations_of(current_user),
+    own = registration_lists.registrations_of(current_user)
+    return render_template("registrations/mine.html", registrations=own,
+                           pickups=reception_transport.pickups_of([r.id for r in own]),
+                           rooms=reception_rooms.rooms_of([r.id for r in own]),
+                           local=reception_trips.local_time,
                            own_delegations=delegations.delegations_of_registrar(current_user))
 
 
@@ -162,7 +182,11 @@ def detail(registration_id: int):
     return render_template("registrations/detail.html", registration=registration,
                            summit=registration.summit, reject_form=RejectForm(),
                            revoke_form=RevokeForm(), badge=badges.badge_of(registration),
-                           show_private=True, mask_phone=mask_phone, mask_id=mask_id)
+                           show_private=True, mask_phone=mask_phone, mask_id=mask_id,
+                           prints=desk_printing.history(registration),
+                           print_labels=desk_printing, substitutes=desk_substitutes,
+                           substitute_form=SubstituteForm(), refuse_form=RejectForm(),
+                           aide_roles=desk_aides.ROLE_LABELS)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

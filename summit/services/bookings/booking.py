@@ -330,6 +330,16 @@ def release_registration(registration: Registration, now: datetime | None = None
     return released
 
 
+def move_registration(source: Registration, target: Registration) -> int:
+    """A substitute takes the place of ``source``: its live bookings (seats held, places in
+    queues and offers) pass to ``target`` as they are. The caller commits. Returns how many
+    moved."""
+    return db.session.execute(
+        db.update(SeatBooking).where(SeatBooking.registration_id == source.id,
+                                     SeatBooking.status.in_(LIVE_BOOKINGS))
+        .values(registration_id=target.id)).rowcount
+
+
 def counts_by_status(item: AgendaItem) -> dict[str, int]:
     rows = db.session.execute(
         db.select(SeatBooking.status, db.func.count(SeatBooking.id))

@@ -61,6 +61,15 @@ def board(actor: User, summit: Summit, now: datetime | None = None) -> dict:
     by_delegation = [{**row, "label": delegations.get(row["key"], "")}
                      for row in _rows(grouped(Registration.delegation_id, True),
                                       grouped(Registration.delegation_id, False))]
+    # Walk-ins (registered at the desk) and substitutes, counted apart: one query.
+    walk_in_rows = select(Registration.id).where(*approved, Registration.walk_in.is_(True))
+    expected_walk_ins, arrived_walk_ins, substitutes = db.session.execute(select(
+        select(func.count()).select_from(walk_in_rows.subquery()).scalar_subquery(),
+        select(func.count()).select_from(Arrival).join(Badge, Arrival.badge_id == Badge.id)
+        .where(Badge.registration_id.in_(walk_in_rows)).scalar_subquery(),
+        select(func.count()).select_from(Registration).where(
+            *approved, Registration.substitute_for_id.is_not(None)).scalar_subquery())).one()
+    walk_ins = {"expected": expected_walk_ins or 0, "arrived": arrived_walk_ins or 0}
     gates = dict(db.session.execute(
         select(Arrival.gate, func.count()).where(Arrival.summit_id == summit.id)
         .group_by(Arrival.gate)).all())
@@ -76,6 +85,11 @@ def board(actor: User, summit: Summit, now: datetime | None = None) -> dict:
         "arrived": sum(r["arrived"] for r in by_category),
         "by_category": by_category,
         "by_delegation": by_delegation,
+        "walk_ins": walk_ins,
+        "pre_registered": {
+            "expected": sum(r["expected"] for r in by_category) - walk_ins["expected"],
+            "arrived": sum(r["arrived"] for r in by_category) - walk_ins["arrived"]},
+        "substitutes": substitutes,
         "by_gate": [{"gate": g, "arrived": n} for g, n in sorted(gates.items())],
         "over_time": _over_time(times, zone),
         "scans": {result: scans.get(result, 0) for result in

@@ -34,10 +34,12 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 LIMIT = 20
 
 
-def look_up(actor: User, summit: Summit, query: str) -> list[dict]:
+def look_up(actor: User, summit: Summit, query: str,
+            permission: Permission = Permission.CHECKIN_SCAN) -> list[dict]:
     """At most 20 people; the phone shows masked (the desk checks the last digits with the
-    person, it never reads the number out)."""
-    require(actor, Permission.CHECKIN_SCAN, summit)
+    person, it never reads the number out). The printing desk asks with its own
+    ``permission``."""
+    require(actor, permission, summit)
     query = " ".join((query or "").split()).translate(FULL_WIDTH_DIGITS)
     if len(query) > 100:
         raise ValidationFailed(_l("At most %(count)d characters.", count=100), "q")

@@ -113,6 +113,14 @@ ACTION_LABELS = {
     "user.verify_email": _l("Email address confirmed"),
     "zone.create": _l("Zone added"),
     "zone.delete": _l("Zone deleted"),
+    # personal data (docs/privacy.md)
+    "data_request.answer": _l("Personal-data request answered"),
+    "data_request.create": _l("Personal-data request made"),
+    "press.view_private": _l("Full press card number viewed"),
+    "privacy.download_own": _l("Own data downloaded"),
+    "privacy.erase_person": _l("Personal data erased"),
+    "privacy.purge_summit": _l("Summit's personal data anonymised"),
+    "privacy_notice.publish": _l("Personal-data notice published"),
 }
 
 OBJECT_LABELS = {
@@ -126,6 +134,7 @@ OBJECT_LABELS = {
     "registrations": _p("object", "Registration"), "rooms": _l("Room"),
     "seat_bookings": _l("Seat booking"), "summits": _l("Summit"), "users": _l("Account"),
     "zones": _l("Zone"),
+    "data_requests": _l("Personal-data request"), "privacy_notices": _l("Personal-data notice"),
 }
 
 FIELD_LABELS = {
@@ -179,9 +188,54 @@ FIELD_LABELS = {
     "outlet_name": _l("Outlet"), "participant": _l("Participant"),
     "press_card_number": _l("National press card number"), "region": _l("Region"),
     "result": _l("Result"), "vehicle_plate": _l("Vehicle plate"), "website": _l("Website"),
+    # personal data (docs/privacy.md)
+    "due_on": _l("Answer due"), "fields": _l("Fields shown in full"),
+    "kept": _l("Kept by law"), "press_applications": _l("Press applications"),
+    "registrations": _l("Registrations"), "sections": _l("Sections downloaded"),
+    "version": _l("Version"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
 KIND_FIELD_LABELS = {"registrations": {"position": _l("Position")}}
+
+# reception (issue 19)
+ACTION_LABELS.update({
+    "hotel.create": _l("Hotel added"), "room_block.create": _l("Room block added"),
+    "room.assign": _l("Person put in a room"), "room.propose": _l("Rooms proposed"),
+    "room.export": _l("Rooming list downloaded"),
+    "room.export_pdf": _l("Rooming list printed"),
+    "registration.room_wish": _l("Room wish changed"),
+    "meal.save": _l("Meal saved"), "reception.seed": _l("Demo reception loaded"),
+    "trip.save": _l("Arrival or departure saved"), "trip.delete": _l("Trip deleted"),
+    "trip.import": _l("Trip imported"), "vehicle.save": _l("Vehicle saved"),
+    "transfer.create": _l("Pick-up added"), "transfer.delete": _l("Pick-up deleted"),
+    "transfer.propose": _l("Pick-up proposed"), "transfer.vehicle": _l("Pick-up vehicle changed"),
+    "transfer.passenger_add": _l("Passenger added to a pick-up"),
+    "transfer.passenger_remove": _l("Passenger removed from a pick-up"),
+    "transfer.passenger_moved": _l("Passenger moved to a later pick-up"),
+    "transfer.passenger_unplaced": _l("Passenger left without a pick-up"),
+    "transfer.passenger_status": _l("Passenger marked by the driver"),
+})
+OBJECT_LABELS.update({
+    "trips": _l("Trip"), "vehicles": _l("Vehicle"), "transfers": _l("Pick-up"),
+    "transfer_passengers": _l("Passenger"), "meal_sessions": _l("Meal"),
+    "hotels": _l("Hotel"), "room_blocks": _l("Room block"),
+    "room_assignments": _l("Room assignment"),
+})
+FIELD_LABELS.update({
+    "arrivals": _l("Arrivals"), "assignments": _l("Assignments"), "at": _l("Time"),
+    "beds": _l("Beds"), "categories": _l("Categories"), "confirmed": _l("Confirmed by staff"),
+    "count": _l("Rooms"), "direction": _l("Arrival or departure"), "driver": _l("Driver"),
+    "driver_name": _l("Driver"), "driver_phone": _l("Driver's phone"),
+    "ends_at": _l("Ends at"), "first_night": _l("First night"), "gender": _l("Gender"),
+    "hotel": _l("Hotel"), "hotels": _l("Hotels"), "meal": _l("Meal"), "mode": _l("By"),
+    "night": _l("Night"), "nights": _l("Nights"), "people": _l("People"),
+    "place": _l("Airport or station"), "plate": _l("Plate"), "price": _l("Price (yuan)"),
+    "room_wish": _l("Room wish"), "rooms": _l("Rooms"), "seated": _l("Seated"),
+    "seats": _l("Seats"), "starts_at": _l("Starts at"), "transfer_id": _l("Pick-up"),
+    "type": _l("Room type"), "unplaced": _l("Not placed"), "vehicle_id": _l("Vehicle"),
+    "vehicles": _l("Vehicles"),
+})
+KIND_FIELD_LABELS["trips"] = {"number": _l("Flight or train number")}
 
 # Stored values that are codes (states, roles, yes/no) and the words for them.
 VALUE_LABELS = {

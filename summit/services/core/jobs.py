@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -35,10 +36,15 @@ QUEUE = "summit"
 # Job name -> "module:function". Functions take plain arguments (ids), never objects.
 JOBS = {
     "badge_batch": "summit.services.badges.batches:run",
+    "desk_print": "summit.services.desk.printing:run",
 }
+# Jobs that run on threads of their own (``JOB_THREADS_<LANE>``, default 4) so that a long
+# batch does not hold up a badge a desk is waiting for.
+LANES = {"desk_print": "PRINT"}
 # Job name -> "module:function" failing that kind's unfinished jobs whose runner is gone.
 RECOVERY = {
     "badge_batch": "summit.services.badges.batches:recover",
+    "desk_print": "summit.services.desk.printing:recover",
 }
 RQ_PREFIX = "rq:"
 PROCESS_PREFIX = "proc:"
@@ -156,12 +162,15 @@ def queue(app: Flask):
     return found
 
 
-def _executor(app: Flask) -> ThreadPoolExecutor:
-    executor = app.extensions.get("summit_jobs")
+def _executor(app: Flask, lane: str = "") -> ThreadPoolExecutor:
+    key = f"summit_jobs_{lane.lower()}" if lane else "summit_jobs"
+    executor = app.extensions.get(key)
     if executor is None:
-        executor = ThreadPoolExecutor(max_workers=app.config.get("JOB_THREADS", 1),
-                                      thread_name_prefix="summit-job")
-        app.extensions["summit_jobs"] = executor
+        threads = app.config.get(f"JOB_THREADS_{lane}", 4) if lane else \
+            app.config.get("JOB_THREADS", 1)
+        executor = ThreadPoolExecutor(max_workers=threads,
+                                      thread_name_prefix=f"summit-job{lane.lower()}")
+        app.extensions[key] = executor
     return executor
 
 
@@ -177,7 +186,7 @@ def enqueue(name: str, *args: Any, ticket: str | None = None) -> None:
         queue(app).enqueue(perform, name, *args, job_timeout=3600, result_ttl=3600,
                            failure_ttl=86400, job_id=job_id)
     else:
-        _executor(app).submit(_run_in_app, app, name, args)
+        _executor(app, LANES.get(name, "")).submit(_run_in_app, app, name, args)
 
 
 def _run_in_app(app: Flask, name: str, args: tuple) -> None:
@@ -224,3 +233,10 @@ def wait_idle(app: Flask, timeout: float = 60) -> None:
     executor = app.extensions.get("summit_jobs")
     if executor is not None:
         executor.submit(lambda: None).result(timeout=timeout)
+    for lane in set(LANES.values()):
+        executor = app.extensions.get(f"summit_jobs_{lane.lower()}")
+        if executor is not None:  # several threads: wait for each of them
+            threads = executor._max_workers
+            barrier = threading.Barrier(threads)
+            for future in [executor.submit(barrier.wait, timeout) for _ in range(threads)]:
+                future.result(timeout=timeout)

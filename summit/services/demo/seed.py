@@ -15,12 +15,16 @@ from summit.models import (
     AgendaItem,
     AgendaItemStatus,
     AttendeeCategory,
+    BadgeSize,
     Delegation,
     Gate,
+    IdDocumentType,
     Membership,
     Organisation,
     OrganisationKind,
     OrganisationRole,
+    Printer,
+    PrinterPool,
     Registration,
     RegistrationStatus,
     Role,
@@ -36,6 +40,7 @@ from summit.services.core import audit, names
 from summit.services.core.errors import DomainError
 from summit.services.demo import agenda as agenda_demo, press as demo_press
 from summit.services.demo.agreements import seed_agreements
+from summit.services.demo.reception import seed_reception
 
 DEMO_SLUG = "kangding-2017"
 DEMO_PASSWORD = "summit-demo-2017"
@@ -59,6 +64,9 @@ DEMO_USERS = (
     DemoUser("agreements@example.com", "招商局 协议专员", Role.AGREEMENTS_OFFICER),
     DemoUser("official@example.com", "州政府 领导", Role.OFFICIAL),
     DemoUser("checkin@example.com", "签到台 工作人员", Role.CHECKIN_STAFF),
+    DemoUser("desk@example.com", "报到处 工作人员", Role.DESK_STAFF),
+    DemoUser("reception@example.com", "接待组 工作人员", Role.RECEPTION_STAFF),
+    DemoUser("privacy@example.com", "个人信息保护 负责人", Role.PRIVACY_OFFICER),
 )
 
 ORGANISATIONS = (
@@ -196,6 +204,14 @@ PEOPLE = (
 )
 
 
+# Resident ID numbers (made up, valid check digits): sealed in the database, masked on
+# pages and in logs (docs/privacy.md); the privacy tests look for them in dumps and logs.
+DEMO_ID_NUMBERS = {"zhao.bo@example.com": "51330019700101123X",
+                   "zhaxi@example.com": "513322197503152348",
+                   "li.ming@example.com": "513301198005203459",
+                   "delegate@example.com": "510122196811054565"}
+
+
 def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -> None:
     """A few registrations, approved and pending, in every script badges must print."""
     known = {r.email for r in db.session.scalars(
@@ -214,6 +230,8 @@ def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -
             search_key=names.search_key(name, native, pinyin)[:1000],
             sort_key=names.sort_key(name, pinyin)[:100], organisation_name=organisation,
             position=position, email=email, phone="13800138000",
+            id_type=IdDocumentType.RESIDENT_ID if email in DEMO_ID_NUMBERS else None,
+            id_number=DEMO_ID_NUMBERS.get(email, ""),
             status=RegistrationStatus(status), created_at=now,
             decided_at=now if status == "approved" else None))
 
@@ -254,6 +272,33 @@ def _gates(summit: Summit) -> None:
             db.session.add(Gate(summit_id=summit.id, name=name, position=position))
 
 
+# Two desks with their printers described (IPP addresses on the venue's network; nothing
+# needs to answer there for the demo: without a printer, badges download as PDF). Desk A
+# registers walk-ins as delegates and approves them; the kiosk prints from entry codes.
+DESKS = (
+    ("报到处 A", False, True, (("A6 标签打印机", "ipp://192.168.10.21:631/ipp/print", BadgeSize.A6),
+                             ("备用 A4 打印机", "ipp://192.168.10.22:631/ipp/print",
+                              BadgeSize.A4_SHEET))),
+    ("自助机 1", True, False, (("证卡打印机", "ipps://192.168.10.31:631/ipp/print",
+                               BadgeSize.CR80),)),
+)
+
+
+def _desks(summit: Summit) -> None:
+    known = set(db.session.scalars(select(PrinterPool.name).where(
+        PrinterPool.summit_id == summit.id)))
+    delegate = next((c for c in summit.categories if c.code == "delegate"), None)
+    for name, kiosk, walk_ins, printers in DESKS:
+        if name in known:
+            continue
+        pool = PrinterPool(summit=summit, name=name, kiosk=kiosk, walk_in_approve=walk_ins,
+                           walk_in_category_ids=[delegate.id] if walk_ins and delegate else [])
+        db.session.add(pool)
+        for position, (printer, uri, paper) in enumerate(printers):
+            db.session.add(Printer(summit=summit, pool=pool, name=printer, uri=uri,
+                                   paper=paper, position=position))
+
+
 def seed_demo(now: datetime | None = None) -> Summit:
     now = now or utcnow()
     summit = _summit(now)
@@ -266,12 +311,14 @@ def seed_demo(now: datetime | None = None) -> Summit:
 
     demo_press.seed_press(summit, now)
     _gates(summit)
+    _desks(summit)
     db.session.commit()
 
     agenda_demo.seed_programme(summit, now)
     _seat_bookings(summit, now)
 
     seed_agreements(summit)
+    seed_reception(summit)
     return summit
 
 

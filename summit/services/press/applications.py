@@ -33,7 +33,7 @@ from summit.models import (
 from summit.permissions import Permission, require
 from summit.services.core import audit, names
 from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from summit.services.core.validation import has_bad_characters
+from summit.services.core.validation import has_bad_characters, mask_id
 from summit.services.press import badges as press_badges, files as press_files, mail as press_mail
 from summit.services.press.access import may_review, require_view
 from summit.services.press.labels import STATUS_LABELS
@@ -210,6 +210,8 @@ AUDITED = ("outlet_name", "media_type", "region", "website", "press_card_number"
 
 def _snapshot(application: PressApplication) -> dict:
     data = audit.snapshot(application, AUDITED)
+    # The audit log keeps the shape of a change, never a full card number (docs/privacy.md).
+    data["press_card_number"] = mask_id(application.press_card_number)
     data["people"] = [{"name": p.name, "role": p.role.value, "photo": bool(p.photo_token),
                        "status": p.status.value} for p in application.people]
     data["equipment"] = [[e.item, e.serial_number] for e in application.equipment]

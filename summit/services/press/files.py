@@ -104,3 +104,8 @@ def attached(tokens: list[str]) -> set[str]:
 def purge_unattached() -> int:
     """Delete the files uploaded more than a day ago that nothing names; how many went."""
     return uploads.purge(KIND, attached)
+
+
+def discard(token: str) -> None:
+    """Delete a stored letter or photo from storage (an anonymised application's)."""
+    uploads.discard(KIND, token)

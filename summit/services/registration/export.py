@@ -30,6 +30,9 @@ LIST_COLUMNS = (
     ("id_number", _l("ID document number")), ("diet", _l("Diet")),
     ("arrival", _l("Arrival")), ("departure", _l("Departure")), ("hotel", _l("Hotel")),
     ("created_at", _l("Registered at")),
+    # The desk: a walk-in, a substitute (the registration it replaces), an aide (whose).
+    ("walk_in", _l("Walk-in")), ("substitute_for", _l("Substitute for (registration)")),
+    ("principal", _l("Aide of (registration)")),
 )
 
 
@@ -53,6 +56,8 @@ def _row(registration: Registration, include_private: bool) -> list[str]:
         travel(registration.departure_date, registration.departure_time,
                registration.departure_transport),
         registration.hotel, registration.created_at,
+        "✓" if registration.walk_in else "",
+        str(registration.substitute_for_id or ""), str(registration.principal_id or ""),
     ]
 
 

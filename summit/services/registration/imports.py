@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from summit import sealing
 from summit.database import utcnow
 from summit.extensions import db
 from summit.models import (
@@ -221,11 +222,13 @@ def check_rows(summit: Summit, rows: list[dict[str, str]], locale: str = "zh_Han
                ) -> ImportReport:
     report = ImportReport([_check_row(summit, number, values, locale)
                            for number, values in enumerate(rows, start=2)])
+    # ID numbers are compared by their keyed hash: they are sealed (summit/sealing.py).
     existing = db.session.execute(
-        db.select(Registration.email, Registration.id_number, Registration.name,
+        db.select(Registration.email, Registration.id_number_hash, Registration.name,
                   Registration.phone).where(Registration.summit_id == summit.id)).all()
     taken_emails = {row.email for row in existing}
-    taken_ids = {row.id_number for row in existing if row.id_number}
+    taken_ids = {row.id_number_hash for row in existing if row.id_number_hash}
+    ring = sealing.keyring()
     taken_people = {(row.name, row.phone) for row in existing}
     seen: dict[tuple, int] = {}
     for checked in report.rows:
@@ -246,8 +249,8 @@ def check_rows(summit: Summit, rows: list[dict[str, str]], locale: str = "zh_Han
         if email in taken_emails:
             checked.problems.append(RowProblem(checked.row, str(_l("Email")), str(_l(
                 "Already registered for this summit."))))
-        elif details.id_number in taken_ids or (details.name.strip(), details.phone) in \
-                taken_people:
+        elif (details.id_number and not taken_ids.isdisjoint(ring.digests(details.id_number))
+              or (details.name.strip(), details.phone) in taken_people):
             checked.problems.append(RowProblem(checked.row, str(_l("Name as on ID")), str(_l(
                 "The same person (ID number, or name and phone) is already registered."))))
     return report

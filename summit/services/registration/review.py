@@ -99,9 +99,19 @@ def cancel_registration(actor: User | None, registration: Registration,
         new, action = S.WITHDRAWN, "registration.withdraw"
     _transition(actor, registration, (S.PENDING, S.WAITLISTED, S.APPROVED), new, action,
                 now=now)
+    # Aides, drivers and interpreters who came with this person go with them.
+    aides = db.session.scalars(db.select(Registration).where(
+        Registration.principal_id == registration.id,
+        Registration.status.in_((S.PENDING, S.WAITLISTED, S.APPROVED)))).all()
+    for aide in aides:
+        _transition(actor, aide, (S.PENDING, S.WAITLISTED, S.APPROVED),
+                    S.CANCELLED if aide.status is S.APPROVED else S.WITHDRAWN,
+                    "registration.cancel_with_principal", now=now)
     db.session.commit()
     if new is S.CANCELLED:
         bookings.release_registration(registration, now=now)
+        for aide in aides:
+            bookings.release_registration(aide, now=now)
     promote_waitlist(summit, now=now)
     return registration
 

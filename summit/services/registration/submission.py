@@ -30,6 +30,7 @@ from summit.permissions import Permission, can
 from summit.services.accounts import users as accounts
 from summit.services.core import audit, mail, names, validation
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from summit.services.privacy import notices
 from summit.services.registration import mail as registration_mail
 from summit.services.summits import settings as summits
 
@@ -84,11 +85,18 @@ class RegistrationDetails:
     hotel: str = ""
     room_sharing: str = ""
     locale: str = "zh_Hans"
+    # The personal-data notice (None: not asked, as the API and staff do) and the separate
+    # consent without which no ID number is taken (docs/privacy.md).
+    consent: bool | None = None
+    sensitive_consent: bool = False
+
+
+CONSENT_NAMES = ("consent", "sensitive_consent")
 
 
 def details_of(registration: Registration) -> RegistrationDetails:
     values = {f.name: getattr(registration, f.name) for f in fields(RegistrationDetails)
-              if f.name != "category" and hasattr(registration, f.name)}
+              if f.name not in ("category", *CONSENT_NAMES) and hasattr(registration, f.name)}
     return RegistrationDetails(category=registration.category.code, **values)
 
 
@@ -244,7 +252,7 @@ def apply_details(registration: Registration, details: RegistrationDetails,
     # corrected name does not keep the old name's pinyin as an "override".
     stale_pinyin = None if registration.pinyin_overridden else registration.name_pinyin
     for f in fields(RegistrationDetails):
-        if f.name in ("category", "name_pinyin", "locale"):
+        if f.name in ("category", "name_pinyin", "locale", *CONSENT_NAMES):
             continue
         if names_only is not None and f.name not in names_only:
             continue
@@ -309,6 +317,16 @@ def submit_registration(summit: Summit, details: RegistrationDetails, *,
     return PublicSubmission(registration.status, registration, registration, summit,
                             registration.category, registration.delegation, discreet)
 
+def _check_consent(details: RegistrationDetails) -> None:
+    if details.consent is None:
+        return
+    if not details.consent:
+        raise ValidationFailed(_l("Agree to the personal-data notice to register."), "consent")
+    if (details.id_number or details.id_type) and not details.sensitive_consent:
+        raise ValidationFailed(_l("An ID number is only taken with your separate consent: tick "
+                                  "it, or leave the ID document empty."), "id_number")
+
+
 def register_delegate(
     summit: Summit, details: RegistrationDetails, *, actor: User | None = None,
     invitation_code: str | None = None, delegation: Delegation | None = None,
@@ -323,6 +341,7 @@ def register_delegate(
     if not staff and delegation is None and not registration_open(summit, now):
         raise DomainError(_l("Registration for this summit is closed."))
     details = clean_details(details)
+    _check_consent(details)
     category = _category(summit, details.category)
     invitation = find_invitation(summit, invitation_code, now) if invitation_code else None
     if invitation is not None:
@@ -359,6 +378,10 @@ def register_delegate(
                                 user_id=actor.id if actor is not None and not staff
                                 and delegation is None else None)
     apply_details(registration, details)
+    if details.consent:
+        registration.consent_notice = notices.current_for_consent(summit)
+        registration.consented_at = now
+        registration.sensitive_consent = details.sensitive_consent
     db.session.add(registration)
     try:
         db.session.flush()

@@ -1,0 +1,203 @@
+"""A person's own data: everything Summit holds about a signed-in person, as one dictionary
+(the JSON download; the PDF prints the same), and the tables it covers.
+
+``SOURCES`` names, for every table that holds personal data, the section of the download it
+appears in; ``NOT_EXPORTED`` names the tables left out and why. tests/privacy walks the models
+and fails when a table with personal data is in neither."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from flask import render_template
+from sqlalchemy import inspect, or_
+
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import (
+    AgendaParticipant,
+    ApiToken,
+    Arrival,
+    AuditEntry,
+    Badge,
+    CheckIn,
+    DataRequest,
+    Delegation,
+    Login,
+    Membership,
+    PressApplication,
+    Registration,
+    SalonAttendance,
+    SeatBooking,
+)
+from summit.services.core import audit, fonts
+from summit.services.core.pdf import render_document
+
+if TYPE_CHECKING:
+    from summit.models import User
+
+# table -> section of the download
+SOURCES = {
+    "users": "account", "memberships": "roles", "logins": "logins", "api_tokens": "api_tokens",
+    "registrations": "registrations", "seat_bookings": "seat_bookings",
+    "agenda_participants": "programme_roles", "badges": "badges", "checkins": "checkins",
+    "arrivals": "arrivals", "salon_attendances": "salon_attendances",
+    "press_applications": "press_applications", "press_people": "press_applications",
+    "press_equipment": "press_applications", "press_requested_zones": "press_applications",
+    "press_approved_zones": "press_applications", "delegations": "delegations",
+    "audit_log": "audit_entries", "data_requests": "data_requests",
+}
+# table -> why it is not in a person's download
+NOT_EXPORTED = {
+    "organisations": "organisations, not people",
+    "rooms": "venue rooms, not people",
+    "gates": "venue gates, not people",
+    "agenda_versions": "who published a programme: staff work, in the audit entries",
+    "press_releases": "who posted a release: staff work, in the audit entries",
+    "privacy_notices": "who edited a notice: staff work, in the audit entries",
+    "badge_jobs": "who printed a batch: staff work, in the audit entries",
+    "agreements": "who recorded an agreement: staff work, in the audit entries",
+    "agreement_updates": "who recorded an update: staff work, in the audit entries",
+    "agreement_attachments": "who uploaded a file: staff work, in the audit entries",
+    "agreement_parties": "signatories are named on agreements kept by law, not linked to an "
+                         "account",
+    "data_key_checks": "fingerprints of the data keys",
+}
+# Never in a download: secrets, and the keyed hashes of sealed numbers.
+HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "id_number_hash",
+                  "press_card_hash", "search_key", "sort_key"}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def row(obj: Any) -> dict[str, Any]:
+    return {column.key: _value(getattr(obj, column.key))
+            for column in inspect(obj).mapper.column_attrs if column.key not in HIDDEN_COLUMNS}
+
+
+def _all(statement) -> list:
+    return list(db.session.scalars(statement))
+
+
+def registrations_of(user: User) -> list[Registration]:
+    """The person's registrations: by account, or by the address of a verified account."""
+    condition = Registration.user_id == user.id
+    if user.email_verified_at is not None:
+        condition = or_(condition, Registration.email == user.email.lower())
+    return _all(db.select(Registration).where(condition).order_by(Registration.id))
+
+
+def press_applications_of(user: User) -> list[PressApplication]:
+    return _all(db.select(PressApplication).where(PressApplication.user_id == user.id)
+                .order_by(PressApplication.id))
+
+
+def collect(user: User) -> dict[str, Any]:
+    """Everything about ``user``, by section (see ``SOURCES``)."""
+    registrations = registrations_of(user)
+    registration_ids = [r.id for r in registrations]
+    applications = press_applications_of(user)
+    person_ids = [p.id for a in applications for p in a.people]
+    badges = _all(db.select(Badge).where(or_(
+        Badge.registration_id.in_(registration_ids), Badge.press_person_id.in_(person_ids)))
+        .order_by(Badge.id))
+    badge_ids = [b.id for b in badges]
+    about = [("users", str(user.id)), *(("registrations", str(i)) for i in registration_ids),
+             *(("press_applications", str(a.id)) for a in applications)]
+    audit_entries = _all(db.select(AuditEntry).where(or_(
+        AuditEntry.actor_id == user.id,
+        *[(AuditEntry.object_type == kind) & (AuditEntry.object_id == key)
+          for kind, key in about])).order_by(AuditEntry.id))
+    return {
+        "generated_at": utcnow().isoformat(),
+        "account": row(user),
+        "roles": [row(m) for m in _all(db.select(Membership).where(
+            Membership.user_id == user.id).order_by(Membership.id))],
+        "logins": [row(x) for x in _all(db.select(Login).where(
+            Login.user_id == user.id).order_by(Login.id))],
+        "api_tokens": [row(x) for x in _all(db.select(ApiToken).where(
+            ApiToken.user_id == user.id).order_by(ApiToken.id))],
+        "registrations": [{**row(r), "summit": r.summit.slug, "category": r.category.code,
+                           "consent_notice_version": r.consent_notice.version
+                           if r.consent_notice else None} for r in registrations],
+        "seat_bookings": [row(x) for x in _all(db.select(SeatBooking).where(
+            SeatBooking.registration_id.in_(registration_ids)).order_by(SeatBooking.id))],
+        "programme_roles": [row(x) for x in _all(db.select(AgendaParticipant).where(
+            AgendaParticipant.registration_id.in_(registration_ids))
+            .order_by(AgendaParticipant.id))],
+        "delegations": [row(x) for x in _all(db.select(Delegation).where(
+            Delegation.registrar_id == user.id).order_by(Delegation.id))],
+        "press_applications": [{
+            **row(a), "summit": a.summit.slug, "people": [row(p) for p in a.people],
+            "equipment": [row(e) for e in a.equipment],
+            "requested_zones": [z.code for z in a.requested_zones],
+            "approved_zones": [z.code for z in a.approved_zones]} for a in applications],
+        "badges": [row(b) for b in badges],
+        "checkins": [row(x) for x in _all(db.select(CheckIn).where(
+            CheckIn.badge_id.in_(badge_ids)).order_by(CheckIn.id))],
+        "arrivals": [row(x) for x in _all(db.select(Arrival).where(
+            Arrival.badge_id.in_(badge_ids)).order_by(Arrival.id))],
+        "salon_attendances": [row(x) for x in _all(db.select(SalonAttendance).where(
+            SalonAttendance.badge_id.in_(badge_ids)).order_by(SalonAttendance.id))],
+        "audit_entries": [row(e) for e in audit_entries],
+        "data_requests": [row(x) for x in _all(db.select(DataRequest).where(
+            DataRequest.user_id == user.id).order_by(DataRequest.id))],
+        # Summit keeps no copy of the emails it sends: what it sent is in the audit entries.
+        "emails_sent": [],
+    }
+
+
+def download(user: User) -> dict[str, Any]:
+    """``collect`` for the person themself: their full ID numbers are in it, so the
+    download is audited like every view of a full value."""
+    data = collect(user)
+    audit.record(user, "privacy.download_own", user, after={
+        "sections": sorted(key for key, value in data.items() if value)})
+    db.session.commit()
+    return data
+
+
+# --- the readable PDF ---------------------------------------------------------------------
+
+PDF_CSS = """
+@page { size: A4; margin: 16mm 14mm 18mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+html { font-family: %(family)s; font-size: 9.5pt; color: #1d2433; line-height: 1.4; }
+h1 { font-size: 18pt; margin: 0 0 4mm; }
+h2 { font-size: 12pt; border-bottom: 1.5pt solid #9b1c1c; margin: 6mm 0 2mm; }
+table { width: 100%%; border-collapse: collapse; margin-bottom: 3mm; }
+th { text-align: left; width: 38%%; color: #555; font-weight: normal; }
+td, th { border-bottom: 0.4pt solid #ccc; padding: 1mm; vertical-align: top;
+  word-break: break-all; }
+.native { font-family: "Tibetan Machine Uni", %(family)s; }
+"""
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items() if v not in ("", None))
+    if isinstance(value, list):
+        return ", ".join(_flat(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def pdf_of(data: dict[str, Any], user_name: str) -> bytes:
+    """The same data as the JSON, one table per record, set in the badge fonts (Chinese,
+    traditional characters and Tibetan print)."""
+    sections = [(key, [value] if isinstance(value, dict) else value)
+                for key, value in data.items() if key != "generated_at"]
+    tables = [(key, [[(k, _flat(v)) for k, v in record.items()] for record in records])
+              for key, records in sections]
+    html = render_template("privacy/mydata_pdf.html", tables=tables, user_name=user_name,
+                           generated_at=data["generated_at"])
+    return render_document(html, PDF_CSS % {"family": fonts.family_css()})

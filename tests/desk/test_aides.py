@@ -1,0 +1,48 @@
+"""Accompanying persons (随行人员): an organiser adds a driver to a principal, with a category
+of fewer zones and a badge of their own; the aide counts against the principal's delegation
+and is cancelled with the principal; an aide of an aide and a full delegation are refused."""
+from __future__ import annotations
+
+import pytest
+
+from summit.extensions import db
+from summit.models import Delegation, Registration, RegistrationStatus
+from summit.services.badges import issuing as badges
+from summit.services.core.errors import Conflict
+from summit.services.desk import aides
+from summit.services.registration import review
+from tests.support import factories
+
+pytestmark = pytest.mark.usefixtures("english")
+S = RegistrationStatus
+
+
+def test_an_aide_has_a_badge_counts_against_the_delegation_and_goes_with_the_principal(
+        client, sign_in, event, organiser):
+    delegation = Delegation(summit=event, name="丹巴县代表团", county="丹巴县", quota=2)
+    db.session.add(delegation)
+    principal = factories.make_registration(event, "张伟", approve_as=organiser)
+    principal.delegation = delegation
+    db.session.commit()
+    expert = next(c for c in event.categories if c.code == "expert")  # no zones
+
+    sign_in(organiser.email)
+    answer = client.post(f"/registrations/{principal.id}/aides", data={
+        "name": "王五", "role": "driver", "category": str(expert.id)})
+    assert answer.status_code == 302
+    driver = db.session.scalar(db.select(Registration).where(Registration.name == "王五"))
+    assert driver.principal_id == principal.id and driver.delegation_id == delegation.id
+    assert driver.status is S.APPROVED and driver.aide_role == "driver"
+    face = badges.face_of(badges.ensure_badge(driver))
+    assert face.name == "王五" and face.zones == ()
+    page = client.get(f"/registrations/{principal.id}").text
+    assert 'id="aides"' in page and "王五" in page
+
+    with pytest.raises(Conflict, match="aide of their own"):
+        aides.add_aide(organiser, driver, name="赵六", role="aide", category=expert)
+    with pytest.raises(Conflict, match="used all 2"):  # 张伟 and 王五 fill the quota
+        aides.add_aide(organiser, principal, name="赵六", role="aide", category=expert)
+
+    review.cancel_registration(organiser, principal)
+    db.session.refresh(driver)
+    assert driver.status is S.CANCELLED

@@ -1,0 +1,119 @@
+"""我的数据: a person's download covers every table with personal data, JSON and PDF through
+the app; correction and deletion requests answered in the queue, with what the law keeps."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from summit.extensions import db
+from summit.models import (
+    AuditEntry,
+    DataRequest,
+    Registration,
+    RequestKind,
+    RequestStatus,
+    Role,
+    User,
+)
+from summit.services.privacy import mydata, requests as data_requests
+from summit.services.registration import submission as registrations
+from summit.services.registration.submission import RegistrationDetails
+from tests.support import factories, pdf
+
+pytestmark = pytest.mark.usefixtures("english")
+
+VALID_ID = "11010519491231002X"
+PERSONAL_COLUMN = re.compile(r"(^|_)(name|phone|email|id_number|photo|letter|signatory|plate)")
+PEOPLE_TABLES = {"users", "registrations", "press_people", "press_applications", "badges"}
+
+
+def test_every_table_with_personal_data_is_in_the_download_or_left_out_with_a_reason(app):
+    personal = set()
+    for table in db.metadata.sorted_tables:
+        if any(PERSONAL_COLUMN.search(c.name) for c in table.columns) or any(
+                fk.column.table.name in PEOPLE_TABLES for fk in table.foreign_keys):
+            personal.add(table.name)
+    assert "registrations" in personal and "checkins" in personal  # the walk finds them
+    missing = personal - set(mydata.SOURCES) - set(mydata.NOT_EXPORTED)
+    assert not missing, f"add these tables to mydata.SOURCES or NOT_EXPORTED: {missing}"
+    assert all(mydata.NOT_EXPORTED.values())
+    # Every section named is in a download, even an empty one (someone with no data).
+    nobody = factories.make_user("nobody@example.com", name="无数据")
+    data = mydata.collect(nobody)
+    assert set(mydata.SOURCES.values()) <= set(data)
+    assert data["registrations"] == [] and data["account"]["email"] == "nobody@example.com"
+
+
+@pytest.fixture
+def person(event) -> User:
+    user = factories.make_user("zhaobo@example.com", name="赵波")
+    registrations.register_delegate(event, RegistrationDetails(
+        name="赵波", email=user.email, category="delegate", organisation_name="甘孜州商务局",
+        position="科长", phone="13812345678", id_type=registrations.IdDocumentType.RESIDENT_ID,
+        id_number=VALID_ID, hotel="康定情歌大酒店"), actor=user, notify=False)
+    return user
+
+
+def test_a_person_downloads_their_data_as_json_and_pdf(client, login, person, tmp_path):
+    login(person.email)
+    assert "Download as JSON" in client.get("/me/data").get_data(as_text=True)
+    response = client.get("/me/data.json")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.data)
+    [registration] = data["registrations"]
+    assert (registration["name"], registration["id_number"], registration["hotel"],
+            registration["summit"]) == ("赵波", VALID_ID, "康定情歌大酒店", "kangding-test")
+    assert "id_number_hash" not in registration and "password_hash" not in data["account"]
+    assert any(e["action"] == "registration.create" for e in data["audit_entries"])
+
+    document = client.get("/me/data.pdf")
+    assert document.data.startswith(b"%PDF")
+    printed = pdf.squash(pdf.pdf_text(pdf.save(document.data, tmp_path, "mine.pdf")))
+    assert "赵波" in printed and "康定情歌大酒店" in printed
+    # Each download shows full numbers: audited.
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(
+        AuditEntry.action == "privacy.download_own")) == 2
+
+
+def test_requests_get_a_deadline_and_a_deletion_keeps_what_the_law_keeps(
+        client, login, person, event, organiser):
+    factories.make_agreement(event, factories.make_member(
+        event, Role.AGREEMENTS_OFFICER, "ao@example.com"), signed_at=None)
+    # 王海 signed an agreement: the law keeps it. Make him the requester.
+    signer = factories.make_user("wanghai@example.com", name="王海")
+    registrations.register_delegate(event, RegistrationDetails(
+        name="王海", email=signer.email, category="delegate", phone="13900001111"),
+        actor=signer, notify=False)
+    monday = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
+    request = data_requests.submit_request(signer, RequestKind.DELETION, "不再参会", now=monday)
+    assert request.due_on == date(2027, 3, 22)  # 15 working days
+    with pytest.raises(data_requests.Conflict):
+        data_requests.submit_request(signer, RequestKind.DELETION, "again")
+
+    officer = factories.make_member(event, Role.PRIVACY_OFFICER, "privacy@example.com")
+    login(officer.email)
+    queue = client.get("/privacy/requests").get_data(as_text=True)
+    assert "不再参会" in queue and "2027-03-22" in queue
+    prefix = f"r{request.id}-"
+    client.post(f"/privacy/requests/{request.id}/answer", data={
+        prefix + "status": "refused", prefix + "answer": ""})
+    assert db.session.get(DataRequest, request.id).status is RequestStatus.OPEN  # needs a why
+    client.post(f"/privacy/requests/{request.id}/answer", data={
+        prefix + "status": "done", prefix + "answer": "已删除"})
+    db.session.expire_all()
+    answered = db.session.get(DataRequest, request.id)
+    assert answered.status is RequestStatus.PARTLY_KEPT
+    assert "Kept by law" in answered.answer and "农村电商战略合作协议" in answered.answer
+    stored = db.session.scalar(db.select(Registration).where(
+        Registration.phone == "", Registration.name.like("匿名-%")))
+    assert stored is not None and stored.user_id is None
+    assert db.session.get(User, signer.id).active is False
+    # The other person's data is untouched; someone with no right gets no queue.
+    assert db.session.scalar(db.select(Registration.id_number).where(
+        Registration.name == "赵波")) == VALID_ID
+    client.post("/auth/logout")
+    login(person.email)
+    assert client.get("/privacy/requests").status_code == 403
