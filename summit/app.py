@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from summit import blueprints, cli, config as config_module, errors, http, i18n, logs, sealing
+from summit.blueprints.ops import requests as ops_requests
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.services.accounts import logins
 from summit.services.core import fonts, jobs, pdf, private_files
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_request_hooks(app)
     register_cli(app)
     register_printing(app)
+    register_operations(app)
     return app
 
 
@@ -122,3 +124,8 @@ def register_printing(app: Flask) -> None:
         logging.getLogger("summit").warning(
             "No %s font: badges will print it as empty boxes. Install Debian's %s.",
             script.need.family, script.need.package)
+
+
+def register_operations(app: Flask) -> None:
+    """Last, so that it wraps every other middleware: request ids, timings, JSON logs."""
+    ops_requests.register(app)

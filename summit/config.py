@@ -84,6 +84,21 @@ class Defaults:
     JOB_THREADS_PRINT = 4
     DESK_PRINT_WAIT_SECONDS = 60
 
+    # Operations (docs/scaling.md). Where stored files live: local (STORAGE_PATH, else
+    # instance/uploads), database (several app servers on one PostgreSQL) or s3.
+    STORAGE = "local"
+    STORAGE_PATH: str | None = None
+    STORAGE_S3_BUCKET: str | None = None
+    STORAGE_S3_ENDPOINT_URL: str | None = None
+    STORAGE_S3_PREFIX = ""
+    # Encrypts the badge signing keys in the database (None: derived from SECRET_KEY).
+    SIGNING_KEYS_SECRET: str | None = None
+    # Who may read /metrics: these addresses or networks, or a request with this bearer token.
+    METRICS_ALLOWED: list[str] = ["127.0.0.1", "::1"]
+    METRICS_TOKEN: str | None = None
+    # One JSON line per log event (with the request id) instead of plain text.
+    LOG_JSON = False
+
 
 # name of the environment variable (without SUMMIT_) -> (config key, parser)
 def _bool(value: str) -> bool:
@@ -111,6 +126,15 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "ALLOWED_HOSTS": ("ALLOWED_HOSTS", _list),
     "FONT_CACHE_DIR": ("FONT_CACHE_DIR", str),
     "BADGE_RENDER_PROCESSES": ("BADGE_RENDER_PROCESSES", int),
+    "STORAGE": ("STORAGE", str),
+    "STORAGE_PATH": ("STORAGE_PATH", str),
+    "STORAGE_S3_BUCKET": ("STORAGE_S3_BUCKET", str),
+    "STORAGE_S3_ENDPOINT_URL": ("STORAGE_S3_ENDPOINT_URL", str),
+    "STORAGE_S3_PREFIX": ("STORAGE_S3_PREFIX", str),
+    "SIGNING_KEYS_SECRET": ("SIGNING_KEYS_SECRET", str),
+    "METRICS_ALLOWED": ("METRICS_ALLOWED", _list),
+    "METRICS_TOKEN": ("METRICS_TOKEN", str),
+    "LOG_JSON": ("LOG_JSON", _bool),
     "DATA_KEY": ("DATA_KEY", str),
     "DATA_KEY_CHECK": ("DATA_KEY_CHECK", _bool),
 }

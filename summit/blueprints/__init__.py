@@ -14,6 +14,7 @@ from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.console import bp as console_bp
 from summit.blueprints.desk import bp as desk_bp
 from summit.blueprints.main import bp as main_bp
+from summit.blueprints.ops import bp as ops_bp
 from summit.blueprints.press import bp as press_bp
 from summit.blueprints.privacy import bp as privacy_bp
 from summit.blueprints.protocol import bp as protocol_bp
@@ -44,6 +45,7 @@ BLUEPRINTS = (
     (protocol_bp, None),
     (admin_bp, "/admin"),
     (api_bp, "/api/v1"),
+    (ops_bp, None),
 )
 
 

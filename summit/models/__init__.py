@@ -84,6 +84,7 @@ from summit.models.registration import (
     Registration,
     RegistrationStatus,
 )
+from summit.models.storage import SigningKey, StoredFile, StoredFileChunk
 from summit.models.summit import (
     AttendeeCategory,
     Delegation,
@@ -112,6 +113,7 @@ __all__ = [
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
     "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "SigningKey", "StoredFile", "StoredFileChunk",
     "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
     "RoomAssignment", "RoomBlock",

@@ -1,5 +1,5 @@
 """What Summit keeps in its instance folder (the SQLite database, uploads, generated badge
-batches, signing keys, the mail outbox) is readable by the app's own user only, whatever the
+batches, the mail outbox) is readable by the app's own user only, whatever the
 umask it was started with."""
 from __future__ import annotations
 
@@ -48,11 +48,12 @@ def test_the_instance_folder_and_what_it_holds_are_owner_only(tmp_path, usual_um
             assert mode(instance) == 0o700
             assert [mode(path) for path in written] == [0o600] * 3
             folders = [instance / "uploads", instance / "uploads" / "badge-batches",
-                       instance / "keys", instance / "outbox"]
-            assert [mode(folder) for folder in folders] == [0o700] * 4
+                       instance / "outbox"]
+            assert [mode(folder) for folder in folders] == [0o700] * 3
             files = [instance / "uploads" / "badge-batches" / f"{batch}.bin",
-                     badges.key_path(summit), *(instance / "outbox").iterdir()]
-            assert [mode(path) for path in files] == [0o600] * 3
+                     *(instance / "outbox").iterdir()]
+            assert [mode(path) for path in files] == [0o600] * 2
+            assert not (instance / "keys").exists()  # signing keys live in the database
         finally:
             db.drop_all()
             db.engine.dispose()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
-import stat
 import struct
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 
 from summit.extensions import db
@@ -21,10 +22,11 @@ from summit.models import (
     Registration,
     RegistrationStatus,
     Role,
+    SigningKey,
     Summit,
     User,
 )
-from summit.services.badges import issuing as badges, tokens as badge_tokens
+from summit.services.badges import issuing as badges, keys as signing_keys, tokens as badge_tokens
 from summit.services.badges.issuing import TemplateDetails
 from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
 from summit.services.registration import review as registration_review, submission as registrations
@@ -99,22 +101,45 @@ def answer(summit: Summit, token: str) -> str:
 
 # --- keys and tokens ----------------------------------------------------------------------
 
-def test_the_summit_key_is_created_once_under_instance_keys_readable_by_its_owner_only(
-        app, event):
+def test_the_summit_key_is_created_once_in_the_database_encrypted(app, event):
     badge = approved_badge(event)
-    path = Path(app.instance_path) / "keys" / f"summit-{event.id}.ed25519.pem"
-    assert not path.exists()
+    assert db.session.scalar(db.select(db.func.count()).select_from(SigningKey)) == 0
 
     token = badges.token_for(badge)
+    db.session.commit()
 
-    assert badges.key_path(event) == path
-    assert path.is_file()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
-    # The same key signs again: tokens are deterministic for Ed25519.
+    row = db.session.scalar(db.select(SigningKey).where(SigningKey.summit_id == event.id))
+    raw = badges.private_key(event).private_bytes_raw()
+    assert row.public_key == badges.private_key(event).public_key().public_bytes_raw()
+    assert raw not in row.encrypted_private_key  # stored encrypted
+    assert not (Path(app.instance_path) / "keys").exists()
+    # The same key signs again (Ed25519 tokens are deterministic), also read afresh.
+    app.extensions.pop(signing_keys.CACHE)
     assert badges.token_for(badge) == token
-    assert badge_tokens.load_or_create_key(path).public_key().public_bytes_raw() == \
-        badges.private_key(event).public_key().public_bytes_raw()
+    assert db.session.scalar(db.select(db.func.count()).select_from(SigningKey)) == 1
+
+
+def test_a_key_an_older_version_kept_in_the_instance_folder_is_moved_in(app, event):
+    old = Ed25519PrivateKey.generate()
+    path = signing_keys.legacy_key_path(event.id)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(old.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+
+    assert badges.private_key(event).private_bytes_raw() == old.private_bytes_raw()
+
+
+def test_after_a_rolled_back_change_the_key_in_use_is_the_stored_one(app, event):
+    badges.private_key(event)
+    db.session.rollback()  # PostgreSQL forgets the new key; SQLite has kept it
+
+    again = badges.private_key(event).public_key().public_bytes_raw()
+    db.session.commit()
+    rows = db.session.scalars(db.select(SigningKey)).all()
+    assert [row.public_key for row in rows] == [again]
+    app.extensions.pop(signing_keys.CACHE)
+    assert badges.private_key(event).public_key().public_bytes_raw() == again
 
 
 def test_a_token_verifies_with_the_summit_public_key_alone(event):
@@ -147,8 +172,8 @@ def test_summits_have_distinct_keys(app, event):
     other = factories.make_summit("chengdu-2027")
 
     assert badges.public_key_text(event) != badges.public_key_text(other)
-    assert sorted(p.name for p in (Path(app.instance_path) / "keys").iterdir()) == sorted(
-        [f"summit-{event.id}.ed25519.pem", f"summit-{other.id}.ed25519.pem"])
+    assert sorted(db.session.scalars(db.select(SigningKey.summit_id))) == sorted(
+        [event.id, other.id])
 
 
 def test_an_approved_registrations_badge_answers_ok(event, organiser, mailbox):

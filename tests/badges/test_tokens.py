@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import base64
-import stat
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -66,12 +65,3 @@ def test_random_input_is_never_accepted(text):
     with pytest.raises(bt.InvalidToken):
         bt.verify(text, KEY.public_key())
 
-
-def test_the_private_key_is_created_once_and_readable_by_its_owner_only(tmp_path):
-    path = tmp_path / "keys" / "kangding.pem"
-    first = bt.load_or_create_key(path)
-    again = bt.load_or_create_key(path)
-
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert bt.public_key_text(first.public_key()) == bt.public_key_text(again.public_key())
-    assert len(base64.urlsafe_b64decode(bt.public_key_text(first.public_key()) + "=")) == 32

@@ -32,7 +32,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, require
 from summit.services.badges import design as badge_design, issuing as badges, render as badge_render
-from summit.services.core import audit, jobs, uploads
+from summit.services.core import audit, jobs, metrics, uploads
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,7 @@ def _set_progress(job_id: int, done: int) -> None:
 
 
 def _fail(job_id: int, message: str) -> None:
+    metrics.JOBS_FAILED.labels("badge_batch").inc()
     db.session.rollback()
     db.session.execute(update(BadgeJob).where(BadgeJob.id == job_id).values(
         status=JobStatus.FAILED, error=message[:500], finished_at=utcnow()))

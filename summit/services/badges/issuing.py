@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -32,6 +29,7 @@ from summit.models import (
 from summit.permissions import Permission, require
 from summit.services.badges import (
     design as badge_design,
+    keys as signing_keys,
     limits as template_limits,
     render as badge_render,
     tokens as badge_tokens,
@@ -45,17 +43,8 @@ from summit.services.registration.submission import STATUS_LABELS, may_manage
 # --- keys and tokens ----------------------------------------------------------------------
 
 
-def key_path(summit: Summit) -> Path:
-    return Path(current_app.instance_path) / "keys" / f"summit-{summit.id}.ed25519.pem"
-
-
-@lru_cache(maxsize=64)
-def _load_key(path: str) -> Ed25519PrivateKey:
-    return badge_tokens.load_or_create_key(Path(path))
-
-
 def private_key(summit: Summit) -> Ed25519PrivateKey:
-    return _load_key(str(key_path(summit)))
+    return signing_keys.private_key(summit)
 
 
 def public_key_text(summit: Summit) -> str:

@@ -14,15 +14,11 @@ import hashlib
 import hmac
 import os
 import struct
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-from summit.services.core.private_files import private_folder
 
 FORMAT = 1
 _HEADER = struct.Struct(">B4s8sH")
@@ -47,37 +43,6 @@ def key_id(public_key: Ed25519PublicKey) -> bytes:
 
 def new_badge_ref() -> bytes:
     return os.urandom(8)
-
-
-def load_or_create_key(path: Path) -> Ed25519PrivateKey:
-    """The summit's private key, created on first use, readable by its owner only.
-
-    Creation is atomic: the key is written in full to a private temporary file, then linked
-    into place. When two processes create it at once, one link wins and both use that key;
-    a reader never sees a half-written file.
-    """
-    if not path.exists():
-        private_folder(path.parent)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())
-        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pem)
-                handle.flush()
-                os.fsync(handle.fileno())
-            try:
-                os.link(partial, path)
-            except FileExistsError:
-                pass  # another process made it first: use theirs
-        finally:
-            partial.unlink(missing_ok=True)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InvalidToken(f"{path} is not an Ed25519 key")
-    return key
 
 
 def public_key_text(public_key: Ed25519PublicKey) -> str:

@@ -36,7 +36,7 @@ from summit.permissions import Permission, require
 from summit.services.badges import issuing as badges
 from summit.services.badges.issuing import TokenCheck
 from summit.services.checkin import holders, salons as checkin_salons
-from summit.services.core import audit
+from summit.services.core import audit, metrics
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters, valid_id
 from summit.services.press import badges as press_badges
@@ -252,6 +252,7 @@ def _record(actor: User, summit: Summit, check: TokenCheck, given: ScanInput, me
     db.session.flush()
     answer = _answer(checkin, arrival)  # before the commit expires what it reads
     db.session.commit()
+    metrics.count_scan(answer.result, given.gate)
     return answer
 
 

@@ -28,6 +28,7 @@ from rq.job import Job, JobStatus as RQStatus
 
 from summit import create_app
 from summit.extensions import db
+from summit.services.core import metrics
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,7 @@ def enqueue(name: str, *args: Any, ticket: str | None = None) -> None:
     ``ticket`` from ``new_ticket`` stored as its runner."""
     if name not in JOBS:
         raise KeyError(name)
+    metrics.JOBS_QUEUED.labels(name).inc()
     app = current_app._get_current_object()
     if app.config.get("REDIS_URL"):
         job_id = ticket[len(RQ_PREFIX):] if ticket and ticket.startswith(RQ_PREFIX) else None

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from summit.services.core import metrics
 from summit.services.core.private_files import private_folder, write_private
 
 
@@ -52,13 +53,17 @@ def send_email(to: str, subject: str, text_body: str, html_body: str | None = No
 
     server = current_app.config.get("MAIL_SERVER")
     if server:
-        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=15) as smtp:
-            if current_app.config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if current_app.config.get("MAIL_USERNAME"):
-                smtp.login(current_app.config["MAIL_USERNAME"],
-                           current_app.config["MAIL_PASSWORD"] or "")
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=15) as smtp:
+                if current_app.config.get("MAIL_USE_TLS"):
+                    smtp.starttls()
+                if current_app.config.get("MAIL_USERNAME"):
+                    smtp.login(current_app.config["MAIL_USERNAME"],
+                               current_app.config["MAIL_PASSWORD"] or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException):
+            metrics.EMAILS_FAILED.inc()
+            raise
     else:
         # Messages hold personal data (and badges): readable by the app's user only.
         folder = private_folder(outbox_path())

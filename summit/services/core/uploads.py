@@ -1,5 +1,6 @@
 """Files users upload and files the app makes (badge batches): kept under random names in the
-instance folder (outside the web root), one folder per kind, readable by the app's user only.
+configured storage (``storage``: the instance folder, the database or an S3 bucket), one
+kind per folder, ``<kind>/<token>.bin`` and its description ``<kind>/<token>.json``.
 What a file is and whether it may be kept is ``upload_checks``' business; this module stores.
 
 Two ways in, so that no file outlives a row that failed and no row names a missing file:
@@ -20,18 +21,16 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from summit.extensions import db
+from summit.services.core import storage
 from summit.services.core.errors import NotFound
-from summit.services.core.private_files import private_folder, write_private
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A staged file may be used this long; purged a little later, so that a request that took
@@ -48,8 +47,8 @@ log = logging.getLogger(__name__)
 Attached = Callable[[list[str]], Collection[str]]
 
 
-def _folder(kind: str) -> Path:
-    return private_folder(private_folder(Path(current_app.instance_path) / "uploads") / kind)
+def _key(kind: str, token: str, suffix: str) -> str:
+    return f"{kind}/{token}{suffix}"
 
 
 def _expired() -> NotFound:
@@ -59,10 +58,14 @@ def _expired() -> NotFound:
 def store(kind: str, data: bytes, meta: dict) -> str:
     """Keep ``data`` with ``meta``; the token names it from now on."""
     token = secrets.token_urlsafe(24)
-    folder = _folder(kind)
+    files = storage.current()
     # The description first: a file that exists always has one.
-    write_private(folder / f"{token}.json", json.dumps(meta).encode())
-    write_private(folder / f"{token}.bin", data)
+    files.put(_key(kind, token, ".json"), json.dumps(meta).encode())
+    try:
+        files.put(_key(kind, token, ".bin"), data)
+    except BaseException:
+        _delete(kind, token)  # nothing half-written
+        raise
     return token
 
 
@@ -72,7 +75,7 @@ def store_for_commit(kind: str, data: bytes, meta: dict) -> str:
     if not session.in_transaction():
         session.begin()  # so that even a transaction with no statement ends, and cleans up
     token = store(kind, data, meta)
-    session.info.setdefault(_PENDING, []).append((_folder(kind), token))
+    session.info.setdefault(_PENDING, []).append((kind, token))
     return token
 
 
@@ -98,34 +101,62 @@ def _drop_uncommitted(session: Session, transaction: SessionTransaction) -> None
 
 
 def _drop_pending(session: Session) -> None:
-    for folder, token in session.info.pop(_PENDING, ()):
-        _delete(folder, token)
+    for kind, token in session.info.pop(_PENDING, ()):
+        try:
+            _delete(kind, token)
+        except storage.StorageUnavailable:  # left for purge to find
+            log.warning("Could not delete the %s upload of a rolled-back change", kind)
 
 
-def _delete(folder: Path, token: str) -> None:
+def _delete(kind: str, token: str) -> None:
+    files = storage.current()
     for suffix in (".bin", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
+        files.delete(_key(kind, token, suffix))
 
 
 def load(kind: str, token: str, *, max_age: timedelta | None = None) -> tuple[bytes, dict]:
     """The file and its description; NotFound when there is none, or (``max_age``, for a
     staged file) when it is older than that."""
+    meta = describe(kind, token, max_age=max_age)
+    return b"".join(_chunks(kind, token, max_age)), meta
+
+
+def describe(kind: str, token: str, *, max_age: timedelta | None = None) -> dict:
+    """The file's description alone (NotFound as ``load``)."""
     if not _TOKEN.match(token or ""):
         raise _expired()
-    path = _folder(kind) / f"{token}.bin"
+    files = storage.current()
     try:
-        if max_age is not None and time.time() - path.stat().st_mtime > max_age.total_seconds():
+        if max_age is not None and (time.time() - files.stat(_key(kind, token, ".bin")).stored_at
+                                    > max_age.total_seconds()):
             raise _expired()
-        data = path.read_bytes()
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    except FileNotFoundError:  # never stored, or purged
+        return json.loads(b"".join(files.open(_key(kind, token, ".json"))).decode("utf-8"))
+    except storage.FileMissing:  # never stored, or purged
+        if max_age is None:  # a row names it: it should be there
+            log.warning("A stored %s file is missing", kind)
+            raise storage.FileMissing(_l("This file is missing from the file store.")) from None
         raise _expired() from None
-    return data, meta
+
+
+def stream(kind: str, token: str) -> Iterator[bytes]:
+    """The file in chunks, for a download that need not hold it whole."""
+    if not _TOKEN.match(token or ""):
+        raise _expired()
+    return _chunks(kind, token, None)
+
+
+def _chunks(kind: str, token: str, max_age: timedelta | None) -> Iterator[bytes]:
+    try:
+        return storage.current().open(_key(kind, token, ".bin"))
+    except storage.FileMissing:
+        if max_age is None:
+            raise
+        raise _expired() from None
 
 
 def discard(kind: str, token: str) -> None:
     if _TOKEN.match(token or ""):
-        _delete(_folder(kind), token)
+        _delete(kind, token)
 
 
 # --- files no row names -------------------------------------------------------------------
@@ -139,43 +170,41 @@ def purge(kind: str, attached: Attached, *, now: datetime | None = None,
           older_than: timedelta = PURGE_AFTER) -> int:
     """Delete the files of ``kind`` stored more than ``older_than`` ago that ``attached``
     says no row names (and writes a crash left half-done); how many files went."""
-    folder = Path(current_app.instance_path) / "uploads" / kind
-    if not folder.is_dir():
-        return 0
+    files = storage.current()
     cutoff = (now.timestamp() if now else time.time()) - older_than.total_seconds()
     old: set[str] = set()
     young: set[str] = set()
-    for path in folder.iterdir():
-        try:
-            stored_at = path.stat().st_mtime
-        except FileNotFoundError:
-            continue  # deleted meanwhile
-        if path.name.startswith(".") and path.name.endswith(".part"):
-            if stored_at < cutoff:
-                path.unlink(missing_ok=True)
+    for key, stat in files.list(kind):
+        name = key.rpartition("/")[2]
+        if name.startswith(".") and name.endswith(".part"):  # a local write a crash cut
+            if stat.stored_at < cutoff:
+                files.delete(key)
             continue
-        if path.suffix in (".bin", ".json") and _TOKEN.match(path.stem):
-            (old if stored_at < cutoff else young).add(path.stem)
+        stem, dot, suffix = name.rpartition(".")
+        if dot and suffix in ("bin", "json") and _TOKEN.match(stem):
+            (old if stat.stored_at < cutoff else young).add(stem)
     removed = 0
     for batch in _batches(sorted(old - young)):
         named = set(attached(batch))
         for token in batch:
             if token not in named:
-                _delete(folder, token)
+                _delete(kind, token)
                 removed += 1
     return removed
 
 
 def purge_now_and_then(kind: str, attached: Attached) -> None:
     """``purge`` at most once every PURGE_EVERY per kind, from wherever files come in."""
-    stamp = _folder(kind) / ".purged"
+    files = storage.current()
+    stamp = f"{kind}/.purged"
     try:
-        if time.time() - stamp.stat().st_mtime < PURGE_EVERY.total_seconds():
+        if time.time() - files.stat(stamp).stored_at < PURGE_EVERY.total_seconds():
             return
-    except FileNotFoundError:
+    except storage.FileMissing:
         pass
-    write_private(stamp, b"")
+    files.put(stamp, b"")
     try:
         purge(kind, attached)
-    except OSError:  # a folder another process is clearing too: the next run finishes it
+    except (OSError, storage.StorageUnavailable):
+        # a folder another process is clearing too: the next run finishes it
         log.warning("Purging %s uploads failed", kind, exc_info=True)

@@ -37,6 +37,7 @@ from summit.services.badges import issuing as badges, tokens as badge_tokens
 from summit.services.checkin import holders, salons, scans
 from summit.services.checkin.fastpath import statement
 from summit.services.checkin.scans import HOLDER_RESULTS, MAX_TOKEN, ScanAnswer, ScanInput
+from summit.services.core import metrics
 
 SUMMIT_TTL = 60.0  # seconds a slug → summit mapping is kept (a slug is rarely changed)
 
@@ -113,6 +114,7 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
         # No valid token, no role here, a repeated scan id or an offline first scan:
         # nothing was written.
         return None
+    metrics.count_scan(row.result, given.gate)
     holder = holders.holder_of_row(row, photo_url) if row.result in HOLDER_RESULTS else None
     if row.result != "duplicate":
         return ScanAnswer(row.result, holder=holder)

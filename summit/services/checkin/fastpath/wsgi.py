@@ -28,6 +28,7 @@ from summit.http import SlugConverter, security_headers
 from summit.services.accounts import tokens as api_tokens
 from summit.services.checkin import scans
 from summit.services.checkin.fastpath import scan as fast_scan
+from summit.services.core import metrics
 from summit.services.core.errors import ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class ScanFastPath:
             found = self.path.match(environ.get("PATH_INFO", ""))
             body = self.answer(environ, found.group(1)) if found else None
             if body is not None:
+                environ[metrics.ENDPOINT_KEY] = ENDPOINT
                 secure = environ.get("wsgi.url_scheme") == "https"
                 start_response("200 OK", [("Content-Type", "application/json"),
                                           ("Content-Length", str(len(body))),

@@ -1,0 +1,1 @@
+"""Operations: health checks, metrics, logs and backups (docs/scaling.md)."""
