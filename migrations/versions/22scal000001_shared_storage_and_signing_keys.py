@@ -2,7 +2,7 @@
 database) and the badge signing keys.
 
 Revision ID: 22scal000001
-Revises: 21priv000001
+Revises: 18prot000001
 Create Date: 2026-12-04 12:10:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import summit.database
 
 revision = '22scal000001'
-down_revision = '21priv000001'
+down_revision = '18prot000001'
 branch_labels = None
 depends_on = None
 
