@@ -64,12 +64,18 @@ def database_url(request, tmp_path_factory) -> str:
 
 def pytest_collection_modifyitems(config, items) -> None:
     """``@pytest.mark.postgres_only``: the test is about PostgreSQL itself (its connections,
-    its transactions), so its SQLite run is left out rather than skipped."""
+    its transactions), so its SQLite run is left out rather than skipped.
+    ``@pytest.mark.sqlite_only``, and every browser walk (tests/e2e): what they prove is the
+    page, the same on either database, while each service's rules run on both; their
+    PostgreSQL run is left out (it doubled the suite's slowest tests)."""
     kept, left_out = [], []
     for item in items:
-        on_sqlite = getattr(item, "callspec", None) is not None and \
-            item.callspec.params.get("database_url") == "sqlite"
-        if on_sqlite and item.get_closest_marker("postgres_only"):
+        database = getattr(item, "callspec", None) is not None and \
+            item.callspec.params.get("database_url")
+        page_only = item.get_closest_marker("sqlite_only") is not None or \
+            item.get_closest_marker("e2e") is not None
+        if (database == "sqlite" and item.get_closest_marker("postgres_only")) or \
+                (database == "postgresql" and page_only):
             left_out.append(item)
         else:
             kept.append(item)
