@@ -1,5 +1,5 @@
 """Forms for protocol pages: shape only (the services check the rules)."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -18,7 +18,7 @@ class EntryForm(BaseForm):
                               validators=[Optional(), Length(max=MAX_TEXT)])
     rank = SelectField(_l("Rank"), choices=_choices(RANK_LABELS), default="none")
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=MAX_TEXT)])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=MAX_TEXT)])
+    title = StringField(_p("person", "Title"), validators=[Optional(), Length(max=MAX_TEXT)])
 
 
 class ActionForm(BaseForm):
