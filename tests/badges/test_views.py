@@ -395,8 +395,9 @@ def test_the_badges_index_renders_in_simplified_chinese_by_default(bare_client, 
 
     assert response.status_code == 200
     page = text(response)
-    for message in ("Badges", "Print a batch", "Everyone approved", "Print"):
-        translated = translate("zh_Hans", message)
+    for message, context in (("Badges", None), ("Print a batch", None),
+                             ("Everyone approved", None), ("Print", "action")):
+        translated = translate("zh_Hans", message, context)
         assert translated != message, message
         assert translated in page, message
     assert "Print a batch" not in page

@@ -49,9 +49,10 @@ def link_in(body: str, path_prefix: str) -> str:
     return paths[0]
 
 
-def translate(locale: str, message: str) -> str:
-    """``message`` as the compiled catalog of ``locale`` has it."""
-    return Translations.load(str(TRANSLATIONS), [locale]).gettext(message)
+def translate(locale: str, message: str, context: str | None = None) -> str:
+    """``message`` (in ``context``, if given) as the compiled catalog of ``locale`` has it."""
+    catalog = Translations.load(str(TRANSLATIONS), [locale])
+    return catalog.pgettext(context, message) if context else catalog.gettext(message)
 
 
 # --- forms --------------------------------------------------------------------------------
