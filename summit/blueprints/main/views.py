@@ -1,14 +1,7 @@
+from functools import cache
 from pathlib import Path
 
-from flask import (
-    current_app,
-    redirect,
-    render_template,
-    request,
-    send_from_directory,
-    session,
-    url_for,
-)
+from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from summit.blueprints.common import safe_next
@@ -26,8 +19,18 @@ def index():
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico on pages without our <link> (a PDF, an error)."""
-    return send_from_directory(Path(current_app.static_folder) / "img", "favicon.ico",
-                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+    response = Response(_icon_bytes(current_app.static_folder),
+                        mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+@cache
+def _icon_bytes(static_folder: str) -> bytes:
+    """Read once and served from memory: no open file is left to a client that never closes
+    the response."""
+    return (Path(static_folder) / "img" / "favicon.ico").read_bytes()
 
 
 @bp.post("/language")
