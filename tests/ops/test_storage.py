@@ -59,6 +59,7 @@ def test_the_database_backend_writes_in_chunks_and_a_failed_write_leaves_nothing
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("english")  # messages as the code writes them
 def test_an_unreachable_database_store_is_a_clear_error_and_nothing_is_kept(app, monkeypatch):
     unreachable = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none",
                                 connect_args={"connect_timeout": 2})
@@ -81,6 +82,7 @@ def test_an_unwritable_local_store_is_a_clear_error_and_nothing_is_kept(app, tmp
     assert files.exists("press/x.bin") is False
 
 
+@pytest.mark.usefixtures("english")  # messages as the code writes them
 def test_a_file_missing_from_the_store_is_a_404_with_a_message_and_logged(app, caplog):
     token = uploads.store("press", b"%PDF-1.7 letter", {"x": 1})
     storage.current().delete(f"press/{token}.bin")
