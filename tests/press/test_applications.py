@@ -285,7 +285,7 @@ def test_decision_emails_are_in_the_applicants_language(press_event, press_offic
     message = mailbox.wait_for(1)[0]
     assert message["Subject"] == "测试峰会 媒體註冊"
     # zh_Hant is derived from zh_Hans by scripts/fill_zh_hant.py (OpenCC, Taiwan phrasing).
-    assert "很抱歉，媒體稽核人員未能批准 四川电视台 的註冊。" in mailbox.body(message)
+    assert "很抱歉，媒體審核人員未能批准 四川电视台 的註冊。" in mailbox.body(message)
     assert "重複申請" in mailbox.body(message)
 
 
