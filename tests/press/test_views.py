@@ -252,7 +252,8 @@ def test_organisers_turn_media_accreditation_on_with_a_deadline(client, login, a
     db.session.refresh(summit)
     assert summit.press_enabled and summit.press_category_code == "media"
     assert summit.press_deadline.isoformat() == "2027-07-20T10:00:00+00:00"
-    page = text(client.get("/summits/settings-test"))
+    # Staff land on their console; the public page is what a journalist sees.
+    page = text(client.get("/summits/settings-test?view=public"))
     assert "Apply for media accreditation" in page
 
     values["press_category_code"] = "nothing"
