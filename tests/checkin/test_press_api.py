@@ -157,6 +157,8 @@ def test_the_manifest_carries_press_badges_and_refuses_revoked_ones(
 def test_the_manifest_reads_press_badges_in_constant_queries(
         client, press_event, press_officer, press_staff, application, count_queries):
     auth = bearer(client, press_staff)
+    badges.private_key(press_event)  # the key exists (badges were printed) and is committed:
+    db.session.commit()              # a GET that creates it does not commit, so not cached
     manifest(client, auth, press_event)
     db.session.expire_all()  # each request reads afresh, as in a server
     with count_queries() as few:

@@ -92,7 +92,7 @@ def _create(summit_id: int) -> SigningKey:
         if found is None:
             raise
         return found
-    db.session.info.setdefault(CACHE, set()).add(summit_id)
+    db.session.info.setdefault(CACHE, {})[summit_id] = None  # cached once committed
     return row
 
 
@@ -106,9 +106,22 @@ def private_key(summit: Summit | int) -> Ed25519PrivateKey:
     if row is None:
         row = _create(summit_id)
     key = _decrypt(row)
-    if summit_id not in db.session.info.get(CACHE, ()):  # committed: every server has it
+    written = db.session.info.get(CACHE)
+    if written is not None and summit_id in written:  # this transaction wrote it
+        written[summit_id] = (cache, key)  # cached when it commits (_committed)
+    else:  # committed: every server has it
         cache[summit_id] = key
     return key
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    # The keys this transaction wrote are now every server's: cache them, so the next
+    # request does not read the row again.
+    for summit_id, held in session.info.get(CACHE, {}).items():
+        if held is not None:
+            cache, key = held
+            cache[summit_id] = key
 
 
 @event.listens_for(Session, "after_transaction_end")

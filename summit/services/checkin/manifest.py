@@ -56,12 +56,13 @@ def manifest(actor: User, summit: Summit) -> dict:
         select(Badge.ref, Arrival.arrived_at, Arrival.gate)
         .join(Badge, Arrival.badge_id == Badge.id).where(Arrival.summit_id == summit.id))}
     key = badges.private_key(summit).public_key()
+    gates = checkin_gates.gates_of(summit)
     return {"summit": summit.slug, "title": summit.title_zh,
             "key_id": badge_tokens.key_id(key).hex(),
             "public_key": badge_tokens.public_key_text(key), "badges": valid,
             "revoked": revoked, "refused": refused, "arrived": arrived,
-            "gates": [gate.name for gate in checkin_gates.gates_of(summit)],
+            "gates": [gate.name for gate in gates],
             "salon_doors": {gate.name: str(gate.agenda_item_id)
-                            for gate in checkin_gates.gates_of(summit) if gate.agenda_item_id},
+                            for gate in gates if gate.agenda_item_id},
             "salons": checkin_salons.manifest_part(summit),
             "generated_at": utcnow().isoformat()}
