@@ -46,6 +46,9 @@ def find(actor: User, summit: Summit, query: str) -> list[dict]:
                  if p["id"] == person.id]
     else:
         found = lookup.look_up(actor, summit, query, Permission.DESK_PRINT)
+    # The check-in look-up also finds accredited journalists (no registration: their badges
+    # are printed by the press office); the desk prints registrations only.
+    found = [p for p in found if p["id"] is not None]
     printed = dict(db.session.execute(select(Badge.registration_id, Badge.printed_at).where(
         Badge.registration_id.in_([p["id"] for p in found]))).all()) if found else {}
     for person in found:
