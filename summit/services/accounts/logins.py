@@ -39,13 +39,16 @@ def start_login(user: User, remember: bool, now: datetime | None = None) -> str:
 
 
 def user_for_login(raw: str, now: datetime | None = None) -> User | None:
-    """The active user of a login that has not ended (one query per request)."""
+    """The active user of a login that has not ended, with their roles (one query per
+    request)."""
     if not raw or len(raw) > MAX_KEY:
         return None
-    user = db.session.scalar(
+    user = db.session.execute(
         db.select(User).join(Login, Login.user_id == User.id)
         .where(Login.key_hash == digest(raw), Login.ended_at.is_(None),
-               Login.expires_at > (now or utcnow()), User.active.is_(True)))
+               Login.expires_at > (now or utcnow()), User.active.is_(True))
+        # Every page checks the user's roles (the menu): in the same query.
+        .options(db.joinedload(User.memberships))).unique().scalar_one_or_none()
     if user is not None:
         user.login_key = raw
     return user
