@@ -8,6 +8,7 @@ one anyway, marked as a development verdict).
 """
 from __future__ import annotations
 
+import atexit
 import os
 import statistics
 import sys
@@ -28,15 +29,50 @@ def allow_busy() -> bool:
     return os.environ.get("BENCH_ALLOW_BUSY") == "1" or "--busy-ok" in sys.argv
 
 
-def median_ms(fn, repeat: int, warm: bool = True) -> float:
+def median_ms(fn, repeat: int, warm: bool = True, runs: int = 3,
+              label: str = "") -> float:
+    """Median ms of ``fn``: ``runs`` runs of about ``repeat / runs`` calls each, every run
+    printed with its median and the load (``repeated``); the median of the runs' medians.
+    A run on a busy machine marks the benchmark busy (``note_busy``)."""
     if warm:
         fn()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    per_run = max(1, -(-repeat // runs))
+
+    def one_run() -> float:
+        samples = []
+        for _ in range(per_run):
+            started = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - started) * 1000)
+        return statistics.median(samples)
+
+    series = repeated(label or getattr(fn, "__name__", "measure"), " ms", runs, one_run)
+    if series.busy:
+        note_busy(series.label)
+    return series.median
+
+
+_BUSY: list[str] = []
+
+
+def note_busy(label: str) -> None:
+    """A benchmark that prints its own verdict ran ``label`` on a busy machine: run.py (or
+    this process's exit) says its verdict does not count."""
+    if not _BUSY:
+        atexit.register(_busy_at_exit)
+    _BUSY.append(label)
+    folder = os.environ.get("BENCH_STATE_DIR")
+    if folder:
+        Path(folder, "busy").write_text("\n".join(_BUSY))
+
+
+def _busy_at_exit() -> None:
+    if allow_busy():
+        print("(development verdict: the machine was busy)", flush=True)
+        return
+    print(f"NO VERDICT: the machine was busy (load above {BUSY_LOAD}) during "
+          f"{', '.join(_BUSY)}: the met/MISSED above do not count; run again on a quiet "
+          "machine.", flush=True)
 
 
 def statements_per_page(engine, client, url: str, sizes=(10, 50)) -> dict[int, int]:
