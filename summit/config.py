@@ -104,6 +104,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "ALLOWED_HOSTS": ("ALLOWED_HOSTS", _list),
     "FONT_CACHE_DIR": ("FONT_CACHE_DIR", str),
     "BADGE_RENDER_PROCESSES": ("BADGE_RENDER_PROCESSES", int),
+    "DATABASE_PING_AFTER_IDLE": ("DATABASE_PING_AFTER_IDLE", float),
 }
 
 

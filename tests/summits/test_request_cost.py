@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import psycopg
+import pytest
+
 from summit.extensions import db
 from tests.support import factories
 from tests.support.agenda import token_for
@@ -63,3 +66,50 @@ def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
     assert len(searched) == 7, searched
     assert page.count('name="ids"') == 3 and found.count('name="ids"') == 1
     assert "代表2" in page and "代表2" not in found
+
+
+def ping_counter(monkeypatch) -> list[int]:
+    """Counts the pings the pool's check-out sends (the dialect's own ping, wrapped)."""
+    pings: list[int] = []
+    dialect = db.engine.dialect
+    original = dialect.do_ping
+
+    def counted(dbapi_connection):
+        pings.append(1)
+        return original(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_ping", counted)
+    return pings
+
+
+def test_a_connection_used_moments_ago_is_not_pinged_again(client, summit, monkeypatch):
+    """``pool_pre_ping`` cost a round trip on every request; now only a connection idle longer
+    than DATABASE_PING_AFTER_IDLE (10 s) is checked."""
+    url = f"/api/v1/summits/{summit.slug}"
+    assert client.get(url).status_code == 200
+    db.session.commit()  # the connection goes back to the pool
+    pings = ping_counter(monkeypatch)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+        db.session.commit()
+    assert pings == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.app_config(DATABASE_PING_AFTER_IDLE=0.0)
+def test_a_pooled_connection_the_database_dropped_is_replaced_unseen(client, summit,
+                                                                     monkeypatch):
+    url = f"/api/v1/summits/{summit.slug}"
+    assert client.get(url).status_code == 200
+    backend = db.session.scalar(db.text("SELECT pg_backend_pid()"))
+    db.session.commit()  # back to the pool, where the database drops it
+    with psycopg.connect(db.engine.url.render_as_string(hide_password=False).replace(
+            "postgresql+psycopg://", "postgresql://"), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    pings = ping_counter(monkeypatch)
+
+    response = client.get(url)
+
+    assert response.status_code == 200 and response.get_json()["slug"] == summit.slug
+    assert pings  # the dead connection was found by the check-out's ping and replaced
+    assert db.session.scalar(db.text("SELECT pg_backend_pid()")) != backend
