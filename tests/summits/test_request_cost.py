@@ -8,6 +8,7 @@ import re
 import psycopg
 import pytest
 
+from summit.blueprints.api.openapi import DOCUMENT
 from summit.extensions import db
 from tests.support import factories
 from tests.support.agenda import token_for
@@ -113,3 +114,13 @@ def test_a_pooled_connection_the_database_dropped_is_replaced_unseen(client, sum
     assert response.status_code == 200 and response.get_json()["slug"] == summit.slug
     assert pings  # the dead connection was found by the check-out's ping and replaced
     assert db.session.scalar(db.text("SELECT pg_backend_pid()")) != backend
+
+
+def test_the_api_document_is_encoded_once_and_served_as_is(client, count_queries):
+    first = client.get("/api/v1/openapi.json")
+    with count_queries(db.engine) as statements:
+        again = client.get("/api/v1/openapi.json")
+
+    assert first.status_code == again.status_code == 200
+    assert again.mimetype == "application/json" and again.get_json() == DOCUMENT
+    assert again.get_data() == first.get_data() and statements == []
