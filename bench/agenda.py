@@ -127,9 +127,12 @@ def main() -> int:
         items = db.session.scalar(db.select(db.func.count(AgendaItem.id)))
         registrations = db.session.scalar(db.select(db.func.count(Registration.id)))
 
-    health = median_ms(lambda: client.get("/api/v1/health"), 200, warm=False)
-    page = median_ms(lambda: client.get("/summits/bench/agenda"), 40, warm=False)
-    ics = median_ms(lambda: client.get("/summits/bench/agenda.ics"), 40, warm=False)
+    health = median_ms(lambda: client.get("/api/v1/health"), 200, warm=False,
+                       label="trivial endpoint")
+    page = median_ms(lambda: client.get("/summits/bench/agenda"), 40, warm=False,
+                     label="agenda page")
+    ics = median_ms(lambda: client.get("/summits/bench/agenda.ics"), 40, warm=False,
+                    label="agenda .ics")
     with app.app_context():
         published = agenda_public.published_agenda(db.session.get(Summit, summit.id))
 
@@ -137,7 +140,7 @@ def main() -> int:
         published.exports.clear()  # as for the first request after publishing
         client.get("/summits/bench/agenda.ics")
 
-    cold_ics = median_ms(fresh_ics, 10, warm=False)
+    cold_ics = median_ms(fresh_ics, 10, warm=False, label=".ics built afresh")
     started = time.perf_counter()
     response = client.get("/summits/bench/agenda/programme.pdf?lang=zh")
     pdf = time.perf_counter() - started

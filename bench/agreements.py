@@ -131,8 +131,9 @@ def main() -> int:
     assert client.get(url).status_code == 200
     token = {"Authorization": "Bearer " + client.post("/api/v1/tokens", json={
         "email": "official@example.com", "password": "bench-password"}).get_json()["token"]}
-    health = median_ms(lambda: client.get("/api/v1/health"), 60, warm=False)
-    dashboard = median_ms(lambda: client.get(url), 30, warm=False)
+    health = median_ms(lambda: client.get("/api/v1/health"), 60, warm=False,
+                       label="trivial endpoint")
+    dashboard = median_ms(lambda: client.get(url), 30, warm=False, label="dashboard")
     api = median_ms(lambda: client.get("/api/v1/summits/bench/agreements/summary",
                                        headers=token), 30, warm=False)
     ok = dashboard <= 150

@@ -9,7 +9,17 @@ from typing import Any
 
 from flask import Flask
 
-from summit import blueprints, cli, config as config_module, errors, http, i18n, logs, sealing
+from summit import (
+    blueprints,
+    cli,
+    config as config_module,
+    database,
+    errors,
+    http,
+    i18n,
+    logs,
+    sealing,
+)
 from summit.blueprints.ops import requests as ops_requests
 from summit.extensions import babel, csrf, db, login_manager, migrate
 from summit.services.accounts import logins
@@ -67,6 +77,10 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    if not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+        with app.app_context():
+            for engine in db.engines.values():
+                database.ping_after_idle(engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

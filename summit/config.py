@@ -20,7 +20,10 @@ class Defaults:
     SECRET_KEY = DEFAULT_SECRET_KEY
     # None means "SQLite in the instance folder"; resolved in create_app.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled connection idle longer than this (seconds) is checked before use
+    # (database.ping_after_idle); one in use moments ago is not.
+    DATABASE_PING_AFTER_IDLE = 10.0
     REDIS_URL: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -137,6 +140,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "LOG_JSON": ("LOG_JSON", _bool),
     "DATA_KEY": ("DATA_KEY", str),
     "DATA_KEY_CHECK": ("DATA_KEY_CHECK", _bool),
+    "DATABASE_PING_AFTER_IDLE": ("DATABASE_PING_AFTER_IDLE", float),
 }
 
 

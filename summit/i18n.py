@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale, lazy_gettext as _l
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations, lazy_gettext as _l
 from flask_login import current_user
 
 from summit.services.core.timezones import zone_label
@@ -59,9 +59,31 @@ def json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def current_translations():
+    """The request's translations, found once per request and locale. Flask-Babel's own
+    template callables look up the domain, the locale and its name on every ``_()`` call (a
+    list page makes hundreds); ``force_locale`` sets a new locale object, so it is seen."""
+    try:
+        context = g._flask_babel
+    except (AttributeError, RuntimeError):
+        return get_translations()
+    cached = getattr(context, "summit_translations", None)
+    if cached is not None and cached[0] is getattr(context, "babel_locale", None):
+        return cached[1]
+    translations = get_translations()
+    context.summit_translations = (getattr(context, "babel_locale", None), translations)
+    return translations
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(json_text, "json_text")
     app.add_template_global(zone_label, "zone_label")
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
     @app.context_processor
     def language_context() -> dict:

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of /api/v1. A test proves every API route is listed here, and
 tests/app/test_schemathesis.py that the server keeps to it."""
-from flask import jsonify
+from flask import current_app, jsonify
 
 from summit.blueprints.api import (
     openapi_agenda,
@@ -230,4 +230,8 @@ for part in (openapi_agenda, openapi_checkin, openapi_press, openapi_agreements,
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(DOCUMENT)
+    """Encoded once per app: the document never changes while the app runs."""
+    body = current_app.extensions.get("summit_openapi_body")
+    if body is None:
+        body = current_app.extensions["summit_openapi_body"] = jsonify(DOCUMENT).get_data()
+    return current_app.response_class(body, mimetype="application/json")

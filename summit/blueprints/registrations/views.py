@@ -222,17 +222,17 @@ def moderate(slug: str):
     authorize(Permission.REGISTRATIONS_MANAGE, summit)
     filters = list_filters()
     page, per_page = page_arg(), per_page_arg()
+    counts = registration_lists.counts_by_status(summit)
     try:
         result = registration_lists.list_registrations(current_user, summit, page=page,
-                                                  per_page=per_page, **filters)
+                                                  per_page=per_page, counts=counts, **filters)
     except DomainError as error:
         flash(str(error), "error")
         filters["status"] = ""
         result = registration_lists.list_registrations(current_user, summit, page=page,
-                                                  per_page=per_page, **filters)
+                                                  per_page=per_page, counts=counts, **filters)
     return render_template("registrations/list.html", summit=summit, result=result,
-                           filters=filters, bulk_form=BulkForm(),
-                           counts=registration_lists.counts_by_status(summit),
+                           filters=filters, bulk_form=BulkForm(), counts=counts,
                            statuses=list(RegistrationStatus), mask_phone=mask_phone)
 
 

@@ -8,6 +8,7 @@ password or logging out everywhere revokes them all (``logins.end_everything``).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -71,20 +72,25 @@ def issue_device_token(user: User, summit: Summit, now: datetime | None = None
                            purpose=f"scanner:{summit.slug}", now=now)
 
 
+@cache
+def live_token_query():
+    """Built once (every API request runs it; building it cost more than running it)."""
+    return (db.select(ApiToken)
+            .where(ApiToken.token_hash == db.bindparam("hash"), ApiToken.revoked_at.is_(None),
+                   db.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > db.bindparam(
+                       "now", type_=ApiToken.expires_at.type)))
+            .options(db.joinedload(ApiToken.user).joinedload(User.memberships),
+                     db.joinedload(ApiToken.summit)))
+
+
 def token_for(raw: str, now: datetime | None = None) -> ApiToken | None:
     """The live token (not revoked, not expired, its user active), with its user, the user's
     roles (every API call checks a permission) and its summit: one query."""
     if not raw or len(raw) > MAX_TOKEN:
         return None
     now = now or utcnow()
-    token = db.session.execute(
-        db.select(ApiToken).where(ApiToken.token_hash == digest(raw),
-                                  ApiToken.revoked_at.is_(None),
-                                  db.or_(ApiToken.expires_at.is_(None),
-                                         ApiToken.expires_at > now))
-        .options(db.joinedload(ApiToken.user).joinedload(User.memberships),
-                 db.joinedload(ApiToken.summit))
-    ).unique().scalar_one_or_none()
+    token = db.session.execute(live_token_query(), {"hash": digest(raw), "now": now}
+                               ).unique().scalar_one_or_none()
     if token is None or not token.user.active:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

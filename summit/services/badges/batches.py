@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import datetime
 
 from flask import current_app
@@ -202,6 +203,7 @@ def run(job_id: int) -> None:
     job.failure = ""
     job.runner = jobs.this_process()
     db.session.commit()
+    clock = Phases()
     try:
         chosen = list(db.session.scalars(
             select(Badge).where(Badge.id.in_(job.badge_ids)).options(
@@ -220,11 +222,12 @@ def run(job_id: int) -> None:
         designs = badges.designs_of(job.summit)
         versions = {b.id: b.version for b in printable}
         db.session.commit()  # end the read transaction before the long render
+        clock.lap("data")
         pdf = badge_render.render_batch(
             faces, designs, job.size,
             processes=current_app.config.get("BADGE_RENDER_PROCESSES"),
             chunk_size=current_app.config.get("BADGE_CHUNK_SIZE", 50),
-            progress=lambda done: _set_progress(job_id, done))
+            progress=lambda done: _set_progress(job_id, done), phases=clock)
     except badge_design.DesignError as error:
         _fail(job_id, badges.design_error_message(error))
         return
@@ -235,6 +238,25 @@ def run(job_id: int) -> None:
         return
     token = uploads.store_for_commit(UPLOAD_KIND, pdf, {"job": job_id})
     _finish(job_id, token, len(pdf), versions)
+    clock.lap("finish")
+    log.info("Badge batch %s: %d badges; %s", job_id, len(faces), clock)
+
+
+class Phases:
+    """Wall time of a batch's phases, for the log (and bench/badges.py): where the time
+    goes when more render processes do not make a batch faster."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
 
 
 def _finish(job_id: int, token: str, size: int, versions: dict[int, int]) -> None:

@@ -19,7 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import weasyprint
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from summit.models import BadgeSize
 from summit.services.badges.design import BADGES_PER_SHEET, BadgeFace, Design, build_body, build_css
@@ -102,32 +102,62 @@ def chunks(faces: Sequence[BadgeFace], size: BadgeSize, chunk_size: int
     return [faces[i:i + chunk_size] for i in range(0, len(faces), chunk_size)]
 
 
-def join_pdfs(parts: Sequence[bytes]) -> bytes:
-    if len(parts) == 1:
-        return parts[0]
+class Joiner:
+    """The print PDF put together while the chunks are still rendering: each chunk's pages
+    are added as soon as it and every chunk before it are back, so at the end only the
+    writing is left (issue 23: the whole join after the last chunk was serial work that
+    more render processes could not shorten). Pages are added one by one: ``append``'s
+    outline and link bookkeeping cost twice as much, and badge PDFs have neither."""
 
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    def __init__(self, count: int) -> None:
+        self.waiting: dict[int, bytes] = {}
+        self.next = 0
+        self.count = count
+        self.only: bytes | None = None
+        self.writer = PdfWriter()
+
+    def add(self, index: int, part: bytes) -> None:
+        self.waiting[index] = part
+        while self.next in self.waiting:
+            part = self.waiting.pop(self.next)
+            if self.count == 1:
+                self.only = part
+            else:
+                for page in PdfReader(io.BytesIO(part)).pages:
+                    self.writer.add_page(page)
+            self.next += 1
+
+    def result(self) -> bytes:
+        if self.only is not None:
+            return self.only
+        out = io.BytesIO()
+        self.writer.write(out)
+        return out.getvalue()
+
+
+def join_pdfs(parts: Sequence[bytes]) -> bytes:
+    joiner = Joiner(len(parts))
+    for index, part in enumerate(parts):
+        joiner.add(index, part)
+    return joiner.result()
 
 
 def render_batch(faces: Sequence[BadgeFace], designs: dict[str, Design], size: BadgeSize, *,
                  processes: int | None = None, chunk_size: int = 50,
-                 progress: Callable[[int], None] | None = None) -> bytes:
-    """One print PDF for many badges, rendered in chunks on every core.
+                 progress: Callable[[int], None] | None = None, phases=None) -> bytes:
+    """One print PDF for many badges, rendered in chunks on every core and joined as they
+    come back (``Joiner``).
 
-    ``progress`` is called with the number of badges done after each chunk.
+    ``progress`` is called with the number of badges done after each chunk; ``phases``
+    (``batches.Phases``) times the rendering and the joining left after it.
     """
     processes = processes or os.cpu_count() or 1
     parts = chunks(list(faces), size, chunk_size)
-    results: list[bytes | None] = [None] * len(parts)
+    joiner = Joiner(len(parts))
     done = 0
     if processes == 1 or len(parts) == 1:
         for index, part in enumerate(parts):
-            results[index] = render_pdf(part, designs, size)
+            joiner.add(index, render_pdf(part, designs, size))
             done += len(part)
             if progress:
                 progress(done)
@@ -138,7 +168,7 @@ def render_batch(faces: Sequence[BadgeFace], designs: dict[str, Design], size: B
         try:
             for future in as_completed(futures):
                 index = futures[future]
-                results[index] = future.result()
+                joiner.add(index, future.result())
                 done += len(parts[index])
                 if progress:
                     progress(done)
@@ -146,5 +176,9 @@ def render_batch(faces: Sequence[BadgeFace], designs: dict[str, Design], size: B
             for future in futures:  # a failed batch leaves no work queued behind it
                 future.cancel()
             raise
-    return join_pdfs([r for r in results if r is not None])
-
+    if phases is not None:
+        phases.lap("render")
+    joined = joiner.result()
+    if phases is not None:
+        phases.lap("join")
+    return joined

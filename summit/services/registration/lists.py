@@ -60,11 +60,21 @@ def search_query(summit: Summit, *, q: str = "", status: str = "", category: str
 
 
 def list_registrations(actor: User, summit: Summit, *, page: int = 1, per_page: int = 50,
-                       **filters) -> Pagination:
+                       counts: dict[str, int] | None = None, **filters) -> Pagination:
+    """A page of the summit's registrations. ``counts`` (``counts_by_status``, which the
+    list page shows anyway) gives the total of an unfiltered list without counting again."""
     require(actor, Permission.REGISTRATIONS_MANAGE, summit)
     query = search_query(summit, **filters).options(
         db.joinedload(Registration.category), db.joinedload(Registration.delegation))
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=200, error_out=False)
+    unfiltered = not (names.search_terms(filters.get("q", "")) or filters.get("status")
+                      or filters.get("category") or filters.get("delegation_id"))
+    if counts is None or not unfiltered:
+        return db.paginate(query, page=page, per_page=per_page, max_per_page=200,
+                           error_out=False)
+    result = db.paginate(query, page=page, per_page=per_page, max_per_page=200,
+                         error_out=False, count=False)
+    result.total = sum(counts.values())
+    return result
 
 
 def delegation_members(actor: User, delegation: Delegation) -> list[Registration]:
@@ -77,7 +87,7 @@ def delegation_members(actor: User, delegation: Delegation) -> list[Registration
 
 def counts_by_status(summit: Summit) -> dict[str, int]:
     rows = db.session.execute(
-        db.select(Registration.status, db.func.count(Registration.id))
+        db.select(Registration.status, db.func.count())
         .where(Registration.summit_id == summit.id).group_by(Registration.status)).all()
     return {status.value: count for status, count in rows}
 

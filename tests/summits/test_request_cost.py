@@ -1,0 +1,126 @@
+"""Ordinary requests stay lean (issue 23, item 1): an authenticated API read and the
+organiser's registration list run a fixed, small number of SQL statements, whatever the
+summit holds, and the same answer as before."""
+from __future__ import annotations
+
+import re
+
+import psycopg
+import pytest
+
+from summit.blueprints.api.openapi import DOCUMENT
+from summit.extensions import db
+from tests.support import factories
+from tests.support.agenda import token_for
+
+
+def test_an_authenticated_summit_read_is_three_statements(client, summit, organiser,
+                                                          count_queries):
+    """The token (with its user, roles and summit), the summit, and its organisations, zones,
+    categories and the categories' zones together: three statements for a summit with one
+    category and for one with five (before: eight, one more per category)."""
+    headers = token_for(organiser)
+    main = factories.make_zone(summit, "MAIN", "主会场")
+    vip = factories.make_zone(summit, "VIP", "贵宾区")
+    factories.make_category(summit, "delegate", "代表", zones=[main])
+    url = f"/api/v1/summits/{summit.slug}"
+    assert client.get(url, headers=headers).status_code == 200  # warm-up
+
+    with count_queries(db.engine) as small:
+        assert client.get(url, headers=headers).status_code == 200
+    for number in range(4):
+        factories.make_category(summit, f"guest{number}", f"嘉宾{number}",
+                                zones=[vip, main][:number % 3], public=number != 2)
+    with count_queries(db.engine) as large:
+        body = client.get(url, headers=headers).get_json()
+
+    assert len(small) == len(large) == 3, (small, large)
+    assert "api_tokens" in large[0] and "memberships" in large[0]
+    assert [c["code"] for c in body["categories"]] == ["delegate", "guest0", "guest1",
+                                                        "guest2", "guest3"]
+    assert [c["zones"] for c in body["categories"]] == [["MAIN"], [], ["VIP"],
+                                                        ["MAIN", "VIP"], []]
+    assert [c["public"] for c in body["categories"]] == [True, True, True, False, True]
+    assert [z["code"] for z in body["zones"]] == ["MAIN", "VIP"]
+
+
+def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
+        client, event, signed_in_organiser, count_queries):
+    """Logged in: the user with their roles in one statement (no separate roles query); the
+    unfiltered list's total comes from the status counts the page shows (no count query);
+    a search still counts its matches."""
+    for number in range(3):
+        factories.make_registration(event, f"代表{number}")
+    url = f"/summits/{event.slug}/registrations"
+    assert client.get(url).status_code == 200  # warm-up
+
+    with count_queries(db.engine) as unfiltered:
+        page = client.get(url).get_data(as_text=True)
+    with count_queries(db.engine) as searched:
+        found = client.get(f"{url}?q=代表1").get_data(as_text=True)
+
+    tables = [re.search(r"FROM (\w+)", statement).group(1) for statement in unfiltered
+              if statement.startswith("SELECT")]
+    assert tables.count("users") == 1 and "memberships" not in tables, unfiltered
+    assert not any("count(*)" in s and "FROM (SELECT" in s for s in unfiltered), unfiltered
+    assert len(unfiltered) == 6, unfiltered
+    assert len(searched) == 7, searched
+    assert page.count('name="ids"') == 3 and found.count('name="ids"') == 1
+    assert "代表2" in page and "代表2" not in found
+
+
+def ping_counter(monkeypatch) -> list[int]:
+    """Counts the pings the pool's check-out sends (the dialect's own ping, wrapped)."""
+    pings: list[int] = []
+    dialect = db.engine.dialect
+    original = dialect.do_ping
+
+    def counted(dbapi_connection):
+        pings.append(1)
+        return original(dbapi_connection)
+
+    monkeypatch.setattr(dialect, "do_ping", counted)
+    return pings
+
+
+def test_a_connection_used_moments_ago_is_not_pinged_again(client, summit, monkeypatch):
+    """``pool_pre_ping`` cost a round trip on every request; now only a connection idle longer
+    than DATABASE_PING_AFTER_IDLE (10 s) is checked."""
+    url = f"/api/v1/summits/{summit.slug}"
+    assert client.get(url).status_code == 200
+    db.session.commit()  # the connection goes back to the pool
+    pings = ping_counter(monkeypatch)
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+        db.session.commit()
+    assert pings == []
+
+
+@pytest.mark.postgres_only
+@pytest.mark.app_config(DATABASE_PING_AFTER_IDLE=0.0)
+def test_a_pooled_connection_the_database_dropped_is_replaced_unseen(client, summit,
+                                                                     monkeypatch):
+    url = f"/api/v1/summits/{summit.slug}"
+    assert client.get(url).status_code == 200
+    backend = db.session.scalar(db.text("SELECT pg_backend_pid()"))
+    db.session.commit()  # back to the pool, where the database drops it
+    with psycopg.connect(db.engine.url.render_as_string(hide_password=False).replace(
+            "postgresql+psycopg://", "postgresql://"), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    pings = ping_counter(monkeypatch)
+
+    response = client.get(url)
+
+    assert response.status_code == 200 and response.get_json()["slug"] == summit.slug
+    assert pings  # the dead connection was found by the check-out's ping and replaced
+    assert db.session.scalar(db.text("SELECT pg_backend_pid()")) != backend
+
+
+def test_the_api_document_is_encoded_once_and_served_as_is(client, count_queries):
+    first = client.get("/api/v1/openapi.json")
+    with count_queries(db.engine) as statements:
+        again = client.get("/api/v1/openapi.json")
+
+    assert first.status_code == again.status_code == 200
+    assert again.mimetype == "application/json" and again.get_json() == DOCUMENT
+    assert again.get_data() == first.get_data() and statements == []
