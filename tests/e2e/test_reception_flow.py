@@ -4,12 +4,14 @@ passenger picked up on a phone and the staff page shows it without a reload; a m
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from summit.extensions import db
-from summit.models import MealScan, MealSession, Registration, TransferPassenger
+from summit.models import Hotel, MealScan, MealSession, Registration, TransferPassenger
 from summit.services.badges import issuing as badges
 from summit.services.demo import seed as demo
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
@@ -104,3 +106,26 @@ def test_a_meal_pass_scanned_twice_is_served_once(camera_phone):
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(MealScan.id))) == 1
     assert db.session.get(MealSession, meal.id).served == 1
+
+
+def test_staff_assign_a_guest_to_a_room_and_download_the_rooming_list(
+        app, page: Page, live_server):
+    summit = demo.seed_demo()
+    hotel = db.session.scalars(db.select(Hotel).where(Hotel.summit_id == summit.id)).first()
+    guest = db.session.scalar(db.select(Registration).where(
+        Registration.email == "zhao.bo@example.com"))
+    log_in(page, "reception@example.com", demo.DEMO_PASSWORD)
+    page.goto(f"/summits/{summit.slug}/reception/hotels/{hotel.id}/rooming")
+    room = page.locator("#assign-room option").first.inner_text().split(" ")[0]
+    first_room = page.locator("tr", has=page.locator("td", has_text=room)).first
+    expect(first_room).not_to_contain_text(guest.name)
+    page.fill("#assign-person", str(guest.id))
+    page.locator("#assign-room").select_option(index=0)
+    page.press("#assign-person", "Enter")
+    row = page.locator("tr", has=page.locator("td", has_text=room)).first
+    expect(row).to_contain_text(guest.name)
+    with page.expect_download() as info:
+        page.locator("a[href*='rooming.xlsx']").click()
+    sheet = load_workbook(BytesIO(info.value.path().read_bytes())).active
+    rows = [[str(c or "") for c in r] for r in sheet.iter_rows(values_only=True)]
+    assert any(room in r and any(guest.name in c for c in r) for r in rows), rows
