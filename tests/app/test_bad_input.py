@@ -191,7 +191,7 @@ FORMS = [
              r"/summits/[a-z0-9-]+/categories$"),
     FormCase("summit-edit", SUMMIT_FIELDS,
              lambda w: (f"/summits/{w.summit.slug}/edit", summit_values(w.summit.slug)),
-             r"/summits/[a-z0-9-]+$"),
+             r"/summits/[a-z0-9-]+\?view=public$"),
     FormCase("category-add", {"code": "required", "label_zh": "required",
                               "label_en": "optional", "colour": "colour", "public": "flag",
                               "zones": "choices"}, _category, r"/summits/[a-z0-9-]+/categories$"),

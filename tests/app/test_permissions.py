@@ -17,7 +17,9 @@ EXPECTED = {
         Permission.SUMMIT_CREATE, Permission.SUMMIT_EDIT, Permission.ROLES_MANAGE,
         Permission.AUDIT_READ, Permission.REGISTRATIONS_MANAGE, Permission.PRESS_REVIEW,
         Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ, Permission.CHECKIN_SCAN,
-        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW},
+        Permission.BADGES_MANAGE, Permission.BOOKINGS_MANAGE, Permission.CONSOLE_VIEW,
+        Permission.DESK_PRINT, Permission.RECEPTION_MANAGE, Permission.PRIVACY_MANAGE,
+        Permission.PRIVACY_REQUESTS, Permission.PROTOCOL_WRITE, Permission.PROTOCOL_READ},
     Role.REGISTRAR: {Permission.DELEGATION_MANAGE, Permission.REGISTER},
     Role.DELEGATE: {Permission.REGISTER},
     Role.PRESS: {Permission.PRESS_APPLY},
@@ -25,10 +27,15 @@ EXPECTED = {
     Role.AGREEMENTS_OFFICER: {Permission.AGREEMENTS_WRITE, Permission.AGREEMENTS_READ,
                               Permission.CONSOLE_VIEW},
     Role.OFFICIAL: {Permission.AGREEMENTS_READ, Permission.ATTENDANCE_READ,
-                    Permission.CONSOLE_VIEW},
+                    Permission.CONSOLE_VIEW, Permission.PROTOCOL_READ},
     Role.CHECKIN_STAFF: {Permission.CHECKIN_SCAN, Permission.CONSOLE_VIEW},
+    Role.DESK_STAFF: {Permission.DESK_PRINT},
+    Role.RECEPTION_STAFF: {Permission.RECEPTION_MANAGE},
+    Role.PRIVACY_OFFICER: {Permission.PRIVACY_MANAGE, Permission.PRIVACY_REQUESTS},
+    Role.PROTOCOL_OFFICER: {Permission.PROTOCOL_WRITE, Permission.PROTOCOL_READ},
 }
 
+GLOBAL = {Permission.SUMMIT_CREATE, Permission.PRIVACY_REQUESTS}
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -40,7 +47,7 @@ def allowed(user, summit) -> set[Permission]:
 def test_every_role_has_its_permissions_listed():
     assert set(ROLE_PERMISSIONS) == set(Role)
     assert {role: set(permissions) for role, permissions in ROLE_PERMISSIONS.items()} == EXPECTED
-    assert GLOBAL_PERMISSIONS == {Permission.SUMMIT_CREATE}
+    assert GLOBAL_PERMISSIONS == GLOBAL
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
@@ -57,10 +64,11 @@ def test_a_role_at_one_summit_gives_nothing_at_another(summit, role):
     user = factories.make_user(f"{role.value}@example.com")
     factories.grant(user, summit, role)
 
-    # Creating summits is the one permission not tied to a summit: any organiser may.
-    assert allowed(user, other) == EXPECTED[role] & {Permission.SUMMIT_CREATE}
-    assert allowed(user, None) == EXPECTED[role] & {Permission.SUMMIT_CREATE}
-    for permission in EXPECTED[role] - {Permission.SUMMIT_CREATE}:
+    # Creating summits and answering a person's data requests (they span all the person's
+    # summits) are the permissions not tied to a summit.
+    assert allowed(user, other) == EXPECTED[role] & GLOBAL
+    assert allowed(user, None) == EXPECTED[role] & GLOBAL
+    for permission in EXPECTED[role] - GLOBAL:
         with pytest.raises(NotAllowed):
             require(user, permission, other)
 

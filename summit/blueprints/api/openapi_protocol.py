@@ -30,9 +30,11 @@ PATHS = {
         "operationId": "getPrecedence",
         "summary": "The precedence list of leaders (protocol officers, organisers, officials)",
         "security": BEARER, "parameters": [SLUG],
-        "responses": {"200": json_response({"type": "object", "properties": {
-            "items": {"type": "array",
-                      "items": {"$ref": "#/components/schemas/PrecedenceEntry"}}}}),
+        "responses": {"200": json_response({
+            "type": "object", "required": ["items", "total"], "properties": {
+                "items": {"type": "array",
+                          "items": {"$ref": "#/components/schemas/PrecedenceEntry"}},
+                "total": {"type": "integer"}}}),
             **error_responses(401, 403, 404)}}},
     "/agenda/items/{item_id}/seating": {"get": {
         "operationId": "getSeating",

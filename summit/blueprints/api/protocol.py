@@ -22,8 +22,8 @@ def entry_json(entry, number: int) -> dict:
 def get_precedence(slug: str):
     summit = summits.get_by_slug(slug)
     require(g.api_user, Permission.PROTOCOL_READ, summit)
-    return jsonify({"items": [entry_json(e, n)
-                              for n, e in enumerate(precedence.ordered(summit), start=1)]})
+    items = [entry_json(e, n) for n, e in enumerate(precedence.ordered(summit), start=1)]
+    return jsonify({"items": items, "total": len(items)})
 
 
 @bp.get("/agenda/items/<int:item_id>/seating")
