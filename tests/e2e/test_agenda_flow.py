@@ -143,6 +143,8 @@ def test_an_item_is_dragged_to_another_room_and_time(page: Page, live_server):
     page.get_by_label("Email", exact=True).fill("organiser@example.com")
     page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in", exact=True).click()
+    # Tall enough that the grid's 11:00 row is on screen below the staff menu.
+    page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(f"/summits/{SLUG}/agenda/edit?day=2027-08-03")
 
     grid = page.locator(".agenda-grid")

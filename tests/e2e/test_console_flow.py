@@ -86,6 +86,8 @@ def test_delegate_registers_sets_a_password_and_shows_the_entry_code_at_the_gate
     page.get_by_label(_("Position"), exact=True).fill("副县长")
     page.locator("main").get_by_label(_("Email"), exact=True).fill("lhamo@example.com")
     page.get_by_label(_("Mobile phone"), exact=True).fill("13812345678")
+    page.locator("main").get_by_label(
+        _("I have read the personal-data notice and agree to it.")).check()
     page.locator("main").get_by_role("button", name=_("Register"), exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/summits/{SLUG}/register/thanks")
 

@@ -68,7 +68,7 @@ def test_delegate_registers_with_tibetan_name_and_is_emailed(page: Page, live_se
     # The personal-data notice: without consent nothing is registered (docs/privacy.md).
     expect(page.locator("#privacy-notice")).to_contain_text("hotels, drivers and security")
     page.get_by_role("button", name="Register", exact=True).click()
-    expect(page.get_by_text("Agree to the personal-data notice to register.")).to_be_visible()
+    expect(page.get_by_text("Agree to the personal-data notice to register.").first).to_be_visible()
     page.get_by_label("I have read the personal-data notice and agree to it.").check()
     page.get_by_role("button", name="Register", exact=True).click()
 
