@@ -7,8 +7,9 @@ import ast
 import re
 from pathlib import Path
 
+from summit.extensions import db
 from summit.models import UpdateKind
-from summit.services.core import audit_words
+from summit.services.core import audit, audit_words
 from summit.services.press import review as press_review
 from tests.support import factories
 from tests.support.pages import text
@@ -122,3 +123,20 @@ def test_every_audited_field_has_a_label():
     assert {"status", "funds_in_place", "name_pinyin", "title_zh"} <= fields
     missing = sorted(fields - labelled)
     assert not missing, " ".join(missing)
+
+
+def test_an_id_of_another_object_reads_as_its_name(client, login, event, organiser):
+    registration = factories.make_registration(event, "赵波", "zhaobo2@example.com")
+    guest = factories.make_category(event, "vip-guest", "特邀嘉宾")
+    audit.record(organiser, "registration.update", registration, summit=event,
+                 before={"category_id": registration.category_id},
+                 after={"category_id": guest.id})
+    db.session.commit()
+    login(organiser.email)
+
+    page = text(client.get(f"/summits/{event.slug}/audit?object_type=registrations",
+                           headers={"Accept-Language": "zh-CN"}))
+
+    row = re.search(r"<th scope=\"row\">类别</th><td>([^<]*)</td><td>([^<]*)</td>", page)
+    assert row is not None and row.group(2) == "特邀嘉宾"
+    assert row.group(1) == registration.category.label_zh

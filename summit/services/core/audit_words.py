@@ -353,17 +353,34 @@ def field_label(name: str, kind: str = "") -> str:
     return str(label) if label is not None else name.replace("_", " ").capitalize()
 
 
-def changes(before: dict | None, after: dict | None,
-            kind: str = "") -> list[tuple[str, str, str]]:
-    """(field, before, after) for each field that the entry names, in a stable order."""
+# Fields that hold another object's id: shown by that object's name, never the number.
+REFERENCES = {
+    "category_id": "attendee_categories", "delegation_id": "delegations", "room_id": "rooms",
+    "registration_id": "registrations", "agenda_item_id": "agenda_items",
+    "item_id": "agenda_items", "ceremony_item_id": "agenda_items", "registrar_id": "users",
+    "predecessor_id": "agreements",
+}
+
+
+def changes(before: dict | None, after: dict | None, kind: str = "",
+            names: dict[tuple[str, str], str] | None = None) -> list[tuple[str, str, str]]:
+    """(field, before, after) for each field that the entry names, in a stable order; ids of
+    other objects by their names (``names`` from ``_names``)."""
     before, after = before or {}, after or {}
+    names = names or {}
+
+    def words(key: str, value: Any) -> str:
+        if key in REFERENCES and value is not None:
+            return names.get((REFERENCES[key], str(value))) or "—"
+        return value_words(value)
+
     rows = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
             continue
-        rows.append((field_label(key, kind), value_words(old) if key in before else "",
-                     value_words(new) if key in after else ""))
+        rows.append((field_label(key, kind), words(key, old) if key in before else "",
+                     words(key, new) if key in after else ""))
     return rows
 
 
@@ -373,6 +390,10 @@ def _names(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
     for entry in entries:
         if entry.object_type in NAMES and entry.object_id.isdigit():
             wanted[entry.object_type].add(int(entry.object_id))
+        for values in (entry.before or {}, entry.after or {}):
+            for key, kind in REFERENCES.items():
+                if isinstance(values.get(key), int) and not isinstance(values[key], bool):
+                    wanted[kind].add(values[key])
     names = {}
     for kind, ids in wanted.items():
         model, column = NAMES[kind]
@@ -395,7 +416,7 @@ def describe(entries: list[AuditEntry]) -> list[dict]:
             "what": action_label(entry.action),
             "kind": str(OBJECT_LABELS.get(entry.object_type, _l("Record"))),
             "whom": names.get((entry.object_type, entry.object_id), ""),
-            "changes": changes(entry.before, entry.after, entry.object_type),
+            "changes": changes(entry.before, entry.after, entry.object_type, names),
         })
     return rows
 
