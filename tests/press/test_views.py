@@ -234,7 +234,7 @@ def test_the_accredited_list_exports_people_and_equipment(client, press_event, l
     book = load_workbook(io.BytesIO(response.data))
     people = list(book.worksheets[0].iter_rows(values_only=True))
     assert [row[3] for row in people[1:]] == ["李娜", "王强", "次仁多吉"]
-    assert people[1][7] == "MAIN PRESS" and people[1][8] == "5**********0123"
+    assert people[1][7] == "Main Press" and people[1][8] == "5**********0123"
     assert list(book.worksheets[1].iter_rows(values_only=True))[1][1:3] == (
         "索尼 PXW-Z280", "SN-0451279")
 

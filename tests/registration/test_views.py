@@ -1025,8 +1025,8 @@ def test_the_logistics_report_has_arrivals_departures_rooms_and_diets(client, si
     assert [row[:3] for row in rooms[1:]] == [["康定情歌大酒店", "李娜", "赵波"],
                                              ["康定情歌大酒店", "赵波", "李娜"]]
     diets = xlsx_rows(response.data, "Diet counts")
-    assert diets == [["Diet", "Count"], ["halal", 1], ["vegetarian", 2],
-                     ["vegetarian: 不吃蛋", "王芳"]]
+    assert diets == [["Diet", "Count"], ["Halal", 1], ["Vegetarian", 2],
+                     ["Vegetarian: 不吃蛋", "王芳"]]  # in words, never the stored code
 
 
 # --- no dead ends on the public form -----------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.extensions import db
+from summit.i18n import language
 from summit.models import AuditEntry, PersonStatus, PressApplication, PressStatus, Summit, User
 from summit.permissions import Permission, require
 from summit.services.core import exports
@@ -35,7 +36,7 @@ def accredited_xlsx(actor: User, summit: Summit) -> bytes:
     people = book.sheet(_l("Accredited press"), PEOPLE_COLUMNS)
     equipment = book.sheet(_l("Equipment"), EQUIPMENT_COLUMNS)
     for application in accredited(summit):
-        zones = " ".join(z.code for z in application.approved_zones)
+        zones = " ".join(z.label(language()) for z in application.approved_zones)
         for person in application.people:
             if person.status is not PersonStatus.APPROVED:
                 continue

@@ -11,6 +11,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from summit.extensions import db
+from summit.i18n import language
 from summit.models import HOLDS_PLACE, Diet, IdDocumentType, Registration, Summit, User
 from summit.permissions import Permission, require
 from summit.services.core import audit, exports
@@ -43,14 +44,15 @@ def _row(registration: Registration, include_private: bool) -> list[str]:
 
     return [
         registration.name, registration.name_native, registration.name_pinyin,
-        registration.organisation_name, registration.position, registration.category.code,
+        registration.organisation_name, registration.position,
+        registration.category.label(language()),
         registration.delegation.name if registration.delegation else "",
         str(submission.STATUS_LABELS[registration.status]), registration.email,
         registration.phone if include_private else mask_phone(registration.phone),
-        registration.id_type.value if registration.id_type else "",
+        str(submission.ID_LABELS[registration.id_type]) if registration.id_type else "",
         registration.id_number if include_private else mask_id(registration.id_number),
-        registration.diet.value + (f" ({registration.diet_note})" if registration.diet_note
-                                   else ""),
+        str(submission.DIET_LABELS[registration.diet])
+        + (f" ({registration.diet_note})" if registration.diet_note else ""),
         travel(registration.arrival_date, registration.arrival_time,
                registration.arrival_transport),
         travel(registration.departure_date, registration.departure_time,
@@ -110,11 +112,11 @@ def logistics_xlsx(actor: User, summit: Summit, *, now: datetime | None = None) 
             rooms.append([hotel, r.name, r.room_sharing,
                           r.arrival_date, r.departure_date])
     diets = book.sheet(_l("Diet counts"), (_l("Diet"), _l("Count")))
-    for diet, count in sorted(Counter(r.diet.value for r in rows).items()):
-        diets.append([diet, count])
+    for diet, count in sorted(Counter(r.diet for r in rows).items(), key=lambda d: d[0].value):
+        diets.append([str(submission.DIET_LABELS[diet]), count])
     for r in rows:
         if r.diet_note:
-            diets.append([f"{r.diet.value}: {r.diet_note}", r.name])
+            diets.append([f"{submission.DIET_LABELS[r.diet]}: {r.diet_note}", r.name])
     audit.record(actor, "registration.export_logistics", summit, summit=summit, now=now,
                  after={"rows": len(rows)})
     db.session.commit()
