@@ -63,7 +63,10 @@ class Cluster:
     def create_database(self, name: str) -> str:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            # FORCE: a pool kept from the previous run of the database parameter (the app is
+            # kept between tests, and pytest may return to PostgreSQL after SQLite) may
+            # still hold idle connections to the old database.
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
