@@ -63,10 +63,12 @@ class Cluster:
     def create_database(self, name: str) -> str:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as connection:
-            # FORCE: a pool kept from the previous run of the database parameter (the app is
-            # kept between tests, and pytest may return to PostgreSQL after SQLite) may
-            # still hold idle connections to the old database.
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            # The cluster is new for each run, so a database of that name was made by this run:
+            # pytest coming back to PostgreSQL after SQLite keeps it (its schema is ready and
+            # a kept pool may still be connected to it) instead of dropping it.
+            if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (name,)).fetchone():
+                return self.url(name)
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
