@@ -49,6 +49,7 @@ from summit.models.privacy import (
     PrivacyNotice,
     RequestKind,
     RequestStatus,
+    SentEmail,
 )
 from summit.models.protocol import (
     Attendance,
@@ -117,7 +118,7 @@ __all__ = [
     "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
     "RoomAssignment", "RoomBlock",
-    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus",
+    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus", "SentEmail",
     "Attendance", "Convention", "ItemAttendance", "Podium", "PrecedenceEntry", "Rank",
     "SeatPlacement",
 ]

@@ -287,6 +287,11 @@ FIELD_LABELS.update({
     "seat": _l("Seat"), "seats_per_row": _l("Seats per row"),
 })
 
+# finishing personal data, desk and reception (issues 19-21, third wave)
+FIELD_LABELS.update({
+    "id_required": _l("Needs an ID number"), "id_reason": _l("Why it needs an ID number"),
+})
+
 # Stored values that are codes (states, roles, yes/no) and the words for them.
 VALUE_LABELS = {
     "pending": _l("Pending review"), "approved": _l("Approved"), "rejected": _l("Rejected"),

@@ -36,6 +36,7 @@ from summit.models import (
     RoomAssignment,
     SalonAttendance,
     SeatBooking,
+    SentEmail,
     TransferPassenger,
     Trip,
 )
@@ -58,6 +59,7 @@ SOURCES = {
     "trips": "trips", "transfer_passengers": "pickups", "room_assignments": "rooms",
     "meal_scans": "meal_scans", "print_jobs": "badge_prints",
     "precedence_entries": "protocol", "item_attendances": "protocol",
+    "sent_emails": "emails_sent",
 }
 # table -> why it is not in a person's download
 NOT_EXPORTED = {
@@ -184,8 +186,10 @@ def collect(user: User) -> dict[str, Any]:
         "audit_entries": [row(e) for e in audit_entries],
         "data_requests": [row(x) for x in _all(db.select(DataRequest).where(
             DataRequest.user_id == user.id).order_by(DataRequest.id))],
-        # Summit keeps no copy of the emails it sends: what it sent is in the audit entries.
-        "emails_sent": [],
+        # What was sent, to whom and when (Summit keeps no copy of the bodies).
+        "emails_sent": [row(x) for x in _all(db.select(SentEmail).where(or_(
+            SentEmail.user_id == user.id, SentEmail.registration_id.in_(registration_ids)))
+            .order_by(SentEmail.id))],
     }
 
 
