@@ -32,6 +32,7 @@ pytest_plugins = [
     # fixtures shared by the tests of one area
     *(f"tests.support.{area}" for area in ("agenda", "badges", "bookings", "checkin", "press",
                                            "agreements", "desk", "reception", "privacy")),
+    "tests.support.logscan",  # the run's logs, scanned for the demo's personal values
 ]
 
 IN_CI = os.environ.get("CI") == "true"
