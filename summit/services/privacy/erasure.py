@@ -25,6 +25,7 @@ from summit.models import (
     PressPerson,
     Registration,
     RoomAssignment,
+    SentEmail,
     Summit,
     TransferPassenger,
     Trip,
@@ -136,6 +137,9 @@ def _erase(registrations: list[Registration], applications: list[PressApplicatio
     # Travel, pick-ups and rooms say where a person was: erased with the rest.
     for model in (Trip, TransferPassenger, RoomAssignment):
         db.session.execute(db.delete(model).where(model.registration_id.in_(registration_ids)))
+    # Emails sent stay counted (kind, subject, time); the address goes.
+    db.session.execute(db.update(SentEmail).where(
+        SentEmail.registration_id.in_(registration_ids)).values(address=""))
     aliases = {r.id: alias_of(r.email) for r in registrations}
     _scrub_audit("registrations", aliases)
     for registration in registrations:
@@ -172,6 +176,8 @@ def erase_person(actor: User, user: User, *, now: datetime | None = None,
     applications = mydata.press_applications_of(user)
     _erase(registrations, applications, lambda _email: alias, now)
     _scrub_audit("users", {user.id: alias})
+    db.session.execute(db.update(SentEmail).where(SentEmail.user_id == user.id)
+                       .values(address=""))
     logins.end_everything(user, now)
     user.name = alias
     user.email = f"{alias.lower()}.{user.id}@{ANONYMISED_DOMAIN}"
@@ -226,6 +232,8 @@ def purge_summit(actor: User | None, summit: Summit, *, apply: bool = False,
     if not apply:
         return result
     _erase(registrations, applications, pseudonym, now)
+    db.session.execute(db.update(SentEmail).where(SentEmail.summit_id == summit.id)
+                       .values(address=""))
     for vehicle in db.session.scalars(db.select(Vehicle).where(Vehicle.summit_id == summit.id)):
         vehicle.driver_name = pseudonym(f"driver:{vehicle.id}")
         vehicle.driver_phone = ""
