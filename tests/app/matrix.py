@@ -625,6 +625,8 @@ ROUTES: list[Route] = [
           lambda w: f"/registrations/{w.registration.id}/substitute/refuse", ORGANISER),
     Route("desk.add_aide", "POST", lambda w: f"/registrations/{w.registration.id}/aides",
           ORGANISER),
+    Route("desk.aide_limits", "POST", lambda w: f"{S(w)}/aide-limits", ORGANISER,
+          data=lambda w: {"per_principal": "0"}),
     Route("desk.unlock", "POST",
           lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
     Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",

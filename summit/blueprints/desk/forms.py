@@ -2,12 +2,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
 from summit.models import BadgeSize, PrintReason
@@ -68,6 +70,16 @@ class SubstituteForm(BaseForm):
                                description=_l("Empty: the same as the person replaced."))
     position = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])
+
+
+class AideLimitsForm(BaseForm):
+    per_principal = IntegerField(_l("Aides a delegation's registrar may add per person"),
+                                 default=0, validators=[InputRequired(),
+                                                        NumberRange(min=0, max=10)],
+                                 description=_l("0: only staff add accompanying persons."))
+    category = SelectField(_l("Their category (zones on the badge)"), choices=[],
+                           validators=[Optional()])
+    submit = SubmitField(_l("Save the limits"))
 
 
 class AideForm(BaseForm):

@@ -9,6 +9,7 @@ from summit.blueprints.badges.views import send_pdf
 from summit.blueprints.desk.blueprint import bp
 from summit.blueprints.desk.forms import (
     AideForm,
+    AideLimitsForm,
     KioskForm,
     KioskStartForm,
     PoolForm,
@@ -86,9 +87,15 @@ def desks(slug: str):
         else:
             flash(_("Desk %(name)s added.", name=pool.name), "success")
             return redirect(url_for("desk.desks", slug=slug))
+    limits_form = None
+    if can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        category = aides.registrar_category(summit)
+        limits_form = AideLimitsForm(per_principal=summit.registrar_aides,
+                                     category=str(category.id) if category else "")
+        limits_form.category.choices = [SelectChoice("", "—")] + _categories(summit)
     return render_template("desk/desks.html", summit=summit, pools=desk_printers.pools(summit),
                            form=form, manage=manage, printer_form=PrinterForm(),
-                           paper_labels=desk_printers.PAPER_LABELS)
+                           paper_labels=desk_printers.PAPER_LABELS, limits_form=limits_form)
 
 
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/printers")
@@ -326,9 +333,13 @@ def refuse_substitute(registration_id: int):
 @login_required
 def add_aide(registration_id: int):
     principal = db.get_or_404(Registration, registration_id)
-    authorize(Permission.REGISTRATIONS_MANAGE, principal.summit)
+    staff = can(current_user, Permission.REGISTRATIONS_MANAGE, principal.summit)
+    if not staff and not aides.registrar_may_add(current_user, principal):
+        abort(403)
     form = AideForm()
     form.category.choices = _categories(principal.summit)
+    if not staff:  # the registrar's aides are in the organisers' category
+        form.category.data = str(aides.registrar_category(principal.summit).id)
     if form.validate_on_submit():
         category = next((c for c in principal.summit.categories
                          if str(c.id) == form.category.data), None)
@@ -343,6 +354,28 @@ def add_aide(registration_id: int):
     else:
         flash(_("Give the name and the category."), "error")
     return redirect(url_for("registrations.detail", registration_id=principal.id))
+
+
+@bp.post("/summits/<slug:slug>/aide-limits")
+@login_required
+def aide_limits(slug: str):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.REGISTRATIONS_MANAGE, summit)
+    form = AideLimitsForm()
+    form.category.choices = [SelectChoice("", "—")] + _categories(summit)
+    if form.validate_on_submit():
+        category = next((c for c in summit.categories if str(c.id) == form.category.data),
+                        None)
+        try:
+            aides.set_registrar_limits(current_user, summit,
+                                       per_principal=form.per_principal.data,
+                                       category=category)
+            flash(_("The limits for accompanying persons are saved."), "success")
+        except DomainError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Give a number from 0 to 10."), "error")
+    return redirect(url_for("desk.desks", slug=slug))
 
 
 # --- the kiosk ----------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def detail(registration_id: int):
                            prints=desk_printing.history(registration),
                            print_labels=desk_printing, substitutes=desk_substitutes,
                            substitute_form=SubstituteForm(), refuse_form=RejectForm(),
-                           aide_roles=desk_aides.ROLE_LABELS)
+                           aide_roles=desk_aides.ROLE_LABELS, aide_rules=desk_aides)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

@@ -288,8 +288,13 @@ FIELD_LABELS.update({
 })
 
 # finishing personal data, desk and reception (issues 19-21, third wave)
+ACTION_LABELS.update({
+    "summit.registrar_aides": _l("Limits for aides added by registrars changed"),
+})
 FIELD_LABELS.update({
     "id_required": _l("Needs an ID number"), "id_reason": _l("Why it needs an ID number"),
+    "registrar_aides": _l("Aides a registrar may add per person"),
+    "registrar_aide_category": _l("Category of aides added by registrars"),
 })
 
 # Stored values that are codes (states, roles, yes/no) and the words for them.
