@@ -633,6 +633,11 @@ ROUTES: list[Route] = [
           DESK),
     Route("desk.kiosk", "GET", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),
     Route("desk.kiosk_scan", "POST", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),
+    # the staff sign-in that ends kiosk mode: a page for any signed-in browser (the sign-in
+    # itself decides)
+    Route("desk.kiosk_exit", "GET", lambda w: f"{S(w)}/kiosk/{_desk(w).id}/exit", LOGGED_IN),
+    Route("desk.kiosk_exit", "POST", lambda w: f"{S(w)}/kiosk/{_desk(w).id}/exit", LOGGED_IN,
+          data=lambda w: {}),
     Route("api.upload_press_file", "POST", lambda w: "/api/v1/press-files", LOGGED_IN,
           data=press_upload, multipart=True),
     Route("api.create_press_application", "POST",

@@ -3,6 +3,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    PasswordField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -55,6 +56,12 @@ class KioskStartForm(BaseForm):
 
 class KioskForm(BaseForm):
     code = StringField(_l("Entry code"), validators=[DataRequired(), Length(max=2000)])
+
+
+class KioskExitForm(BaseForm):
+    email = StringField(_l("Staff email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    submit = SubmitField(_l("Leave kiosk mode"))
 
 
 class WalkInForm(BaseForm):

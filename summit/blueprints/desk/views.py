@@ -2,7 +2,7 @@
 prints from a scanned entry code and lets nobody go anywhere else."""
 from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.views import send_pdf
@@ -10,6 +10,7 @@ from summit.blueprints.desk.blueprint import bp
 from summit.blueprints.desk.forms import (
     AideForm,
     AideLimitsForm,
+    KioskExitForm,
     KioskForm,
     KioskStartForm,
     PoolForm,
@@ -23,10 +24,12 @@ from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import BadgeSize, Printer, PrinterPool, Registration
 from summit.permissions import Permission, authorize, can
+from summit.services.accounts import logins
 from summit.services.core.errors import DomainError
 from summit.services.desk import (
     aides,
     find as desk_find,
+    kiosk as desk_kiosk,
     printers as desk_printers,
     printing,
     substitutes,
@@ -36,7 +39,8 @@ from summit.services.summits import settings as summits
 
 KIOSK = "desk_kiosk"
 # What a kiosk's session may open: its page, its scans, the state of its jobs, static files.
-KIOSK_ENDPOINTS = {"desk.kiosk", "desk.kiosk_scan", "desk.job_state", "static"}
+KIOSK_ENDPOINTS = {"desk.kiosk", "desk.kiosk_scan", "desk.job_state", "desk.kiosk_exit",
+                   "static"}
 
 
 @bp.before_app_request
@@ -428,3 +432,29 @@ def kiosk_scan(slug: str, pool_id: int):
           "success")
     return redirect(url_for("desk.kiosk", slug=slug, pool_id=pool.id, job=job.key))
 
+
+
+@bp.route("/summits/<slug:slug>/kiosk/<int:pool_id>/exit", methods=["GET", "POST"])
+@login_required
+def kiosk_exit(slug: str, pool_id: int):
+    """Leaving kiosk mode takes a staff sign-in on the kiosk itself (docs/desk.md); the
+    browser is then signed in as that staff member, on the desks page."""
+    summit = summits.get_by_slug(slug)
+    pool = _pool(summit, pool_id)
+    form = KioskExitForm()
+    if form.validate_on_submit():
+        try:
+            staff = desk_kiosk.sign_in_to_leave(summit, pool, form.email.data,
+                                                form.password.data,
+                                                request.remote_addr or "unknown")
+        except DomainError as error:
+            form.password.errors = [*form.password.errors, str(error)]
+        else:
+            session.pop(KIOSK, None)
+            logins.end_login(session.get("_user_id"))
+            logout_user()
+            logins.start_login(staff, remember=False)
+            login_user(staff)
+            flash(_("Kiosk mode has ended."), "success")
+            return redirect(url_for("desk.desks", slug=slug))
+    return render_template("desk/kiosk_exit.html", summit=summit, pool=pool, form=form)

@@ -290,11 +290,15 @@ FIELD_LABELS.update({
 # finishing personal data, desk and reception (issues 19-21, third wave)
 ACTION_LABELS.update({
     "summit.registrar_aides": _l("Limits for aides added by registrars changed"),
+    "desk.kiosk_exit": _l("Kiosk mode ended by a staff sign-in"),
+    "reception.hand_over": _l("Pick-up seats and room nights handed to the substitute"),
+    "reception.hand_back": _l("Pick-up seats and room nights handed back"),
 })
 FIELD_LABELS.update({
     "id_required": _l("Needs an ID number"), "id_reason": _l("Why it needs an ID number"),
     "registrar_aides": _l("Aides a registrar may add per person"),
     "registrar_aide_category": _l("Category of aides added by registrars"),
+    "from": _l("From"), "from_name": _l("From"), "to": _l("To"), "to_name": _l("To"),
 })
 
 # Stored values that are codes (states, roles, yes/no) and the words for them.
