@@ -158,7 +158,13 @@ def _zones_and_categories(summit: Summit) -> None:
         if code not in existing:
             summit.categories.append(AttendeeCategory(
                 code=code, label_zh=label_zh, label_en=label_en, colour=colour, public=public,
-                position=position, zones=[zones[c] for c in zone_codes]))
+                position=position, zones=[zones[c] for c in zone_codes],
+                # Guests enter the VIP zone: the form says why it asks their ID number.
+                id_required=code == "guest",
+                id_reason="安保部门在贵宾区入口核验身份证件" if code == "guest" else ""))
+    if not summit.registrar_aide_category_code:
+        # Registrars may bring one aide per member, on a staff badge (the desks page).
+        summit.registrar_aides, summit.registrar_aide_category_code = 1, "staff"
 
 
 def _delegations(summit: Summit) -> dict[str, Delegation]:
