@@ -226,8 +226,12 @@ FIELD_LABELS = {
     "walk_in": _l("Walk-in"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
-KIND_FIELD_LABELS = {"registrations": {"position": _l("Position")},
-                     "press_equipment": {"item": _l("Equipment")}}
+KIND_FIELD_LABELS = {
+    "registrations": {"position": _l("Position")},
+    "press_equipment": {"item": _l("Equipment")},
+    "precedence_entries": {"name": _p("person", "Name"), "title": _p("person", "Title")},
+    "hotels": {"rooms": _p("hotel room", "Rooms")},
+}
 
 # reception (issue 19)
 ACTION_LABELS.update({

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from summit.extensions import db
 from summit.models import AgendaItem, Convention, Podium, SeatPlacement, User
 from summit.permissions import Permission, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.protocol import precedence
 
@@ -20,6 +20,7 @@ CONVENTION_LABELS = {
     Convention.GOVERNMENT: _l("Government (政务): left of No. 1 is senior"),
     Convention.INTERNATIONAL: _l("International / business (国际/商务): right is senior"),
 }
+audit_words.name_values(CONVENTION_LABELS)
 MAX_ROWS = 10
 MAX_SEATS = 60
 
