@@ -1,0 +1,185 @@
+"""The signing ceremony's run-sheet through its page: the order of signings (amount, the
+organiser's order, county), the sides at the signing table by convention, the witnesses
+(default and chosen, following attendance), the PDF read back, roles and bad input."""
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from summit.extensions import db
+from summit.models import AuditEntry, PartySide, PrecedenceEntry, Rank, Role
+from summit.services.agreements import signing as agreements
+from summit.services.protocol import precedence
+from tests.support import factories
+from tests.support.pages import flashes, text
+from tests.support.pdf import page_size, pdf_text, save, squash
+
+pytestmark = pytest.mark.usefixtures("english")
+
+LEADERS = [("杨春轩", Rank.PROVINCIAL, "四川省商务厅", "副厅长"),
+           ("赵波", Rank.BUREAU, "甘孜藏族自治州人民政府", "常务副州长"),
+           ("李兴文", Rank.BUREAU, "甘孜藏族自治州人民政府", "副州长"),
+           ("钱县长", Rank.COUNTY, "康定市人民政府", "市长")]
+# title, county, amount, company, signatory
+SIGNINGS = [("康定电商协议", "康定市", "5000万", "川藏云商公司", "王海"),
+            ("理塘服务体系协议", "理塘县", "3000万", "高原优品公司", "刘欣"),
+            ("泸定冷链协议", "泸定县", "1.2亿", "蜀道冷链集团", "张毅"),
+            ("康定旗舰店协议", "康定市", "800万", "云岭网络公司", "周敏")]
+
+
+def record(summit, officer, ceremony, title, county, amount, company, signatory):
+    return agreements.record_agreement(officer, summit, agreements.AgreementDetails(
+        title=title, kind=agreements.AgreementKind.STRATEGIC, county=county, sector="农村电商",
+        amount=amount, signed_at=None, ceremony_item_id=ceremony.id, on_stage=True,
+        parties=[agreements.PartyDetails(PartySide.A, "甘孜藏族自治州人民政府", "李兴文",
+                                         "副州长"),
+                 agreements.PartyDetails(PartySide.B, company, signatory, "董事长")]),
+        now=datetime(2017, 8, 3, 4, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def signing_day(summit, organiser, ceremony):
+    for name, rank, organisation, title in LEADERS:
+        precedence.add_entry(organiser, summit, precedence.EntryDetails(
+            name=name, rank=rank, organisation=organisation, title=title))
+    officer = factories.make_member(summit, Role.AGREEMENTS_OFFICER, "officer@example.com")
+    return {row[0]: record(summit, officer, ceremony, *row) for row in SIGNINGS}
+
+
+def signings(page: str) -> list[tuple[str, str, str, list[str]]]:
+    """(title, host signatory, guest signatory, witnesses) of each row of the page's table."""
+    body = page.split('id="signings"', 1)[1].split("</table>", 1)[0]
+    rows = []
+    for row in body.split('<tr id="signing-')[1:]:
+        title = re.search(r"<td>\d+</td>\s*<td>([^<]+)<br>", row).group(1)
+        host = re.search(r'class="host"><strong>([^<]+)', row).group(1)
+        guest = re.search(r'class="guest"><strong>([^<]+)', row).group(1)
+        rows.append((title, host, guest, re.findall(r'<span class="witness">([^<]+)', row)))
+    return rows
+
+
+def entry_id(name: str) -> int:
+    return db.session.scalar(db.select(PrecedenceEntry.id).where(PrecedenceEntry.name == name))
+
+
+def test_order_sides_and_witnesses_follow_the_organiser(client, login, summit, organiser,
+                                                        ceremony, signing_day):
+    login(organiser.email)
+    base = f"/summits/{summit.slug}/protocol/items/{ceremony.id}"
+    assert "ceremony-link" in text(client.get(base))
+    page = text(client.get(f"{base}/ceremony"))
+    # By amount (the default); 李兴文 signs every agreement, so he does not witness one: the
+    # two most senior other leaders do, most senior first.
+    assert signings(page) == [
+        ("泸定冷链协议", "李兴文", "张毅", ["杨春轩", "赵波"]),
+        ("康定电商协议", "李兴文", "王海", ["杨春轩", "赵波"]),
+        ("理塘服务体系协议", "李兴文", "刘欣", ["杨春轩", "赵波"]),
+        ("康定旗舰店协议", "李兴文", "周敏", ["杨春轩", "赵波"])]
+    # 政务: the guest takes the seat of honour, at the left seen from the stage.
+    assert "政务惯例（以左为尊）" in page
+    row = page.split('id="signing-', 2)[1]
+    assert "seated at the left" in row.split('class="guest"')[1].split("</td>")[0]
+    assert "seated at the right" in row.split('class="host"')[1].split("</td>")[0]
+
+    # By county: the county with the larger total first, its signings together.
+    client.post(f"{base}/ceremony/settings", data={"order_by": "county",
+                                                   "convention": "international"})
+    page = text(client.get(f"{base}/ceremony"))
+    assert [s[0] for s in signings(page)] == ["泸定冷链协议", "康定电商协议", "康定旗舰店协议",
+                                             "理塘服务体系协议"]
+    row = page.split('id="signing-', 2)[1]
+    assert "seated at the left" in row.split('class="host"')[1].split("</td>")[0]
+    assert "国际/商务惯例（以右为尊）" in page
+
+    # The organiser's own order: moving a signing switches to it and keeps the rest.
+    lt = signing_day["理塘服务体系协议"].id
+    assert client.post(f"{base}/ceremony/signings/{lt}/move/up").status_code == 302
+    page = text(client.get(f"{base}/ceremony"))
+    assert [s[0] for s in signings(page)] == ["泸定冷链协议", "康定电商协议", "理塘服务体系协议",
+                                             "康定旗舰店协议"]
+    assert re.search(r'<option selected value="organiser">', page)
+    response = client.post(f"{base}/ceremony/signings/{signing_day['泸定冷链协议'].id}/move/up",
+                           follow_redirects=True)
+    assert ("error", "This signing is already at the edge of the order.") in \
+        flashes(text(response))
+
+    # A leader drops out: the default witnesses follow; chosen ones are kept, the absent one
+    # left out with a message; a deputy stands in.
+    client.post(f"{base}/attendance/{entry_id('赵波')}", data={"status": "absent"})
+    client.post(f"{base}/ceremony/signings/{lt}/witnesses",
+                data={"witnesses": [entry_id("钱县长"), entry_id("赵波"), entry_id("杨春轩")]})
+    client.post(f"{base}/attendance/{entry_id('杨春轩')}",
+                data={"status": "deputy", "deputy_name": "王副厅长"})
+    page = text(client.get(f"{base}/ceremony"))
+    assert signings(page)[0][3] == ["王副厅长", "钱县长"]
+    assert signings(page)[2][3] == ["王副厅长", "钱县长"]
+    assert "Signing 3: the witness 赵波 is absent and is left out." in page
+    assert "deputy for 杨春轩" in page
+    client.post(f"{base}/ceremony/signings/{lt}/witnesses", data={"default": "y"})
+    client.post(f"{base}/attendance/{entry_id('赵波')}", data={"status": "attending"})
+    page = text(client.get(f"{base}/ceremony"))
+    assert signings(page)[2][3] == ["王副厅长", "赵波"]
+
+    actions = set(db.session.scalars(db.select(AuditEntry.action)))
+    assert {"ceremony.configure", "ceremony.reorder", "ceremony.witnesses"} <= actions
+
+
+def test_the_run_sheet_pdf_for_the_stage_manager(client, login, summit, organiser, ceremony,
+                                                 signing_day, tmp_path):
+    login(organiser.email)
+    base = f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony"
+    response = client.get(f"{base}/run-sheet.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    path = save(response.data, tmp_path, "run-sheet.pdf")
+    width, height = page_size(path)
+    assert round(width) == 595 and round(height) == 842
+    sheet = squash(pdf_text(path))
+    assert "签约仪式流程单" in sheet and "政务惯例（以左为尊）" in sheet
+    assert "主方＝甲方，客方＝乙方" in sheet
+    # The order table: by amount, with the amounts as the agreements area writes them.
+    order = [sheet.index(title) for title in ("泸定冷链协议", "康定电商协议", "理塘服务体系协议",
+                                              "康定旗舰店协议")]
+    assert order == sorted(order)
+    assert "1.20亿元" in sheet and "5,000.00万元" in sheet
+    # The diagram of signing 1, seen from the audience: the host (right seat of the stage) on
+    # the audience's left, the guest on their right; the witnesses behind, No. 1 (杨春轩) on
+    # the audience's right of No. 2 under 政务 with two witnesses.
+    assert "第1项·泸定冷链协议" in sheet
+    diagram = sheet.split("第1项·泸定冷链协议", 1)[1].split("第2项", 1)[0]
+    assert diagram.index("赵波") < diagram.index("杨春轩")
+    assert diagram.index("主方") < diagram.index("客方")
+    assert diagram.index("李兴文") < diagram.index("张毅")
+
+
+def test_roles_and_bad_input(client, login, summit, organiser, ceremony, signing_day):
+    official = factories.make_member(summit, Role.OFFICIAL, "official@example.com")
+    login(official.email)
+    base = f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony"
+    assert client.get(base).status_code == 200
+    assert client.post(f"{base}/settings", data={"order_by": "county",
+                                                 "convention": "government"}).status_code == 403
+    client.post("/auth/logout")
+    login(organiser.email)
+    # Not a signing ceremony: no run-sheet.
+    other = factories.make_item(summit)
+    assert client.get(f"/summits/{summit.slug}/protocol/items/{other.id}/ceremony") \
+        .status_code == 404
+    assert client.post(f"{base}/settings", data={"order_by": "height",
+                                                 "convention": "government"}).status_code == 400
+    lt = signing_day["理塘服务体系协议"].id
+    response = client.post(f"{base}/signings/{lt}/witnesses", data={"witnesses": ["99999"]},
+                           follow_redirects=True)
+    assert ("error", "Choose witnesses from the precedence list.") in flashes(text(response))
+    response = client.post(f"{base}/signings/999999/witnesses", data={"default": "y"},
+                           follow_redirects=True)
+    assert ("error", "That agreement is not at this ceremony.") in flashes(text(response))
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id))
+                             .where(AuditEntry.action.like("ceremony.%"))) == 0
+
+
+def test_a_ceremony_without_agreements_says_so(client, login, summit, organiser, ceremony):
+    login(organiser.email)
+    page = text(client.get(f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony"))
+    assert "No agreements are recorded at this signing ceremony yet" in page
+    assert client.get(f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony/"
+                      "run-sheet.pdf").status_code == 200
