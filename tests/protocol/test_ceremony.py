@@ -1,6 +1,7 @@
 """The signing ceremony's run-sheet through its page: the order of signings (amount, the
 organiser's order, county), the sides at the signing table by convention, the witnesses
 (default and chosen, following attendance), the PDF read back, roles and bad input."""
+import html
 import re
 from datetime import UTC, datetime
 
@@ -183,3 +184,85 @@ def test_a_ceremony_without_agreements_says_so(client, login, summit, organiser,
     assert "No agreements are recorded at this signing ceremony yet" in page
     assert client.get(f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony/"
                       "run-sheet.pdf").status_code == 200
+
+
+def script_text(page: str) -> str:
+    area = page.split('name="text"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    return html.unescape(area).strip()
+
+
+def test_the_host_script_is_generated_edited_and_kept_in_step(client, login, summit, organiser,
+                                                               ceremony, signing_day, tmp_path):
+    login(organiser.email)
+    base = f"/summits/{summit.slug}/protocol/items/{ceremony.id}"
+    client.post(f"{base}/attendance/{entry_id('钱县长')}", data={"status": "absent"})
+    client.post(f"{base}/attendance/{entry_id('赵波')}",
+                data={"status": "deputy", "deputy_name": "刘副州长"})
+    page = text(client.get(f"{base}/ceremony"))
+    generated = script_text(page)
+    lines = generated.splitlines()
+    assert lines[:2] == ["尊敬的各位领导、各位嘉宾，女士们、先生们：", "大家上午好！"]
+    # The leaders in precedence order, with organisation and title; the deputy as such; the
+    # absent 钱县长 left out.
+    assert lines[5:8] == ["四川省商务厅副厅长杨春轩同志；",
+                          "受甘孜藏族自治州人民政府常务副州长赵波同志委托出席的刘副州长同志；",
+                          "甘孜藏族自治州人民政府副州长李兴文同志。"]
+    assert "钱县长" not in generated
+    # Each signing in the run-sheet's order, with parties, project and amount.
+    assert "今天共有四个项目签约" in generated
+    first = next(line for line in lines if line.startswith("第一项"))
+    assert first == ("第一项，签署《泸定冷链协议》，金额1.20亿元。请甘孜藏族自治州人民政府副州长"
+                     "李兴文和蜀道冷链集团董事长张毅上台签约，请杨春轩、刘副州长同志见证。")
+    assert lines.index(first) < lines.index(next(x for x in lines if x.startswith("第四项")))
+    assert "5,000.00万元" in generated and lines[-1].endswith("谢谢大家！")
+    assert "Generated from the data" in page
+
+    # The organiser edits and saves; the page keeps the edit.
+    edited = generated.replace("大家上午好！", "大家上午好！欢迎来到康定！")
+    assert client.post(f"{base}/ceremony/script", data={"text": edited}).status_code == 302
+    page = text(client.get(f"{base}/ceremony"))
+    assert script_text(page) == edited and "This is your edited text" in page
+    # Attendance changes after the edit: the page says so and names the changes.
+    client.post(f"{base}/attendance/{entry_id('钱县长')}", data={"status": "attending"})
+    client.post(f"{base}/attendance/{entry_id('杨春轩')}", data={"status": "absent"})
+    page = text(client.get(f"{base}/ceremony"))
+    assert script_text(page) == edited
+    assert "The saved text is out of date" in page
+    assert re.search(r'class="names-added">钱县长<', page)
+    assert re.search(r'class="names-removed">杨春轩<', page)
+
+    # Downloads carry the saved text.
+    download = client.get(f"{base}/ceremony/script.txt")
+    assert download.mimetype == "text/plain" and download.data.decode() == edited
+    response = client.get(f"{base}/ceremony/script.pdf")
+    path = save(response.data, tmp_path, "script.pdf")
+    printed = squash(pdf_text(path))
+    assert "主持词" in printed and "欢迎来到康定" in printed and "钱县长" not in printed
+
+    # Regenerate overwrites after confirming (the button asks) and is in step again.
+    assert "Your edits to the text will be overwritten" in page
+    client.post(f"{base}/ceremony/script/regenerate")
+    page = text(client.get(f"{base}/ceremony"))
+    assert "out of date" not in page and "欢迎来到康定" not in script_text(page)
+    assert "市长钱县长同志" in script_text(page) and "杨春轩同志；" not in script_text(page)
+
+    # Bad input: an empty text is refused with a message, nothing changes.
+    response = client.post(f"{base}/ceremony/script", data={"text": "   "})
+    assert response.status_code == 400 and "This field is required" in text(response)
+    response = client.post(f"{base}/ceremony/script", data={"text": "好\x00"})
+    assert response.status_code == 400
+    assert "Remove control characters or line breaks from this field." in text(response)
+    actions = list(db.session.scalars(db.select(AuditEntry.action)
+                                      .where(AuditEntry.action.like("ceremony.script%"))))
+    assert actions == ["ceremony.script_save", "ceremony.script_regenerate"]
+
+
+def test_an_official_reads_the_script_but_cannot_change_it(client, login, summit, ceremony,
+                                                           signing_day):
+    official = factories.make_member(summit, Role.OFFICIAL, "official@example.com")
+    login(official.email)
+    base = f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony"
+    page = text(client.get(base))
+    assert 'id="script-text"' in page and "李兴文" in page
+    assert client.post(f"{base}/script", data={"text": "x"}).status_code == 403
+    assert client.post(f"{base}/script/regenerate").status_code == 403

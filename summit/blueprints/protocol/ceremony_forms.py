@@ -1,10 +1,12 @@
 """Forms of the signing ceremony page: shape only (the services check the rules)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField, widgets
+from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length
 
 from summit.blueprints.protocol.forms import _choices
 from summit.forms import BaseForm
 from summit.services.protocol.ceremony import ORDER_LABELS
+from summit.services.protocol.script import MAX_SCRIPT
 from summit.services.protocol.seating import CONVENTION_LABELS
 
 
@@ -20,3 +22,9 @@ class WitnessForm(BaseForm):
                                     widget=widgets.ListWidget(prefix_label=False),
                                     option_widget=widgets.CheckboxInput())
     default = BooleanField(_l("Use the default (the most senior attending leaders)"))
+
+
+class ScriptForm(BaseForm):
+    text = TextAreaField(_l("The host's script (主持词)"),
+                         validators=[DataRequired(), Length(max=MAX_SCRIPT)],
+                         render_kw={"rows": 24})

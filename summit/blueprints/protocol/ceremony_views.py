@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from summit.blueprints.protocol.blueprint import bp
-from summit.blueprints.protocol.ceremony_forms import CeremonyForm, WitnessForm
+from summit.blueprints.protocol.ceremony_forms import CeremonyForm, ScriptForm, WitnessForm
 from summit.blueprints.protocol.forms import ActionForm
+from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import AgendaItemKind, Convention, SigningOrder
 from summit.permissions import Permission, authorize
@@ -19,7 +20,7 @@ from summit.services.agenda import draft as agenda_draft
 from summit.services.core import money
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
-from summit.services.protocol import ceremony, precedence
+from summit.services.protocol import ceremony, precedence, script as host_script
 from summit.services.summits import settings as summits
 
 
@@ -51,8 +52,13 @@ def ceremony_page(slug: str, item_id: int):
     return _render(summit, item)
 
 
-def _render(summit, item, form: CeremonyForm | None = None, status: int = 200, **extra):
+def _render(summit, item, form: CeremonyForm | None = None, status: int = 200,
+            script_form: ScriptForm | None = None):
     sheet = ceremony.compute(item)
+    script = host_script.current(item)
+    if script_form is None:
+        script_form = ScriptForm()
+        script_form.text.data = script.text
     if form is None:
         form = CeremonyForm()
         form.order_by.data = sheet.settings.order_by.value
@@ -61,7 +67,7 @@ def _render(summit, item, form: CeremonyForm | None = None, status: int = 200, *
         "protocol/ceremony.html", summit=summit, item=item, sheet=sheet, form=form,
         action=ActionForm(), witness_form=WitnessForm(), choices=witness_choices(summit),
         amount=money.format_amount, may_write=precedence.may_write(current_user, summit),
-        lang=language(), **extra), status
+        script=script, script_form=script_form, lang=language()), status
 
 
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/ceremony/settings")
@@ -122,3 +128,44 @@ def run_sheet_pdf(slug: str, item_id: int):
     data = ceremony.run_sheet_pdf(ceremony.compute(item))
     return send_file(io.BytesIO(data), mimetype="application/pdf",
                      download_name=f"run-sheet-{item.id}.pdf")
+
+
+@bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/ceremony/script")
+@login_required
+def script_save(slug: str, item_id: int):
+    summit, item = _ceremony_item(slug, item_id, Permission.PROTOCOL_WRITE)
+    form = ScriptForm()
+    if form.validate_on_submit():
+        try:
+            host_script.save(current_user, item, form.text.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The host's script is saved."), "success")
+            return redirect(url_for("protocol.ceremony_page", slug=summit.slug,
+                                    item_id=item.id, _anchor="script"))
+    return _render(summit, item, status=400, script_form=form)
+
+
+@bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/ceremony/script/regenerate")
+@login_required
+def script_regenerate(slug: str, item_id: int):
+    summit, item = _ceremony_item(slug, item_id, Permission.PROTOCOL_WRITE)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    host_script.regenerate(current_user, item)
+    flash(_("The host's script is generated afresh from the data."), "success")
+    return redirect(url_for("protocol.ceremony_page", slug=summit.slug, item_id=item.id,
+                            _anchor="script"))
+
+
+@bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/ceremony/script.<any(pdf, txt):fmt>")
+@login_required
+def script_download(slug: str, item_id: int, fmt: str):
+    _summit, item = _ceremony_item(slug, item_id, Permission.PROTOCOL_READ)
+    text = host_script.current(item).text
+    if fmt == "pdf":
+        return send_file(io.BytesIO(host_script.script_pdf(item, text)),
+                         mimetype="application/pdf", download_name=f"script-{item.id}.pdf")
+    return send_file(io.BytesIO(text.encode("utf-8")), mimetype="text/plain; charset=utf-8",
+                     as_attachment=True, download_name=f"script-{item.id}.txt")

@@ -292,6 +292,8 @@ ACTION_LABELS.update({
     "ceremony.configure": _l("Signing ceremony run-sheet set up"),
     "ceremony.reorder": _l("Signings reordered"),
     "ceremony.witnesses": _l("Witnesses of a signing chosen"),
+    "ceremony.script_save": _l("Host's script saved"),
+    "ceremony.script_regenerate": _l("Host's script regenerated"),
 })
 OBJECT_LABELS.update({
     "signing_ceremonies": _l("Signing ceremony"), "ceremony_signings": _l("Signing"),

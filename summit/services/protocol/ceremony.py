@@ -124,7 +124,7 @@ def settings_for(item: AgendaItem) -> SigningCeremony:
                                     script_names=[])
 
 
-def _stored(item: AgendaItem) -> SigningCeremony:
+def stored(item: AgendaItem) -> SigningCeremony:
     settings = settings_for(item)
     if settings.id is None:
         settings.item = item
@@ -214,7 +214,7 @@ def configure(actor: User, item: AgendaItem, order_by: SigningOrder,
               convention: Convention) -> SigningCeremony:
     require(actor, Permission.PROTOCOL_WRITE, item.summit)
     check_item(item)
-    settings = _stored(item)
+    settings = stored(item)
     before = {"order_by": settings.order_by.value, "convention": settings.convention.value}
     settings.order_by, settings.convention = order_by, convention
     audit.record(actor, "ceremony.configure", settings, summit=item.summit, before=before,
@@ -240,7 +240,7 @@ def reorder(actor: User, item: AgendaItem, agreement_ids: list[int]) -> None:
     if len(agreement_ids) != len(set(agreement_ids)) or set(agreement_ids) != present:
         raise Conflict(_l("The agreements at this ceremony changed meanwhile; reload the page "
                           "and try again."))
-    settings = _stored(item)
+    settings = stored(item)
     before = [a.agreement.id for a in compute(item).signings]
     for position, agreement_id in enumerate(agreement_ids, start=1):
         _row(settings, agreement_id).position = position
@@ -284,7 +284,7 @@ def set_witnesses(actor: User, item: AgendaItem, agreement_id: int,
         # Keep them in precedence order whatever order they were ticked in.
         rank = {entry_id: index for index, entry_id in enumerate(known)}
         entry_ids = sorted(entry_ids, key=rank.__getitem__)
-    settings = _stored(item)
+    settings = stored(item)
     row = _row(settings, agreement_id)
     before = row.witness_ids
     row.witness_ids = entry_ids
