@@ -1,5 +1,5 @@
 """Protocol: the signing ceremony's run-sheet settings, signings' order and witnesses, and
-the host's saved script.
+the host's saved script; a podium seat can be kept empty by hand.
 
 Revision ID: 24cere000001
 Revises: 22scal000001
@@ -52,9 +52,15 @@ def upgrade():
     )
     op.create_index(op.f('ix_ceremony_signings_ceremony_id'), 'ceremony_signings',
                     ['ceremony_id'], unique=False)
+    # A podium seat may be kept empty by hand (set through the seating API).
+    with op.batch_alter_table('seat_placements', schema=None) as batch_op:
+        batch_op.alter_column('entry_id', existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    op.execute("DELETE FROM seat_placements WHERE entry_id IS NULL")
+    with op.batch_alter_table('seat_placements', schema=None) as batch_op:
+        batch_op.alter_column('entry_id', existing_type=sa.Integer(), nullable=False)
     op.drop_index(op.f('ix_ceremony_signings_ceremony_id'), table_name='ceremony_signings')
     op.drop_table('ceremony_signings')
     op.drop_table('signing_ceremonies')

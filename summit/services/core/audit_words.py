@@ -294,6 +294,7 @@ ACTION_LABELS.update({
     "ceremony.witnesses": _l("Witnesses of a signing chosen"),
     "ceremony.script_save": _l("Host's script saved"),
     "ceremony.script_regenerate": _l("Host's script regenerated"),
+    "podium.seating": _l("Podium seats set through the API"),
 })
 OBJECT_LABELS.update({
     "signing_ceremonies": _l("Signing ceremony"), "ceremony_signings": _l("Signing"),
