@@ -295,6 +295,7 @@ ACTION_LABELS.update({
     "ceremony.script_save": _l("Host's script saved"),
     "ceremony.script_regenerate": _l("Host's script regenerated"),
     "podium.seating": _l("Podium seats set through the API"),
+    "precedence.link": _l("Leader linked to a registration"),
 })
 OBJECT_LABELS.update({
     "signing_ceremonies": _l("Signing ceremony"), "ceremony_signings": _l("Signing"),
