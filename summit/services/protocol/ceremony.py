@@ -134,10 +134,10 @@ def stored(item: AgendaItem) -> SigningCeremony:
 
 
 def agreements_at(item: AgendaItem) -> list[Agreement]:
-    """The agreements recorded at the item (later upgrades of an agreement replace it)."""
+    """The agreements recorded at the item (one later upgraded elsewhere was still signed
+    here, so it stays)."""
     return list(db.session.scalars(
-        db.select(Agreement).where(Agreement.ceremony_item_id == item.id,
-                                   Agreement.superseded.is_(False))
+        db.select(Agreement).where(Agreement.ceremony_item_id == item.id)
         .options(db.selectinload(Agreement.parties))
         .order_by(Agreement.id)))
 
@@ -309,6 +309,8 @@ table.order th, table.order td { border: 0.5pt solid #888; padding: 1.2mm 1.5mm;
 table.order th { background: #eef1f6; font-size: 8.5pt; }
 td.n, th.n { width: 8mm; text-align: center; }
 td.amt, th.amt { width: 22mm; text-align: right; white-space: nowrap; }
+th.side { width: 38mm; }
+th.wit { width: 30mm; }
 small { display: block; font-size: 7.5pt; color: #666; }
 section.signing { page-break-inside: avoid; margin: 0 0 4mm; }
 h2 { font-size: 11pt; margin: 0 0 1.5mm; }
