@@ -266,3 +266,23 @@ def test_an_official_reads_the_script_but_cannot_change_it(client, login, summit
     assert 'id="script-text"' in page and "李兴文" in page
     assert client.post(f"{base}/script", data={"text": "x"}).status_code == 403
     assert client.post(f"{base}/script/regenerate").status_code == 403
+
+
+def test_the_run_sheet_page_queries_do_not_grow(client, login, summit, organiser, ceremony,
+                                                 signing_day, count_queries):
+    login(organiser.email)
+    url = f"/summits/{summit.slug}/protocol/items/{ceremony.id}/ceremony"
+    officer = factories.make_member(summit, Role.AGREEMENTS_OFFICER, "second@example.com")
+    client.post(f"{url}/settings", data={"order_by": "amount", "convention": "government"})
+    client.get(url)
+    with count_queries() as four:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        agreement = record(summit, officer, ceremony, f"协议{n}", "丹巴县", f"{n + 1}万",
+                           "某公司", f"签字人{n}")
+        client.post(f"{url}/signings/{agreement.id}/witnesses",
+                    data={"witnesses": [entry_id("赵波")]})
+    with count_queries() as sixteen:
+        page = text(client.get(url))
+    assert page.count('<tr id="signing-') == 16
+    assert len(four) == len(sixteen)
