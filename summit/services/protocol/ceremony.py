@@ -303,7 +303,7 @@ h1 { font-size: 17pt; text-align: center; margin: 0 0 1mm; }
 .sub, .note { text-align: center; color: #555; margin: 0 0 2mm; }
 .note { font-size: 8.5pt; }
 .warn { color: #b42318; margin: 0 0 3mm; }
-table.order { width: 100%%; border-collapse: collapse; margin: 3mm 0 6mm; }
+table.order { width: 100%%; border-collapse: collapse; margin: 3mm 0 6mm; table-layout: fixed; }
 table.order th, table.order td { border: 0.5pt solid #888; padding: 1.2mm 1.5mm;
   vertical-align: top; text-align: left; }
 table.order th { background: #eef1f6; font-size: 8.5pt; }
