@@ -1,13 +1,23 @@
 """Forms of the signing ceremony page: shape only (the services check the rules)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField, widgets
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Length
 
-from summit.blueprints.protocol.forms import _choices
 from summit.forms import BaseForm
 from summit.services.protocol.ceremony import ORDER_LABELS
 from summit.services.protocol.script import MAX_SCRIPT
 from summit.services.protocol.seating import CONVENTION_LABELS
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label) for member, label in labels.items()]
 
 
 class CeremonyForm(BaseForm):

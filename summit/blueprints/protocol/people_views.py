@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.forms import ActionForm
-from summit.blueprints.protocol.views import _entry_for_write as entry_for_write
 from summit.permissions import Permission, authorize
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
@@ -76,7 +75,13 @@ def link_registration(slug: str, registration_id: int):
 @bp.post("/protocol/entries/<int:entry_id>/unlink")
 @login_required
 def unlink_registration(entry_id: int):
-    entry = entry_for_write(entry_id)
+    try:
+        entry = precedence.get_entry(entry_id)
+    except DomainError:
+        abort(404)
+    authorize(Permission.PROTOCOL_WRITE, entry.summit)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     people.link(current_user, entry, None)
     flash(_("%(name)s is no longer linked to a registration.", name=entry.name), "success")
     return redirect(url_for("protocol.precedence_list", slug=entry.summit.slug,
