@@ -323,6 +323,25 @@ FIELD_LABELS.update({
     "seat": _l("Seat"), "seats_per_row": _l("Seats per row"),
 })
 
+# signing ceremony and host's script (issue 18)
+ACTION_LABELS.update({
+    "ceremony.configure": _l("Signing ceremony run-sheet set up"),
+    "ceremony.reorder": _l("Signings reordered"),
+    "ceremony.witnesses": _l("Witnesses of a signing chosen"),
+    "ceremony.script_save": _l("Host's script saved"),
+    "ceremony.script_regenerate": _l("Host's script regenerated"),
+    "podium.seating": _l("Podium seats set through the API"),
+    "precedence.link": _l("Leader linked to a registration"),
+})
+OBJECT_LABELS.update({
+    "signing_ceremonies": _l("Signing ceremony"), "ceremony_signings": _l("Signing"),
+})
+FIELD_LABELS.update({
+    "order_by": _l("Order of signings"), "witnesses": _l("Witnesses"),
+    "agreement_id": _l("Agreement"), "script_text": _l("Host's script"),
+    "placements": _l("Seats set by hand"),
+})
+
 # Stored values that are codes (states, roles, yes/no) and the words for them.
 VALUE_LABELS = {
     "pending": _l("Pending review"), "approved": _l("Approved"), "rejected": _l("Rejected"),
