@@ -83,6 +83,8 @@ NOT_EXPORTED = {
     "printers": "desk printers, not people",
     "printer_pools": "registration desks, not people",
     "seat_placements": "a seat of a podium: the person is in the protocol section",
+    "signing_ceremonies": "the host's script names leaders from the precedence list, whose "
+                          "entries are in the protocol section",
 }
 # Never in a download: secrets, and the keyed hashes of sealed numbers.
 HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "id_number_hash",
