@@ -9,6 +9,7 @@ import tarfile
 import pytest
 from sqlalchemy import func, select
 
+from summit import create_app
 from summit.extensions import db
 from summit.models import Registration
 from summit.services.core import storage
@@ -63,6 +64,23 @@ def test_the_restore_drill_brings_back_every_row_and_file(filled, database_url, 
 def test_the_restore_drill_with_files_in_the_database(filled, database_url, tmp_path):
     assert storage.current().name == "database"
     drill(filled, database_url, tmp_path)
+
+
+@pytest.mark.postgres_only  # a new installation: a database without tables
+@pytest.mark.app_config(STORAGE="database")
+def test_a_backup_restores_into_a_new_database(filled, pg_cluster, smtp_server, tmp_path):
+    rows, files = table_contents(), backup.stored_checksums()
+    archive = tmp_path / "move.tar"
+    assert run(filled, "backup", "create", "--output", str(archive)).exit_code == 0
+    url = pg_cluster.create_database(f"summit_new_{tmp_path.name[-12:].lower()}")
+    new = create_app(plugin.test_config(url, str(tmp_path / "new"), smtp_server.port,
+                                        STORAGE="database"))
+    with new.app_context():
+        restored = run(new, "backup", "restore", str(archive))
+        assert restored.exit_code == 0, restored.output
+        assert (table_contents(), backup.stored_checksums()) == (rows, files)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def drill(filled, database_url: str, tmp_path) -> None:

@@ -249,7 +249,10 @@ def is_empty() -> bool:
             db.session.rollback()
             return False
     db.session.rollback()
-    return next(iter(storage.current().keys()), None) is None
+    files = storage.current()
+    if files.name == "database" and StoredFile.__tablename__ not in existing:
+        return True  # a database without tables holds no files either
+    return next(iter(files.keys()), None) is None
 
 
 def restore(path: Path, force: bool = False) -> Summary:
