@@ -17,8 +17,6 @@ from summit.services.demo import seed as demo
 from summit.services.ops import backup
 from tests.support import plugin, press_factories
 
-pytestmark = pytest.mark.usefixtures("english")
-
 
 def table_contents() -> dict[str, list[tuple]]:
     """Every table's rows, but the stored files' own tables (their files are compared by
@@ -109,7 +107,8 @@ def test_a_non_empty_installation_is_refused_unless_forced(filled, tmp_path):
 
     refused = run(filled, "backup", "restore", str(archive))
     assert refused.exit_code != 0
-    assert "already holds data" in refused.output and "--force" in refused.output
+    # The command speaks the default language (zh_Hans).
+    assert "本系统中已有数据" in refused.output and "--force" in refused.output
     assert table_contents() == changed
 
     forced = run(filled, "backup", "restore", "--force", str(archive))
@@ -139,7 +138,7 @@ def test_a_damaged_archive_is_refused_before_anything_changes(app, damage, tmp_p
     refused = run(app, "backup", "restore", "--force", str(archive))
 
     assert refused.exit_code != 0
-    assert "nothing was restored" in refused.output or "not a complete" in refused.output
+    assert "未恢复任何内容" in refused.output or "不是完整的峰会系统备份" in refused.output
     assert (table_contents(), backup.stored_checksums()) == (rows, files)
 
 
