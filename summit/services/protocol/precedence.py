@@ -19,7 +19,7 @@ from summit.models import (
 )
 from summit.models.protocol import RANK_ORDER
 from summit.permissions import Permission, can, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 
 RANK_LABELS = {
@@ -34,6 +34,7 @@ ATTENDANCE_LABELS = {
     Attendance.DEPUTY: _l("Sent a deputy"),
     Attendance.ABSENT: _l("Absent"),
 }
+audit_words.name_enums(RANK_LABELS, ATTENDANCE_LABELS)
 AUDITED = ("name", "name_native", "rank", "organisation", "title", "position",
            "registration_id")
 MAX_TEXT = 200
