@@ -132,3 +132,13 @@ def test_one_logging_set_up_gives_masked_json_lines_with_the_request_id(app_conf
     line = json.loads(next(line for line in lines if '"summit.test"' in line))
     assert line["request_id"] == "nginx-req-67890"
     assert (line["event"], line["contact"]) == ("call [phone]", "[email]")
+
+
+@pytest.mark.app_config(ALLOWED_HOSTS=["summit.example.org"])
+def test_health_and_metrics_answer_an_app_servers_own_address(client):
+    """A load balancer or Prometheus asks 10.0.0.11:8000 itself, not the site's name."""
+    server = {"Host": "10.0.0.11:8000"}
+    assert client.get("/healthz", headers=server).status_code == 200
+    assert client.get("/readyz", headers=server).status_code == 200
+    assert client.get("/metrics", headers=server).status_code == 200
+    assert client.get("/auth/login", headers=server).status_code == 400
