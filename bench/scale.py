@@ -1,12 +1,15 @@
 """Scale-out benchmark (issue 22): the deployment of deploy/ on this machine.
 
 The set-up of tests/ops/test_two_nodes.py (tests/support/nodes.py): a throw-away PostgreSQL
-and Redis, two gunicorn app servers from deploy/gunicorn.conf.py (BENCH_NODE_WORKERS
-workers of 8 threads each, default 2) and nginx rendered from deploy/nginx/summit.conf (TLS).
+and Redis, gunicorn app servers from deploy/gunicorn.conf.py and nginx rendered from
+deploy/nginx/summit.conf (TLS). The one node has BENCH_NODE_WORKERS gthread workers of 8
+threads (default 2); the two nodes behind nginx have half as many each, so both sides run
+the same number of workers on this machine's cores and the ratio is the cost of nginx, not
+of more processes than cores (BENCH_EQUAL_WORKERS=0: both nodes as many as the one).
 wrk loads, in each round, one after the other:
 
 1. check-in scans (bench/checkin.py's Lua script: real signed badges, a scan id each),
-   straight to app server 1 (one node, no nginx), then through nginx to both servers;
+   straight to the one node (no nginx), then through nginx to the two nodes;
 2. the public programme page of the demo summit (``/summits/kangding-2017/agenda``), the
    same two ways.
 
@@ -14,9 +17,11 @@ Each figure is a same-run ratio: requests/s through nginx and two nodes over req
 one node without nginx. On this 2-core machine the nodes share the cores, so the ratio is
 the cost of nginx (and TLS) in front: target >= 85 % (within 15 %).
 
-3. public registrations through the API (``POST /api/v1/summits/<slug>/registrations``,
+3. the trivial endpoint (``GET /api/v1/health``) straight, through nginx without TLS, and
+   through the site (TLS): where nginx's cost goes.
+4. public registrations through the API (``POST /api/v1/summits/<slug>/registrations``,
    each a new person) on one node: an absolute figure for docs/scaling.md.
-4. ``flask backup create`` of the demo plus 1,000 photos (STORAGE=database, the several-node
+5. ``flask backup create`` of the demo plus 1,000 photos (STORAGE=database, the several-node
    configuration; the photos are 150 KB JPEGs of noise): target <= 30 s; then
    ``flask backup restore`` into an empty database: target <= 60 s.
 
@@ -52,6 +57,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = 50
 NODE_WORKERS = int(os.environ.get("BENCH_NODE_WORKERS", "2"))
+EQUAL_WORKERS = os.environ.get("BENCH_EQUAL_WORKERS", "1") == "1"
 NGINX_WORKERS = int(os.environ.get("BENCH_NGINX_WORKERS", "1"))
 PHOTOS = int(os.environ.get("BENCH_PHOTOS", "1000"))
 HOLDERS = int(os.environ.get("BENCH_HOLDERS", "5000"))
@@ -124,13 +130,16 @@ def main() -> int:
 
         installation = new_installation(url, redis_server.url, 1)
         installation.extra_env.update(SUMMIT_LOG_JSON="0", SUMMIT_MAIL_SERVER="")  # outbox
-        for _ in range(2):
-            installation.start_node(workers=NODE_WORKERS, threads=8)
+        behind = max(1, NODE_WORKERS // 2) if EQUAL_WORKERS else NODE_WORKERS
+        one = installation.start_node(workers=NODE_WORKERS, threads=8)
+        pair = [installation.start_node(workers=behind, threads=8) for _ in range(2)]
         installation.wait_for_nodes()
-        installation.start_nginx(nginx, workers=NGINX_WORKERS)
-        direct, proxied = f"http://{installation.nodes[0]}", installation.https_url
-        print(f"2 app servers x {NODE_WORKERS} gthread workers x 8 threads, nginx {NGINX_WORKERS} "
-              f"worker(s) (TLS), PostgreSQL {cluster.bin_dir.parent.name}, {len(tokens)} badges, "
+        plain_port = pg.free_port()
+        installation.start_nginx(nginx, workers=NGINX_WORKERS, apps=pair, plain_port=plain_port)
+        direct, proxied = f"http://{one}", installation.https_url
+        print(f"one node of {NODE_WORKERS} gthread workers x 8 threads; nginx "
+              f"({NGINX_WORKERS} worker, TLS) + two nodes of {behind}; PostgreSQL "
+              f"{cluster.bin_dir.parent.name}, {len(tokens)} badges, "
               f"wrk {CONNECTIONS} connections, {SECONDS} s per measure, {ROUNDS} rounds",
               flush=True)
         env = {"BENCH_TOKENS": str(folder / "tokens.txt"), "BENCH_API_TOKEN": api_token,
@@ -175,6 +184,21 @@ def main() -> int:
             if figures["refused"]:
                 raise RuntimeError(f"{figures['refused']} registrations refused")
             return figures["rps"]
+
+        def trivial(base: str) -> float:
+            """Where nginx's cost goes: the trivial endpoint straight, through nginx without
+            TLS, and through the site (TLS)."""
+            return wrk(f"{base}/api/v1/health", folder / "plain.lua", {}, CONNECTIONS,
+                       SECONDS)["rps"]
+
+        breakdown = {name: [] for name in ("one node", "nginx, plain HTTP", "nginx, TLS")}
+        for _ in range(ROUNDS):
+            for name, base in zip(breakdown, (direct, f"http://127.0.0.1:{plain_port}",
+                                              proxied), strict=True):
+                breakdown[name].append(trivial(base))
+        print("trivial endpoint (GET /api/v1/health), medians: " + ", ".join(
+            f"{name} {sorted(v)[len(v) // 2]:.0f}/s" for name, v in breakdown.items()),
+            flush=True)
 
         registering = repeated("public registrations (API), one node", "/s", ROUNDS,
                                registrations, machine, digits=1)

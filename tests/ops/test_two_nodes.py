@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from pathlib import Path
 
 import flask_migrate
@@ -72,7 +73,8 @@ def site(pg_cluster, redis_url, smtp_server, tmp_path_factory):
         if plugin.IN_CI:
             pytest.fail("nginx is not installed: run scripts/system-packages.sh test")
         pytest.skip("nginx is not installed (scripts/system-packages.sh test)")
-    url = pg_cluster.create_database("summit_nodes")
+    # A database of its own each time (pytest-xdist may split the module and set it up twice).
+    url = pg_cluster.create_database(f"summit_nodes_{uuid.uuid4().hex[:8]}")
     installation = new_installation(url, redis_url, smtp_server.port,
                                     SUMMIT_METRICS_ALLOWED="192.0.2.1",
                                     SUMMIT_METRICS_TOKEN=METRICS_TOKEN)

@@ -97,7 +97,21 @@ http {{
     scgi_temp_path {prefix}/tmp/scgi;
     add_header {header} $upstream_addr always;
     include {prefix}/site.conf;
-}}
+{extra}}}
+"""
+# bench/scale.py: the same upstream without TLS, to tell TLS's cost from the proxy's.
+PLAIN_PROXY = """\
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_pass http://summit_app;
+        }}
+    }}
 """
 
 
@@ -157,19 +171,23 @@ class Installation:
     def start_worker(self) -> None:
         self._start([str(BIN / "flask"), "jobs", "worker"], self.env("worker"), "worker.log")
 
-    def start_nginx(self, nginx: Path, workers: int = 1) -> None:
+    def start_nginx(self, nginx: Path, workers: int = 1, apps: list[str] | None = None,
+                    plain_port: int | None = None) -> None:
+        """nginx in front of ``apps`` (default: every node started); ``plain_port``: also a
+        plain-HTTP server there (not in the site: for the benchmark's breakdown)."""
         prefix = self.root / "nginx"
         (prefix / "tmp").mkdir(parents=True)
         certificate, key = self_signed(prefix)
         https_port, http_port = free_port(), free_port()
         (prefix / "site.conf").write_text(render_site(
-            self.nodes, str(ROOT / "summit" / "static"), str(certificate), str(key),
+            apps or self.nodes, str(ROOT / "summit" / "static"), str(certificate), str(key),
             f"127.0.0.1:{https_port}", f"127.0.0.1:{http_port}"))
         # As root (CI containers), nginx's workers would become "nobody": keep them root so
         # they read the checkout and the temporary folder like the rest of the test.
         user = "user root;\n" if os.geteuid() == 0 else ""
         (prefix / "nginx.conf").write_text(MAIN_CONF.format(
-            user=user, workers=workers, prefix=prefix, header=NODE_HEADER))
+            user=user, workers=workers, prefix=prefix, header=NODE_HEADER,
+            extra=PLAIN_PROXY.format(port=plain_port) if plain_port else ""))
         process = self._start([str(nginx), "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                                "-e", str(prefix / "error.log"), "-g", "daemon off;"],
                               dict(os.environ), "nginx.log")
