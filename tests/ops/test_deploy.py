@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from summit.config import Defaults
+from tests.support import nodes
 from tests.support.nodes import DEPLOY, render_site
 
 ROOT = DEPLOY.parent
@@ -48,8 +49,6 @@ def test_nginx_takes_the_uploads_the_app_takes():
 
 
 def test_an_unknown_marker_is_refused(tmp_path):
-    from tests.support import nodes
-
     site = tmp_path / "site.conf"
     site.write_text("server { listen @PORTT@; }")
     module = nodes.site_renderer()

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from summit.services.ops import migration_lock
-from tests.app.test_migrations import FLASK, PROJECT, table_names
+from tests.support.nodes import BIN, ROOT
 
 
 @pytest.mark.postgres_only
@@ -39,8 +39,8 @@ def test_two_upgrades_at_once_on_postgresql_run_one_after_the_other(pg_cluster, 
     for server, (_out, err) in zip(servers, outputs, strict=True):
         assert server.returncode == 0, err
         assert migration_lock.WAITING in err
-    assert "badges" in table_names(url)
     engine = sa.create_engine(url)
+    assert "badges" in sa.inspect(engine).get_table_names()
     with engine.connect() as connection:
         assert len(connection.execute(sa.text("SELECT * FROM alembic_version")).all()) == 1
     engine.dispose()
@@ -49,7 +49,7 @@ def test_two_upgrades_at_once_on_postgresql_run_one_after_the_other(pg_cluster, 
 def start_upgrade(url: str, instance) -> subprocess.Popen:
     instance.mkdir()
     env = flask_db_env(url, instance)
-    return subprocess.Popen([str(FLASK), "db", "upgrade"], cwd=PROJECT, env=env, text=True,
+    return subprocess.Popen([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -2,7 +2,9 @@
 Redis, an RQ worker, two gunicorn processes on the same settings, nginx rendered from
 deploy/nginx/summit.conf. Everything below goes through nginx (TLS) unless it says a node.
 
-One set-up for the module (about ten seconds): every check reuses it."""
+One set-up (about ten seconds on a quiet machine) for one test: every check below is a
+subtest of it, so that pytest-xdist cannot give the checks to two workers and start the
+installation twice."""
 from __future__ import annotations
 
 import re
@@ -120,7 +122,7 @@ def bearer(site: Site, email: str) -> dict:
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
-def test_nginx_spreads_requests_over_both_app_servers(site):
+def check_nginx_spreads_requests_over_both_app_servers(site, people):
     answered = {requests.get(f"{site.url}/healthz", verify=site.verify).headers[NODE_HEADER]
                 for _ in range(4)}
     assert answered == set(site.installation.nodes)
@@ -135,7 +137,7 @@ def test_nginx_spreads_requests_over_both_app_servers(site):
     assert css.content == static.read_bytes() and not css.headers.get(NODE_HEADER)
 
 
-def test_a_photo_uploaded_through_one_node_downloads_through_the_other(site, people):
+def check_a_photo_uploaded_through_one_node_downloads_through_the_other(site, people):
     auth = bearer(site, "press@example.com")
     uploaded = requests.post(f"{site.url}/api/v1/press-files", headers=auth, verify=site.verify,
                              data={"kind": "photo"},
@@ -159,7 +161,7 @@ def test_a_photo_uploaded_through_one_node_downloads_through_the_other(site, peo
     assert download.content == stored and download.content[:3] == b"\xff\xd8\xff"
 
 
-def test_a_badge_scanned_at_one_node_is_a_duplicate_at_the_other(site, people):
+def check_a_badge_scanned_at_one_node_is_a_duplicate_at_the_other(site, people):
     auth = bearer(site, "gate@example.com")
     token = token_of(people["holders"][0])
     checkins = f"{site.url}/api/v1/summits/{people['slug']}/checkins"
@@ -176,7 +178,7 @@ def test_a_badge_scanned_at_one_node_is_a_duplicate_at_the_other(site, people):
     assert second.json()["first_gate"] == "东门"
 
 
-def test_a_badge_batch_requested_on_one_node_is_rendered_by_the_worker(site, people):
+def check_a_badge_batch_requested_on_one_node_is_rendered_by_the_worker(site, people):
     browser = site.session()
     site.log_in(browser, "organiser@example.com")
     page = browser.get(f"{site.url}/summits/{people['slug']}/badges")
@@ -210,7 +212,7 @@ def test_a_badge_batch_requested_on_one_node_is_rendered_by_the_worker(site, peo
     assert len({answer.content for answer in downloads.values()}) == 1
 
 
-def test_the_summit_has_one_signing_key_whichever_node_signs_or_checks(site, people):
+def check_the_summit_has_one_signing_key_whichever_node_signs_or_checks(site, people):
     auth = bearer(site, "gate@example.com")
     checkins = f"{site.url}/api/v1/summits/{people['slug']}/checkins"
     token = token_of(people["holders"][1])
@@ -224,7 +226,7 @@ def test_the_summit_has_one_signing_key_whichever_node_signs_or_checks(site, peo
         SigningKey.summit_id == people["summit"].id)) == 1
 
 
-def test_sessions_and_csrf_work_whichever_node_answers(site, people):
+def check_sessions_and_csrf_work_whichever_node_answers(site, people):
     browser = site.session()
     assert len(site.log_in(browser, "organiser@example.com")) == 2
     pages = [browser.get(f"{site.url}/summits/{people['slug']}/badges", allow_redirects=False)
@@ -237,7 +239,7 @@ def test_sessions_and_csrf_work_whichever_node_answers(site, people):
     assert refused.status_code == 400
 
 
-def test_forwarded_https_gives_secure_cookies(site):
+def check_forwarded_https_gives_secure_cookies(site, people):
     through_nginx = requests.get(f"{site.url}/auth/login", verify=site.verify)
     assert "; Secure" in through_nginx.headers["Set-Cookie"]
     assert "Strict-Transport-Security" in through_nginx.headers
@@ -249,7 +251,7 @@ def test_forwarded_https_gives_secure_cookies(site):
     assert "; Secure" in forwarded.headers["Set-Cookie"]
 
 
-def test_metrics_are_summed_over_a_nodes_workers_and_refused_from_outside(site):
+def check_metrics_are_summed_over_a_nodes_workers_and_refused_from_outside(site, people):
     # nginx refuses /metrics; a node refuses an address it was not told to allow.
     assert requests.get(f"{site.url}/metrics", verify=site.verify).status_code == 403
     node = site.installation.nodes[0]
@@ -271,3 +273,21 @@ def test_metrics_are_summed_over_a_nodes_workers_and_refused_from_outside(site):
             .glob("*.db")}
     assert healthz_count() == before + 12  # whichever worker answers the scrape
     assert len(pids) >= 2  # prometheus_client's files, one set per worker process
+
+
+CHECKS = [
+    check_nginx_spreads_requests_over_both_app_servers,
+    check_a_photo_uploaded_through_one_node_downloads_through_the_other,
+    check_a_badge_scanned_at_one_node_is_a_duplicate_at_the_other,
+    check_a_badge_batch_requested_on_one_node_is_rendered_by_the_worker,
+    check_the_summit_has_one_signing_key_whichever_node_signs_or_checks,
+    check_sessions_and_csrf_work_whichever_node_answers,
+    check_forwarded_https_gives_secure_cookies,
+    check_metrics_are_summed_over_a_nodes_workers_and_refused_from_outside,
+]
+
+
+def test_two_app_servers_behind_nginx(site, people, subtests):
+    for check in CHECKS:
+        with subtests.test(check.__name__.removeprefix("check_").replace("_", " ")):
+            check(site, people)

@@ -13,6 +13,7 @@ import importlib.util
 import ipaddress
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -227,7 +228,12 @@ class Installation:
     def stop(self) -> None:
         for process in reversed(self.processes):
             if process.poll() is None:
-                process.terminate()
+                if "gunicorn" in str(process.args[0]):
+                    # Throw-away servers: the whole group at once (even gunicorn's quick stop
+                    # waited seconds for its gthread workers).
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.send_signal(signal.SIGINT)  # nginx's fast stop; RQ, idle, exits
         for process in self.processes:
             try:
                 process.wait(timeout=20)
