@@ -98,7 +98,7 @@ def test_a_person_downloads_their_data_as_json_and_pdf(client, login, person, tm
     assert "赵波" in printed and "康定情歌大酒店" in printed
     # In words: field names, codes and times as people read them.
     assert "IDnumber" in printed and "ResidentIDcard" in printed
-    assert "Beijingtime" in printed and "Sectionsdownloaded:Account" in printed
+    assert "Beijingtime" in printed and "Sectionsdownloaded:—→Account" in printed
     for code in ("created_at", "id_number", "resident_id", "registration.create", "True",
                  "+00:00", "generated_at", "kangding-test"):
         assert code not in printed, code

@@ -226,8 +226,12 @@ FIELD_LABELS = {
     "walk_in": _l("Walk-in"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
-KIND_FIELD_LABELS = {"registrations": {"position": _l("Position")},
-                     "press_equipment": {"item": _l("Equipment")}}
+KIND_FIELD_LABELS = {
+    "registrations": {"position": _l("Position")},
+    "press_equipment": {"item": _l("Equipment")},
+    "precedence_entries": {"name": _p("person", "Name"), "title": _p("person", "Title")},
+    "hotels": {"rooms": _p("hotel room", "Rooms")},
+}
 
 # reception (issue 19)
 ACTION_LABELS.update({
@@ -317,6 +321,25 @@ FIELD_LABELS.update({
     "entry_id": _l("Leader"), "locked": _l("Locked"), "order": _l("Order"),
     "organisation": _l("Organisation"), "rank": _l("Rank"), "row": _l("Row"),
     "seat": _l("Seat"), "seats_per_row": _l("Seats per row"),
+})
+
+# signing ceremony and host's script (issue 18)
+ACTION_LABELS.update({
+    "ceremony.configure": _l("Signing ceremony run-sheet set up"),
+    "ceremony.reorder": _l("Signings reordered"),
+    "ceremony.witnesses": _l("Witnesses of a signing chosen"),
+    "ceremony.script_save": _l("Host's script saved"),
+    "ceremony.script_regenerate": _l("Host's script regenerated"),
+    "podium.seating": _l("Podium seats set through the API"),
+    "precedence.link": _l("Leader linked to a registration"),
+})
+OBJECT_LABELS.update({
+    "signing_ceremonies": _l("Signing ceremony"), "ceremony_signings": _l("Signing"),
+})
+FIELD_LABELS.update({
+    "order_by": _l("Order of signings"), "witnesses": _l("Witnesses"),
+    "agreement_id": _l("Agreement"), "script_text": _l("Host's script"),
+    "placements": _l("Seats set by hand"),
 })
 
 # Stored values that are codes (states, roles, yes/no) and the words for them.

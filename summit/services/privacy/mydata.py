@@ -83,6 +83,8 @@ NOT_EXPORTED = {
     "printers": "desk printers, not people",
     "printer_pools": "registration desks, not people",
     "seat_placements": "a seat of a podium: the person is in the protocol section",
+    "signing_ceremonies": "the host's script names leaders from the precedence list, whose "
+                          "entries are in the protocol section",
 }
 # Never in a download: secrets, and the keyed hashes of sealed numbers.
 HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "id_number_hash",
@@ -129,6 +131,16 @@ COLUMN_WORDS: dict[tuple[str, str], Callable[[Any], str]] = {
     ("audit_log", "action"): audit_words.action_label,
     ("audit_log", "object_type"): lambda kind: str(audit_words.OBJECT_LABELS.get(kind, "—")),
 }
+
+
+def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
+    """Audit entries as the audit page words them: what was done, to what, and each changed
+    field from its old to its new value, other objects by their names."""
+    return [{str(_l("Time")): words(row["entry"].at), str(_l("Action")): row["what"],
+             str(_l("About")): " ".join(filter(None, (row["kind"], row["whom"]))),
+             str(_l("Changes")): "; ".join(
+                 f"{field}: {old or '—'} → {new or '—'}" for field, old, new in row["changes"])}
+            for row in audit_words.describe(entries)]
 
 
 def readable_row(obj: Any) -> dict[str, str]:
@@ -229,7 +241,8 @@ def collect(user: User, row: Callable[[Any], dict] = row) -> dict[str, Any]:
             .order_by(ItemAttendance.id))]} for entry in _all(db.select(PrecedenceEntry).where(
                 PrecedenceEntry.registration_id.in_(registration_ids))
                 .order_by(PrecedenceEntry.id))],
-        "audit_entries": [row(e) for e in audit_entries],
+        "audit_entries": audit_rows(audit_entries) if readable else [
+            row(e) for e in audit_entries],
         "data_requests": [row(x) for x in _all(db.select(DataRequest).where(
             DataRequest.user_id == user.id).order_by(DataRequest.id))],
         # Summit keeps no copy of the emails it sends: what it sent is in the audit entries.

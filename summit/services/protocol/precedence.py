@@ -34,7 +34,10 @@ ATTENDANCE_LABELS = {
     Attendance.DEPUTY: _l("Sent a deputy"),
     Attendance.ABSENT: _l("Absent"),
 }
-audit_words.name_enums(RANK_LABELS, ATTENDANCE_LABELS)
+audit_words.name_enums(RANK_LABELS)
+# Their codes in audit entries; "none" is left out of the shared table (a diet is "none" too).
+audit_words.name_values({rank: label for rank, label in RANK_LABELS.items()
+                         if rank is not Rank.NONE}, ATTENDANCE_LABELS)
 AUDITED = ("name", "name_native", "rank", "organisation", "title", "position",
            "registration_id")
 MAX_TEXT = 200
