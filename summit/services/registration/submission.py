@@ -5,7 +5,6 @@ the waiting list) are in ``registration.review``.
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 
@@ -186,9 +185,8 @@ def _account_for(registration: Registration, now: datetime) -> str | None:
     if accounts.find_user(registration.email) is not None:
         return None
     try:
-        user = accounts.create_user(registration.email, registration.name,
-                                    secrets.token_urlsafe(32), locale=registration.locale,
-                                    now=now)
+        user = accounts.create_user(registration.email, registration.name, None,
+                                    locale=registration.locale, now=now)
         db.session.flush()
         registration.user_id = user.id
         db.session.commit()
