@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from summit.services.ops import migration_lock
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -11,7 +13,7 @@ config = context.config
 # Interpret the config file for Python logging, unless the process has set up logging
 # already (a program that runs the migrations in-process, the tests): it is theirs.
 if not logging.getLogger().handlers:
-    fileConfig(config.config_file_name)
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -92,7 +94,8 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    # Two servers starting at once: one migrates, the other waits (then finds nothing to do).
+    with migration_lock.held(connectable), connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -8,7 +8,7 @@ mode="${1:-run}"
 run_packages=(fonts-noto-cjk fonts-tibetan-machine fontconfig libpango-1.0-0 libpangoft2-1.0-0
               libharfbuzz-subset0 poppler-utils)
 test_packages=("${run_packages[@]}" postgresql redis-server chromium zbar-tools wrk
-               cups-ipp-utils gcc)
+               cups-ipp-utils gcc nginx)
 
 case "$mode" in
   run) wanted=("${run_packages[@]}") ;;

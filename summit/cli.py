@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from summit.services.bookings import seats as booking_seats
 from summit.services.core import audit, fonts, jobs, pdf
 from summit.services.core.errors import DomainError, NotFound
 from summit.services.demo import seed as demo
+from summit.services.ops import backup
 from summit.services.press import files as press_files
 from summit.services.privacy import erasure, keys as data_keys
 from summit.services.reception import notices as reception_notices
@@ -196,6 +198,39 @@ def privacy_purge(apply: bool) -> None:
         click.echo("No summit is past its retention period.")
 
 
+backup_cli = click.Group("backup", help="Backups: the database and every stored file.")
+
+
+@backup_cli.command("create")
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The archive to write (default: summit-backup-<time>.tar).")
+@in_default_locale
+def backup_create(output: Path | None) -> None:
+    """Write one archive: the database (SQLite online backup or pg_dump), every stored file
+    and a manifest of SHA-256 checksums (docs/scaling.md, "Backups")."""
+    output = output or Path(f"summit-backup-{datetime.now(UTC):%Y%m%d-%H%M%S}.tar")
+    try:
+        done = backup.create(output)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {done.path}: {done.database} database, {done.files} "
+               f"files, {done.size / 1e6:.1f} MB")
+
+
+@backup_cli.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the data of a non-empty installation.")
+@in_default_locale
+def backup_restore(archive: Path, force: bool) -> None:
+    """Bring an archive back into an empty installation. Every checksum is checked first: a
+    damaged archive changes nothing."""
+    try:
+        done = backup.restore(archive, force=force)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the {done.database} database and {done.files} files from {archive}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
@@ -205,3 +240,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(uploads_cli)
     app.cli.add_command(reception_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(backup_cli)

@@ -85,6 +85,8 @@ class Defaults:
     # The desk: threads sending badges to printers, and how long a sent badge may take to
     # come out before its job is failed.
     JOB_THREADS_PRINT = 4
+    # Threads following sent badges until the printer has printed them (each waits on one).
+    JOB_THREADS_FOLLOW = 4
     DESK_PRINT_WAIT_SECONDS = 60
 
     # Operations (docs/scaling.md). Where stored files live: local (STORAGE_PATH, else
@@ -117,6 +119,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "REDIS_URL": ("REDIS_URL", str),
     "JOB_THREADS_PRINT": ("JOB_THREADS_PRINT", int),
+    "JOB_THREADS_FOLLOW": ("JOB_THREADS_FOLLOW", int),
     "DESK_PRINT_WAIT_SECONDS": ("DESK_PRINT_WAIT_SECONDS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),

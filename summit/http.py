@@ -122,6 +122,11 @@ class SecureCookies:
 UNTRUSTED_HOST = "summit.untrusted_host"
 
 
+# Load balancers and Prometheus ask each app server by its address (docs/scaling.md): these
+# answers hold no link, so any host name may ask for them.
+ANY_HOST_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
 class AllowedHosts:
     """WSGI middleware: a request addressed to a host name not in ``ALLOWED_HOSTS`` is a 400.
 
@@ -137,7 +142,7 @@ class AllowedHosts:
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
-        if host_is_trusted(host, self.hosts):
+        if host_is_trusted(host, self.hosts) or environ.get("PATH_INFO") in ANY_HOST_PATHS:
             return self.wsgi_app(environ, start_response)
         marked = {**environ, "HTTP_HOST": self.fallback, UNTRUSTED_HOST: True}
         return Flask.wsgi_app(self.app, marked, start_response)

@@ -27,6 +27,7 @@ from summit.models.agreement import (
 )
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
+from summit.models.ceremony import CeremonySigning, SigningCeremony, SigningOrder
 from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
 from summit.models.desk import Printer, PrinterPool, PrintJob, PrintReason, PrintStatus
 from summit.models.membership import Membership, Role
@@ -103,6 +104,7 @@ __all__ = [
     "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
     "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
     "Arrival", "CheckIn", "Gate", "SalonAttendance",
+    "CeremonySigning", "SigningCeremony", "SigningOrder",
     "Agreement", "AgreementAttachment", "AgreementKind", "AgreementParty", "AgreementStatus",
     "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
     "UpdateKind",

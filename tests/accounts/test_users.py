@@ -515,3 +515,17 @@ def test_sign_up_verify_and_reset_each_leave_one_audit_entry(app, mailbox):
                             "new-secret-42", now=NOW)
 
     assert audit_actions(user) == ["user.create", "user.verify_email", "user.reset_password"]
+
+
+def test_an_account_made_without_a_password_takes_none_until_its_owner_sets_one(app):
+    """A registrant's account: nothing is hashed, no password opens it, the link sets one."""
+    user = accounts.create_user("cairen@example.com", "次仁", None, verified=True)
+    db.session.commit()
+    assert not accounts.has_password(user) and not user.password_hash.startswith("scrypt")
+    for guess in ("", user.password_hash, user.password_hash[1:], factories.PASSWORD):
+        with pytest.raises(InvalidCredentials):
+            accounts.authenticate(user.email, guess, "127.0.0.1")
+
+    accounts.reset_password(accounts.reset_token(user), factories.PASSWORD)
+    assert accounts.has_password(user)
+    assert accounts.authenticate(user.email, factories.PASSWORD, "127.0.0.1") == user

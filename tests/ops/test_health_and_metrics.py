@@ -8,7 +8,7 @@ import logging
 import pytest
 from prometheus_client import REGISTRY
 
-from summit.blueprints.ops import requests as ops_requests
+from summit import create_app, logs
 from summit.services.core import mail, storage
 from tests.support.checkin import post, token_of
 
@@ -88,7 +88,7 @@ def test_an_email_the_server_refuses_is_counted(app):
 def test_a_log_line_is_json_with_the_request_id_and_no_personal_data(client, caplog):
     handler = logging.Handler()
     lines: list[str] = []
-    handler.emit = lambda record: lines.append(ops_requests.JsonFormatter().format(record))
+    handler.emit = lambda record: lines.append(logs.JsonFormatter().format(record))
     access = logging.getLogger("summit.access")
     access.addHandler(handler)
     access.setLevel(logging.INFO)
@@ -107,3 +107,38 @@ def test_a_log_line_is_json_with_the_request_id_and_no_personal_data(client, cap
     assert line["request_id"] == "nginx-req-12345"
     assert (line["event"], line["endpoint"], line["method"]) == ("request", "auth.login", "POST")
     assert "zhaobo" not in lines[-1]
+
+
+def test_one_logging_set_up_gives_masked_json_lines_with_the_request_id(app_config):
+    """LOG_JSON: the root logger has one handler, writing JSON lines; privacy's masking
+    applies to the message and to the fields a record carries."""
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        json_app = create_app({**app_config, "LOG_JSON": True})
+        handlers = [h for h in root.handlers if isinstance(h.formatter, logs.JsonFormatter)]
+        assert len(handlers) == 1 and len(root.handlers) == 1
+        lines: list[str] = []
+        handlers[0].emit = lambda record: lines.append(handlers[0].format(record))
+        json_app.add_url_rule("/log-something", "log_something", lambda: (
+            logging.getLogger("summit.test").warning(
+                "call %s", "13812345678", extra={"fields": {"contact": "zhao.bo@example.com"}})
+            or "logged"))
+        response = json_app.test_client().get("/log-something",
+                                              headers={"X-Request-ID": "nginx-req-67890"})
+    finally:
+        root.handlers[:], root.level = kept
+    assert response.status_code == 200
+    line = json.loads(next(line for line in lines if '"summit.test"' in line))
+    assert line["request_id"] == "nginx-req-67890"
+    assert (line["event"], line["contact"]) == ("call [phone]", "[email]")
+
+
+@pytest.mark.app_config(ALLOWED_HOSTS=["summit.example.org"])
+def test_health_and_metrics_answer_an_app_servers_own_address(client):
+    """A load balancer or Prometheus asks 10.0.0.11:8000 itself, not the site's name."""
+    server = {"Host": "10.0.0.11:8000"}
+    assert client.get("/healthz", headers=server).status_code == 200
+    assert client.get("/readyz", headers=server).status_code == 200
+    assert client.get("/metrics", headers=server).status_code == 200
+    assert client.get("/auth/login", headers=server).status_code == 400

@@ -4,21 +4,27 @@ summit holds, and the same answer as before."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import psycopg
 import pytest
+from sqlalchemy import event as sa_event
 
 from summit.blueprints.api.openapi import DOCUMENT
 from summit.extensions import db
+from summit.services.accounts import tokens as api_tokens
 from tests.support import factories
 from tests.support.agenda import token_for
+from tests.support.api import assert_json_error, bearer
 
 
 def test_an_authenticated_summit_read_is_three_statements(client, summit, organiser,
                                                           count_queries):
-    """The token (with its user, roles and summit), the summit, and its organisations, zones,
-    categories and the categories' zones together: three statements for a summit with one
-    category and for one with five (before: eight, one more per category)."""
+    """The token (live, its user active: scope and summit only, neither the user nor their
+    roles, which this read never uses), the summit, and its organisations, zones, categories
+    and the categories' zones together: three statements for a summit with one category and
+    for one with five (before issue 23: eight, one more per category), and no BEGIN or
+    ROLLBACK around them."""
     headers = token_for(organiser)
     main = factories.make_zone(summit, "MAIN", "主会场")
     vip = factories.make_zone(summit, "VIP", "贵宾区")
@@ -31,17 +37,52 @@ def test_an_authenticated_summit_read_is_three_statements(client, summit, organi
     for number in range(4):
         factories.make_category(summit, f"guest{number}", f"嘉宾{number}",
                                 zones=[vip, main][:number % 3], public=number != 2)
-    with count_queries(db.engine) as large:
-        body = client.get(url, headers=headers).get_json()
+    with isolation_levels(db.engine) as levels:
+        with count_queries(db.engine) as large:
+            body = client.get(url, headers=headers).get_json()
 
     assert len(small) == len(large) == 3, (small, large)
-    assert "api_tokens" in large[0] and "memberships" in large[0]
+    assert "api_tokens" in large[0] and "memberships" not in large[0]
+    assert "users.email" not in large[0] and "users.active" in large[0]
+    assert levels == ["AUTOCOMMIT"] * 3, levels  # no BEGIN and ROLLBACK round trips
     assert [c["code"] for c in body["categories"]] == ["delegate", "guest0", "guest1",
                                                         "guest2", "guest3"]
     assert [c["zones"] for c in body["categories"]] == [["MAIN"], [], ["VIP"],
                                                         ["MAIN", "VIP"], []]
     assert [c["public"] for c in body["categories"]] == [True, True, True, False, True]
     assert [z["code"] for z in body["zones"]] == ["MAIN", "VIP"]
+
+
+@contextmanager
+def isolation_levels(engine):
+    """The isolation level each statement run on ``engine`` meanwhile was run under."""
+    levels: list[str] = []
+
+    def executing(connection, cursor, statement, parameters, context, executemany):
+        levels.append(connection.get_execution_options().get("isolation_level", "default"))
+
+    sa_event.listen(engine, "before_cursor_execute", executing)
+    try:
+        yield levels
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", executing)
+
+
+def test_the_public_read_still_checks_the_token(client, summit, organiser, event):
+    """Not loading the token's user changes nothing for its holder: a scanner's device token
+    is refused there as on every other endpoint, its use is noted, and a revoked or unknown
+    token is no token (the read is public)."""
+    raw, token = api_tokens.issue_device_token(organiser, event)
+    url = f"/api/v1/summits/{summit.slug}"
+    assert_json_error(client.get(url, headers=bearer(raw)), 403, "forbidden",
+                      message=f"This token only checks people in at {event.slug}.")
+    db.session.refresh(token)
+    assert token.last_used_at is not None
+    full, full_token = api_tokens.issue_token_for(organiser)
+    assert client.get(url, headers=bearer(full)).status_code == 200
+    api_tokens.revoke_token(organiser, full_token)
+    assert client.get(url, headers=bearer(full)).get_json()["slug"] == summit.slug
+    assert client.get(url, headers=bearer("smt_unknown")).status_code == 200
 
 
 def test_the_registration_list_loads_the_user_with_roles_and_counts_once(

@@ -29,10 +29,11 @@ START_TIMEOUT = 10.0
 
 
 class IppPrinter:
-    def __init__(self, root: Path, stub: Path, name: str, formats: str) -> None:
+    def __init__(self, root: Path, stub: Path, name: str, formats: str,
+                 command: str = "/bin/true") -> None:
         self.spool = root / name
         self.spool.mkdir()
-        self.name, self.formats, self.stub = name, formats, stub
+        self.name, self.formats, self.stub, self.command = name, formats, stub, command
         self.port = 0
         self.process: subprocess.Popen | None = None
 
@@ -45,7 +46,7 @@ class IppPrinter:
             self.port = free_port()
             self.process = subprocess.Popen(
                 ["ippeveprinter", "-p", str(self.port), "-d", str(self.spool), "-k",
-                 "-f", self.formats, "-c", "/bin/true", "-s", "60", self.name],
+                 "-f", self.formats, "-c", self.command, "-s", "60", self.name],
                 env={"LD_PRELOAD": str(self.stub), "PATH": "/usr/bin:/bin:/usr/sbin"},
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL)
@@ -89,8 +90,16 @@ class Printers:
                         str(HERE / "avahi_stub.c")], check=True, timeout=60)
         self.started: list[IppPrinter] = []
 
-    def start(self, name: str, formats: str = "application/pdf") -> IppPrinter:
-        printer = IppPrinter(self.root, self.stub, name, formats)
+    def start(self, name: str, formats: str = "application/pdf",
+              seconds_per_job: float = 0) -> IppPrinter:
+        """A printer; ``seconds_per_job`` makes it take that long to print each job."""
+        command = "/bin/true"
+        if seconds_per_job:
+            script = self.root / f"print-{name}.sh"
+            script.write_text(f"#!/bin/sh\nsleep {seconds_per_job}\n")
+            script.chmod(0o755)
+            command = str(script)
+        printer = IppPrinter(self.root, self.stub, name, formats, command)
         printer.start()
         self.started.append(printer)
         return printer
@@ -103,11 +112,13 @@ class Printers:
 
 @pytest.fixture(scope="session")
 def ipp_printers():
-    """Three printers for the session: ``a`` and ``b`` print PDFs, ``raster`` refuses them."""
+    """Printers for the session: ``a`` and ``b`` print PDFs, ``raster`` refuses them,
+    ``slow`` takes 2 s to print each badge."""
     printers = Printers()
     try:
         found = {"a": printers.start("DeskA"), "b": printers.start("DeskB"),
-                 "raster": printers.start("Raster", "image/pwg-raster")}
+                 "raster": printers.start("Raster", "image/pwg-raster"),
+                 "slow": printers.start("Slow", seconds_per_job=2)}
         yield found
     finally:
         printers.stop()

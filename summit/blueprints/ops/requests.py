@@ -1,49 +1,26 @@
 """Around every request (the check-in fast path included): a request id (nginx's
 X-Request-ID, else a new one) sent back and put on every log line, the time to answer counted
-per endpoint, and, with LOG_JSON, one JSON log line per request and per log event.
+per endpoint, and, with LOG_JSON, one JSON log line per request (summit/logs.py formats
+every log event as JSON and masks it).
 
 A log line names the endpoint, never the path or the query (links carry tokens), the user or
 the address: no personal data."""
 from __future__ import annotations
 
-import contextvars
-import json
 import logging
 import re
-import sys
 import uuid
-from time import gmtime, perf_counter, strftime
+from time import perf_counter
 from typing import Any
 
 from flask import Flask, request
 
+from summit import logs
 from summit.services.core import metrics
 
-REQUEST_ID = contextvars.ContextVar("summit_request_id", default="")
+REQUEST_ID = logs.REQUEST_ID
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 access_log = logging.getLogger("summit.access")
-
-
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": strftime("%Y-%m-%dT%H:%M:%S", gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(), "logger": record.name,
-            "event": record.getMessage(), "request_id": REQUEST_ID.get() or None,
-        }
-        line.update(getattr(record, "fields", {}))
-        if record.exc_info and record.exc_info[0] is not None:
-            line["error"] = record.exc_info[0].__name__
-        return json.dumps(line, ensure_ascii=False, default=str)
-
-
-def use_json_logs() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
 
 
 class RequestTiming:
@@ -83,7 +60,5 @@ def _note_endpoint() -> None:
 
 def register(app: Flask) -> None:
     app.before_request(_note_endpoint)
-    log_json = bool(app.config.get("LOG_JSON"))
-    if log_json:
-        use_json_logs()
-    app.wsgi_app = RequestTiming(app.wsgi_app, log_json)  # type: ignore[method-assign]
+    # The JSON log lines themselves are set up with the rest of logging (summit/logs.py).
+    app.wsgi_app = RequestTiming(app.wsgi_app, bool(app.config.get("LOG_JSON")))  # type: ignore[method-assign]

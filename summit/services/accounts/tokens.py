@@ -7,6 +7,7 @@ password or logging out everywhere revokes them all (``logins.end_everything``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -19,12 +20,15 @@ from summit.models import ApiToken, Summit, TokenScope, User
 from summit.permissions import Permission, require
 from summit.services.accounts import users as accounts
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import NotFound
 
 # Writing last_used_at on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 MAX_TOKEN = 200
+SCOPE_LABELS = {TokenScope.FULL: _l("Everything your account may do"),
+                TokenScope.CHECKIN: _l("Checking people in at one summit")}
+audit_words.name_enums(SCOPE_LABELS)
 
 
 def bearer_token(header: str) -> str | None:
@@ -80,7 +84,9 @@ def live_token_query():
                    db.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > db.bindparam(
                        "now", type_=ApiToken.expires_at.type)))
             .options(db.joinedload(ApiToken.user).joinedload(User.memberships),
-                     db.joinedload(ApiToken.summit)))
+                     # Only what ``permits`` reads: a summit row has 25 columns, and each
+                     # column of a result costs the driver and the ORM something per request.
+                     db.joinedload(ApiToken.summit).load_only(Summit.id, Summit.slug)))
 
 
 def token_for(raw: str, now: datetime | None = None) -> ApiToken | None:
@@ -99,13 +105,55 @@ def token_for(raw: str, now: datetime | None = None) -> ApiToken | None:
     return token
 
 
-def permits(token: ApiToken, checkin_at: str | None) -> bool:
+@dataclass(frozen=True)
+class TokenState:
+    """What a read that answers everyone alike needs of a live token: its scope and its
+    summit (device tokens), not its user."""
+
+    scope: TokenScope
+    summit_slug: str | None
+
+
+@cache
+def token_state_query():
+    """Built once: the live token's scope and summit, its user active, as plain columns (no
+    user, roles or ORM objects loaded), and whether its last use needs writing."""
+    tokens, users, summits = ApiToken.__table__, User.__table__, Summit.__table__
+    now = db.bindparam("now", type_=ApiToken.expires_at.type)
+    return (db.select(tokens.c.id, tokens.c.scope, summits.c.slug, tokens.c.last_used_at)
+            .select_from(tokens.join(users, users.c.id == tokens.c.user_id)
+                         .outerjoin(summits, summits.c.id == tokens.c.summit_id))
+            .where(tokens.c.token_hash == db.bindparam("hash"), tokens.c.revoked_at.is_(None),
+                   db.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > now),
+                   users.c.active.is_(True)))
+
+
+def token_state(raw: str, now: datetime | None = None) -> TokenState | None:
+    """``token_for`` for a public read: the same token is live (and its use is noted the
+    same way), in one statement of four columns instead of the token, user, roles and
+    summit as objects."""
+    if not raw or len(raw) > MAX_TOKEN:
+        return None
+    now = now or utcnow()
+    row = db.session.connection().execute(token_state_query(),
+                                          {"hash": digest(raw), "now": now}).first()
+    if row is None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        db.session.execute(db.update(ApiToken).where(ApiToken.id == row.id)
+                           .values(last_used_at=now))
+        db.session.commit()
+    return TokenState(row.scope, row.slug)
+
+
+def permits(token: ApiToken | TokenState, checkin_at: str | None) -> bool:
     """May ``token`` be used here? A full token anywhere; a check-in token only on a check-in
     endpoint (``checkin_at`` is then the summit's slug in the URL) of its own summit."""
     if token.scope is TokenScope.FULL:
         return True
-    return checkin_at is not None and token.summit is not None and \
-        token.summit.slug == checkin_at
+    slug = token.summit_slug if isinstance(token, TokenState) else \
+        (token.summit.slug if token.summit is not None else None)
+    return checkin_at is not None and slug is not None and slug == checkin_at
 
 
 def live_tokens(user: User, now: datetime | None = None) -> list[ApiToken]:

@@ -1,6 +1,7 @@
 """Accounts: sign-up, email verification, login with throttling, password reset."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -45,6 +46,20 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+# An account made for someone who has not chosen a password yet (a registrant, an erased
+# person) stores this prefix and random text: no password matches it, and nothing is spent
+# hashing a password nobody will type (a quarter of a second a registration).
+UNUSABLE = "!"
+
+
+def unusable_password() -> str:
+    return UNUSABLE + secrets.token_urlsafe(32)
+
+
+def has_password(user: User) -> bool:
+    return not user.password_hash.startswith(UNUSABLE)
+
+
 def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
@@ -61,17 +76,21 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(
-    email: str, name: str, password: str, *, locale: str | None = None, verified: bool = False,
-    is_admin: bool = False, actor: User | None = None, now: datetime | None = None,
+    email: str, name: str, password: str | None, *, locale: str | None = None,
+    verified: bool = False, is_admin: bool = False, actor: User | None = None,
+    now: datetime | None = None,
 ) -> User:
-    """Add a user to the session (no commit): shared by sign-up, the CLI and the demo."""
+    """Add a user to the session (no commit): shared by sign-up, the CLI and the demo.
+    ``password`` None: the owner sets one later (through a reset link)."""
     now = now or utcnow()
     email = normalise_email(email)
-    check_password_rules(password)
+    if password is not None:
+        check_password_rules(password)
     if find_user(email) is not None:
         raise Conflict(_l("An account with this email already exists."), "email")
     user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password), locale=locale,
+        email=email, name=name.strip(), locale=locale,
+        password_hash=hash_password(password) if password is not None else unusable_password(),
         is_admin=is_admin, email_verified_at=now if verified else None, created_at=now,
     )
     db.session.add(user)
@@ -169,8 +188,10 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
     address = (address or "unknown")[:64]
     throttle.count_guess(email, address, now)
     user = find_user(email)
-    valid = check_password_hash(user.password_hash if user else _dummy_hash(
-        current_app.config["PASSWORD_HASH_METHOD"]), password)
+    # An unknown address, or an account without a password yet, costs the same hashing.
+    usable = user is not None and has_password(user)
+    valid = check_password_hash(user.password_hash if usable else _dummy_hash(
+        current_app.config["PASSWORD_HASH_METHOD"]), password) and usable
     if user is None or not valid:
         raise InvalidCredentials(_l("Wrong email or password."))
     throttle.forget_guess(email, address)

@@ -37,10 +37,13 @@ QUEUE = "summit"
 JOBS = {
     "badge_batch": "summit.services.badges.batches:run",
     "desk_print": "summit.services.desk.printing:run",
+    "desk_follow": "summit.services.desk.printing:follow_job",
 }
 # Jobs that run on threads of their own (``JOB_THREADS_<LANE>``, default 4) so that a long
-# batch does not hold up a badge a desk is waiting for.
-LANES = {"desk_print": "PRINT"}
+# batch does not hold up a badge a desk is waiting for; following a sent badge until it comes
+# out has a lane of its own, so it never holds up the next badge's sending. In this order
+# (``wait_idle``: a print enqueues its follow).
+LANES = {"desk_print": "PRINT", "desk_follow": "FOLLOW"}
 # Job name -> "module:function" failing that kind's unfinished jobs whose runner is gone.
 RECOVERY = {
     "badge_batch": "summit.services.badges.batches:recover",
@@ -233,7 +236,7 @@ def wait_idle(app: Flask, timeout: float = 60) -> None:
     executor = app.extensions.get("summit_jobs")
     if executor is not None:
         executor.submit(lambda: None).result(timeout=timeout)
-    for lane in set(LANES.values()):
+    for lane in dict.fromkeys(LANES.values()):
         executor = app.extensions.get(f"summit_jobs_{lane.lower()}")
         if executor is not None:  # several threads: wait for each of them
             threads = executor._max_workers

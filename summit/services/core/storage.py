@@ -10,7 +10,8 @@
 
 A key is ``<kind>/<name>``. Every backend answers ``put``, ``open`` (an iterator of
 chunks), ``delete``, ``exists``, ``stat``/``size``, ``list`` (one kind's files and when
-they were stored) and ``check`` (reachable, for /readyz). A file that is not there raises
+they were stored), ``keys`` (every file, for backups) and ``check`` (reachable, for
+/readyz). A file that is not there raises
 ``FileMissing``; a backend that cannot be reached raises ``StorageUnavailable``, and a
 ``put`` that fails leaves nothing behind.
 """
@@ -102,6 +103,7 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
     def stat(self, key: str) -> Stat: ...
     def list(self, kind: str) -> Iterator[tuple[str, Stat]]: ...
+    def keys(self) -> Iterator[str]: ...
     def check(self) -> None: ...
 
 
@@ -183,6 +185,16 @@ class LocalStorage(_Common):
             except FileNotFoundError:
                 continue  # deleted meanwhile
             yield f"{kind}/{path.name}", Stat(found.st_size, found.st_mtime)
+
+    def keys(self) -> Iterator[str]:
+        """Every stored file (not the partial ones a write in progress has aside)."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if folder.is_dir() and not folder.name.startswith("."):
+                for path in sorted(folder.iterdir()):
+                    if not path.name.startswith(".") and path.is_file():
+                        yield f"{folder.name}/{path.name}"
 
     def check(self) -> None:
         try:
@@ -281,6 +293,11 @@ class DatabaseStorage(_Common):
         for row in rows:
             yield row.key, Stat(row.size, _epoch(row.stored_at))
 
+    def keys(self) -> Iterator[str]:
+        with self._connect() as connection:
+            found = connection.scalars(select(self.files.c.key).order_by(self.files.c.key)).all()
+        yield from found
+
     def check(self) -> None:
         with self._connect() as connection:
             connection.execute(select(func.count()).select_from(self.files).limit(1))
@@ -344,17 +361,24 @@ class S3Storage(_Common):
         answer = self._call("head_object", key, Key=self._name(key))
         return Stat(answer["ContentLength"], answer["LastModified"].timestamp())
 
-    def list(self, kind: str) -> Iterator[tuple[str, Stat]]:
+    def _objects(self, prefix: str) -> Iterator[dict]:
         token = None
         while True:
             extra = {"ContinuationToken": token} if token else {}
-            page = self._call("list_objects_v2", Prefix=f"{self.prefix}{kind}/", **extra)
-            for item in page.get("Contents", []):
-                yield (item["Key"][len(self.prefix):],
-                       Stat(item["Size"], item["LastModified"].timestamp()))
+            page = self._call("list_objects_v2", Prefix=self.prefix + prefix, **extra)
+            yield from page.get("Contents", [])
             token = page.get("NextContinuationToken")
             if not token:
                 return
+
+    def list(self, kind: str) -> Iterator[tuple[str, Stat]]:
+        for item in self._objects(f"{kind}/"):
+            yield (item["Key"][len(self.prefix):],
+                   Stat(item["Size"], item["LastModified"].timestamp()))
+
+    def keys(self) -> Iterator[str]:
+        for item in self._objects(""):
+            yield item["Key"][len(self.prefix):]
 
     def check(self) -> None:
         self._call("head_bucket")

@@ -33,7 +33,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can, require
 from summit.services.badges import issuing as badges
-from summit.services.core import audit, jobs
+from summit.services.core import audit, audit_words, jobs
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.desk import find as desk_find, ipp
 
@@ -51,6 +51,7 @@ REASON_LABELS = {
     PrintReason.DAMAGED: _l("Damaged"),
     PrintReason.WRONG_DATA: _l("Wrong data"),
 }
+audit_words.name_enums(STATUS_LABELS, REASON_LABELS)
 REPRINT_REASONS = (PrintReason.LOST, PrintReason.DAMAGED, PrintReason.WRONG_DATA)
 UNFINISHED = (PrintStatus.QUEUED, PrintStatus.PRINTING)
 POLL_SECONDS = 0.1
@@ -260,8 +261,12 @@ def choose_printer(job: PrintJob) -> tuple[Printer | None, list[str]]:
 def run(job_id: int) -> None:
     """The background job: never leaves the print "printing" when something unexpected goes
     wrong (a database busy with other desks, say): it fails, and staff send it again."""
+    _failing_on_error(job_id, _run)
+
+
+def _failing_on_error(job_id: int, step) -> None:
     try:
-        _run(job_id)
+        step(job_id)
     except Exception as error:
         db.session.rollback()
         job = db.session.get(PrintJob, job_id)
@@ -271,6 +276,11 @@ def run(job_id: int) -> None:
 
 
 def _run(job_id: int) -> None:
+    """Choose a printer, render, send; then hand the job to a follower (``follow_job``).
+
+    Short transactions: nothing is left unwritten in the session while the badge renders or
+    the printer answers, so no desk's write waits on another desk's render or network (on
+    SQLite a pending write holds the database's one write lock until its commit)."""
     job = db.session.get(PrintJob, job_id)
     if job is None or job.status is not PrintStatus.QUEUED:
         return
@@ -284,22 +294,45 @@ def _run(job_id: int) -> None:
         _fail(job, "; ".join(problems) or "no printer")
         return
     job.printer = printer
+    db.session.commit()
     badge = job.badge
+    version = badge.version
     try:
         document = badges.render_badge(badge, printer.paper)
     except Exception as error:  # a template that fails for this person: their words
         db.session.rollback()
+        job.badge_version = version
         _fail(job, str(error))
         return
-    job.badge_version = badge.version
+    uri, name = printer.uri, printer.name
+    job_name = f"badge-{job.registration_id}-v{version}"
+    db.session.commit()  # ends the read transaction before waiting on the network
     try:
-        job.ipp_job_id = ipp.print_job(printer.uri, document,
-                                       f"badge-{job.registration_id}-v{badge.version}")
+        ipp_job_id = ipp.print_job(uri, document, job_name)
     except ipp.IppError as error:
-        _fail(job, f"{printer.name}: {error}")
+        job.badge_version = version
+        _fail(job, f"{name}: {error}")
         return
+    job.badge_version = version
+    job.ipp_job_id = ipp_job_id
     job.accepted_at = utcnow()
+    # The printer has it: this thread is free for the next desk's badge, and the wait for
+    # the paper to come out runs on the follower lane (JOB_THREADS_FOLLOW), which becomes
+    # the job's runner (``recover``).
+    job.runner = jobs.new_ticket()
     db.session.commit()
+    jobs.enqueue("desk_follow", job.id, ticket=job.runner)
+
+
+def follow_job(job_id: int) -> None:
+    """The background job after a print was accepted: follow it to the end (``follow``)."""
+    _failing_on_error(job_id, _follow_job)
+
+
+def _follow_job(job_id: int) -> None:
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.status is not PrintStatus.PRINTING or job.ipp_job_id is None:
+        return
     follow(job)
 
 

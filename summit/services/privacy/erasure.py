@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
-from werkzeug.security import generate_password_hash
 
 from summit import sealing
 from summit.database import utcnow
@@ -32,7 +31,7 @@ from summit.models import (
     Vehicle,
 )
 from summit.permissions import Permission, require
-from summit.services.accounts import logins
+from summit.services.accounts import logins, users as accounts
 from summit.services.core import audit
 from summit.services.press import files as press_files
 from summit.services.privacy import mydata
@@ -181,7 +180,7 @@ def erase_person(actor: User, user: User, *, now: datetime | None = None,
     logins.end_everything(user, now)
     user.name = alias
     user.email = f"{alias.lower()}.{user.id}@{ANONYMISED_DOMAIN}"
-    user.password_hash = generate_password_hash(sealing.DataKey.generate().text)
+    user.password_hash = accounts.unusable_password()
     user.active = False
     audit.record(actor, "privacy.erase_person", user, now=now, after={
         "registrations": len(registrations), "press_applications": len(applications),

@@ -5,7 +5,6 @@ the waiting list) are in ``registration.review``.
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 
@@ -28,7 +27,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can
 from summit.services.accounts import users as accounts
-from summit.services.core import audit, mail, names, validation
+from summit.services.core import audit, audit_words, mail, names, validation
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.privacy import notices
 from summit.services.registration import mail as registration_mail
@@ -48,6 +47,7 @@ STATUS_LABELS = {
     S.PENDING: _l("Pending review"), S.APPROVED: _l("Approved"), S.REJECTED: _l("Rejected"),
     S.CANCELLED: _l("Cancelled"), S.WITHDRAWN: _l("Withdrawn"), S.WAITLISTED: _l("Waiting list"),
 }
+audit_words.name_enums(DIET_LABELS, ID_LABELS, STATUS_LABELS)
 
 # Fields a delegate may change on their own registration before the edit deadline.
 SELF_EDITABLE = ("name", "name_native", "name_pinyin", "position", "organisation_name",
@@ -185,9 +185,8 @@ def _account_for(registration: Registration, now: datetime) -> str | None:
     if accounts.find_user(registration.email) is not None:
         return None
     try:
-        user = accounts.create_user(registration.email, registration.name,
-                                    secrets.token_urlsafe(32), locale=registration.locale,
-                                    now=now)
+        user = accounts.create_user(registration.email, registration.name, None,
+                                    locale=registration.locale, now=now)
         db.session.flush()
         registration.user_id = user.id
         db.session.commit()

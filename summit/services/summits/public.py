@@ -53,12 +53,15 @@ def summits_query(by_slug: bool):
 
 
 def setups(by_slug: dict | None) -> list[dict]:
-    summits = db.session.execute(summits_query(by_slug is not None), by_slug).all()
+    # Plain rows through the session's connection: no ORM entity is loaded, so the ORM's
+    # execution path (its events, loading context and result wrapping) has nothing to do.
+    connection = db.session.connection()
+    summits = connection.execute(summits_query(by_slug is not None), by_slug).all()
     if not summits:
         return []
     organisations, zones, categories = defaultdict(list), defaultdict(list), defaultdict(list)
     zones_of = defaultdict(list)
-    for row in db.session.execute(parts(), {"ids": [s.id for s in summits]}):
+    for row in connection.execute(parts(), {"ids": [s.id for s in summits]}):
         if row.part == ORGANISATIONS:
             organisations[row.summit_id, row.sort].append({"name": row.a, "kind": row.b})
         elif row.part == ZONES:
