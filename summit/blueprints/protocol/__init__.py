@@ -1,5 +1,5 @@
 """Protocol: the precedence list of leaders and podium seating."""
-from summit.blueprints.protocol import views
+from summit.blueprints.protocol import banquet_views, views
 from summit.blueprints.protocol.blueprint import bp
 
-__all__ = ["bp", "views"]
+__all__ = ["banquet_views", "bp", "views"]
