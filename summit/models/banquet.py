@@ -131,6 +131,10 @@ class CardJob(db.Model):
     created_by: Mapped[User | None] = relationship()
 
     @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 

@@ -7,36 +7,13 @@ import re
 import pytest
 
 from summit.extensions import db
-from summit.models import AuditEntry, Delegation, PrecedenceEntry, Rank, TablePlacement
-from summit.services.protocol import precedence
+from summit.models import AuditEntry, PrecedenceEntry, TablePlacement
 from tests.support import factories
 from tests.support.pages import flashes, text
 from tests.support.pdf import page_size, pdf_text, save, squash
+from tests.support.protocol import LEADERS
 
 pytestmark = pytest.mark.usefixtures("english")
-
-LEADERS = [("王省长", Rank.PROVINCIAL), ("李兴文", Rank.BUREAU), ("张州长", Rank.BUREAU),
-           ("赵县长", Rank.COUNTY), ("钱县长", Rank.COUNTY), ("孙书记", Rank.TOWNSHIP)]
-
-
-@pytest.fixture
-def dinner(summit, organiser):
-    for name, rank in LEADERS:
-        precedence.add_entry(organiser, summit, precedence.EntryDetails(name=name, rank=rank))
-    # Guests by delegation: 丹巴县 before 泸定县, whatever the order they registered in.
-    factories.make_category(summit)
-    luding = Delegation(summit=summit, name="泸定县")
-    danba = Delegation(summit=summit, name="丹巴县")
-    db.session.add_all([luding, danba])
-    for name, delegation, email in (("周代表", luding, "zhou@example.com"),
-                                    ("吴代表", danba, "wu@example.com")):
-        registration = factories.make_registration(summit, name, approve_as=organiser,
-                                                   email=email)
-        registration.delegation = delegation
-    db.session.commit()
-    return factories.make_item(summit, "18:00", "20:00", title_zh="欢迎晚宴",
-                               title_en="Welcome dinner")
-
 
 def tables(page: str) -> dict[int, list[str]]:
     """Each table's guests in seat rank (host, chief guest, ...); "" for an empty seat."""

@@ -4,7 +4,9 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
+from summit.models import CardScope
 from summit.services.protocol.banquet import MAX_PER_ROW, MAX_ROOM, MAX_TABLE_SEATS, MAX_TABLES
+from summit.services.protocol.cards import SCOPE_LABELS, SIZE_LABELS
 from summit.services.protocol.seating import CONVENTION_LABELS
 
 
@@ -34,3 +36,18 @@ class TablePlaceForm(BaseForm):
     table = IntegerField(_l("Table"), validators=[InputRequired(), NumberRange(1, MAX_TABLES)])
     seat = IntegerField(_l("Seat"), validators=[InputRequired(),
                                                 NumberRange(1, MAX_TABLE_SEATS)])
+
+
+class CardsForm(BaseForm):
+    scope = SelectField(_l("Which cards"), default="everyone", choices=[
+        SelectChoice(scope.value, label) for scope, label in SCOPE_LABELS.items()
+        if scope is not CardScope.CHANGED])
+    table = IntegerField(_l("Table (for one table)"),
+                         validators=[Optional(), NumberRange(1, MAX_TABLES)])
+    size = SelectField(_l("Paper"), default="a4", choices=[
+        SelectChoice(size.value, label) for size, label in SIZE_LABELS.items()])
+
+
+class ChangedCardsForm(BaseForm):
+    size = SelectField(_l("Paper"), default="a4", choices=[
+        SelectChoice(size.value, label) for size, label in SIZE_LABELS.items()])

@@ -296,6 +296,7 @@ ACTION_LABELS.update({
     "table_cards.printed": _l("Table cards printed"),
     "table_cards.retry": _l("Table cards sent to print again"),
     "table_cards.interrupted": _l("Table card printing interrupted"),
+    "table_cards.withdrawn": _l("Table cards withdrawn"),
 })
 OBJECT_LABELS.update({
     "banquets": _l("Tables"), "banquet_tables": _l("Table"),

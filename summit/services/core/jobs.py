@@ -37,6 +37,7 @@ QUEUE = "summit"
 JOBS = {
     "badge_batch": "summit.services.badges.batches:run",
     "desk_print": "summit.services.desk.printing:run",
+    "table_cards": "summit.services.protocol.cards:run",
 }
 # Jobs that run on threads of their own (``JOB_THREADS_<LANE>``, default 4) so that a long
 # batch does not hold up a badge a desk is waiting for.
@@ -45,6 +46,7 @@ LANES = {"desk_print": "PRINT"}
 RECOVERY = {
     "badge_batch": "summit.services.badges.batches:recover",
     "desk_print": "summit.services.desk.printing:recover",
+    "table_cards": "summit.services.protocol.cards:recover",
 }
 RQ_PREFIX = "rq:"
 PROCESS_PREFIX = "proc:"

@@ -222,7 +222,7 @@ def _banquet(item: AgendaItem) -> Banquet:
     return banquet
 
 
-def _from_attendee(attendee: precedence.Attendee) -> Guest:
+def guest_of(attendee: precedence.Attendee) -> Guest:
     entry = attendee.entry
     if attendee.deputy:
         return Guest(f"e{entry.id}", attendee.name, organisation=entry.organisation,
@@ -242,7 +242,7 @@ def guests(summit: Summit, item: AgendaItem) -> list[Guest]:
     """Everyone to seat, in order: the precedence list (attending or a deputy), then the
     approved registrations by delegation (those of no delegation last). A registration on
     the precedence list sits as a leader, or not at all when absent."""
-    result = [_from_attendee(a) for a in precedence.attendees(summit, item)]
+    result = [guest_of(a) for a in precedence.attendees(summit, item)]
     linked = db.session.scalars(db.select(PrecedenceEntry.registration_id).where(
         PrecedenceEntry.summit_id == summit.id,
         PrecedenceEntry.registration_id.is_not(None))).all()
