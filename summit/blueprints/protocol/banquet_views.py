@@ -18,16 +18,25 @@ from summit.blueprints.protocol.banquet_forms import (
 )
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.forms import ActionForm
-from summit.blueprints.protocol.views import _item
 from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import CardScope, CardSize, Convention
 from summit.permissions import Permission, authorize
+from summit.services.agenda import draft as agenda_draft
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
 from summit.services.protocol import banquet as tables, cards, changes, precedence
 from summit.services.reception import meals as reception_meals
 from summit.services.summits import settings as summits
+
+
+def _item(slug: str, item_id: int, permission: Permission):
+    summit = summits.get_by_slug(slug)
+    authorize(permission, summit)
+    try:
+        return summit, agenda_draft.get_item(summit, item_id)
+    except DomainError:
+        abort(404)
 
 
 def _meal_choices(summit) -> list[SelectChoice]:
