@@ -3,11 +3,12 @@ by the podium's seat order, guests from the precedence list and then by delegati
 when a leader drops out, locks kept, the unseated listed, the chart PDF, and each guest's
 table on their own registrations page."""
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from summit.extensions import db
-from summit.models import AuditEntry, PrecedenceEntry, TablePlacement
+from summit.models import AuditEntry, MealKind, MealSession, PrecedenceEntry, TablePlacement
 from tests.support import factories
 from tests.support.pages import flashes, text
 from tests.support.pdf import page_size, pdf_text, save, squash
@@ -134,3 +135,19 @@ def test_the_table_chart_is_a4_landscape_with_round_tables(
         assert name in chart
     assert "吴代表" in chart and "周代表" in chart
     (tmp_path.parent / "tables-chart.pdf").write_bytes(response.data)
+
+
+def test_a_seated_reception_meal_shows_its_tables(client, login, summit, organiser, dinner):
+    meal = MealSession(summit_id=summit.id, kind=MealKind.BANQUET, title="欢迎晚宴",
+                       venue="宴会厅", capacity=100, seated=True,
+                       starts_at=datetime(2026, 12, 4, 11, tzinfo=UTC))
+    db.session.add(meal)
+    db.session.commit()
+    login(organiser.email)
+    base = f"/summits/{summit.slug}/protocol/items/{dinner.id}"
+    client.post(f"{base}/tables", data={"tables": 2, "seats": 3, "per_row": 5,
+                                        "convention": "government", "meal_id": meal.id})
+    page = text(client.get(f"/summits/{summit.slug}/reception/meals"))
+    assert "2 tables, 6 seated (protocol seating)" in page and "2 not seated" in page
+    assert f"{base}/tables" in page
+    assert "Seats the meal 欢迎晚宴" in text(client.get(f"{base}/tables"))

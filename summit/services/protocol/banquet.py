@@ -374,10 +374,24 @@ def tables_of(registration: Registration) -> list[MyTable]:
     return result
 
 
-def for_meal(meal: MealSession) -> BanquetSeating | None:
-    """The tables of a seated reception meal, when protocol seats it."""
-    banquet = db.session.scalar(db.select(Banquet).where(Banquet.meal_id == meal.id))
-    return compute(banquet.item, banquet) if banquet is not None else None
+@dataclass(frozen=True)
+class MealTables:
+    item: AgendaItem
+    tables: int
+    seated: int
+    unseated: int
+
+
+def meal_tables(summit: Summit) -> dict[int, MealTables]:
+    """The seated reception meals whose tables protocol sets: meal id -> their tables."""
+    found = {}
+    for banquet in db.session.scalars(db.select(Banquet).join(AgendaItem, Banquet.item).where(
+            AgendaItem.summit_id == summit.id, Banquet.meal_id.is_not(None))):
+        chart = compute(banquet.item, banquet)
+        found[banquet.meal_id] = MealTables(banquet.item, len(chart.tables),
+                                            sum(t.taken for t in chart.tables),
+                                            len(chart.unseated))
+    return found
 
 
 CHART_CSS = """
