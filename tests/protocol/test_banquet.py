@@ -151,3 +151,18 @@ def test_a_seated_reception_meal_shows_its_tables(client, login, summit, organis
     assert "2 tables, 6 seated (protocol seating)" in page and "2 not seated" in page
     assert f"{base}/tables" in page
     assert "Seats the meal 欢迎晚宴" in text(client.get(f"{base}/tables"))
+
+
+def test_the_tables_page_runs_as_many_statements_for_12_tables_as_for_2(
+        client, login, summit, organiser, dinner, count_queries):
+    login(organiser.email)
+    base = f"/summits/{summit.slug}/protocol/items/{dinner.id}"
+    counts = []
+    for number in (2, 12):
+        client.post(f"{base}/tables", data={"tables": number, "seats": 3, "per_row": 5,
+                                            "convention": "government", "meal_id": ""})
+        client.get(f"{base}/tables")
+        with count_queries() as statements:
+            assert client.get(f"{base}/tables").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
