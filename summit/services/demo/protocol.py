@@ -3,9 +3,9 @@ podium of the welcome address, and the welcome banquet's tables seated from the 
 list and the delegations (loaded once)."""
 from __future__ import annotations
 
-from summit.extensions import db
 from datetime import time
 
+from summit.extensions import db
 from summit.models import (
     AgendaItem,
     AgendaItemKind,
