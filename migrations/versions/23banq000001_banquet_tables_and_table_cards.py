@@ -2,7 +2,7 @@
 snapshot of each printed card.
 
 Revision ID: 23banq000001
-Revises: 22scal000001
+Revises: 24cere000001
 Create Date: 2026-12-04 15:12:53.142994
 
 """
@@ -14,7 +14,7 @@ import summit.database
 
 # revision identifiers, used by Alembic.
 revision = '23banq000001'
-down_revision = '22scal000001'
+down_revision = '24cere000001'
 branch_labels = None
 depends_on = None
 

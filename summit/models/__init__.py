@@ -36,6 +36,7 @@ from summit.models.banquet import (
     CardSize,
     TablePlacement,
 )
+from summit.models.ceremony import CeremonySigning, SigningCeremony, SigningOrder
 from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
 from summit.models.desk import Printer, PrinterPool, PrintJob, PrintReason, PrintStatus
 from summit.models.membership import Membership, Role
@@ -111,6 +112,7 @@ __all__ = [
     "HOLDS_SEAT", "LIVE_BOOKINGS", "AgendaItem", "AgendaItemKind", "AgendaItemStatus",
     "AgendaParticipant", "AgendaVersion", "BookingStatus", "ParticipantRole", "Room", "SeatBooking",
     "Arrival", "CheckIn", "Gate", "SalonAttendance",
+    "CeremonySigning", "SigningCeremony", "SigningOrder",
     "Agreement", "AgreementAttachment", "AgreementKind", "AgreementParty", "AgreementStatus",
     "AgreementUpdate", "AmountKind", "AttachmentKind", "MilestoneState", "PartySide",
     "UpdateKind",

@@ -115,11 +115,12 @@ class SeatPlacement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     podium_id: Mapped[int] = mapped_column(ForeignKey("podiums.id", ondelete="CASCADE"),
                                            index=True)
-    entry_id: Mapped[int] = mapped_column(
+    # None: a seat kept empty by hand (locked, the rule leaves it alone).
+    entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("precedence_entries.id", ondelete="CASCADE"))
     row: Mapped[int]
     seat: Mapped[int]
     locked: Mapped[bool] = mapped_column(default=True)
 
     podium: Mapped[Podium] = relationship(back_populates="placements")
-    entry: Mapped[PrecedenceEntry] = relationship()
+    entry: Mapped[PrecedenceEntry | None] = relationship()

@@ -23,9 +23,10 @@ from schemathesis.engine import events, from_schema
 from schemathesis.transport.wsgi import WSGITransport
 
 from summit.extensions import db
-from summit.models import Role
+from summit.models import Convention, Role
 from summit.services.agenda import publish as agenda_publish
 from summit.services.bookings import booking as bookings
+from summit.services.protocol import seating
 from tests.support import factories, press_factories
 from tests.support.agenda import token_for
 from tests.support.agenda_factories import make_agenda_item, make_room
@@ -55,6 +56,8 @@ def api_world(event, organiser):
     application = press_factories.submitted(summit, zones=("MAIN",))
     agreement = factories.make_agreement(summit, organiser)
     meal, transfer, hotel = reception_objects(summit, organiser)
+    # A podium on the salon, so the seating PUT gets past "set up the podium first".
+    seating.configure(organiser, salon, 2, 5, Convention.GOVERNMENT)
     return {"slug": summit.slug, "registration_id": pending.id, "item_id": salon.id,
             "application_id": application.id, "agreement_id": agreement.id,
             "meal_id": meal.id, "transfer_id": transfer.id, "hotel_id": hotel.id}

@@ -3,6 +3,7 @@ the server and, with the same rules, the offline scanner check), a few hundred o
 from __future__ import annotations
 
 import base64
+import random
 import struct
 import uuid
 
@@ -32,39 +33,38 @@ def header(key: Ed25519PrivateKey, ref: bytes = REF, version: int = VERSION,
     return struct.pack(">B4s8sH", form, badge_tokens.key_id(key.public_key()), ref, version)
 
 
-@st.composite
-def changed_character(draw) -> str:
-    at = draw(st.integers(0, len(GENUINE) - 1))
-    char = draw(st.sampled_from(ALPHABET + "=+/. !é赵\x00"))
-    assume(char != GENUINE[at])
+# Ten thousand tokens drawn with a seeded generator: as varied as Hypothesis would draw them
+# and a hundred times faster (the verifier, not the drawing, is what is tested here).
+RAW = base64.urlsafe_b64decode(GENUINE + "==")
+
+
+def changed_character(rng: random.Random) -> str:
+    at = rng.randrange(len(GENUINE))
+    char = rng.choice([c for c in ALPHABET + "=+/. !é赵\x00" if c != GENUINE[at]])
     return GENUINE[:at] + char + GENUINE[at + 1:]
 
 
-@st.composite
-def flipped_bits(draw) -> str:
-    raw = bytearray(base64.urlsafe_b64decode(GENUINE + "=="))
-    for at, mask in draw(st.lists(st.tuples(st.integers(0, len(raw) - 1), st.integers(1, 255)),
-                                  min_size=1, max_size=4, unique_by=lambda x: x[0])):
-        raw[at] ^= mask
+def flipped_bits(rng: random.Random) -> str:
+    raw = bytearray(RAW)
+    for at in rng.sample(range(len(raw)), rng.randint(1, 4)):
+        raw[at] ^= rng.randint(1, 255)
     return encode(bytes(raw))
 
 
-def cut_or_extended() -> st.SearchStrategy[str]:
-    return st.one_of(
-        st.integers(0, len(GENUINE) - 1).map(lambda n: GENUINE[:n]),
-        st.text(ALPHABET + "=", min_size=1, max_size=8).map(lambda extra: GENUINE + extra),
-        st.text(ALPHABET, min_size=1, max_size=8).map(lambda extra: extra + GENUINE))
+def cut_or_extended(rng: random.Random) -> str:
+    extra = "".join(rng.choices(ALPHABET + "=", k=rng.randint(1, 8)))
+    return rng.choice([GENUINE[:rng.randrange(len(GENUINE))], GENUINE + extra,
+                       extra.replace("=", "A") + GENUINE])
 
 
-@st.composite
-def forged(draw) -> str:
+def forged(rng: random.Random) -> str:
     """Right layout, made without the summit's private key."""
-    ref = draw(st.one_of(st.just(REF), st.binary(min_size=8, max_size=8)))
-    version = draw(st.integers(0, 65535))
-    kind = draw(st.sampled_from(["random signature", "other key", "other key named as ours",
-                                 "replayed signature"]))
+    ref = rng.choice([REF, rng.randbytes(8)])
+    version = rng.randint(0, 65535)
+    kind = rng.choice(["random signature", "other key", "other key named as ours",
+                       "replayed signature"])
     if kind == "random signature":
-        return encode(header(KEY, ref, version) + draw(st.binary(min_size=64, max_size=64)))
+        return encode(header(KEY, ref, version) + rng.randbytes(64))
     if kind == "other key":
         signed = header(OTHER_KEY, ref, version)
         return encode(signed + OTHER_KEY.sign(signed))
@@ -72,12 +72,22 @@ def forged(draw) -> str:
         signed = header(KEY, ref, version)
         return encode(signed + OTHER_KEY.sign(signed))
     # The genuine signature on another badge or version.
-    assume((ref, version) != (REF, VERSION))
-    return encode(header(KEY, ref, version) + base64.urlsafe_b64decode(GENUINE + "==")[15:])
+    if (ref, version) == (REF, VERSION):
+        version = (VERSION + 1) % 65536
+    return encode(header(KEY, ref, version) + RAW[15:])
 
 
-TOKENS = st.one_of(changed_character(), flipped_bits(), cut_or_extended(), forged(),
-                   st.text(max_size=220), st.binary(max_size=120).map(encode))
+def any_text(rng: random.Random) -> str:
+    return "".join(chr(rng.choice([rng.randint(0, 0x7f), rng.randint(0x80, 0xd7ff),
+                                   rng.randint(0xe000, 0x10ffff)]))
+                   for _ in range(rng.randint(0, 220)))
+
+
+def any_bytes(rng: random.Random) -> str:
+    return encode(rng.randbytes(rng.randint(0, 120)))
+
+
+FAMILIES = (changed_character, flipped_bits, cut_or_extended, forged, any_text, any_bytes)
 
 
 def test_the_genuine_token_verifies():
@@ -85,13 +95,20 @@ def test_the_genuine_token_verifies():
         badge_tokens.key_id(KEY.public_key()), REF, VERSION)
 
 
-@settings(max_examples=10_000, deadline=None, database=None)
-@given(token=TOKENS)
-def test_ten_thousand_mutated_or_forged_tokens_are_refused(token):
-    assume(token != GENUINE)
-
-    with pytest.raises(badge_tokens.InvalidToken):
-        badge_tokens.verify(token, KEY.public_key())
+def test_ten_thousand_mutated_or_forged_tokens_are_refused():
+    rng = random.Random(20170803)
+    tokens = [FAMILIES[n % len(FAMILIES)](rng) for n in range(10_000)]
+    assert len(set(tokens)) > 9_000  # varied, not one token ten thousand times
+    accepted = []
+    for token in tokens:
+        if token == GENUINE:
+            continue
+        try:
+            badge_tokens.verify(token, KEY.public_key())
+        except badge_tokens.InvalidToken:
+            continue
+        accepted.append(token)
+    assert not accepted
 
 
 # --- over HTTP, against a real badge -------------------------------------------------------

@@ -6,7 +6,8 @@ import pytest
 from summit.services.core.errors import ValidationFailed
 from summit.services.core.money import format_amount, parse_amount, yuan_text
 
-pytestmark = pytest.mark.usefixtures("english")
+# Formatting and file checks: no database is involved, so no PostgreSQL run.
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.sqlite_only]
 
 
 @pytest.mark.parametrize("typed, yuan", [

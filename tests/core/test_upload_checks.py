@@ -12,7 +12,8 @@ from summit.services.core.errors import ValidationFailed
 from summit.services.press import files as press_files
 from tests.support import press_factories as f, uploads as u
 
-pytestmark = pytest.mark.usefixtures("english")
+# Formatting and file checks: no database is involved, so no PostgreSQL run.
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.sqlite_only]
 
 MB = 1024 * 1024
 

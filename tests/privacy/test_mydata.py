@@ -18,6 +18,7 @@ from summit.models import (
     Role,
     User,
 )
+from summit.services.core import audit_words
 from summit.services.privacy import mydata, requests as data_requests
 from summit.services.registration import submission as registrations
 from summit.services.registration.submission import RegistrationDetails
@@ -47,6 +48,28 @@ def test_every_table_with_personal_data_is_in_the_download_or_left_out_with_a_re
     assert data["registrations"] == [] and data["account"]["email"] == "nobody@example.com"
 
 
+def test_every_field_and_code_of_the_download_has_words(app):
+    """The PDF never prints a column name or a stored code: each exported column has a
+    label, and each value of an enumerated column has words."""
+    unnamed, unworded = set(), set()
+    for table in db.metadata.sorted_tables:
+        if table.name not in mydata.SOURCES:
+            continue
+        for column in table.columns:
+            if column.key in mydata.HIDDEN_COLUMNS | mydata.INTERNAL_COLUMNS or \
+                    column.key.endswith("_id") or (table.name, column.key) in \
+                    mydata.COLUMN_WORDS:
+                continue
+            if column.key not in audit_words.FIELD_LABELS and column.key not in \
+                    audit_words.KIND_FIELD_LABELS.get(table.name, {}):
+                unnamed.add(f"{table.name}.{column.key}")
+            for member in getattr(column.type, "enum_class", None) or ():
+                if member not in audit_words.ENUM_LABELS.get(type(member), {}):
+                    unworded.add(f"{table.name}.{column.key}={member.value}")
+    assert not unnamed, f"add labels to audit_words.FIELD_LABELS: {sorted(unnamed)}"
+    assert not unworded, f"name these codes with audit_words.name_enums: {sorted(unworded)}"
+
+
 @pytest.fixture
 def person(event) -> User:
     user = factories.make_user("zhaobo@example.com", name="赵波")
@@ -73,6 +96,12 @@ def test_a_person_downloads_their_data_as_json_and_pdf(client, login, person, tm
     assert document.data.startswith(b"%PDF")
     printed = pdf.squash(pdf.pdf_text(pdf.save(document.data, tmp_path, "mine.pdf")))
     assert "赵波" in printed and "康定情歌大酒店" in printed
+    # In words: field names, codes and times as people read them.
+    assert "IDnumber" in printed and "ResidentIDcard" in printed
+    assert "Beijingtime" in printed and "Sectionsdownloaded:—→Account" in printed
+    for code in ("created_at", "id_number", "resident_id", "registration.create", "True",
+                 "+00:00", "generated_at", "kangding-test"):
+        assert code not in printed, code
     # Each download shows full numbers: audited.
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(
         AuditEntry.action == "privacy.download_own")) == 2

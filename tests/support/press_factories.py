@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from functools import cache
 
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
@@ -21,6 +22,7 @@ from summit.services.press import applications as press, files as press_files
 from tests.support import factories
 
 
+@cache  # bytes are immutable: each distinct photo is drawn and encoded once a run
 def photo_jpeg(colour: str = "#b54708", size: tuple[int, int] = (900, 1200),
                exif: bool = True) -> bytes:
 
@@ -49,6 +51,7 @@ def photo_png(colour: str = "#1f5fbf") -> bytes:
     return out.getvalue()
 
 
+@cache
 def letter_pdf(text: str = "Assignment letter") -> bytes:
     """A one-page PDF with a real content stream."""
     writer = PdfWriter()

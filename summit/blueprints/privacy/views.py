@@ -51,7 +51,7 @@ def my_data_json():
 @bp.get("/me/data.pdf")
 @login_required
 def my_data_pdf():
-    data = mydata.download(current_user)
+    data = mydata.download(current_user, readable=True)
     return send_file(io.BytesIO(mydata.pdf_of(data, current_user.name)),
                      mimetype="application/pdf", as_attachment=True,
                      download_name="my-data.pdf")

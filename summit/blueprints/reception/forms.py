@@ -121,7 +121,7 @@ class RoomWishForm(BaseForm):
     gender = SelectField(_l("Gender (for rooming)"), choices=[
         SelectChoice("", "—"), SelectChoice("female", _l("Female")),
         SelectChoice("male", _l("Male"))])
-    room_wish = SelectField(_l("Room"), choices=[
+    room_wish = SelectField(_p("hotel room", "Room"), choices=[
         SelectChoice("", "—"), SelectChoice("single", _l("A single room")),
         SelectChoice("shared", _l("Happy to share a room"))])
     submit = SubmitField(_l("Save"))

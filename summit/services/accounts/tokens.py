@@ -19,12 +19,15 @@ from summit.models import ApiToken, Summit, TokenScope, User
 from summit.permissions import Permission, require
 from summit.services.accounts import users as accounts
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import NotFound
 
 # Writing last_used_at on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 MAX_TOKEN = 200
+SCOPE_LABELS = {TokenScope.FULL: _l("Everything your account may do"),
+                TokenScope.CHECKIN: _l("Checking people in at one summit")}
+audit_words.name_enums(SCOPE_LABELS)
 
 
 def bearer_token(header: str) -> str | None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event
 
 from summit.models import AgendaItemKind, ParticipantRole, Summit
 from summit.services.agenda.draft import KIND_LABELS, ROLE_LABELS
 from summit.services.agenda.public import PublishedAgenda
+from summit.services.core.calendar import vtimezone
 
 UID_DOMAIN = "summit.local"
 
@@ -108,11 +108,6 @@ def agenda_ics(summit: Summit, agenda: PublishedAgenda, items: Iterable[dict], l
         for item in items:
             calendar.add_component(_event(summit, agenda, item, zone, language, item_url))
     return calendar.to_ical()
-
-
-@lru_cache(maxsize=16)
-def vtimezone(name: str) -> Timezone:
-    return Timezone.from_tzid(name)
 
 
 # --- frab JSON ------------------------------------------------------------------------------

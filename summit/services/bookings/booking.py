@@ -42,7 +42,7 @@ from summit.services.bookings.seats import (
     set_status,
     take_seat,
 )
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from summit.services.core.validation import valid_id
 from summit.services.registration import submission as registrations
@@ -56,6 +56,7 @@ STATUS_LABELS = {
     B.CONFIRMED: _l("Seat confirmed"), B.WAITLISTED: _l("Waiting list"),
     B.OFFERED: _l("Seat offered"), B.CANCELLED: _l("Cancelled"), B.EXPIRED: _l("Offer expired"),
 }
+audit_words.name_enums(STATUS_LABELS)
 
 
 class BookingRefused(Conflict):

@@ -193,9 +193,45 @@ FIELD_LABELS = {
     "kept": _l("Kept by law"), "press_applications": _l("Press applications"),
     "registrations": _l("Registrations"), "sections": _l("Sections downloaded"),
     "version": _l("Version"),
+    # columns of a person's own download (services/privacy/mydata.py)
+    "accepted_at": _l("Accepted at"), "accessibility": _l("Accessibility needs"),
+    "action": _l("Action"), "after": _l("After"), "aide_role": _l("Accompanying as"),
+    "answer": _l("Answer"), "arrival_date": _l("Arrival date"),
+    "arrival_pickup": _l("Pick-up on arrival"), "arrival_time": _l("Arrival time"),
+    "arrival_transport": _l("Arriving by"), "attempts": _l("Attempts"),
+    "attended_at": _l("Attended at"), "badge_version": _l("Badge version"),
+    "before": _l("Before"), "card_warning": _l("Press card to be checked"),
+    "confirmed_by_staff": _l("Confirmed by staff"), "consented_at": _l("Consent given at"),
+    "created_at": _l("Created at"), "decided_at": _l("Decided at"),
+    "departure_date": _l("Departure date"), "departure_pickup": _l("Drop-off on departure"),
+    "departure_time": _l("Departure time"), "departure_transport": _l("Leaving by"),
+    "diet": _l("Diet"), "diet_note": _l("Diet note"), "ended_at": _l("Ended at"),
+    "expires_at": _l("Expires at"), "finished_at": _l("Finished at"),
+    "guest_name": _l("Guest name"), "guest_organisation": _l("Guest organisation"),
+    "guest_title": _l("Guest title"), "handled_at": _l("Handled at"),
+    "id_number": _l("ID number"), "id_type": _l("ID type"),
+    "internal_note": _l("Internal note"),
+    "last_login_at": _l("Last signed in at"), "last_used_at": _l("Last used at"),
+    "letter_name": _l("Assignment letter file"), "method": _l("Method"),
+    "object_type": _l("About"), "offered_at": _l("Offered at"),
+    "outlet_key": _l("Outlet key"), "photo_token": _l("Photo"),
+    "pinyin_overridden": _l("Pinyin corrected by hand"), "printed_at": _l("Printed at"),
+    "printed_version": _l("Printed version"), "queued_at": _l("Queued at"),
+    "received_at": _l("Received at"), "ref": _l("Badge reference"), "remember": _l("Remember me"),
+    "revoked_at": _l("Revoked at"), "revoked_reason": _l("Reason for revoking"),
+    "room_sharing": _l("Room sharing"), "scope": _l("Scope"),
+    "sensitive_consent": _l("Separate consent for ID number and photo"),
+    "serial_number": _l("Serial number"), "status_at": _l("Status since"),
+    "submitted_at": _l("Submitted at"), "updated_at": _l("Updated at"),
+    "walk_in": _l("Walk-in"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
-KIND_FIELD_LABELS = {"registrations": {"position": _l("Position")}}
+KIND_FIELD_LABELS = {
+    "registrations": {"position": _l("Position")},
+    "press_equipment": {"item": _l("Equipment")},
+    "precedence_entries": {"name": _p("person", "Name"), "title": _p("person", "Title")},
+    "hotels": {"rooms": _p("hotel room", "Rooms")},
+}
 
 # reception (issue 19)
 ACTION_LABELS.update({
@@ -308,6 +344,25 @@ FIELD_LABELS.update({
     "scope": _l("Which cards"), "cards": _l("Cards"),
 })
 
+# signing ceremony and host's script (issue 18)
+ACTION_LABELS.update({
+    "ceremony.configure": _l("Signing ceremony run-sheet set up"),
+    "ceremony.reorder": _l("Signings reordered"),
+    "ceremony.witnesses": _l("Witnesses of a signing chosen"),
+    "ceremony.script_save": _l("Host's script saved"),
+    "ceremony.script_regenerate": _l("Host's script regenerated"),
+    "podium.seating": _l("Podium seats set through the API"),
+    "precedence.link": _l("Leader linked to a registration"),
+})
+OBJECT_LABELS.update({
+    "signing_ceremonies": _l("Signing ceremony"), "ceremony_signings": _l("Signing"),
+})
+FIELD_LABELS.update({
+    "order_by": _l("Order of signings"), "witnesses": _l("Witnesses"),
+    "agreement_id": _l("Agreement"), "script_text": _l("Host's script"),
+    "placements": _l("Seats set by hand"),
+})
+
 # Stored values that are codes (states, roles, yes/no) and the words for them.
 VALUE_LABELS = {
     "pending": _l("Pending review"), "approved": _l("Approved"), "rejected": _l("Rejected"),
@@ -318,6 +373,7 @@ VALUE_LABELS = {
     "contracted": _l("Contract signed"), "construction_started": _l("Construction started"),
     "in_production": _l("In production"), "landed": _l("Landed"),
     "terminated": _l("Terminated"), True: _l("Yes"), False: _l("No"),
+    "scan": _l("Badge scan"), "manual": _l("Look-up at the desk"),
     **{role.value: label for role, label in ROLE_LABELS.items()},
 }
 
@@ -352,6 +408,9 @@ def value_words(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, enum.Enum):
+        label = ENUM_LABELS.get(type(value), {}).get(value)
+        if label is not None:
+            return str(label)
         value = value.value
     if isinstance(value, (bool, str)) and value in VALUE_LABELS:
         return str(VALUE_LABELS[value])
@@ -365,8 +424,25 @@ def value_words(value: Any) -> str:
 def name_values(*labels: dict) -> None:
     """Areas hand in the words for their own codes (kinds of items, agreements...): this
     package imports no area."""
+    name_enums(*labels)
     for mapping in labels:
         VALUE_LABELS.update({getattr(k, "value", k): v for k, v in mapping.items()})
+
+
+# Words for each member of an enumeration, by its class: the same code can mean two things
+# ("done": a print finished, a request answered).
+ENUM_LABELS: dict[type[enum.Enum], dict[enum.Enum, Any]] = defaultdict(dict)
+
+
+def name_enums(*labels: dict) -> None:
+    """Words for enumeration members, kept apart by class (``value_words`` of a member)."""
+    for mapping in labels:
+        for member, label in mapping.items():
+            if isinstance(member, enum.Enum):
+                ENUM_LABELS[type(member)][member] = label
+
+
+name_enums(ROLE_LABELS)
 
 
 def field_label(name: str, kind: str = "") -> str:

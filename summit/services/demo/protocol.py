@@ -1,6 +1,8 @@
 """The demo's protocol: the leaders named in the Kangding report, in precedence order, the
-podium of the welcome address, and the welcome banquet's tables seated from the precedence
-list and the delegations (loaded once)."""
+podium of the welcome address, the welcome banquet's tables seated from the precedence list
+and the delegations, and the signing ceremony's run-sheet (by amount, 政务; the witnesses of
+the largest signing chosen, the others by default) with its host's script (each loaded
+once)."""
 from __future__ import annotations
 
 from datetime import time
@@ -14,11 +16,14 @@ from summit.models import (
     MealSession,
     PrecedenceEntry,
     Rank,
+    SigningCeremony,
+    SigningOrder,
     Summit,
     User,
 )
 from summit.services.accounts import users as accounts
-from summit.services.protocol import banquet as tables, precedence, seating
+from summit.services.agreements import ceremony as agreement_ceremony
+from summit.services.protocol import banquet as tables, ceremony, precedence, script, seating
 
 # (name, rank, organisation, title), as the report names them: the host province first.
 LEADERS = (
@@ -30,9 +35,30 @@ LEADERS = (
 
 def seed_protocol(summit: Summit) -> None:
     organiser = accounts.find_user("organiser@example.com")
-    if organiser is None or db.session.scalar(db.select(PrecedenceEntry.id).where(
-            PrecedenceEntry.summit_id == summit.id).limit(1)) is not None:
+    if organiser is None:
         return
+    if db.session.scalar(db.select(PrecedenceEntry.id).where(
+            PrecedenceEntry.summit_id == summit.id).limit(1)) is None:
+        _leaders_and_podium(organiser, summit)
+    _signing_ceremony(organiser, summit)
+
+
+def _signing_ceremony(organiser, summit: Summit) -> None:
+    items = agreement_ceremony.ceremony_items(summit)
+    if not items or db.session.scalar(db.select(SigningCeremony.id).where(
+            SigningCeremony.item_id == items[0].id)) is not None:
+        return
+    item = items[0]
+    ceremony.configure(organiser, item, SigningOrder.AMOUNT, Convention.GOVERNMENT)
+    sheet = ceremony.compute(item)
+    if sheet.signings:
+        leaders = {e.name: e.id for e in precedence.ordered(summit)}
+        chosen = [leaders[name] for name in ("杨春轩", "赵波") if name in leaders]
+        ceremony.set_witnesses(organiser, item, sheet.signings[0].agreement.id, chosen)
+    script.regenerate(organiser, item)
+
+
+def _leaders_and_podium(organiser, summit: Summit) -> None:
     for name, rank, organisation, title in LEADERS:
         precedence.add_entry(organiser, summit, precedence.EntryDetails(
             name=name, rank=rank, organisation=organisation, title=title))

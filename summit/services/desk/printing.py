@@ -33,7 +33,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can, require
 from summit.services.badges import issuing as badges
-from summit.services.core import audit, jobs
+from summit.services.core import audit, audit_words, jobs
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.desk import find as desk_find, ipp
 
@@ -51,6 +51,7 @@ REASON_LABELS = {
     PrintReason.DAMAGED: _l("Damaged"),
     PrintReason.WRONG_DATA: _l("Wrong data"),
 }
+audit_words.name_enums(STATUS_LABELS, REASON_LABELS)
 REPRINT_REASONS = (PrintReason.LOST, PrintReason.DAMAGED, PrintReason.WRONG_DATA)
 UNFINISHED = (PrintStatus.QUEUED, PrintStatus.PRINTING)
 POLL_SECONDS = 0.1

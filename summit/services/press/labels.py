@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
-from summit.models import MediaType, PressRole, PressStatus, ReasonCode
+from summit.models import MediaType, PersonStatus, PressRole, PressStatus, ReasonCode
+from summit.services.core import audit_words
 
 P = PressStatus
 
@@ -28,3 +29,8 @@ REASON_LABELS = {
     ReasonCode.QUOTA_FULL: _l("Quota full"), ReasonCode.AFTER_DEADLINE: _l("After the deadline"),
     ReasonCode.DUPLICATE: _l("Duplicate"), ReasonCode.OTHER: _l("Other"),
 }
+PERSON_STATUS_LABELS = {PersonStatus.PENDING: _l("Pending review"),
+                        PersonStatus.APPROVED: _l("Accredited"),
+                        PersonStatus.REJECTED: _l("Rejected")}
+audit_words.name_enums(STATUS_LABELS, MEDIA_LABELS, ROLE_LABELS, REASON_LABELS,
+                       PERSON_STATUS_LABELS)

@@ -7,11 +7,14 @@ and fails when a table with personal data is in neither."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, or_
 
 from summit.database import utcnow
@@ -39,7 +42,7 @@ from summit.models import (
     TransferPassenger,
     Trip,
 )
-from summit.services.core import audit, fonts
+from summit.services.core import audit, audit_words, fonts, timezones
 from summit.services.core.pdf import render_document
 
 if TYPE_CHECKING:
@@ -80,6 +83,8 @@ NOT_EXPORTED = {
     "printers": "desk printers, not people",
     "printer_pools": "registration desks, not people",
     "seat_placements": "a seat of a podium: the person is in the protocol section",
+    "signing_ceremonies": "the host's script names leaders from the precedence list, whose "
+                          "entries are in the protocol section",
 }
 # Never in a download: secrets, and the keyed hashes of sealed numbers.
 HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "id_number_hash",
@@ -101,6 +106,53 @@ def row(obj: Any) -> dict[str, Any]:
             for column in inspect(obj).mapper.column_attrs if column.key not in HIDDEN_COLUMNS}
 
 
+# Left out of the readable PDF (still in the JSON): numbers that only link records, and
+# what a worker or a look-up wrote for itself.
+INTERNAL_COLUMNS = {"id", "runner", "outlet_key"}
+
+
+def words(value: Any) -> str:
+    """A stored value as people read it: codes in words, times in the installation's zone
+    (北京时间), yes or no."""
+    if isinstance(value, datetime):
+        zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        local = value.astimezone(ZoneInfo(zone))
+        return f"{local:%Y-%m-%d %H:%M} {timezones.zone_label(zone)}"
+    if isinstance(value, (date, time)):
+        return value.isoformat(timespec="minutes") if isinstance(value, time) \
+            else value.isoformat()
+    return audit_words.value_words(value)
+
+
+# Columns whose codes have words of their own.
+COLUMN_WORDS: dict[tuple[str, str], Callable[[Any], str]] = {
+    ("audit_log", "action"): audit_words.action_label,
+    ("audit_log", "object_type"): lambda kind: str(audit_words.OBJECT_LABELS.get(kind, "—")),
+}
+
+
+def audit_rows(entries: list[AuditEntry]) -> list[dict[str, str]]:
+    """Audit entries as the audit page words them: what was done, to what, and each changed
+    field from its old to its new value, other objects by their names."""
+    return [{str(_l("Time")): words(row["entry"].at), str(_l("Action")): row["what"],
+             str(_l("About")): " ".join(filter(None, (row["kind"], row["whom"]))),
+             str(_l("Changes")): "; ".join(
+                 f"{field}: {old or '—'} → {new or '—'}" for field, old, new in row["changes"])}
+            for row in audit_words.describe(entries)]
+
+
+def readable_row(obj: Any) -> dict[str, str]:
+    """``row`` for people: each field by its name in words, never an internal number."""
+    kind = inspect(obj).mapper.persist_selectable.name
+    return {audit_words.field_label(column.key, kind):
+            COLUMN_WORDS.get((kind, column.key), words)(getattr(obj, column.key))
+            for column in inspect(obj).mapper.column_attrs
+            if column.key not in HIDDEN_COLUMNS | INTERNAL_COLUMNS
+            and not column.key.endswith("_id")}
+
+
 def _all(statement) -> list:
     return list(db.session.scalars(statement))
 
@@ -118,8 +170,9 @@ def press_applications_of(user: User) -> list[PressApplication]:
                 .order_by(PressApplication.id))
 
 
-def collect(user: User) -> dict[str, Any]:
-    """Everything about ``user``, by section (see ``SOURCES``)."""
+def collect(user: User, row: Callable[[Any], dict] = row) -> dict[str, Any]:
+    """Everything about ``user``, by section (see ``SOURCES``); ``row`` writes each record
+    (``readable_row`` for the PDF)."""
     registrations = registrations_of(user)
     registration_ids = [r.id for r in registrations]
     applications = press_applications_of(user)
@@ -128,6 +181,11 @@ def collect(user: User) -> dict[str, Any]:
         Badge.registration_id.in_(registration_ids), Badge.press_person_id.in_(person_ids)))
         .order_by(Badge.id))
     badge_ids = [b.id for b in badges]
+    readable = row is readable_row
+
+    def shown(code: str, label: Any) -> Any:
+        return str(label) if readable else code
+
     about = [("users", str(user.id)), *(("registrations", str(i)) for i in registration_ids),
              *(("press_applications", str(a.id)) for a in applications)]
     audit_entries = _all(db.select(AuditEntry).where(or_(
@@ -135,7 +193,7 @@ def collect(user: User) -> dict[str, Any]:
         *[(AuditEntry.object_type == kind) & (AuditEntry.object_id == key)
           for kind, key in about])).order_by(AuditEntry.id))
     return {
-        "generated_at": utcnow().isoformat(),
+        "generated_at": words(utcnow()) if readable else utcnow().isoformat(),
         "account": row(user),
         "roles": [row(m) for m in _all(db.select(Membership).where(
             Membership.user_id == user.id).order_by(Membership.id))],
@@ -143,7 +201,8 @@ def collect(user: User) -> dict[str, Any]:
             Login.user_id == user.id).order_by(Login.id))],
         "api_tokens": [row(x) for x in _all(db.select(ApiToken).where(
             ApiToken.user_id == user.id).order_by(ApiToken.id))],
-        "registrations": [{**row(r), "summit": r.summit.slug, "category": r.category.code,
+        "registrations": [{**row(r), "summit": shown(r.summit.slug, r.summit.title_zh),
+                           "category": shown(r.category.code, r.category.label_zh),
                            "consent_notice_version": r.consent_notice.version
                            if r.consent_notice else None} for r in registrations],
         "seat_bookings": [row(x) for x in _all(db.select(SeatBooking).where(
@@ -154,10 +213,11 @@ def collect(user: User) -> dict[str, Any]:
         "delegations": [row(x) for x in _all(db.select(Delegation).where(
             Delegation.registrar_id == user.id).order_by(Delegation.id))],
         "press_applications": [{
-            **row(a), "summit": a.summit.slug, "people": [row(p) for p in a.people],
-            "equipment": [row(e) for e in a.equipment],
-            "requested_zones": [z.code for z in a.requested_zones],
-            "approved_zones": [z.code for z in a.approved_zones]} for a in applications],
+            **row(a), "summit": shown(a.summit.slug, a.summit.title_zh),
+            "people": [row(p) for p in a.people], "equipment": [row(e) for e in a.equipment],
+            "requested_zones": [shown(z.code, z.label_zh) for z in a.requested_zones],
+            "approved_zones": [shown(z.code, z.label_zh) for z in a.approved_zones]}
+            for a in applications],
         "badges": [row(b) for b in badges],
         "checkins": [row(x) for x in _all(db.select(CheckIn).where(
             CheckIn.badge_id.in_(badge_ids)).order_by(CheckIn.id))],
@@ -181,7 +241,8 @@ def collect(user: User) -> dict[str, Any]:
             .order_by(ItemAttendance.id))]} for entry in _all(db.select(PrecedenceEntry).where(
                 PrecedenceEntry.registration_id.in_(registration_ids))
                 .order_by(PrecedenceEntry.id))],
-        "audit_entries": [row(e) for e in audit_entries],
+        "audit_entries": audit_rows(audit_entries) if readable else [
+            row(e) for e in audit_entries],
         "data_requests": [row(x) for x in _all(db.select(DataRequest).where(
             DataRequest.user_id == user.id).order_by(DataRequest.id))],
         # Summit keeps no copy of the emails it sends: what it sent is in the audit entries.
@@ -189,12 +250,13 @@ def collect(user: User) -> dict[str, Any]:
     }
 
 
-def download(user: User) -> dict[str, Any]:
-    """``collect`` for the person themself: their full ID numbers are in it, so the
-    download is audited like every view of a full value."""
-    data = collect(user)
+def download(user: User, readable: bool = False) -> dict[str, Any]:
+    """``collect`` for the person themself (in words when ``readable``): their full ID
+    numbers are in it, so the download is audited like every view of a full value."""
+    data = collect(user, readable_row if readable else row)
     audit.record(user, "privacy.download_own", user, after={
-        "sections": sorted(key for key, value in data.items() if value)})
+        "sections": sorted(key for key, value in data.items()
+                           if value and key != "generated_at")})
     db.session.commit()
     return data
 
@@ -215,21 +277,51 @@ td, th { border-bottom: 0.4pt solid #ccc; padding: 1mm; vertical-align: top;
 """
 
 
+# The sections of the download, as the PDF heads them.
+SECTION_LABELS = {
+    "account": _l("Account"), "roles": _l("Roles at summits"), "logins": _l("Sign-ins"),
+    "api_tokens": _l("API tokens"), "registrations": _l("Registrations"),
+    "seat_bookings": _l("Seat bookings"), "programme_roles": _l("Roles in the programme"),
+    "delegations": _l("Delegations you register"),
+    "press_applications": _l("Press applications"), "badges": _l("Badges"),
+    "checkins": _l("Check-ins"), "arrivals": _l("Arrivals"),
+    "salon_attendances": _l("Salon attendance"), "trips": _l("Arrivals and departures"),
+    "pickups": _l("Pick-ups"), "rooms": _l("Hotel rooms"), "meal_scans": _l("Meals served"),
+    "badge_prints": _l("Badge prints"), "protocol": _l("Protocol"),
+    "audit_entries": _l("Audit log entries"),
+    "data_requests": _l("Personal-data requests"), "emails_sent": _l("Emails sent"),
+}
+audit_words.name_values(SECTION_LABELS)  # the audit entry of a download names them
+# Fields the download adds to a record's own columns.
+EXTRA_LABELS = {
+    "summit": _l("Summit"), "people": _l("People"), "equipment": _l("Equipment"),
+    "requested_zones": _l("Zones requested"), "approved_zones": _l("Zones granted"),
+    "consent_notice_version": _l("Notice version consented to"),
+    "attendance": _l("Attendance"),
+}
+
+
 def _flat(value: Any) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_flat(v)}" for k, v in value.items() if v not in ("", None))
+        return "; ".join(f"{_label(k)}: {_flat(v)}" for k, v in value.items()
+                         if v not in ("", None, "—"))
     if isinstance(value, list):
-        return ", ".join(_flat(v) for v in value)
-    return "" if value is None else str(value)
+        return "; ".join(_flat(v) for v in value) or "—"
+    return "—" if value is None or value == "" else str(value)
+
+
+def _label(key: str) -> str:
+    label = EXTRA_LABELS.get(key)
+    return str(label) if label is not None else key
 
 
 def pdf_of(data: dict[str, Any], user_name: str) -> bytes:
-    """The same data as the JSON, one table per record, set in the badge fonts (Chinese,
-    traditional characters and Tibetan print)."""
-    sections = [(key, [value] if isinstance(value, dict) else value)
+    """``download(user, readable=True)`` as a document, one table per record, set in the
+    badge fonts (Chinese, traditional characters and Tibetan print)."""
+    sections = [(str(SECTION_LABELS[key]), [value] if isinstance(value, dict) else value)
                 for key, value in data.items() if key != "generated_at"]
-    tables = [(key, [[(k, _flat(v)) for k, v in record.items()] for record in records])
-              for key, records in sections]
+    tables = [(title, [[(_label(k), _flat(v)) for k, v in record.items()]
+                       for record in records]) for title, records in sections]
     html = render_template("privacy/mydata_pdf.html", tables=tables, user_name=user_name,
                            generated_at=data["generated_at"])
     return render_document(html, PDF_CSS % {"family": fonts.family_css()})

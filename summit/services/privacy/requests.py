@@ -12,7 +12,7 @@ from summit.database import utcnow
 from summit.extensions import db
 from summit.models import DataRequest, RequestKind, RequestStatus
 from summit.permissions import Permission, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, ValidationFailed
 from summit.services.privacy import erasure
 
@@ -26,6 +26,7 @@ KIND_LABELS = {RequestKind.CORRECTION: _l("Correction"), RequestKind.DELETION: _
 STATUS_LABELS = {RequestStatus.OPEN: _l("Waiting for an answer"), RequestStatus.DONE: _l("Done"),
                  RequestStatus.PARTLY_KEPT: _l("Done, part kept by law"),
                  RequestStatus.REFUSED: _l("Refused")}
+audit_words.name_enums(KIND_LABELS, STATUS_LABELS)
 
 
 def working_days_after(day: date, count: int) -> date:

@@ -19,7 +19,7 @@ from summit.models import (
 )
 from summit.models.protocol import RANK_ORDER
 from summit.permissions import Permission, can, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 
 RANK_LABELS = {
@@ -34,6 +34,10 @@ ATTENDANCE_LABELS = {
     Attendance.DEPUTY: _l("Sent a deputy"),
     Attendance.ABSENT: _l("Absent"),
 }
+audit_words.name_enums(RANK_LABELS)
+# Their codes in audit entries; "none" is left out of the shared table (a diet is "none" too).
+audit_words.name_values({rank: label for rank, label in RANK_LABELS.items()
+                         if rank is not Rank.NONE}, ATTENDANCE_LABELS)
 AUDITED = ("name", "name_native", "rank", "organisation", "title", "position",
            "registration_id")
 MAX_TEXT = 200

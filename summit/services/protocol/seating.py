@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from summit.extensions import db
 from summit.models import AgendaItem, Convention, Podium, SeatPlacement, User
 from summit.permissions import Permission, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.protocol import precedence
 
@@ -20,6 +20,7 @@ CONVENTION_LABELS = {
     Convention.GOVERNMENT: _l("Government (政务): left of No. 1 is senior"),
     Convention.INTERNATIONAL: _l("International / business (国际/商务): right is senior"),
 }
+audit_words.name_values(CONVENTION_LABELS)
 MAX_ROWS = 10
 MAX_SEATS = 60
 
@@ -102,7 +103,12 @@ def compute(item: AgendaItem, podium: Podium) -> Seating:
     seating = Seating(podium, rows)
     placed: set[int] = set()
     for placement in podium.placements:
+        if placement.entry_id is None:  # kept empty by hand
+            rows[placement.row][placement.seat].locked = True
+            continue
         attendee = by_entry.get(placement.entry_id)
+        if attendee is None and not placement.locked:
+            continue  # an unlocked manual place lapses while the leader is away
         if attendee is None:
             seating.warnings.append(str(_l(
                 "Row %(row)s seat %(seat)s is locked for %(name)s, who is absent from this "
@@ -111,7 +117,7 @@ def compute(item: AgendaItem, podium: Podium) -> Seating:
             rows[placement.row][placement.seat].locked = True
             continue
         target = rows[placement.row][placement.seat]
-        target.attendee, target.locked = attendee, True
+        target.attendee, target.locked = attendee, placement.locked
         placed.add(attendee.entry.id)
     order = seat_order(podium.seats_per_row, podium.convention)
     free = [rows[r][s] for r in range(podium.rows) for s in order if rows[r][s].attendee is
@@ -136,13 +142,14 @@ def place(actor: User, item: AgendaItem, entry_id: int, row: int, seat: int,
     if entry is None or entry.summit_id != item.summit_id:
         raise ValidationFailed(_l("That leader is not on this summit's precedence list."),
                                "entry_id")
-    for placement in podium.placements:
+    for placement in list(podium.placements):
         if placement.entry_id == entry_id and (placement.row, placement.seat) != (row, seat):
             podium.placements.remove(placement)
         elif (placement.row, placement.seat) == (row, seat) and placement.entry_id != entry_id:
             raise Conflict(_l("Row %(row)s seat %(seat)s is already taken by %(name)s; "
                               "unlock it first.", row=row + 1, seat=seat + 1,
-                              name=placement.entry.name), "seat")
+                              name=placement.entry.name if placement.entry else "—"),
+                           "seat")
     db.session.flush()
     placement = next((p for p in podium.placements if p.entry_id == entry_id), None)
     if placement is None:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.extensions import db
 from summit.models import (
@@ -278,9 +278,9 @@ def rooming_list(actor: User, summit: Summit, hotel: Hotel, night: date) -> list
 def rooming_xlsx(actor: User, summit: Summit, hotel: Hotel, night: date) -> bytes:
     rows = rooming_list(actor, summit, hotel, night)
     book = exports.Book()
-    sheet = book.sheet(f"{night.isoformat()}", (_l("Room"), _l("Room type"), _l("Beds"),
-                                                 _l("Name as on ID"), _l("Organisation"),
-                                                 _l("Mobile phone")))
+    sheet = book.sheet(f"{night.isoformat()}", (
+        _p("hotel room", "Room"), _l("Room type"), _l("Beds"), _l("Name as on ID"),
+        _l("Organisation"), _l("Mobile phone")))
     for row in rows:
         for _id, name, organisation, phone in row.people or [(None, "", "", "")]:
             sheet.append([row.number, row.room_type, row.beds, name, organisation, phone])

@@ -35,7 +35,7 @@ from summit.models import (
     VehicleKind,
 )
 from summit.permissions import Permission, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters
 from summit.services.reception import notices
@@ -55,6 +55,7 @@ KIND_LABELS = {VehicleKind.CAR: _l("Car"), VehicleKind.VAN: _l("Van"),
 STATUS_LABELS = {P.ASSIGNED: _l("Waiting"), P.PICKED_UP: _l("Picked up"),
                  P.NO_SHOW: _l("No show")}
 DIRECTION_LABELS = {D.ARRIVAL: _l("Pick-up (接站)"), D.DEPARTURE: _l("Drop-off (送站)")}
+audit_words.name_enums(KIND_LABELS, STATUS_LABELS)
 LIVE = Registration.status.in_(HOLDS_PLACE)
 
 

@@ -14,7 +14,7 @@ from summit.database import utcnow
 from summit.extensions import db
 from summit.models import HOLDS_PLACE, Registration, Summit, TravelMode, Trip, TripDirection, User
 from summit.permissions import Permission, can, require
-from summit.services.core import audit
+from summit.services.core import audit, audit_words
 from summit.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters
 from summit.services.reception import notices, transport
@@ -31,6 +31,7 @@ TRAIN = re.compile(r"[GDCZTKYSL]?[0-9]{1,4}\Z")
 MODE_LABELS = {TravelMode.FLIGHT: _l("Flight"), TravelMode.TRAIN: _l("Train"),
                TravelMode.ROAD: _l("Road (bus or car)")}
 DIRECTION_LABELS = {D.ARRIVAL: _l("Arrival"), D.DEPARTURE: _l("Departure")}
+audit_words.name_enums(MODE_LABELS, DIRECTION_LABELS)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from summit.models import (
 )
 from summit.permissions import Permission, can
 from summit.services.accounts import users as accounts
-from summit.services.core import audit, mail, names, validation
+from summit.services.core import audit, audit_words, mail, names, validation
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.privacy import notices
 from summit.services.registration import mail as registration_mail
@@ -48,6 +48,7 @@ STATUS_LABELS = {
     S.PENDING: _l("Pending review"), S.APPROVED: _l("Approved"), S.REJECTED: _l("Rejected"),
     S.CANCELLED: _l("Cancelled"), S.WITHDRAWN: _l("Withdrawn"), S.WAITLISTED: _l("Waiting list"),
 }
+audit_words.name_enums(DIET_LABELS, ID_LABELS, STATUS_LABELS)
 
 # Fields a delegate may change on their own registration before the edit deadline.
 SELF_EDITABLE = ("name", "name_native", "name_pinyin", "position", "organisation_name",
