@@ -92,7 +92,8 @@ class TableView:
         result = []
         for seat in self.seats:
             angle = math.radians(90 + (seat.seat - middle) * 360 / count)
-            result.append((seat, 50 + 72 * math.cos(angle), 50 - 72 * math.sin(angle)))
+            # An ellipse: wider than high, so that the names at the sides clear the circle.
+            result.append((seat, 50 + 85 * math.cos(angle), 50 - 72 * math.sin(angle)))
         return result
 
 
@@ -408,7 +409,7 @@ h1 { font-size: 16pt; text-align: center; margin: 0 0 1mm; }
 .table.main { border-width: 1.6pt; background: #fdf3e7; }
 .table .number { position: absolute; left: 0; right: 0; top: 9mm; font-size: 11pt;
   font-weight: bold; }
-.seat { position: absolute; width: 16mm; margin-left: -8mm; margin-top: -2.5mm;
+.seat { position: absolute; width: 14mm; margin-left: -7mm; margin-top: -2.5mm;
   text-align: center; font-size: 6.5pt; line-height: 1.1; overflow-wrap: anywhere; }
 .seat.locked { font-weight: bold; }
 .seat.empty { color: #999; }
