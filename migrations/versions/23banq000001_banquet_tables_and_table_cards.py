@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('summit_id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('scope', sa.Enum('podium', 'table', 'everyone', 'changed', name='cardscope', native_enum=False, length=32), nullable=False),
+    sa.Column('scope', sa.Enum('podium', 'table', 'everyone', 'changed', 'chart', name='cardscope', native_enum=False, length=32), nullable=False),
     sa.Column('size', sa.Enum('a4', 'a5', name='cardsize', native_enum=False, length=32), nullable=False),
     sa.Column('table_number', sa.Integer(), nullable=True),
     sa.Column('cards', sa.JSON(), nullable=False),

@@ -89,6 +89,7 @@ class CardScope(enum.Enum):
     TABLE = "table"
     EVERYONE = "everyone"
     CHANGED = "changed"
+    CHART = "chart"  # the table chart, not cards
 
 
 class CardSize(enum.Enum):

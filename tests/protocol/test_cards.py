@@ -76,6 +76,14 @@ def test_cards_of_a_table_and_of_everyone_print_through_a_job(
     everything = squash(pdf_text(path))
     assert everything.count(LONG) == 2  # shrunk, never cut, on both halves
     (tmp_path.parent / "cards-a5.pdf").write_bytes(path.read_bytes())
+    # The table chart goes through the same job.
+    job = print_cards(app, client, f"{seated}/cards", {"scope": "chart", "size": "a4"})
+    assert job.status is JobStatus.DONE and (job.done, job.total) == (2, 2)
+    path = save(client.get(f"/summits/{summit.slug}/protocol/cards/{job.key}.pdf").data,
+                tmp_path, "chart.pdf")
+    assert [round(v) for v in page_size(path)] == [842, 595]
+    assert "桌次座次图" in squash(pdf_text(path)) and "Tables" in text(
+        client.get(f"/summits/{summit.slug}/protocol/cards/{job.key}"))
     assert {"table_cards.start", "table_cards.printed"} <= set(
         db.session.scalars(db.select(AuditEntry.action)))
 

@@ -51,6 +51,7 @@ SCOPE_LABELS = {
     CardScope.TABLE: _l("One table"),
     CardScope.EVERYONE: _l("Everyone seated (podium and tables)"),
     CardScope.CHANGED: _l("Changed cards only"),
+    CardScope.CHART: _l("The table chart (a page per room)"),
 }
 SIZE_LABELS = {CardSize.A4: _l("A4, folded to 210 × 148 mm"),
                CardSize.A5: _l("A5, folded to 148 × 105 mm")}
@@ -258,6 +259,8 @@ def render(cards: list[dict], size: CardSize, *, processes: int = 1,
 def start(actor: User, item: AgendaItem, scope: CardScope, size: CardSize, *,
           table_number: int | None = None, persons: list[str] | None = None) -> CardJob:
     require(actor, Permission.PROTOCOL_WRITE, item.summit)
+    if scope is CardScope.CHART:
+        return _start_chart(actor, item, size)
     cards = choose(item, scope, table_number, persons)
     if not cards:
         raise Conflict(_l("Nothing to print: nobody is seated there.") if scope is not
@@ -272,6 +275,24 @@ def start(actor: User, item: AgendaItem, scope: CardScope, size: CardSize, *,
     audit.record(actor, "table_cards.start", job, summit=item.summit,
                  after={"scope": scope.value, "size": size.value, "total": len(cards),
                         "table": job.table_number})
+    db.session.commit()
+    jobs.enqueue("table_cards", job.id, ticket=job.runner)
+    return job
+
+
+def _start_chart(actor: User, item: AgendaItem, size: CardSize) -> CardJob:
+    """The table chart, printed by the same background job (a large banquet's chart takes
+    seconds): its progress counts tables."""
+    banquet = tables.banquet_for(item)
+    if banquet is None:
+        raise Conflict(_l("Set up the tables first."), "scope")
+    job = CardJob(key=secrets.token_urlsafe(12), summit=item.summit, item=item,
+                  created_by=actor, scope=CardScope.CHART, size=size, cards=[],
+                  total=len(banquet.tables), runner=jobs.new_ticket())
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "table_cards.start", job, summit=item.summit,
+                 after={"scope": CardScope.CHART.value, "total": job.total})
     db.session.commit()
     jobs.enqueue("table_cards", job.id, ticket=job.runner)
     return job
@@ -308,6 +329,14 @@ def recover() -> list[int]:
     return failed
 
 
+def _failed(job_id: int, message: str) -> None:
+    metrics.JOBS_FAILED.labels("table_cards").inc()
+    db.session.rollback()
+    db.session.execute(update(CardJob).where(CardJob.id == job_id).values(
+        status=JobStatus.FAILED, finished_at=utcnow(), error=message[:500]))
+    db.session.commit()
+
+
 def _progress(job_id: int, done: int) -> None:
     db.session.execute(update(CardJob).where(CardJob.id == job_id).values(done=done))
     db.session.commit()
@@ -315,35 +344,41 @@ def _progress(job_id: int, done: int) -> None:
 
 def run(job_id: int) -> None:
     """The background part: the cards into one PDF, a chunk at a time (progress after each),
-    then what each card said is remembered as printed."""
+    then what each card said is remembered as printed; or the table chart."""
     job = db.session.get(CardJob, job_id)
     if job is None or job.status is JobStatus.DONE:
         return
     job.status, job.started_at, job.done = JobStatus.RUNNING, utcnow(), 0
     job.runner = jobs.this_process()
-    cards, size = list(job.cards), job.size
+    cards, size, chart = list(job.cards), job.size, job.scope is CardScope.CHART
     db.session.commit()
     try:
-        pdf = render(cards, size,
-                     processes=current_app.config.get("BADGE_RENDER_PROCESSES") or
-                     os.cpu_count() or 1, progress=lambda done: _progress(job_id, done))
+        if chart:
+            item = db.session.get(AgendaItem, job.item_id)
+            banquet = tables.banquet_for(item)
+            if banquet is None:
+                raise Conflict(_l("Set up the tables first."), "scope")
+            pdf = tables.chart_pdf(item, tables.compute(item, banquet))
+        else:
+            pdf = render(cards, size,
+                         processes=current_app.config.get("BADGE_RENDER_PROCESSES") or
+                         os.cpu_count() or 1, progress=lambda done: _progress(job_id, done))
+    except Conflict as error:
+        _failed(job_id, str(error))
+        return
     except Exception as error:
         log.exception("Table cards %s failed", job_id)
-        metrics.JOBS_FAILED.labels("table_cards").inc()
-        db.session.rollback()
-        db.session.execute(update(CardJob).where(CardJob.id == job_id).values(
-            status=JobStatus.FAILED, finished_at=utcnow(),
-            error=str(_l("Printing failed: %(reason)s", reason=type(error).__name__))[:500]))
-        db.session.commit()
+        _failed(job_id, str(_l("Printing failed: %(reason)s", reason=type(error).__name__)))
         return
     token = uploads.store_for_commit(UPLOAD_KIND, pdf, {"job": job_id})
     job = db.session.get(CardJob, job_id)
     now = utcnow()
     job.status, job.done, job.file_token, job.file_size, job.finished_at = (
         JobStatus.DONE, job.total, token, len(pdf), now)
-    _remember(job, cards, now)
+    if not chart:
+        _remember(job, cards, now)
     audit.record(None, "table_cards.printed", job, summit=job.summit,
-                 after={"total": len(cards)})
+                 after={"total": job.total})
     db.session.commit()
 
 
