@@ -103,8 +103,11 @@ def run_schemathesis(app, document: dict, headers: dict | None = None) -> list[s
     config = SchemathesisConfig.from_path(CONFIG)
     if not headers:
         # Anonymous callers can create nothing to follow up on (a public registration answers
-        # without its id), so the stateful phase runs with the organiser's token only.
-        config.projects.default.phases.update(phases=["examples", "coverage", "fuzzing"])
+        # without its id), so the stateful phase runs with the organiser's token only; and
+        # the organiser's run already fuzzes and covers every operation, the public ones
+        # included, while the others answer an anonymous caller 401 whatever it sends: one
+        # documented example an operation is what is left to check.
+        config.projects.default.phases.update(phases=["examples"])
     schema = schemathesis.openapi.from_dict(document, config=config)
     schema.app = app
     if headers:
