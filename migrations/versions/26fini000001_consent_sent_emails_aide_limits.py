@@ -2,7 +2,7 @@
 ID number (and why), a record of sent emails, and the aides registrars may add.
 
 Revision ID: 26fini000001
-Revises: 24cere000001
+Revises: 23banq000001
 Create Date: 2026-12-04 15:10:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import summit.database
 
 revision = '26fini000001'
-down_revision = '24cere000001'
+down_revision = '23banq000001'
 branch_labels = None
 depends_on = None
 

@@ -27,6 +27,15 @@ from summit.models.agreement import (
 )
 from summit.models.audit import AuditEntry
 from summit.models.badge import Badge, BadgeJob, BadgeSelection, BadgeSize, BadgeTemplate, JobStatus
+from summit.models.banquet import (
+    Banquet,
+    BanquetTable,
+    CardJob,
+    CardPrint,
+    CardScope,
+    CardSize,
+    TablePlacement,
+)
 from summit.models.ceremony import CeremonySigning, SigningCeremony, SigningOrder
 from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
 from summit.models.desk import Printer, PrinterPool, PrintJob, PrintReason, PrintStatus
@@ -121,6 +130,8 @@ __all__ = [
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
     "RoomAssignment", "RoomBlock",
     "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus", "SentEmail",
+    "Banquet", "BanquetTable", "CardJob", "CardPrint", "CardScope", "CardSize",
+    "TablePlacement",
     "Attendance", "Convention", "ItemAttendance", "Podium", "PrecedenceEntry", "Rank",
     "SeatPlacement",
 ]

@@ -31,7 +31,8 @@ pytest_plugins = [
     "tests.support.world", "tests.support.browser", "tests.support.concurrency",
     # fixtures shared by the tests of one area
     *(f"tests.support.{area}" for area in ("agenda", "badges", "bookings", "checkin", "press",
-                                           "agreements", "desk", "reception", "privacy")),
+                                           "agreements", "desk", "reception", "privacy",
+                                           "protocol")),
     "tests.support.logscan",  # the run's logs, scanned for the demo's personal values
 ]
 

@@ -10,6 +10,7 @@ from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.permissions import Permission, authorize
 from summit.services.core.errors import DomainError
+from summit.services.protocol import banquet as protocol_tables
 from summit.services.reception import meals, trips
 from summit.services.summits import settings as summits
 
@@ -35,7 +36,8 @@ def meal_list(slug: str):
         status = 422
     return render_template("reception/meals.html", summit=summit, form=form,
                            meals=meals.meals(summit), counts=meals.counts(current_user, summit),
-                           labels=meals.KIND_LABELS, local=trips.local_time), status
+                           labels=meals.KIND_LABELS, local=trips.local_time,
+                           meal_tables=protocol_tables.meal_tables(summit)), status
 
 
 @bp.get("/summits/<slug:slug>/reception/meals/served.json")

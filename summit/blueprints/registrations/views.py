@@ -32,6 +32,7 @@ from summit.services.desk import (
     substitutes as desk_substitutes,
 )
 from summit.services.privacy import notices
+from summit.services.protocol import banquet as protocol_tables
 from summit.services.reception import (
     rooms as reception_rooms,
     transport as reception_transport,
@@ -144,6 +145,8 @@ def mine():
                            pickups=reception_transport.pickups_of([r.id for r in own]),
                            rooms=reception_rooms.rooms_of([r.id for r in own]),
                            local=reception_trips.local_time,
+                           tables={r.id: protocol_tables.tables_of(r) for r in own
+                                   if r.status.value == "approved"},
                            own_delegations=delegations.delegations_of_registrar(current_user))
 
 

@@ -338,6 +338,27 @@ FIELD_LABELS.update({
     "address": _l("Address"), "subject": _l("Subject"), "sent_at": _l("Sent at"),
 })
 
+# banquet tables and table cards (issue 18)
+ACTION_LABELS.update({
+    "banquet.configure": _l("Tables set up"), "banquet.table": _l("Table changed"),
+    "banquet.place": _l("Guest placed at a table by hand"),
+    "banquet.unlock": _l("Table seat unlocked"),
+    "table_cards.start": _l("Table cards sent to print"),
+    "table_cards.printed": _l("Table cards printed"),
+    "table_cards.retry": _l("Table cards sent to print again"),
+    "table_cards.interrupted": _l("Table card printing interrupted"),
+    "table_cards.withdrawn": _l("Table cards withdrawn"),
+})
+OBJECT_LABELS.update({
+    "banquets": _l("Tables"), "banquet_tables": _l("Table"),
+    "table_placements": _l("Seat at a table"), "table_card_jobs": _l("Table cards"),
+})
+FIELD_LABELS.update({
+    "tables": _l("Tables"), "seats": _l("Seats"), "per_row": _l("Tables a row"),
+    "room": _l("Room"), "meal_id": _l("Meal"), "table": _l("Table"),
+    "scope": _l("Which cards"), "cards": _l("Cards"),
+})
+
 # signing ceremony and host's script (issue 18)
 ACTION_LABELS.update({
     "ceremony.configure": _l("Signing ceremony run-sheet set up"),

@@ -38,6 +38,7 @@ JOBS = {
     "badge_batch": "summit.services.badges.batches:run",
     "desk_print": "summit.services.desk.printing:run",
     "desk_follow": "summit.services.desk.printing:follow_job",
+    "table_cards": "summit.services.protocol.cards:run",
 }
 # Jobs that run on threads of their own (``JOB_THREADS_<LANE>``, default 4) so that a long
 # batch does not hold up a badge a desk is waiting for; following a sent badge until it comes
@@ -48,6 +49,7 @@ LANES = {"desk_print": "PRINT", "desk_follow": "FOLLOW"}
 RECOVERY = {
     "badge_batch": "summit.services.badges.batches:recover",
     "desk_print": "summit.services.desk.printing:recover",
+    "table_cards": "summit.services.protocol.cards:recover",
 }
 RQ_PREFIX = "rq:"
 PROCESS_PREFIX = "proc:"
