@@ -12,17 +12,21 @@ from sqlalchemy import or_
 from summit.extensions import db
 from summit.models import (
     AuditEntry,
+    Banquet,
+    BanquetTable,
+    CardPrint,
     DataRequest,
     Registration,
     RequestKind,
     RequestStatus,
     Role,
     SentEmail,
+    TablePlacement,
     User,
 )
 from summit.services.accounts import users as accounts
 from summit.services.core import audit_words
-from summit.services.privacy import mydata, requests as data_requests
+from summit.services.privacy import erasure, mydata, requests as data_requests
 from summit.services.registration import submission as registrations
 from summit.services.registration.submission import RegistrationDetails
 from tests.support import factories, pdf
@@ -181,3 +185,29 @@ def test_emails_sent_are_in_the_download_and_a_deletion_blanks_their_address(
         SentEmail.user_id == user.id, SentEmail.registration_id.isnot(None)))).all()
     assert len(rows) == 2 and {r.address for r in rows} == {""}  # counted, address gone
     assert {r.kind for r in rows} == {"verify_email", "registration_received"}
+
+
+def test_a_banquet_seat_is_in_the_download_and_its_name_goes_with_an_erasure(
+        client, login, event, organiser):
+    """Seats at a banquet table and printed table cards keep a copy of the name shown."""
+    user = factories.make_user("gesang@example.com", name="格桑")
+    registration = registrations.register_delegate(event, RegistrationDetails(
+        name="格桑", email=user.email, category="delegate", phone="13900003333"),
+        actor=user, notify=False)
+    dinner = factories.make_item(event, "19:00", "21:00", title_zh="欢迎晚宴")
+    banquet = Banquet(item=dinner, tables=[BanquetTable(number=1, seats=10)])
+    db.session.add_all([banquet, TablePlacement(banquet=banquet, person=f"r{registration.id}",
+                                                name="格桑", table_number=1, seat=3),
+                        CardPrint(item_id=dinner.id, person=f"r{registration.id}",
+                                  name="格桑", place="1-3")])
+    db.session.commit()
+    login(user.email)
+    seats = json.loads(client.get("/me/data.json").data)["banquet_seats"]
+    assert [(s["name"], s.get("table_number"), s.get("place")) for s in seats] == [
+        ("格桑", 1, None), ("格桑", None, "1-3")]
+
+    erasure.erase_person(factories.make_member(event, Role.PRIVACY_OFFICER,
+                                               "privacy@example.com"), user)
+    names = set(db.session.scalars(db.select(TablePlacement.name))) | set(
+        db.session.scalars(db.select(CardPrint.name)))
+    assert len(names) == 1 and names.pop().startswith("匿名-")

@@ -223,7 +223,7 @@ FIELD_LABELS = {
     "sensitive_consent": _l("Separate consent for ID number and photo"),
     "serial_number": _l("Serial number"), "status_at": _l("Status since"),
     "submitted_at": _l("Submitted at"), "updated_at": _l("Updated at"),
-    "walk_in": _l("Walk-in"),
+    "walk_in": _l("Walk-in"), "table_number": _l("Table"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
 KIND_FIELD_LABELS = {

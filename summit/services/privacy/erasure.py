@@ -20,12 +20,14 @@ from summit.models import (
     AgreementParty,
     AuditEntry,
     Badge,
+    CardPrint,
     PressApplication,
     PressPerson,
     Registration,
     RoomAssignment,
     SentEmail,
     Summit,
+    TablePlacement,
     TransferPassenger,
     Trip,
     Vehicle,
@@ -140,6 +142,11 @@ def _erase(registrations: list[Registration], applications: list[PressApplicatio
     db.session.execute(db.update(SentEmail).where(
         SentEmail.registration_id.in_(registration_ids)).values(address=""))
     aliases = {r.id: alias_of(r.email) for r in registrations}
+    # Banquet seats and printed table cards keep a copy of the name they showed.
+    for model in (TablePlacement, CardPrint):
+        for registration_id, alias in aliases.items():
+            db.session.execute(db.update(model).where(model.person == f"r{registration_id}")
+                               .values(name=alias))
     _scrub_audit("registrations", aliases)
     for registration in registrations:
         anonymise_registration(registration, aliases[registration.id])
