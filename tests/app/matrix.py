@@ -38,7 +38,13 @@ from summit.services.accounts import tokens as api_tokens, users as accounts
 from summit.services.badges import batches as badge_batches
 from summit.services.core import uploads
 from summit.services.press import badges as press_badges, review as press_review, room as press_room
-from tests.app import matrix_agreements, matrix_banquet, matrix_privacy, matrix_protocol
+from tests.app import (
+    matrix_agreements,
+    matrix_banquet,
+    matrix_ceremony,
+    matrix_privacy,
+    matrix_protocol,
+)
 from tests.app.matrix_agenda import agenda_routes
 from tests.app.matrix_bookings import item_id as seat_item, seats
 from tests.app.matrix_reception import routes as reception_routes
@@ -672,3 +678,4 @@ ROUTES += reception_routes(Route, S, EVERYONE)
 # protocol (issue 18), health and metrics (issue 22)
 ROUTES += matrix_protocol.routes(Route, S, EVERYONE)
 ROUTES += matrix_banquet.routes(Route, S, EVERYONE)
+ROUTES += matrix_ceremony.routes(Route, S, EVERYONE)
