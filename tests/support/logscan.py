@@ -57,7 +57,12 @@ def _run_dir(config: pytest.Config) -> Path:
     """This run's folder (workers inherit it from the controller's environment), so that
     two runs side by side do not mix their files; folders of runs over a day old go."""
     if _process_name(config) != "main":
-        return Path(os.environ[RUN_ENV])
+        # The controller started this worker: its folder is named after the controller's pid
+        # (the environment variable is the usual way; a worker started without it still
+        # finds the folder).
+        run = Path(os.environ.get(RUN_ENV) or LOG_DIR / f"run-{os.getppid()}")
+        run.mkdir(parents=True, exist_ok=True)
+        return run
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     for old in LOG_DIR.glob("run-*"):
         if old.stat().st_mtime < time.time() - 86400:
