@@ -11,6 +11,10 @@ from summit.services.accounts import users as accounts
 from tests.support import factories
 from tests.support.pages import flashes, location, text
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 ROW_EMAIL = re.compile(r"<tr>\s*<td>[^<]*</td><td>([^<]+@[^<]+)</td>")
 
 

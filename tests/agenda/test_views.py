@@ -23,6 +23,10 @@ from summit.services.agenda import draft as agenda, publish as agenda_publish
 from tests.support import factories
 from tests.support.pages import field_errors, flashes, location, text
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 S = "/summits/kangding-test"
 
 

@@ -32,6 +32,10 @@ from tests.support import factories, press_factories, uploads as u
 from tests.support.agreements import form_values, funds
 from tests.support.pages import field_errors, flashes, text
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 S = AgreementStatus
 PDF = press_factories.letter_pdf("签约文本")
 PNG = press_factories.photo_png()

@@ -15,6 +15,10 @@ from tests.app.matrix import ROUTES, build_world
 from tests.support import factories
 from tests.support.pages import flashes, location, text, translate
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 DESCRIBED_BY = re.compile(r'aria-describedby="([^"]*)"')

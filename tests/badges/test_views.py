@@ -33,6 +33,10 @@ from summit.services.registration.submission import RegistrationDetails
 from tests.support import factories
 from tests.support.pages import field_errors, flashes, form_fields, location, text, translate
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 SLUG = "kangding-test"
 PDF = "application/pdf"
 PENDING_MESSAGE = ("Badges are printed for approved registrations only; this one is "

@@ -20,6 +20,10 @@ from tests.support import factories
 from tests.support.agenda_factories import make_agenda_item, make_delegate, make_room
 from tests.support.pages import field_errors, flashes, text
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 B = BookingStatus
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_NAME = re.compile(r'<table class="bookings">.*?</table>', re.S)

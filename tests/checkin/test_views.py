@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 
 from summit.extensions import db
@@ -13,6 +14,10 @@ from summit.services.badges import issuing as badges
 from summit.services.checkin import gates as checkin_gates, scans as checkins
 from tests.support import factories
 from tests.support.pages import field_errors, flashes, location, scanner_config, text
+
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_check_in_staff_reach_the_scanner_from_the_navigation(client, login, event, organiser):

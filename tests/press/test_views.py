@@ -17,6 +17,10 @@ from summit.services.press import review as press_review
 from tests.support import factories, press_factories as f
 from tests.support.pages import field_errors, flashes, form_fields, text
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 SLUG = "kangding-press"  # the press_event fixture's summit
 
 

@@ -49,6 +49,10 @@ from tests.support.pages import (
 )
 from tests.support.uploads import padded_xlsx
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 S = RegistrationStatus
 SLUG = "kangding-test"
 VALID_ID = "11010519491231002X"

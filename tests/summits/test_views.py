@@ -22,6 +22,10 @@ from summit.services.summits import settings as summit_service
 from tests.support import factories
 from tests.support.pages import field_errors, flashes, form_fields, location, text
 
+# Pages: their HTML is the same on either database, and the services and API behind them
+# run on both (tests/<area>/test_*.py); a page test runs once, on SQLite.
+pytestmark = pytest.mark.sqlite_only
+
 NEW_SUMMIT = {
     "slug": "litang-2028", "title_zh": "理塘电子商务大会",
     "title_en": "Litang E-commerce Conference", "theme_zh": "融合共享·创新发展",

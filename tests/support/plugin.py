@@ -67,9 +67,10 @@ def database_url(request, tmp_path_factory) -> str:
 def pytest_collection_modifyitems(config, items) -> None:
     """``@pytest.mark.postgres_only``: the test is about PostgreSQL itself (its connections,
     its transactions), so its SQLite run is left out rather than skipped.
-    ``@pytest.mark.sqlite_only``, and every browser walk (tests/e2e): what they prove is the
-    page, the same on either database, while each service's rules run on both; their
-    PostgreSQL run is left out (it doubled the suite's slowest tests)."""
+    ``@pytest.mark.sqlite_only`` (every page test file, test_*views.py and test_shell.py),
+    and every browser walk (tests/e2e): what they prove is the page, the same on either
+    database, while each service's rules and the API run on both; their PostgreSQL run is
+    left out (it doubled the suite's slowest tests)."""
     kept, left_out = [], []
     for item in items:
         database = getattr(item, "callspec", None) is not None and \
