@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from summit.blueprints.console import menu
 from summit.extensions import db
 from summit.models import Delegation, Role
 from summit.services.demo import seed as demo
@@ -125,3 +126,33 @@ def test_the_demo_console_has_something_in_each_section(client, app):
     assert figure(page, "agreements-count") > 0
     assert "registration" in todos(page) and "press" in todos(page)
     assert 'id="fig-salons"' in page and "seats taken" in page
+
+
+def test_the_menu_checks_permissions_once_and_is_drawn_once_per_set(
+        client, sign_in, event, busy, monkeypatch):
+    """The staff menu computes the viewer's permissions once a page (it called ``can`` for
+    each of its entries, about thirty) and builds its URLs and labels once per language,
+    summit and permission set: a later page reuses them, a new role or another language
+    draws it afresh."""
+    computed, built = [], []
+    real_permissions, real_url_for = menu.permissions_at, menu.url_for
+    monkeypatch.setattr(menu, "permissions_at",
+                        lambda *a: computed.append(1) or real_permissions(*a))
+    monkeypatch.setattr(menu, "url_for",
+                        lambda *a, **k: built.append(a) or real_url_for(*a, **k))
+    officer = factories.make_member(event, Role.MEDIA_OFFICER, "media@example.com")
+    sign_in(officer.email)
+    url = f"/summits/{event.slug}/console"
+
+    page = text(client.get(url))
+    assert re.findall(r'data-group="(\w+)"', page) == ["media"] and "Press room" in page
+    assert len(computed) == 1 and len(built) == 2
+    again = text(client.get(url))
+    assert again == page and len(computed) == 2 and len(built) == 2  # nothing built again
+
+    chinese = text(client.get(url, headers={"Accept-Language": "zh-CN"}))
+    assert "新闻中心" in chinese and "Press room" not in chinese and len(built) == 4
+    factories.grant(officer, event, Role.AGREEMENTS_OFFICER)
+    page = text(client.get(url))
+    assert re.findall(r'data-group="(\w+)"', page) == ["media", "agreements"]
+    assert f'href="/summits/{event.slug}/agreements/dashboard"' in page
