@@ -96,6 +96,7 @@ def test_delegates_and_visitors_keep_the_public_pages(client, login, event, busy
         assert public_link in page
 
 
+@pytest.mark.app_config(CONSOLE_FIGURES_SECONDS=0)  # figures computed on every page
 def test_the_console_runs_the_same_queries_whatever_the_numbers(
         client, sign_in, event, organiser, agreements_officer, count_queries):
     sign_in(organiser.email)
@@ -156,3 +157,31 @@ def test_the_menu_checks_permissions_once_and_is_drawn_once_per_set(
     page = text(client.get(url))
     assert re.findall(r'data-group="(\w+)"', page) == ["media", "agreements"]
     assert f'href="/summits/{event.slug}/agreements/dashboard"' in page
+
+
+def test_the_console_keeps_its_figures_a_few_seconds_and_says_when(
+        client, sign_in, event, organiser, busy, count_queries):
+    """The figures are kept for CONSOLE_FIGURES_SECONDS (10) per summit, sections and
+    language, with the time they were computed; the to-do list is read on every page."""
+    sign_in(organiser.email)
+    url = f"/summits/{event.slug}/console"
+    with count_queries() as first:
+        page = text(client.get(url))
+    as_of = re.search(r"Figures as of (\d\d:\d\d:\d\d)", page)
+    assert as_of and figure(page, "registrations-pending") == 2
+    factories.make_registration(event, "格桑")
+
+    with count_queries() as kept:
+        again = text(client.get(url))
+    assert len(first) - len(kept) >= 9, (first, kept)
+    assert not any("GROUP BY" in statement for statement in kept), kept
+    assert figure(again, "registrations-pending") == 2 and as_of.group(0) in again
+    assert todos(again) == ["agreement", "registration", "registration", "registration"]
+    # Another language, or a viewer who sees other sections, has figures of its own.
+    chinese = text(client.get(url, headers={"Accept-Language": "zh-CN"}))
+    assert "数据截至" in chinese and figure(chinese, "registrations-pending") == 3
+    officer = factories.make_member(event, Role.MEDIA_OFFICER, "media@example.com")
+    client.delete_cookie("session")
+    sign_in(officer.email)
+    press = text(client.get(url))
+    assert figure(press, "press-to-decide") == 0 and "registrations-pending" not in press
