@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from summit.blueprints.console import menu
+from summit.blueprints.console import menu, views as console_views
 from summit.extensions import db
-from summit.models import Delegation, Role
+from summit.models import Delegation, Registration, Role
 from summit.services.demo import seed as demo
 from tests.support import factories
 from tests.support.pages import is_login_redirect, location, text
@@ -185,3 +185,31 @@ def test_the_console_keeps_its_figures_a_few_seconds_and_says_when(
     sign_in(officer.email)
     press = text(client.get(url))
     assert figure(press, "press-to-decide") == 0 and "registrations-pending" not in press
+
+
+def test_the_todo_list_builds_its_links_and_sentences_once_a_page(
+        client, sign_in, event, organiser, busy, monkeypatch):
+    """Each to-do's link is its kind's URL with the id appended and its sentence translated
+    once a page: the links the view builds do not grow with the list, and every row still
+    shows its time, its sentence and where it is decided."""
+    built = []
+    real_url_for = console_views.url_for
+    monkeypatch.setattr(console_views, "url_for",
+                        lambda *a, **k: built.append(a) or real_url_for(*a, **k))
+    sign_in(organiser.email)
+    url = f"/summits/{event.slug}/console"
+    client.get(url)
+    few = len(built)
+    for number in range(6):
+        factories.make_registration(event, f"代表{number}")
+    built.clear()
+    page = text(client.get(url))
+
+    assert len(built) == few
+    rows = re.findall(r'<li data-todo="(\w+)">\s*<span class="muted">([^<]+)</span>\s*'
+                      r'<a href="([^"]+)">([^<]+)</a>', page)
+    assert len(rows) == 9 and [kind for kind, *_ in rows].count("registration") == 8
+    registration = db.session.scalars(db.select(Registration).filter_by(name="代表5")).one()
+    assert ("registration", rows[-1][1], f"/registrations/{registration.id}",
+            "Decide the registration of 代表5") == rows[-1]
+    assert all(re.search(r"\d{1,2}:\d\d", since) for _kind, since, *_ in rows)
