@@ -117,13 +117,14 @@ def test_the_registration_list_draws_its_rows_from_a_few_columns(
     """The page's rows are plain columns of ``registrations`` (no entity with its category and
     delegation joined, no e-mail, ID number or address read), drawn with every column the
     page showed before: link, accessible checkbox label, native name, the desk's marks,
-    pinyin, organisation, category with its colour, delegation, masked phone, status."""
+    pinyin, organisation, category with its colour, delegation, masked phone, status, every
+    text escaped."""
     delegation = Delegation(summit_id=event.id, name="丹巴县代表团", quota=5)
     db.session.add(delegation)
     first = factories.make_registration(event, "安娜", phone="13812345678")
     first.name_native, first.walk_in, first.delegation = "ཨ་ནཱ", True, delegation
     aide = factories.make_registration(event, "白雪", category="expert")
-    aide.principal_id = first.id
+    aide.principal_id, aide.position = first.id, '<script>alert("x")</script> & co'
     db.session.commit()
     url = f"/summits/{event.slug}/registrations"
     assert client.get(url).status_code == 200  # warm-up
@@ -141,6 +142,9 @@ def test_the_registration_list_draws_its_rows_from_a_few_columns(
     assert f'value="{first.id}" aria-label="Select 安娜"' in page
     assert "138****5678" in page and "13812345678" not in page
     assert "<td>丹巴县代表团</td>" in page
+    # Cells are escaped in the view (the rows print with autoescaping off): markup stays text.
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in page
     assert '<span class="status status-pending">Pending review</span>' in page
     colour = event.categories[0].colour
     assert f'<span class="swatch" style="background: {colour}"></span>' in page

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, time
+from html import escape
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -244,25 +245,31 @@ def moderate(slug: str):
 
 def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
     """The list's rows ready to print: every label translated once per page, every link the
-    detail page's URL with the row's id (one ``url_for``), the phone masked. A tuple a row:
-    (id, url, select label, name, native name, tags, pinyin, organisation, position,
-    category colour, category label, delegation, masked phone, status value, status label).
+    detail page's URL with the row's id (one ``url_for``), the phone masked, and every text
+    HTML-escaped here (``html.escape``: the template prints these tuples with autoescaping
+    off, which spares a Markup object per cell; tests/summits/test_request_cost.py proves a
+    name with markup stays text). A tuple a row: (id, url, select label, name, native name,
+    marks, pinyin, organisation, position, category colour, category label, delegation,
+    masked phone, status value, status label).
     """
     lang = language()
-    categories = {c.id: (c.colour, c.label(lang)) for c in summit.categories}
-    delegation_names = {d.id: d.name for d in summit.delegations}
-    detail = url_for("registrations.detail", registration_id=0).removesuffix("0")
+    categories = {c.id: (escape(c.colour), escape(c.label(lang))) for c in summit.categories}
+    delegation_names = {d.id: escape(d.name) for d in summit.delegations}
+    detail = escape(url_for("registrations.detail", registration_id=0).removesuffix("0"))
     select = _("Select %(name)s")
-    tags = (_("substitute"), _("walk-in"), _("aide"))
+    tags = tuple(escape(tag) for tag in (_("substitute"), _("walk-in"), _("aide")))
+    statuses = {value: escape(label) for value, label in status_labels.items()}
     rows = []
     for row in items:
         colour, label = categories.get(row.category_id, ("", ""))
         marks = [tag for tag, on in zip(tags, (row.substitute_for_id, row.walk_in,
                                                row.principal_id), strict=True) if on]
-        rows.append((row.id, f"{detail}{row.id}", select % {"name": row.name}, row.name,
-                     row.name_native, marks, row.name_pinyin, row.organisation_name,
-                     row.position, colour, label, delegation_names.get(row.delegation_id, ""),
-                     mask_phone(row.phone), row.status.value, status_labels[row.status.value]))
+        rows.append((row.id, f"{detail}{row.id}", escape(select % {"name": row.name}),
+                     escape(row.name), escape(row.name_native or ""), marks,
+                     escape(row.name_pinyin or ""), escape(row.organisation_name or ""),
+                     escape(row.position or ""), colour, label,
+                     delegation_names.get(row.delegation_id, ""), escape(mask_phone(row.phone)),
+                     row.status.value, statuses[row.status.value]))
     return rows
 
 
