@@ -24,6 +24,7 @@ _ID = re.compile(r"(?<![\w.])(?:\d{17}[\dXx]|\d{15}|[EGDSPH]\d{8})(?![\w])")
 _PHONE = re.compile(r"(?<![\d])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?![\d])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MARK = "_summit_masked"
+_TRACEBACKS = logging.Formatter()
 
 
 def mask(text: str) -> str:
@@ -42,6 +43,10 @@ def _masking(factory):
         masked = mask(message)
         if masked != message:
             record.msg, record.args = masked, ()
+        if record.exc_info and record.exc_info[0] is not None:
+            # The traceback (an SQL error quotes its parameters): formatted once here,
+            # masked, and kept where every formatter looks for it first.
+            record.exc_text = mask(_TRACEBACKS.formatException(record.exc_info))
         return record
 
     setattr(make, MARK, True)

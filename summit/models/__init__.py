@@ -59,6 +59,7 @@ from summit.models.privacy import (
     PrivacyNotice,
     RequestKind,
     RequestStatus,
+    SentEmail,
 )
 from summit.models.protocol import (
     Attendance,
@@ -128,7 +129,7 @@ __all__ = [
     "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",
     "RoomAssignment", "RoomBlock",
-    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus",
+    "DataKeyCheck", "DataRequest", "PrivacyNotice", "RequestKind", "RequestStatus", "SentEmail",
     "Banquet", "BanquetTable", "CardJob", "CardPrint", "CardScope", "CardSize",
     "TablePlacement",
     "Attendance", "Convention", "ItemAttendance", "Podium", "PrecedenceEntry", "Rank",

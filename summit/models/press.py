@@ -6,7 +6,17 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false as sa_false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from summit.database import enum_column, utcnow
@@ -14,6 +24,7 @@ from summit.extensions import db
 from summit.sealing import Sealed, digest
 
 if TYPE_CHECKING:
+    from summit.models.privacy import PrivacyNotice
     from summit.models.summit import Summit, Zone
     from summit.models.user import User
 
@@ -104,6 +115,12 @@ class PressApplication(db.Model):
     letter_token: Mapped[str] = mapped_column(String(64), default="")
     letter_name: Mapped[str] = mapped_column(String(200), default="")
     vehicle_plate: Mapped[str] = mapped_column(String(16), default="")
+    # The personal-data notice agreed to and when; the separate consent without which no
+    # press card number or photo is taken (docs/privacy.md).
+    consent_notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("privacy_notices.id", ondelete="SET NULL"))
+    consented_at: Mapped[datetime | None]
+    sensitive_consent: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hans")
     status: Mapped[PressStatus] = mapped_column(enum_column(PressStatus),
                                                 default=PressStatus.DRAFT)
@@ -120,6 +137,7 @@ class PressApplication(db.Model):
 
     summit: Mapped[Summit] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    consent_notice: Mapped[PrivacyNotice | None] = relationship()
     people: Mapped[list[PressPerson]] = relationship(
         back_populates="application", cascade="all, delete-orphan",
         order_by="PressPerson.position")

@@ -35,7 +35,9 @@ class PrivacyNotice(db.Model):
     __table_args__ = (UniqueConstraint("summit_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    summit_id: Mapped[int] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"))
+    # None: the installation's notice, shown when someone signs up outside a summit.
+    summit_id: Mapped[int | None] = mapped_column(ForeignKey("summits.id",
+                                                             ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(default=1)
     text_zh_hans: Mapped[str] = mapped_column(Text, default="")
     text_zh_hant: Mapped[str] = mapped_column(Text, default="")
@@ -83,3 +85,23 @@ class DataRequest(db.Model):
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+
+
+class SentEmail(db.Model):
+    """One email sent: to whom (account or registration), its subject, its kind (the
+    template) and when; the body is not kept. Listed in the person's own data; erasure and
+    purge blank the address."""
+
+    __tablename__ = "sent_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summit_id: Mapped[int | None] = mapped_column(ForeignKey("summits.id", ondelete="CASCADE"),
+                                                  index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String(64), default="")
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -76,6 +76,11 @@ class Summit(db.Model):
     # set once `flask privacy purge --apply` has done it.
     retention_days: Mapped[int] = mapped_column(default=180, server_default="180")
     anonymised_at: Mapped[datetime | None]
+    # Aides a delegation's registrar may add per principal (0: only staff add aides), in
+    # the category of this code (docs/desk.md).
+    registrar_aides: Mapped[int] = mapped_column(default=0, server_default="0")
+    registrar_aide_category_code: Mapped[str] = mapped_column(String(32), default="",
+                                                              server_default="")
     # Bumped to take a write lock on the summit row before capacity checks (both databases).
     lock_counter: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -172,6 +177,10 @@ class AttendeeCategory(db.Model):
     public: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     capacity: Mapped[int | None]
+    # An ID number is required in this category, and why (shown beside the separate
+    # consent box of the registration form).
+    id_required: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    id_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     summit: Mapped[Summit] = relationship(back_populates="categories")
     zones: Mapped[list[Zone]] = relationship(secondary=category_zones, order_by="Zone.code")

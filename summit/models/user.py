@@ -31,6 +31,11 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The personal-data notice agreed to at sign-up (the installation's, or the summit's
+    # when signing up from a summit's page) and when (docs/privacy.md). No foreign key: the
+    # notices name their author, and the two tables would depend on each other.
+    consent_notice_id: Mapped[int | None]
+    consented_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"

@@ -37,7 +37,7 @@ def user_by_email(email: str) -> User:
 def test_signing_up_creates_an_account_and_emails_a_confirmation_link(client, mailbox):
     response = client.post("/auth/signup", data={
         "name": "泽仁卓玛", "email": "Zeren@Example.com", "password": "yak-butter-tea-1",
-        "confirm": "yak-butter-tea-1"})
+        "confirm": "yak-butter-tea-1", "consent": "y"})
 
     assert response.status_code == 302
     assert location(response) == "/auth/login"
@@ -71,7 +71,7 @@ def test_signing_up_creates_an_account_and_emails_a_confirmation_link(client, ma
 def test_sign_up_errors_are_shown_next_to_their_fields(client, mailbox):
     mismatch = client.post("/auth/signup", data={
         "name": "卓玛", "email": "new@example.com", "password": "long-enough-1",
-        "confirm": "something-else"})
+        "confirm": "something-else", "consent": "y"})
 
     assert mismatch.status_code == 200
     assert field_errors(text(mismatch)) == {"confirm": ["The passwords do not match."]}
@@ -82,7 +82,8 @@ def test_sign_up_errors_are_shown_next_to_their_fields(client, mailbox):
 def test_sign_up_answers_a_taken_address_as_a_new_one_and_tells_only_its_mailbox(client,
                                                                                   mailbox):
     factories.make_user("taken@example.com", name="白玛", locale="en")
-    form = {"name": "卓玛", "password": "long-enough-1", "confirm": "long-enough-1"}
+    form = {"name": "卓玛", "password": "long-enough-1", "confirm": "long-enough-1",
+            "consent": "y"}
 
     new = client.post("/auth/signup", data={**form, "email": "new@example.com"})
     new_page = text(client.get("/auth/login"))

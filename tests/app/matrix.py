@@ -38,7 +38,13 @@ from summit.services.accounts import tokens as api_tokens, users as accounts
 from summit.services.badges import batches as badge_batches
 from summit.services.core import uploads
 from summit.services.press import badges as press_badges, review as press_review, room as press_room
-from tests.app import matrix_agreements, matrix_banquet, matrix_privacy, matrix_protocol
+from tests.app import (
+    matrix_agreements,
+    matrix_banquet,
+    matrix_ceremony,
+    matrix_privacy,
+    matrix_protocol,
+)
 from tests.app.matrix_agenda import agenda_routes
 from tests.app.matrix_bookings import item_id as seat_item, seats
 from tests.app.matrix_reception import routes as reception_routes
@@ -503,13 +509,14 @@ ROUTES: list[Route] = [
     Route("press.apply", "GET", lambda w: f"{S(w)}/press/apply", LOGGED_IN),
     # (refused by a rule, so that the API's application below is the account's first)
     Route("press.apply", "POST", lambda w: f"{S(w)}/press/apply", LOGGED_IN,
-          data=lambda w: {"outlet_name": "康巴卫视", "website": "no-address", "save": "1"}),
+          data=lambda w: {"outlet_name": "康巴卫视", "website": "no-address", "consent": "y",
+                          "save": "1"}),
     Route("press.mine", "GET", lambda w: "/press/mine", LOGGED_IN),
     Route("press.detail", "GET", lambda w: P(w, "view"), PRESS_REVIEW),
     Route("press.edit", "GET", lambda w: f"{P(w, 'edit')}/edit", PRESS_REVIEW),
     Route("press.edit", "POST", lambda w: f"{P(w, 'edit')}/edit", PRESS_REVIEW,
           data=lambda w: {"outlet_name": "四川电视台", "media_type": "tv", "role": "reporter",
-                          "name": "李娜", "save": "1"}),
+                          "name": "李娜", "consent": "y", "save": "1"}),
     Route("press.withdraw", "POST", lambda w: f"{P(w, 'withdraw')}/withdraw", PRESS_REVIEW),
     Route("press.file", "GET",
           lambda w: f"{P(w, 'view')}/files/{w.press['view'].letter_token}", PRESS_REVIEW),
@@ -624,12 +631,19 @@ ROUTES: list[Route] = [
           lambda w: f"/registrations/{w.registration.id}/substitute/refuse", ORGANISER),
     Route("desk.add_aide", "POST", lambda w: f"/registrations/{w.registration.id}/aides",
           ORGANISER),
+    Route("desk.aide_limits", "POST", lambda w: f"{S(w)}/aide-limits", ORGANISER,
+          data=lambda w: {"per_principal": "0"}),
     Route("desk.unlock", "POST",
           lambda w: f"/registrations/{w.approved['batch'].id}/badge/unlock", ORGANISER),
     Route("desk.kiosk_start", "POST", lambda w: f"{S(w)}/desks/{_desk(w).id}/kiosk/start",
           DESK),
     Route("desk.kiosk", "GET", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),
     Route("desk.kiosk_scan", "POST", lambda w: f"{S(w)}/kiosk/{_desk(w).id}", DESK),
+    # the staff sign-in that ends kiosk mode: a page for any signed-in browser (the sign-in
+    # itself decides)
+    Route("desk.kiosk_exit", "GET", lambda w: f"{S(w)}/kiosk/{_desk(w).id}/exit", LOGGED_IN),
+    Route("desk.kiosk_exit", "POST", lambda w: f"{S(w)}/kiosk/{_desk(w).id}/exit", LOGGED_IN,
+          data=lambda w: {}),
     Route("api.upload_press_file", "POST", lambda w: "/api/v1/press-files", LOGGED_IN,
           data=press_upload, multipart=True),
     Route("api.create_press_application", "POST",
@@ -664,3 +678,4 @@ ROUTES += reception_routes(Route, S, EVERYONE)
 # protocol (issue 18), health and metrics (issue 22)
 ROUTES += matrix_protocol.routes(Route, S, EVERYONE)
 ROUTES += matrix_banquet.routes(Route, S, EVERYONE)
+ROUTES += matrix_ceremony.routes(Route, S, EVERYONE)

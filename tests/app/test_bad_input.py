@@ -135,7 +135,7 @@ class FormCase:
 def _signup(w: World):
     password = "correct-horse-9"
     return "/auth/signup", {"name": "赵波", "email": f"new{w.counter()}@example.com",
-                            "password": password, "confirm": password}
+                            "password": password, "confirm": password, "consent": "y"}
 
 
 def _reset(w: World):
@@ -811,7 +811,8 @@ def press_form(**changes) -> dict:
     values = {"outlet_name": "四川电视台", "media_type": "tv", "region": "四川省",
               "website": "https://www.sctv.com", "name": "李娜", "role": "reporter",
               "press_card_number": "510100201700123", "zones": "MAIN", "crew-0-name": "王强",
-              "crew-0-role": "camera", "equipment-0-item": "摄像机", "save": "1"}
+              "crew-0-role": "camera", "equipment-0-item": "摄像机", "consent": "y",
+              "sensitive_consent": "y", "save": "1"}
     values.update(changes)
     return values
 

@@ -77,11 +77,11 @@ def test_every_html_page_has_the_security_headers_and_no_inline_script(
             continue
         page = text(response)
         scripts = SCRIPT_TAG.findall(page)
-        # Every page loads the one site script (the kiosk, where nothing else is
-        # reachable, only its own); a page with its own behaviour adds a file of ours. No
-        # inline script anywhere.
+        # Every page loads the one site script (the kiosk and its exit, where nothing else
+        # is reachable, only their own or none); a page with its own behaviour adds a file
+        # of ours. No inline script anywhere.
         site = (' src="/static/js/summit.js" defer', "")
-        assert name.endswith("desk.kiosk") or site in scripts, name
+        assert name.endswith(("desk.kiosk", "desk.kiosk_exit")) or site in scripts, name
         assert all(re.fullmatch(r' src="/static/js/[\w-]+\.js" defer', attrs) and not body
                    for attrs, body in scripts), name
         assert not EVENT_HANDLER.search(page), name

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from summit.extensions import db
-from summit.models import Badge, PrintJob, PrintStatus
+from summit.models import AuditEntry, Badge, PrintJob, PrintStatus
 from summit.services.badges import issuing as badges
+from tests.support import factories
 from tests.support.desk import finished
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -55,3 +56,31 @@ def test_the_kiosk_prints_from_an_entry_code_and_nothing_else_is_reachable(
     wrong = client.post(f"/summits/{event.slug}/kiosk/{desk_a.id}", data={"code": "x" * 50 + ".y"},
                         headers={"Accept": "application/json"})
     assert wrong.status_code == 409 and "not one of this summit" in wrong.json["error"]
+
+
+def test_leaving_kiosk_mode_takes_a_staff_sign_in(client, sign_in, event, desk_staff, desk_a):
+    sign_in(desk_staff.email)
+    client.post(f"/summits/{event.slug}/desks/{desk_a.id}/kiosk/start", data={"start": "1"})
+    kiosk = f"/summits/{event.slug}/kiosk/{desk_a.id}"
+    page = client.get(kiosk).text
+    # The only way out is the staff sign-in; logging out is not reachable either.
+    assert f'href="{kiosk}/exit"' in page
+    assert client.post("/auth/logout").headers["Location"].endswith(kiosk)
+    exit_page = client.get(f"{kiosk}/exit")
+    assert exit_page.status_code == 200 and "<nav" not in exit_page.text
+
+    wrong = client.post(f"{kiosk}/exit", data={"email": desk_staff.email, "password": "nope"})
+    assert "Wrong email or password." in wrong.text
+    delegate = factories.make_user("visitor@example.com")
+    not_staff = client.post(f"{kiosk}/exit", data={"email": delegate.email,
+                                                   "password": factories.PASSWORD})
+    assert "desk staff or organisers can leave kiosk mode." in not_staff.text
+    assert client.get(f"/summits/{event.slug}/desks").headers["Location"].endswith(kiosk)
+
+    left = client.post(f"{kiosk}/exit", data={"email": desk_staff.email,
+                                              "password": factories.PASSWORD})
+    assert left.headers["Location"].endswith(f"/summits/{event.slug}/desks")
+    assert client.get(f"/summits/{event.slug}/desks").status_code == 200
+    entry = db.session.scalar(db.select(AuditEntry).where(
+        AuditEntry.action == "desk.kiosk_exit"))
+    assert (entry.actor_id, entry.after) == (desk_staff.id, {"name": desk_a.name})

@@ -46,6 +46,7 @@ def test_sign_up_confirm_log_in_switch_language_log_out(page: Page, live_server,
     page.get_by_label(hans("Email"), exact=True).fill(EMAIL)
     page.get_by_label(hans("Password"), exact=True).fill(PASSWORD)
     page.get_by_label(hans("Repeat password"), exact=True).fill(PASSWORD)
+    page.get_by_label(hans("I have read the personal-data notice and agree to it.")).check()
     page.get_by_role("button", name=hans("Create account"), exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/auth/login")

@@ -73,6 +73,10 @@ def test_a_tv_crew_is_accredited_in_part_and_a_revoked_badge_fails_at_the_gate(
     page.get_by_label("Outlet", exact=True).fill("四川电视台")
     page.get_by_label("Media type", exact=True).select_option("tv")
     page.get_by_label("Your name as on ID", exact=True).fill("李娜")
+    page.get_by_label("I have read the personal-data notice and agree to it.").check()
+    # The press card number and photos are asked only once the separate consent is ticked.
+    expect(page.get_by_label("National press card number", exact=True)).to_be_hidden()
+    page.get_by_label("I separately agree that the press card number").check()
     page.get_by_label("National press card number", exact=True).fill("SC-2017-88")
     page.locator("#photo").set_input_files(file_payload("li.jpg", f.photo_jpeg(), "image/jpeg"))
     page.locator("#letter").set_input_files(file_payload("派遣函.pdf", f.letter_pdf(),

@@ -70,6 +70,15 @@ def test_delegate_registers_with_tibetan_name_and_is_emailed(page: Page, live_se
     page.get_by_role("button", name="Register", exact=True).click()
     expect(page.get_by_text("Agree to the personal-data notice to register.").first).to_be_visible()
     page.get_by_label("I have read the personal-data notice and agree to it.").check()
+    # The ID number is asked only with its own, separate consent (PIPL: sensitive data).
+    id_number = page.get_by_label("ID document number", exact=True)
+    expect(id_number).to_be_hidden()
+    separate = page.get_by_label("I separately agree that my ID document number and photo "
+                                 "are processed for admission and security.")
+    separate.check()
+    expect(id_number).to_be_visible()
+    separate.uncheck()  # she gives none after all: nothing is asked, nothing stored
+    expect(id_number).to_be_hidden()
     page.get_by_role("button", name="Register", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/summits/kangding-2027/register/thanks")

@@ -34,6 +34,10 @@ def table_contents() -> dict[str, list[tuple]]:
 
 
 def run(app, *args: str):
+    # The command runs in an app context of its own, as from a shell; a restore replaces the
+    # engine's pool, so this test's session gives its connection back first (one left
+    # checked out would be closed only by the garbage collector, failing a later test).
+    db.session.rollback()
     return app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
 
 

@@ -35,7 +35,8 @@ def form_data(**files) -> dict:
             "crew-1-name": "次仁多吉", "crew-1-name_native": "ཚེ་རིང་རྡོ་རྗེ",
             "crew-1-role": "sound",
             "equipment-0-item": "索尼 PXW-Z280", "equipment-0-serial_number": "SN-0451279",
-            "vehicle_plate": "川A12345", "submit": "1"}
+            "vehicle_plate": "川A12345", "consent": "y", "sensitive_consent": "y",
+            "submit": "1"}
     defaults = {"photo": (io.BytesIO(f.photo_jpeg()), "li.jpg"),
                 "letter": (io.BytesIO(f.letter_pdf()), "letter.pdf"),
                 "crew-0-photo": (io.BytesIO(f.photo_png()), "wang.png"),
@@ -96,8 +97,9 @@ def test_a_refused_file_keeps_everything_else(client, journalist, name, make, fi
     # Sent again with the refused file fixed and no other file: the kept ones are used.
     again = {k: v.value for k, v in fields.items() if v.value and k != "csrf_token"}
     again.update({k: hidden(page, k) for k in kept})
-    again.update(zones=["MAIN", "PRESS"], submit="1", **{name: (
-        io.BytesIO(f.letter_pdf() if name == "letter" else f.photo_jpeg()), "ok.pdf")})
+    again.update(zones=["MAIN", "PRESS"], submit="1", consent="y", sensitive_consent="y")
+    again[name] = (io.BytesIO(f.letter_pdf() if name == "letter" else f.photo_jpeg()),
+                   "ok.pdf")
     assert post(client, again).status_code == 302
     application = db.session.scalar(db.select(PressApplication))
     assert len(application.people) == 3 and application.status is PressStatus.SUBMITTED
@@ -128,7 +130,8 @@ def test_no_media_accreditation_means_a_clear_message(client, login, app):
 
 def test_a_draft_is_saved_and_submitted_later(client, journalist):
     data = {"outlet_name": "成都电视台", "media_type": "tv", "role": "reporter", "save": "1",
-            "name": "李娜", "photo": (io.BytesIO(f.photo_jpeg()), "li.jpg")}
+            "name": "李娜", "consent": "y", "sensitive_consent": "y",
+            "photo": (io.BytesIO(f.photo_jpeg()), "li.jpg")}
     response = post(client, data)
     application = db.session.scalar(db.select(PressApplication))
     assert application.status is PressStatus.DRAFT and application.people[0].photo_token

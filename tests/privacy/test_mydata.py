@@ -7,19 +7,26 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import or_
 
 from summit.extensions import db
 from summit.models import (
     AuditEntry,
+    Banquet,
+    BanquetTable,
+    CardPrint,
     DataRequest,
     Registration,
     RequestKind,
     RequestStatus,
     Role,
+    SentEmail,
+    TablePlacement,
     User,
 )
+from summit.services.accounts import users as accounts
 from summit.services.core import audit_words
-from summit.services.privacy import mydata, requests as data_requests
+from summit.services.privacy import erasure, mydata, requests as data_requests
 from summit.services.registration import submission as registrations
 from summit.services.registration.submission import RegistrationDetails
 from tests.support import factories, pdf
@@ -37,7 +44,8 @@ def test_every_table_with_personal_data_is_in_the_download_or_left_out_with_a_re
         if any(PERSONAL_COLUMN.search(c.name) for c in table.columns) or any(
                 fk.column.table.name in PEOPLE_TABLES for fk in table.foreign_keys):
             personal.add(table.name)
-    assert "registrations" in personal and "checkins" in personal  # the walk finds them
+    # the walk finds them (sent_emails: by its address column and its links to people)
+    assert {"registrations", "checkins", "sent_emails"} <= personal
     missing = personal - set(mydata.SOURCES) - set(mydata.NOT_EXPORTED)
     assert not missing, f"add these tables to mydata.SOURCES or NOT_EXPORTED: {missing}"
     assert all(mydata.NOT_EXPORTED.values())
@@ -146,3 +154,60 @@ def test_requests_get_a_deadline_and_a_deletion_keeps_what_the_law_keeps(
     client.post("/auth/logout")
     login(person.email)
     assert client.get("/privacy/requests").status_code == 403
+
+
+def test_emails_sent_are_in_the_download_and_a_deletion_blanks_their_address(
+        client, login, event, tmp_path):
+    user = factories.make_user("sent@example.com", name="卓玛")
+    accounts.send_verification(user)  # an account email, sent after any commit
+    registrations.register_delegate(event, RegistrationDetails(
+        name="卓玛", email=user.email, category="delegate", phone="13900002222"), actor=user)
+    login(user.email)
+    data = json.loads(client.get("/me/data.json").data)
+    sent = {(e["kind"], e["address"]) for e in data["emails_sent"]}
+    assert sent == {("verify_email", "sent@example.com"),
+                    ("registration_received", "sent@example.com")}
+    assert all(e["subject"] and e["sent_at"] for e in data["emails_sent"])
+    assert "body" not in data["emails_sent"][0]
+    subject = next(e["subject"] for e in data["emails_sent"] if e["kind"] == "verify_email")
+    printed = pdf.squash(pdf.pdf_text(pdf.save(client.get("/me/data.pdf").data, tmp_path,
+                                               "mine.pdf")))
+    assert pdf.squash(subject) in printed
+
+    request = data_requests.submit_request(user, RequestKind.DELETION, "不再参会")
+    client.post("/auth/logout")
+    login(factories.make_member(event, Role.PRIVACY_OFFICER, "privacy@example.com").email)
+    prefix = f"r{request.id}-"
+    client.post(f"/privacy/requests/{request.id}/answer", data={
+        prefix + "status": "done", prefix + "answer": "已删除"})
+    db.session.expire_all()
+    rows = db.session.scalars(db.select(SentEmail).where(or_(
+        SentEmail.user_id == user.id, SentEmail.registration_id.isnot(None)))).all()
+    assert len(rows) == 2 and {r.address for r in rows} == {""}  # counted, address gone
+    assert {r.kind for r in rows} == {"verify_email", "registration_received"}
+
+
+def test_a_banquet_seat_is_in_the_download_and_its_name_goes_with_an_erasure(
+        client, login, event, organiser):
+    """Seats at a banquet table and printed table cards keep a copy of the name shown."""
+    user = factories.make_user("gesang@example.com", name="格桑")
+    registration = registrations.register_delegate(event, RegistrationDetails(
+        name="格桑", email=user.email, category="delegate", phone="13900003333"),
+        actor=user, notify=False)
+    dinner = factories.make_item(event, "19:00", "21:00", title_zh="欢迎晚宴")
+    banquet = Banquet(item=dinner, tables=[BanquetTable(number=1, seats=10)])
+    db.session.add_all([banquet, TablePlacement(banquet=banquet, person=f"r{registration.id}",
+                                                name="格桑", table_number=1, seat=3),
+                        CardPrint(item_id=dinner.id, person=f"r{registration.id}",
+                                  name="格桑", place="1-3")])
+    db.session.commit()
+    login(user.email)
+    seats = json.loads(client.get("/me/data.json").data)["banquet_seats"]
+    assert [(s["name"], s.get("table_number"), s.get("place")) for s in seats] == [
+        ("格桑", 1, None), ("格桑", None, "1-3")]
+
+    erasure.erase_person(factories.make_member(event, Role.PRIVACY_OFFICER,
+                                               "privacy@example.com"), user)
+    names = set(db.session.scalars(db.select(TablePlacement.name))) | set(
+        db.session.scalars(db.select(CardPrint.name)))
+    assert len(names) == 1 and names.pop().startswith("匿名-")

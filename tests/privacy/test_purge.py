@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summit.extensions import db
-from summit.models import Badge, PressApplication, Registration, Role, Summit
+from summit.models import Badge, PressApplication, Registration, Role, SentEmail, Summit
 from summit.services.agreements import stats as agreement_stats
 from summit.services.badges import issuing
 from summit.services.registration import lists as registration_lists, review, submission
@@ -54,6 +54,9 @@ def test_a_purge_leaves_nothing_of_the_people_but_the_figures(app, runner, datab
         summit, Role.AGREEMENTS_OFFICER, "ao@example.com"))
     before = figures(summit)
     db.session.commit()
+    # The approval and the press receipt were emailed: their addresses are recorded, and
+    # the dump check below proves the purge blanks them.
+    assert set(db.session.scalars(db.select(SentEmail.address))) >= {PEOPLE[-1][1], account}
 
     dry = runner.invoke(args=["privacy", "purge"])
     assert "kangding-press: due 2018-01-31: 2 registrations, 1 press applications would " \

@@ -321,6 +321,7 @@ def test_add_category_stores_it_with_its_zones_and_audits(summit, organiser, zon
     assert (entry.summit_id, entry.object_id, entry.at) == (summit.id, str(category.id), NOW)
     assert entry.after == {"code": "guest", "label_zh": "嘉宾", "label_en": "Guest",
                            "colour": "#b42318", "public": False, "capacity": None,
+                           "id_required": False, "id_reason": "",
                            "zones": ["MAIN", "VIP"]}
 
 

@@ -33,6 +33,7 @@ pytest_plugins = [
     *(f"tests.support.{area}" for area in ("agenda", "badges", "bookings", "checkin", "press",
                                            "agreements", "desk", "reception", "privacy",
                                            "protocol")),
+    "tests.support.logscan",  # the run's logs, scanned for the demo's personal values
 ]
 
 IN_CI = os.environ.get("CI") == "true"

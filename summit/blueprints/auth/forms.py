@@ -32,6 +32,7 @@ class SignUpForm(BaseForm):
     password = new_password_field()
     confirm = PasswordField(_l("Repeat password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    consent = BooleanField(_l("I have read the personal-data notice and agree to it."))
     submit = SubmitField(_l("Create account"))
 
 

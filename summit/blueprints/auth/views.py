@@ -16,6 +16,8 @@ from summit.i18n import select_locale
 from summit.services.accounts import logins, tokens as api_tokens, users as accounts
 from summit.services.console import figures as console_figures
 from summit.services.core.errors import DomainError
+from summit.services.privacy import notices
+from summit.services.summits import settings as summit_settings
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -23,10 +25,14 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignUpForm()
+    # Signing up on the way to a summit's page (?next=/summits/<slug>/...): that summit's
+    # notice, otherwise the installation's (docs/privacy.md).
+    summit = summit_settings.summit_of_path(request.args.get("next", ""))
     if form.validate_on_submit():
         try:
             accounts.sign_up(form.email.data, form.name.data, form.password.data,
-                             locale=select_locale())
+                             locale=select_locale(), consent=bool(form.consent.data),
+                             summit=summit)
         except DomainError as error:
             if not apply_domain_error(form, error):
                 flash(str(error), "error")
@@ -35,7 +41,9 @@ def signup():
             flash(_("Thank you. We have emailed %(email)s: follow the link in the message "
                     "to go on.", email=accounts.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/signup.html", form=form)
+    notice_version, notice_text = notices.text_of(summit, select_locale())
+    return render_template("auth/signup.html", form=form, summit=summit,
+                           notice_version=notice_version, notice_text=notice_text)
 
 @bp.get("/verify/<token>")
 def verify_email(token: str):

@@ -2,12 +2,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
+    PasswordField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from summit.forms import BaseForm
 from summit.models import BadgeSize, PrintReason
@@ -55,6 +58,12 @@ class KioskForm(BaseForm):
     code = StringField(_l("Entry code"), validators=[DataRequired(), Length(max=2000)])
 
 
+class KioskExitForm(BaseForm):
+    email = StringField(_l("Staff email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    submit = SubmitField(_l("Leave kiosk mode"))
+
+
 class WalkInForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
@@ -68,6 +77,16 @@ class SubstituteForm(BaseForm):
                                description=_l("Empty: the same as the person replaced."))
     position = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=32)])
+
+
+class AideLimitsForm(BaseForm):
+    per_principal = IntegerField(_l("Aides a delegation's registrar may add per person"),
+                                 default=0, validators=[InputRequired(),
+                                                        NumberRange(min=0, max=10)],
+                                 description=_l("0: only staff add accompanying persons."))
+    category = SelectField(_l("Their category (zones on the badge)"), choices=[],
+                           validators=[Optional()])
+    submit = SubmitField(_l("Save the limits"))
 
 
 class AideForm(BaseForm):

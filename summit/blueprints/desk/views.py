@@ -2,13 +2,15 @@
 prints from a scanned entry code and lets nobody go anywhere else."""
 from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.views import send_pdf
 from summit.blueprints.desk.blueprint import bp
 from summit.blueprints.desk.forms import (
     AideForm,
+    AideLimitsForm,
+    KioskExitForm,
     KioskForm,
     KioskStartForm,
     PoolForm,
@@ -22,10 +24,12 @@ from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.models import BadgeSize, Printer, PrinterPool, Registration
 from summit.permissions import Permission, authorize, can
+from summit.services.accounts import logins
 from summit.services.core.errors import DomainError
 from summit.services.desk import (
     aides,
     find as desk_find,
+    kiosk as desk_kiosk,
     printers as desk_printers,
     printing,
     substitutes,
@@ -35,7 +39,8 @@ from summit.services.summits import settings as summits
 
 KIOSK = "desk_kiosk"
 # What a kiosk's session may open: its page, its scans, the state of its jobs, static files.
-KIOSK_ENDPOINTS = {"desk.kiosk", "desk.kiosk_scan", "desk.job_state", "static"}
+KIOSK_ENDPOINTS = {"desk.kiosk", "desk.kiosk_scan", "desk.job_state", "desk.kiosk_exit",
+                   "static"}
 
 
 @bp.before_app_request
@@ -86,9 +91,15 @@ def desks(slug: str):
         else:
             flash(_("Desk %(name)s added.", name=pool.name), "success")
             return redirect(url_for("desk.desks", slug=slug))
+    limits_form = None
+    if can(current_user, Permission.REGISTRATIONS_MANAGE, summit):
+        category = aides.registrar_category(summit)
+        limits_form = AideLimitsForm(per_principal=summit.registrar_aides,
+                                     category=str(category.id) if category else "")
+        limits_form.category.choices = [SelectChoice("", "—")] + _categories(summit)
     return render_template("desk/desks.html", summit=summit, pools=desk_printers.pools(summit),
                            form=form, manage=manage, printer_form=PrinterForm(),
-                           paper_labels=desk_printers.PAPER_LABELS)
+                           paper_labels=desk_printers.PAPER_LABELS, limits_form=limits_form)
 
 
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/printers")
@@ -326,9 +337,13 @@ def refuse_substitute(registration_id: int):
 @login_required
 def add_aide(registration_id: int):
     principal = db.get_or_404(Registration, registration_id)
-    authorize(Permission.REGISTRATIONS_MANAGE, principal.summit)
+    staff = can(current_user, Permission.REGISTRATIONS_MANAGE, principal.summit)
+    if not staff and not aides.registrar_may_add(current_user, principal):
+        abort(403)
     form = AideForm()
     form.category.choices = _categories(principal.summit)
+    if not staff:  # the registrar's aides are in the organisers' category
+        form.category.data = str(aides.registrar_category(principal.summit).id)
     if form.validate_on_submit():
         category = next((c for c in principal.summit.categories
                          if str(c.id) == form.category.data), None)
@@ -343,6 +358,28 @@ def add_aide(registration_id: int):
     else:
         flash(_("Give the name and the category."), "error")
     return redirect(url_for("registrations.detail", registration_id=principal.id))
+
+
+@bp.post("/summits/<slug:slug>/aide-limits")
+@login_required
+def aide_limits(slug: str):
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.REGISTRATIONS_MANAGE, summit)
+    form = AideLimitsForm()
+    form.category.choices = [SelectChoice("", "—")] + _categories(summit)
+    if form.validate_on_submit():
+        category = next((c for c in summit.categories if str(c.id) == form.category.data),
+                        None)
+        try:
+            aides.set_registrar_limits(current_user, summit,
+                                       per_principal=form.per_principal.data,
+                                       category=category)
+            flash(_("The limits for accompanying persons are saved."), "success")
+        except DomainError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Give a number from 0 to 10."), "error")
+    return redirect(url_for("desk.desks", slug=slug))
 
 
 # --- the kiosk ----------------------------------------------------------------------------
@@ -395,3 +432,29 @@ def kiosk_scan(slug: str, pool_id: int):
           "success")
     return redirect(url_for("desk.kiosk", slug=slug, pool_id=pool.id, job=job.key))
 
+
+
+@bp.route("/summits/<slug:slug>/kiosk/<int:pool_id>/exit", methods=["GET", "POST"])
+@login_required
+def kiosk_exit(slug: str, pool_id: int):
+    """Leaving kiosk mode takes a staff sign-in on the kiosk itself (docs/desk.md); the
+    browser is then signed in as that staff member, on the desks page."""
+    summit = summits.get_by_slug(slug)
+    pool = _pool(summit, pool_id)
+    form = KioskExitForm()
+    if form.validate_on_submit():
+        try:
+            staff = desk_kiosk.sign_in_to_leave(summit, pool, form.email.data,
+                                                form.password.data,
+                                                request.remote_addr or "unknown")
+        except DomainError as error:
+            form.password.errors = [*form.password.errors, str(error)]
+        else:
+            session.pop(KIOSK, None)
+            logins.end_login(session.get("_user_id"))
+            logout_user()
+            logins.start_login(staff, remember=False)
+            login_user(staff)
+            flash(_("Kiosk mode has ended."), "success")
+            return redirect(url_for("desk.desks", slug=slug))
+    return render_template("desk/kiosk_exit.html", summit=summit, pool=pool, form=form)

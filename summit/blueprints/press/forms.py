@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -70,6 +71,10 @@ class PressApplicationForm(BaseForm):
                                 option_widget=widgets.CheckboxInput(),
                                 widget=widgets.ListWidget(prefix_label=False))
     vehicle_plate = text(_l("Vehicle plate (optional)"), 16)
+    consent = BooleanField(_l("I have read the personal-data notice and agree to it."))
+    sensitive_consent = BooleanField(_l(
+        "I separately agree that the press card number and the photos are processed for "
+        "the badges and the security check."))
     save = SubmitField(_l("Save draft"))
     submit = SubmitField(_l("Submit application"))
 

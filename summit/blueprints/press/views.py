@@ -33,7 +33,7 @@ from summit.services.press import (
     queue as press_queue,
     review as press_review,
 )
-from summit.services.privacy import disclosure
+from summit.services.privacy import disclosure, notices
 from summit.services.summits import settings as summits
 
 
@@ -63,7 +63,9 @@ def _form(summit, application: PressApplication | None) -> PressApplicationForm:
                 "name_native": d.applicant.name_native, "role": d.applicant.role.value,
                 "press_card_number": d.press_card_number, "photo_token": d.applicant.photo_token,
                 "letter_token": d.letter_token, "crew": crew, "equipment": equipment,
-                "zones": d.zone_codes, "vehicle_plate": d.vehicle_plate}
+                "zones": d.zone_codes, "vehicle_plate": d.vehicle_plate,
+                "consent": application.consent_notice_id is not None,
+                "sensitive_consent": application.sensitive_consent}
     elif request.method == "GET" and current_user.is_authenticated:
         data = {"name": current_user.name}
     form = PressApplicationForm(data=data)
@@ -109,7 +111,8 @@ def _details(form: PressApplicationForm) -> press.ApplicationDetails:
         crew=crew, equipment=[(e.form.item.data or "", e.form.serial_number.data or "")
                               for e in form.equipment],
         zone_codes=form.zones.data or [], letter_token=form.letter_token.data or "",
-        locale=select_locale())
+        locale=select_locale(), consent=bool(form.consent.data),
+        sensitive_consent=bool(form.sensitive_consent.data))
 
 
 def _field(form: PressApplicationForm, name: str):
@@ -135,8 +138,14 @@ def _show_error(form: PressApplicationForm, error: DomainError) -> None:
 
 def _edit_form(summit, application: PressApplication | None):
     form = _form(summit, application)
-    if request.method == "POST":
+    if request.method == "POST" and request.form.get("reveal_id"):
+        # Without JavaScript, "Give an ID number and photo" only shows those fields again.
+        form.sensitive_consent.data = True
+    elif request.method == "POST":
         valid = form.validate()
+        if not form.sensitive_consent.data:  # not asked: a file posted anyway is not kept
+            for upload in [form.photo, *(entry.form.photo for entry in form.crew)]:
+                upload.data = None
         files_ok = _take_files(form)
         if valid and files_ok:
             try:
@@ -152,10 +161,12 @@ def _edit_form(summit, application: PressApplication | None):
         else:
             flash(_("Some entries need your attention; everything else you entered is kept."),
                   "error")
+    notice_version, notice_text = notices.text_of(summit, select_locale())
     return render_template("press/form.html", summit=summit, form=form,
                            application=application,
                            is_open=press.accreditation_open(summit, utcnow()),
-                           photo_meta=press_files.meta)
+                           photo_meta=press_files.meta, notice_version=notice_version,
+                           notice_text=notice_text)
 
 
 # --- the applicant ------------------------------------------------------------------------

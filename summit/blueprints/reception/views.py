@@ -27,7 +27,7 @@ from summit.permissions import Permission, authorize
 from summit.services.core import spreadsheets
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_phone, parse_id
-from summit.services.reception import rooms, transport, trip_import, trips
+from summit.services.reception import handover, rooms, transport, trip_import, trips
 from summit.services.registration import export as registration_export, imports as staging
 from summit.services.summits import settings as summits
 
@@ -236,7 +236,8 @@ def _transfers_page(summit, status: int = 200, form=None, propose_form=None):
         transfers=transport.staff_transfers(current_user, summit, day),
         days=transport.days_with_transfers(summit), local=trips.local_time,
         live=transport.live_passengers, status_labels=transport.STATUS_LABELS,
-        direction_labels=transport.DIRECTION_LABELS), status
+        direction_labels=transport.DIRECTION_LABELS,
+        changes=handover.changes(current_user, summit)), status
 
 
 @bp.get("/summits/<slug:slug>/reception/transfers")

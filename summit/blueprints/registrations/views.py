@@ -92,8 +92,14 @@ def register(slug: str):
         default = registrations.default_category(summit)
         if default is not None:
             form.category.data = default.code
-    valid = form.validate_on_submit()
-    if is_open and form.is_submitted():
+    # Without JavaScript, "Give an ID number" posts the form back only to show the ID fields.
+    revealing = request.method == "POST" and bool(request.form.get("reveal_id"))
+    valid = form.validate_on_submit() and not revealing
+    if revealing:
+        form.sensitive_consent.data = True
+        for name, bound in form._fields.items():
+            bound.errors = [] if name != "csrf_token" else bound.errors
+    if is_open and form.is_submitted() and not revealing:
         # The category is checked with the other fields: every error shows at once.
         problem = registrations.category_problem(summit, form.category.data,
                                                  form.invitation_code.data)
@@ -123,7 +129,8 @@ def register(slug: str):
     notice_version, notice_text = notices.text_of(summit, select_locale())
     return render_template("registrations/form.html", summit=summit, form=form,
                            is_open=is_open, registration=None, notice_text=notice_text,
-                           notice_version=notice_version)
+                           notice_version=notice_version,
+                           id_categories=[c for c in summit.categories if c.id_required])
 
 
 @bp.get("/summits/<slug:slug>/register/thanks")
@@ -190,7 +197,7 @@ def detail(registration_id: int):
                            prints=desk_printing.history(registration),
                            print_labels=desk_printing, substitutes=desk_substitutes,
                            substitute_form=SubstituteForm(), refuse_form=RejectForm(),
-                           aide_roles=desk_aides.ROLE_LABELS)
+                           aide_roles=desk_aides.ROLE_LABELS, aide_rules=desk_aides)
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")

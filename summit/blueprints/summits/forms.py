@@ -118,6 +118,11 @@ class CategoryForm(BaseForm):
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1,
                                                                                 max=1_000_000)],
                             description=_l("Empty: no limit."))
+    id_required = BooleanField(_l("Needs an ID number"))
+    id_reason = StringField(_l("Why it needs an ID number"),
+                            validators=[Optional(), Length(max=300)],
+                            description=_l("Shown beside the separate consent box, e.g. "
+                                           "security checks it at the gate."))
     submit = SubmitField(_l("Save category"))
 
 

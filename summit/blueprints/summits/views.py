@@ -95,7 +95,8 @@ def _category_details(form: CategoryForm) -> summits.CategoryDetails:
     return summits.CategoryDetails(
         code=form.code.data, label_zh=form.label_zh.data, label_en=form.label_en.data or "",
         colour=form.colour.data, public=form.public.data, zone_codes=form.zones.data or [],
-        capacity=form.capacity.data)
+        capacity=form.capacity.data, id_required=form.id_required.data,
+        id_reason=form.id_reason.data or "")
 
 
 @bp.route("/<slug:slug>/categories", methods=["GET", "POST"])

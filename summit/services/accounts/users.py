@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import User
+from summit.models import Summit, User
 from summit.services.accounts import logins, throttle
 from summit.services.core import audit, mail
 from summit.services.core.errors import (
@@ -23,6 +23,7 @@ from summit.services.core.errors import (
     NotAllowed,
     ValidationFailed,
 )
+from summit.services.privacy import notices
 
 VERIFY_SALT = "summit.verify-email"
 RESET_SALT = "summit.reset-password"
@@ -99,14 +100,24 @@ def create_user(
 
 
 def sign_up(email: str, name: str, password: str, locale: str | None,
-            now: datetime | None = None) -> User | None:
+            now: datetime | None = None, *, consent: bool | None = None,
+            summit: Summit | None = None) -> User | None:
     """A new account, its owner emailed a confirmation link. Whether the address already
     has an account shows nowhere but in that mailbox: its owner is emailed a reset link
-    instead, the same checks run and the same time is spent hashing. None then."""
+    instead, the same checks run and the same time is spent hashing. None then.
+
+    ``consent``: the personal-data notice shown (``summit``'s, or the installation's), which
+    must be agreed to; its version and the time are kept on the account (None: not asked)."""
+    if consent is False:
+        raise ValidationFailed(_l("Agree to the personal-data notice to create an account."),
+                               "consent")
     existing = find_user(email)
     if existing is None:
         try:
             user = create_user(email, name, password, locale=locale, now=now)
+            if consent:
+                user.consent_notice_id = notices.current_for_consent(summit).id
+                user.consented_at = now or utcnow()
             db.session.commit()
         except IntegrityError:  # the same address signed up at the same moment
             db.session.rollback()

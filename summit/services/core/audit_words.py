@@ -223,7 +223,7 @@ FIELD_LABELS = {
     "sensitive_consent": _l("Separate consent for ID number and photo"),
     "serial_number": _l("Serial number"), "status_at": _l("Status since"),
     "submitted_at": _l("Submitted at"), "updated_at": _l("Updated at"),
-    "walk_in": _l("Walk-in"),
+    "walk_in": _l("Walk-in"), "table_number": _l("Table"),
 }
 # A field whose meaning depends on the object: a registration's position is a job title.
 KIND_FIELD_LABELS = {
@@ -321,6 +321,21 @@ FIELD_LABELS.update({
     "entry_id": _l("Leader"), "locked": _l("Locked"), "order": _l("Order"),
     "organisation": _l("Organisation"), "rank": _l("Rank"), "row": _l("Row"),
     "seat": _l("Seat"), "seats_per_row": _l("Seats per row"),
+})
+
+# finishing personal data, desk and reception (issues 19-21, third wave)
+ACTION_LABELS.update({
+    "summit.registrar_aides": _l("Limits for aides added by registrars changed"),
+    "desk.kiosk_exit": _l("Kiosk mode ended by a staff sign-in"),
+    "reception.hand_over": _l("Pick-up seats and room nights handed to the substitute"),
+    "reception.hand_back": _l("Pick-up seats and room nights handed back"),
+})
+FIELD_LABELS.update({
+    "id_required": _l("Needs an ID number"), "id_reason": _l("Why it needs an ID number"),
+    "registrar_aides": _l("Aides a registrar may add per person"),
+    "registrar_aide_category": _l("Category of aides added by registrars"),
+    "from": _l("From"), "from_name": _l("From"), "to": _l("To"), "to_name": _l("To"),
+    "address": _l("Address"), "subject": _l("Subject"), "sent_at": _l("Sent at"),
 })
 
 # banquet tables and table cards (issue 18)

@@ -11,7 +11,12 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
+from summit.database import utcnow
+from summit.extensions import db
+from summit.models import PressApplication, Registration, SentEmail, Summit, User
 from summit.services.core import metrics
 from summit.services.core.private_files import private_folder, write_private
 
@@ -77,4 +82,51 @@ def send_template(to: str, locale: str | None, template: str,
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         rendered = render_template(f"email/{template}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
-    return send_email(to, subject.strip(), body.strip() + "\n", attachments=attachments)
+    message = send_email(to, subject.strip(), body.strip() + "\n", attachments=attachments)
+    record_sent(to, subject.strip(), template, context)
+    return message
+
+
+# --- what was sent (no body): listed in a person's own data, blanked by erasure ------------
+
+_WROTE = "summit_mail_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_writes(session: Session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def record_sent(to: str, subject: str, kind: str, context: dict[str, Any]) -> SentEmail:
+    """Keep who was sent what kind of email, and when. Sent in the middle of the caller's
+    work, the row is committed with it; sent after the caller's commit (the usual case), it
+    is committed on its own, never committing anything of the caller's."""
+    registration = context.get("registration")
+    registration = registration if isinstance(registration, Registration) else None
+    application = context.get("application")
+    user = context.get("user")
+    user_id = user.id if isinstance(user, User) else (
+        application.user_id if isinstance(application, PressApplication)
+        else registration.user_id if registration is not None else None)
+    summit = context.get("summit")
+    session = db.session()
+    busy = bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+    row = SentEmail(address=to[:254], subject=subject[:300], kind=kind[:64], sent_at=utcnow(),
+                    user_id=user_id,
+                    registration_id=registration.id if registration is not None else None,
+                    summit_id=summit.id if isinstance(summit, Summit) else None)
+    session.add(row)
+    if not busy:
+        # The caller's objects were committed already: keep them loaded.
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
+    return row

@@ -41,7 +41,7 @@ from summit.services.core.errors import DomainError
 from summit.services.demo import agenda as agenda_demo, press as demo_press
 from summit.services.demo.agreements import seed_agreements
 from summit.services.demo.protocol import seed_protocol
-from summit.services.demo.reception import seed_reception
+from summit.services.demo.reception import VEHICLES, seed_reception
 
 DEMO_SLUG = "kangding-2017"
 DEMO_PASSWORD = "summit-demo-2017"
@@ -158,7 +158,13 @@ def _zones_and_categories(summit: Summit) -> None:
         if code not in existing:
             summit.categories.append(AttendeeCategory(
                 code=code, label_zh=label_zh, label_en=label_en, colour=colour, public=public,
-                position=position, zones=[zones[c] for c in zone_codes]))
+                position=position, zones=[zones[c] for c in zone_codes],
+                # Guests enter the VIP zone: the form says why it asks their ID number.
+                id_required=code == "guest",
+                id_reason="安保部门在贵宾区入口核验身份证件" if code == "guest" else ""))
+    if not summit.registrar_aide_category_code:
+        # Registrars may bring one aide per member, on a staff badge (the desks page).
+        summit.registrar_aides, summit.registrar_aide_category_code = 1, "staff"
 
 
 def _delegations(summit: Summit) -> dict[str, Delegation]:
@@ -236,6 +242,14 @@ def _people(summit: Summit, delegations: dict[str, Delegation], now: datetime) -
             id_number=DEMO_ID_NUMBERS.get(email, ""),
             status=RegistrationStatus(status), created_at=now,
             decided_at=now if status == "approved" else None))
+
+
+def personal_values() -> set[str]:
+    """The demo's ID numbers, phones and email addresses: what no log may hold (the test run
+    scans its logs for them, tests/support/logscan.py)."""
+    values = {user.email for user in DEMO_USERS} | {person[6] for person in PEOPLE}
+    values |= set(DEMO_ID_NUMBERS.values()) | {"13800138000"}
+    return values | {vehicle[4] for vehicle in VEHICLES}
 
 
 # Approved demo people who hold salon seats; delegate@example.com is left free to book.

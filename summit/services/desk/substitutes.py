@@ -19,6 +19,7 @@ from summit.services.bookings import booking as bookings
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from summit.services.desk import aides, walkins
+from summit.services.reception import handover
 from summit.services.registration.submission import STATUS_LABELS
 from summit.services.summits import settings as summits
 
@@ -90,6 +91,7 @@ def substitute(actor: User, original: Registration, *, name: str, organisation: 
     original.status_reason = str(_l("Substituted by %(name)s", name=name))[:500]
     original.decided_at = now
     moved = bookings.move_registration(original, new)
+    handed = handover.hand_over(actor, original, new, now=now)
     badge = badges.badge_of(original)
     if badge is not None and not badge.revoked:
         badge.revoked_at = now
@@ -97,7 +99,7 @@ def substitute(actor: User, original: Registration, *, name: str, organisation: 
     audit.record(actor, "registration.substitute", original, summit=summit, now=now,
                  before={"status": was.value},
                  after={"status": S.CANCELLED.value, "substitute": new.id,
-                        "substitute_name": name, "bookings_moved": moved})
+                        "substitute_name": name, "bookings_moved": moved, **handed})
     audit.record(actor, "registration.create", new, summit=summit, now=now,
                  after={"name": name, "substitute_for": original.id, "status": was.value})
     db.session.commit()
@@ -123,6 +125,7 @@ def refuse(actor: User, new: Registration, reason: str, now: datetime | None = N
     new.status, new.status_reason, new.decided_at = S.REJECTED, reason, now
     original.status, original.status_reason, original.decided_at = was, "", now
     moved = bookings.move_registration(new, original)
+    handover.hand_over(actor, new, original, back=True, now=now)
     badge = badges.badge_of(new)
     if badge is not None and not badge.revoked:
         badge.revoked_at, badge.revoked_reason = now, reason[:200]

@@ -37,6 +37,7 @@ from summit.services.core.validation import has_bad_characters, mask_id
 from summit.services.press import badges as press_badges, files as press_files, mail as press_mail
 from summit.services.press.access import may_review, require_view
 from summit.services.press.labels import STATUS_LABELS
+from summit.services.privacy import notices
 from summit.services.summits.settings import utc_to_local
 
 P = PressStatus
@@ -74,6 +75,10 @@ class ApplicationDetails:
     zone_codes: list[str] = field(default_factory=list)
     letter_token: str = ""
     locale: str = "zh_Hans"
+    # The personal-data notice (None: not asked, as the API does) and the separate consent
+    # without which no press card number or photo is taken (docs/privacy.md).
+    consent: bool | None = None
+    sensitive_consent: bool = False
 
 
 def details_of(application: PressApplication) -> ApplicationDetails:
@@ -277,6 +282,26 @@ def application_of(actor: User, summit: Summit) -> PressApplication | None:
         PressApplication.status.in_(ACTIVE)).order_by(PressApplication.id.desc()))
 
 
+def _check_consent(details: ApplicationDetails, submit: bool) -> None:
+    """The notice must be agreed to; without the separate consent the press card number and
+    photos posted anyway are dropped, and an application cannot be submitted (a badge needs
+    them)."""
+    if details.consent is None:
+        return
+    if not details.consent:
+        raise ValidationFailed(_l("Agree to the personal-data notice to apply."), "consent")
+    if details.sensitive_consent:
+        return
+    details.press_card_number = ""
+    for person in [details.applicant, *details.crew]:
+        person.photo_token = ""
+    if submit:
+        raise ValidationFailed(_l(
+            "Media accreditation needs the press card number and a photo of each person for "
+            "the badge and the security check: tick the separate consent for them."),
+            "sensitive_consent")
+
+
 def save_application(actor: User | None, summit: Summit, details: ApplicationDetails, *,
                      application: PressApplication | None = None, submit: bool = False,
                      now: datetime | None = None) -> PressApplication:
@@ -299,6 +324,7 @@ def save_application(actor: User | None, summit: Summit, details: ApplicationDet
                               status=STATUS_LABELS[application.status]), "status")
         if application.status is P.DRAFT:
             require_open(summit, now)
+    _check_consent(details, submit)
     details = _check(actor, summit, application, details, complete=submit)
     new = application is None
     if new:
@@ -309,6 +335,11 @@ def save_application(actor: User | None, summit: Summit, details: ApplicationDet
     else:
         before = _snapshot(application)
     _apply(summit, application, details)
+    if details.consent:
+        if application.consent_notice_id is None or new:
+            application.consent_notice_id = notices.current_for_consent(summit).id
+            application.consented_at = now
+        application.sensitive_consent = details.sensitive_consent
     application.updated_at = now
     resubmitted = submit and application.status is P.NEEDS_INFO
     if submit:

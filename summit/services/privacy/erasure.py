@@ -20,11 +20,14 @@ from summit.models import (
     AgreementParty,
     AuditEntry,
     Badge,
+    CardPrint,
     PressApplication,
     PressPerson,
     Registration,
     RoomAssignment,
+    SentEmail,
     Summit,
+    TablePlacement,
     TransferPassenger,
     Trip,
     Vehicle,
@@ -135,7 +138,15 @@ def _erase(registrations: list[Registration], applications: list[PressApplicatio
     # Travel, pick-ups and rooms say where a person was: erased with the rest.
     for model in (Trip, TransferPassenger, RoomAssignment):
         db.session.execute(db.delete(model).where(model.registration_id.in_(registration_ids)))
+    # Emails sent stay counted (kind, subject, time); the address goes.
+    db.session.execute(db.update(SentEmail).where(
+        SentEmail.registration_id.in_(registration_ids)).values(address=""))
     aliases = {r.id: alias_of(r.email) for r in registrations}
+    # Banquet seats and printed table cards keep a copy of the name they showed.
+    for model in (TablePlacement, CardPrint):
+        for registration_id, alias in aliases.items():
+            db.session.execute(db.update(model).where(model.person == f"r{registration_id}")
+                               .values(name=alias))
     _scrub_audit("registrations", aliases)
     for registration in registrations:
         anonymise_registration(registration, aliases[registration.id])
@@ -171,6 +182,8 @@ def erase_person(actor: User, user: User, *, now: datetime | None = None,
     applications = mydata.press_applications_of(user)
     _erase(registrations, applications, lambda _email: alias, now)
     _scrub_audit("users", {user.id: alias})
+    db.session.execute(db.update(SentEmail).where(SentEmail.user_id == user.id)
+                       .values(address=""))
     logins.end_everything(user, now)
     user.name = alias
     user.email = f"{alias.lower()}.{user.id}@{ANONYMISED_DOMAIN}"
@@ -225,6 +238,8 @@ def purge_summit(actor: User | None, summit: Summit, *, apply: bool = False,
     if not apply:
         return result
     _erase(registrations, applications, pseudonym, now)
+    db.session.execute(db.update(SentEmail).where(SentEmail.summit_id == summit.id)
+                       .values(address=""))
     for vehicle in db.session.scalars(db.select(Vehicle).where(Vehicle.summit_id == summit.id)):
         vehicle.driver_name = pseudonym(f"driver:{vehicle.id}")
         vehicle.driver_phone = ""

@@ -25,6 +25,7 @@ from summit.models import (
     Arrival,
     AuditEntry,
     Badge,
+    CardPrint,
     CheckIn,
     DataRequest,
     Delegation,
@@ -39,6 +40,8 @@ from summit.models import (
     RoomAssignment,
     SalonAttendance,
     SeatBooking,
+    SentEmail,
+    TablePlacement,
     TransferPassenger,
     Trip,
 )
@@ -61,6 +64,8 @@ SOURCES = {
     "trips": "trips", "transfer_passengers": "pickups", "room_assignments": "rooms",
     "meal_scans": "meal_scans", "print_jobs": "badge_prints",
     "precedence_entries": "protocol", "item_attendances": "protocol",
+    "table_placements": "banquet_seats", "table_card_prints": "banquet_seats",
+    "sent_emails": "emails_sent",
 }
 # table -> why it is not in a person's download
 NOT_EXPORTED = {
@@ -83,6 +88,8 @@ NOT_EXPORTED = {
     "printers": "desk printers, not people",
     "printer_pools": "registration desks, not people",
     "seat_placements": "a seat of a podium: the person is in the protocol section",
+    "table_card_jobs": "who printed table cards: staff work, in the audit entries; each "
+                       "printed card is in the banquet section",
     "signing_ceremonies": "the host's script names leaders from the precedence list, whose "
                           "entries are in the protocol section",
 }
@@ -108,7 +115,7 @@ def row(obj: Any) -> dict[str, Any]:
 
 # Left out of the readable PDF (still in the JSON): numbers that only link records, and
 # what a worker or a look-up wrote for itself.
-INTERNAL_COLUMNS = {"id", "runner", "outlet_key"}
+INTERNAL_COLUMNS = {"id", "runner", "outlet_key", "person"}
 
 
 def words(value: Any) -> str:
@@ -127,7 +134,25 @@ def words(value: Any) -> str:
 
 
 # Columns whose codes have words of their own.
+# The kinds of email Summit sends (templates/email/<kind>.txt), in words.
+EMAIL_KINDS = {
+    "account_exists": _l("Account already exists"), "agenda_changed": _l("Programme changed"),
+    "booking_item_cancelled": _l("Booked item cancelled"),
+    "booking_offered": _l("Seat offered"), "press_approve": _l("Accreditation approved"),
+    "press_needs_info": _l("More information asked"),
+    "press_received": _l("Accreditation received"),
+    "press_reject": _l("Accreditation rejected"), "press_revoke": _l("Accreditation revoked"),
+    "press_waitlist": _l("Accreditation waiting list"),
+    "reception_pickup": _l("Pick-up details"), "registration_approved": _l("Registration approved"),
+    "registration_exists": _l("Registration already exists"),
+    "registration_promoted": _l("Place from the waiting list"),
+    "registration_received": _l("Registration received"),
+    "registration_rejected": _l("Registration rejected"),
+    "reset_password": _l("Password reset"), "verify_email": _l("Email confirmation"),
+}
+
 COLUMN_WORDS: dict[tuple[str, str], Callable[[Any], str]] = {
+    ("sent_emails", "kind"): lambda kind: str(EMAIL_KINDS.get(kind, _l("Email"))),
     ("audit_log", "action"): audit_words.action_label,
     ("audit_log", "object_type"): lambda kind: str(audit_words.OBJECT_LABELS.get(kind, "—")),
 }
@@ -181,6 +206,8 @@ def collect(user: User, row: Callable[[Any], dict] = row) -> dict[str, Any]:
         Badge.registration_id.in_(registration_ids), Badge.press_person_id.in_(person_ids)))
         .order_by(Badge.id))
     badge_ids = [b.id for b in badges]
+    entry_ids = list(db.session.scalars(db.select(PrecedenceEntry.id).where(
+        PrecedenceEntry.registration_id.in_(registration_ids))))
     readable = row is readable_row
 
     def shown(code: str, label: Any) -> Any:
@@ -241,12 +268,19 @@ def collect(user: User, row: Callable[[Any], dict] = row) -> dict[str, Any]:
             .order_by(ItemAttendance.id))]} for entry in _all(db.select(PrecedenceEntry).where(
                 PrecedenceEntry.registration_id.in_(registration_ids))
                 .order_by(PrecedenceEntry.id))],
+        "banquet_seats": [row(x) for model in (TablePlacement, CardPrint)
+                          for x in _all(db.select(model).where(model.person.in_(
+                              [f"r{i}" for i in registration_ids] + [f"e{i}" for i in
+                                                                     entry_ids]))
+                              .order_by(model.id))],
         "audit_entries": audit_rows(audit_entries) if readable else [
             row(e) for e in audit_entries],
         "data_requests": [row(x) for x in _all(db.select(DataRequest).where(
             DataRequest.user_id == user.id).order_by(DataRequest.id))],
-        # Summit keeps no copy of the emails it sends: what it sent is in the audit entries.
-        "emails_sent": [],
+        # What was sent, to whom and when (Summit keeps no copy of the bodies).
+        "emails_sent": [row(x) for x in _all(db.select(SentEmail).where(or_(
+            SentEmail.user_id == user.id, SentEmail.registration_id.in_(registration_ids)))
+            .order_by(SentEmail.id))],
     }
 
 
@@ -288,6 +322,7 @@ SECTION_LABELS = {
     "salon_attendances": _l("Salon attendance"), "trips": _l("Arrivals and departures"),
     "pickups": _l("Pick-ups"), "rooms": _l("Hotel rooms"), "meal_scans": _l("Meals served"),
     "badge_prints": _l("Badge prints"), "protocol": _l("Protocol"),
+    "banquet_seats": _l("Banquet seats and table cards"),
     "audit_entries": _l("Audit log entries"),
     "data_requests": _l("Personal-data requests"), "emails_sent": _l("Emails sent"),
 }

@@ -35,26 +35,44 @@ def default_text(summit: Summit, language: str) -> str:
             "on the My data page.", summit=summit.title(language), days=DEFAULT_RETENTION_DAYS)
 
 
-def current(summit: Summit) -> PrivacyNotice | None:
-    return db.session.scalar(db.select(PrivacyNotice).where(
-        PrivacyNotice.summit_id == summit.id).order_by(PrivacyNotice.version.desc()).limit(1))
+def installation_text(language: str) -> str:
+    """The notice of someone signing up outside any summit: the account alone."""
+    with force_locale(language):
+        return _(
+            "Summit keeps the name, email address and password (hashed) of your account, and "
+            "when you log in, to let you register for summits and see your registrations. It "
+            "is shared with no one. When you register for a summit, that summit's notice "
+            "tells you what more it needs and why. You can download your data, and ask for a "
+            "correction or deletion, on the My data page.")
 
 
-def text_of(summit: Summit, language: str) -> tuple[int, str]:
-    """The version a form shows and its text in ``language``."""
+def _default(summit: Summit | None, language: str) -> str:
+    return installation_text(language) if summit is None else default_text(summit, language)
+
+
+def current(summit: Summit | None) -> PrivacyNotice | None:
+    """The latest version of a summit's notice (None: the installation's)."""
+    owner = PrivacyNotice.summit_id.is_(None) if summit is None else \
+        PrivacyNotice.summit_id == summit.id
+    return db.session.scalar(db.select(PrivacyNotice).where(owner)
+                             .order_by(PrivacyNotice.version.desc()).limit(1))
+
+
+def text_of(summit: Summit | None, language: str) -> tuple[int, str]:
+    """The version a form shows and its text in ``language`` (None: the installation's)."""
     notice = current(summit)
     if notice is None:
-        return 1, default_text(summit, language)
+        return 1, _default(summit, language)
     return notice.version, notice.text(language)
 
 
-def current_for_consent(summit: Summit) -> PrivacyNotice:
+def current_for_consent(summit: Summit | None) -> PrivacyNotice:
     """The notice a consent given now is linked to (the default, saved, if none yet): in the
-    caller's transaction."""
+    caller's transaction. None: the installation's notice (sign-up)."""
     notice = current(summit)
     if notice is None:
-        notice = PrivacyNotice(summit_id=summit.id, version=1, **{
-            f"text_{language.lower()}": default_text(summit, language)
+        notice = PrivacyNotice(summit_id=summit.id if summit else None, version=1, **{
+            f"text_{language.lower()}": _default(summit, language)
             for language in LANGUAGES})
         db.session.add(notice)
         db.session.flush()

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 
 from summit.extensions import db
 from summit.models import (
+    HOLDS_PLACE,
     Hotel,
     HotelRoom,
     Registration,
@@ -101,9 +102,12 @@ def _block_nights(block: RoomBlock) -> list[date]:
 
 
 def _occupants(room_id: int, night: date) -> list[RoomAssignment]:
+    """Who sleeps there: a cancelled person's bed is free (reception/handover.py)."""
     return list(db.session.scalars(
-        db.select(RoomAssignment).where(RoomAssignment.room_id == room_id,
-                                        RoomAssignment.night == night)
+        db.select(RoomAssignment).join(Registration,
+                                       Registration.id == RoomAssignment.registration_id)
+        .where(RoomAssignment.room_id == room_id, RoomAssignment.night == night,
+               Registration.status.in_(HOLDS_PLACE))
         .options(db.joinedload(RoomAssignment.registration))))
 
 
@@ -267,7 +271,8 @@ def rooming_list(actor: User, summit: Summit, hotel: Hotel, night: date) -> list
             .join(Registration, Registration.id == RoomAssignment.registration_id)
             .join(HotelRoom, HotelRoom.id == RoomAssignment.room_id)
             .join(RoomBlock, RoomBlock.id == HotelRoom.block_id)
-            .where(RoomBlock.hotel_id == hotel.id, RoomAssignment.night == night)
+            .where(RoomBlock.hotel_id == hotel.id, RoomAssignment.night == night,
+                   Registration.status.in_(HOLDS_PLACE))
             .order_by(Registration.sort_key)):
         people[room_id].append(tuple(person))
     return [RoomingRow(room_id, number, room_type, beds, people[room_id])

@@ -317,13 +317,30 @@ def submit_registration(summit: Summit, details: RegistrationDetails, *,
                             registration.category, registration.delegation, discreet)
 
 def _check_consent(details: RegistrationDetails) -> None:
+    """The notice must be agreed to; without the separate consent an ID document posted
+    anyway is dropped, never stored (the form does not ask for it)."""
     if details.consent is None:
         return
     if not details.consent:
         raise ValidationFailed(_l("Agree to the personal-data notice to register."), "consent")
-    if (details.id_number or details.id_type) and not details.sensitive_consent:
-        raise ValidationFailed(_l("An ID number is only taken with your separate consent: tick "
-                                  "it, or leave the ID document empty."), "id_number")
+    if not details.sensitive_consent:
+        details.id_type, details.id_number = None, ""
+
+
+def _check_id_needed(details: RegistrationDetails, category: AttendeeCategory) -> None:
+    """A category that needs an ID number refuses a form without the separate consent (the
+    form shows the category's reason) or without the number."""
+    if details.consent is None or not category.id_required:
+        return
+    reason = category.id_reason or str(_l("security checks it at the gate"))
+    if not details.sensitive_consent:
+        raise ValidationFailed(_l(
+            "The category %(category)s needs an ID number (%(reason)s): tick the separate "
+            "consent for the ID number and photo, or choose another category.",
+            category=category.label(details.locale or "zh_Hans"), reason=reason),
+            "sensitive_consent")
+    if not details.id_number:
+        raise ValidationFailed(_l("Enter the ID document number."), "id_number")
 
 
 def register_delegate(
@@ -339,14 +356,15 @@ def register_delegate(
             raise NotAllowed(_l("Only the delegation's registrar can add its members."))
     if not staff and delegation is None and not registration_open(summit, now):
         raise DomainError(_l("Registration for this summit is closed."))
-    details = clean_details(details)
     _check_consent(details)
+    details = clean_details(details)
     category = _category(summit, details.category)
     invitation = find_invitation(summit, invitation_code, now) if invitation_code else None
     if invitation is not None:
         if invitation.category_id is not None and invitation.category_id != category.id:
             category = invitation.category
         delegation = delegation or invitation.delegation
+    _check_id_needed(details, category)
     if not category.public and invitation is None and not staff and delegation is None:
         raise ValidationFailed(_l("This category is by invitation only: enter your invitation "
                                   "code."), "category")

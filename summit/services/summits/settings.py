@@ -74,6 +74,8 @@ class CategoryDetails:
     public: bool = True
     zone_codes: list[str] = field(default_factory=list)
     capacity: int | None = None
+    id_required: bool = False
+    id_reason: str = ""
 
 
 def local_to_utc(value: datetime | None, zone: str) -> datetime | None:
@@ -100,6 +102,15 @@ def get_by_slug(slug: str) -> Summit:
     if summit is None:
         raise NotFound(_l("There is no summit at this address."))
     return summit
+
+
+def summit_of_path(path: str) -> Summit | None:
+    """The summit a local path such as ``/summits/<slug>/register`` is on, if any."""
+    parts = (path or "").split("?", 1)[0].split("/")
+    if len(parts) < 3 or parts[0] != "" or parts[1] != "summits" \
+            or not SLUG_PATTERN.match(parts[2]):
+        return None
+    return db.session.scalar(db.select(Summit).where(Summit.slug == parts[2]))
 
 
 def lock_summit(summit: Summit) -> None:
@@ -257,7 +268,8 @@ def delete_zone(actor: User, zone: Zone, now: datetime | None = None) -> None:
 
 # --- attendee categories -----------------------------------------------------------------
 
-CATEGORY_FIELDS = ("code", "label_zh", "label_en", "colour", "public", "capacity")
+CATEGORY_FIELDS = ("code", "label_zh", "label_en", "colour", "public", "capacity",
+                   "id_required", "id_reason")
 
 
 def _category_snapshot(category: AttendeeCategory) -> dict:
@@ -282,6 +294,10 @@ def _apply_category(summit: Summit, category: AttendeeCategory, details: Categor
         raise ValidationFailed(_l("Unknown zones: %(codes)s", codes=", ".join(unknown)), "zones")
     if details.capacity is not None and details.capacity < 1:
         raise ValidationFailed(_l("Leave empty for no limit, or give at least 1."), "capacity")
+    if len(details.id_reason.strip()) > 300:
+        raise ValidationFailed(_l("At most %(n)d characters.", n=300), "id_reason")
+    category.id_required = details.id_required
+    category.id_reason = details.id_reason.strip()
     category.code = code
     category.label_zh = details.label_zh.strip()
     category.label_en = details.label_en.strip()
@@ -330,4 +346,5 @@ def category_details(category: AttendeeCategory) -> CategoryDetails:
     return CategoryDetails(
         code=category.code, label_zh=category.label_zh, label_en=category.label_en,
         colour=category.colour, public=category.public, capacity=category.capacity,
-        zone_codes=[zone.code for zone in category.zones])
+        zone_codes=[zone.code for zone in category.zones], id_required=category.id_required,
+        id_reason=category.id_reason)

@@ -253,4 +253,21 @@
       form.hidden = false;
     });
   });
+  // Fields shown only with a consent box ticked (data-shown-by names the box): they appear
+  // on ticking; the no-script button that posts the form back to show them is not needed.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-shown-by]").forEach(function (block) {
+      var box = document.querySelector("input[name='" + block.getAttribute("data-shown-by") + "']");
+      if (!box) { return; }
+      var form = box.closest("form");
+      var button = form && form.querySelector("[data-reveal-button]");
+      if (button) { button.hidden = true; }
+      var show = function () {
+        document.querySelectorAll("[data-shown-by='" + block.getAttribute("data-shown-by") + "']")
+          .forEach(function (each) { each.hidden = !box.checked; });
+      };
+      box.addEventListener("change", show);
+      show();
+    });
+  });
 })();
