@@ -24,6 +24,9 @@ class Defaults:
     # A pooled connection idle longer than this (seconds) is checked before use
     # (database.ping_after_idle); one in use moments ago is not.
     DATABASE_PING_AFTER_IDLE = 10.0
+    # The console's figures are kept this long (seconds) per summit, sections and language,
+    # and shown "as of" their time; 0 computes them on every page (services/console).
+    CONSOLE_FIGURES_SECONDS = 10.0
     REDIS_URL: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -144,6 +147,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "DATA_KEY": ("DATA_KEY", str),
     "DATA_KEY_CHECK": ("DATA_KEY_CHECK", _bool),
     "DATABASE_PING_AFTER_IDLE": ("DATABASE_PING_AFTER_IDLE", float),
+    "CONSOLE_FIGURES_SECONDS": ("CONSOLE_FIGURES_SECONDS", float),
 }
 
 

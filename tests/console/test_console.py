@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from summit.blueprints.console import menu, views as console_views
 from summit.extensions import db
-from summit.models import Delegation, Role
+from summit.models import Delegation, Registration, Role
 from summit.services.demo import seed as demo
 from tests.support import factories
 from tests.support.pages import is_login_redirect, location, text
@@ -95,6 +96,7 @@ def test_delegates_and_visitors_keep_the_public_pages(client, login, event, busy
         assert public_link in page
 
 
+@pytest.mark.app_config(CONSOLE_FIGURES_SECONDS=0)  # figures computed on every page
 def test_the_console_runs_the_same_queries_whatever_the_numbers(
         client, sign_in, event, organiser, agreements_officer, count_queries):
     sign_in(organiser.email)
@@ -125,3 +127,89 @@ def test_the_demo_console_has_something_in_each_section(client, app):
     assert figure(page, "agreements-count") > 0
     assert "registration" in todos(page) and "press" in todos(page)
     assert 'id="fig-salons"' in page and "seats taken" in page
+
+
+def test_the_menu_checks_permissions_once_and_is_drawn_once_per_set(
+        client, sign_in, event, busy, monkeypatch):
+    """The staff menu computes the viewer's permissions once a page (it called ``can`` for
+    each of its entries, about thirty) and builds its URLs and labels once per language,
+    summit and permission set: a later page reuses them, a new role or another language
+    draws it afresh."""
+    computed, built = [], []
+    real_permissions, real_url_for = menu.permissions_at, menu.url_for
+    monkeypatch.setattr(menu, "permissions_at",
+                        lambda *a: computed.append(1) or real_permissions(*a))
+    monkeypatch.setattr(menu, "url_for",
+                        lambda *a, **k: built.append(a) or real_url_for(*a, **k))
+    officer = factories.make_member(event, Role.MEDIA_OFFICER, "media@example.com")
+    sign_in(officer.email)
+    url = f"/summits/{event.slug}/console"
+
+    page = text(client.get(url))
+    assert re.findall(r'data-group="(\w+)"', page) == ["media"] and "Press room" in page
+    assert len(computed) == 1 and len(built) == 2
+    again = text(client.get(url))
+    assert again == page and len(computed) == 2 and len(built) == 2  # nothing built again
+
+    chinese = text(client.get(url, headers={"Accept-Language": "zh-CN"}))
+    assert "新闻中心" in chinese and "Press room" not in chinese and len(built) == 4
+    factories.grant(officer, event, Role.AGREEMENTS_OFFICER)
+    page = text(client.get(url))
+    assert re.findall(r'data-group="(\w+)"', page) == ["media", "agreements"]
+    assert f'href="/summits/{event.slug}/agreements/dashboard"' in page
+
+
+def test_the_console_keeps_its_figures_a_few_seconds_and_says_when(
+        client, sign_in, event, organiser, busy, count_queries):
+    """The figures are kept for CONSOLE_FIGURES_SECONDS (10) per summit, sections and
+    language, with the time they were computed; the to-do list is read on every page."""
+    sign_in(organiser.email)
+    url = f"/summits/{event.slug}/console"
+    with count_queries() as first:
+        page = text(client.get(url))
+    as_of = re.search(r"Figures as of (\d\d:\d\d:\d\d)", page)
+    assert as_of and figure(page, "registrations-pending") == 2
+    factories.make_registration(event, "格桑")
+
+    with count_queries() as kept:
+        again = text(client.get(url))
+    assert len(first) - len(kept) >= 9, (first, kept)
+    assert not any("GROUP BY" in statement for statement in kept), kept
+    assert figure(again, "registrations-pending") == 2 and as_of.group(0) in again
+    assert todos(again) == ["agreement", "registration", "registration", "registration"]
+    # Another language, or a viewer who sees other sections, has figures of its own.
+    chinese = text(client.get(url, headers={"Accept-Language": "zh-CN"}))
+    assert "数据截至" in chinese and figure(chinese, "registrations-pending") == 3
+    officer = factories.make_member(event, Role.MEDIA_OFFICER, "media@example.com")
+    client.delete_cookie("session")
+    sign_in(officer.email)
+    press = text(client.get(url))
+    assert figure(press, "press-to-decide") == 0 and "registrations-pending" not in press
+
+
+def test_the_todo_list_builds_its_links_and_sentences_once_a_page(
+        client, sign_in, event, organiser, busy, monkeypatch):
+    """Each to-do's link is its kind's URL with the id appended and its sentence translated
+    once a page: the links the view builds do not grow with the list, and every row still
+    shows its time, its sentence and where it is decided."""
+    built = []
+    real_url_for = console_views.url_for
+    monkeypatch.setattr(console_views, "url_for",
+                        lambda *a, **k: built.append(a) or real_url_for(*a, **k))
+    sign_in(organiser.email)
+    url = f"/summits/{event.slug}/console"
+    client.get(url)
+    few = len(built)
+    for number in range(6):
+        factories.make_registration(event, f"代表{number}")
+    built.clear()
+    page = text(client.get(url))
+
+    assert len(built) == few
+    rows = re.findall(r'<li data-todo="(\w+)">\s*<span class="muted">([^<]+)</span>\s*'
+                      r'<a href="([^"]+)">([^<]+)</a>', page)
+    assert len(rows) == 9 and [kind for kind, *_ in rows].count("registration") == 8
+    registration = db.session.scalars(db.select(Registration).filter_by(name="代表5")).one()
+    assert ("registration", rows[-1][1], f"/registrations/{registration.id}",
+            "Decide the registration of 代表5") == rows[-1]
+    assert all(re.search(r"\d{1,2}:\d\d", since) for _kind, since, *_ in rows)

@@ -12,10 +12,12 @@ from sqlalchemy import event as sa_event
 
 from summit.blueprints.api.openapi import DOCUMENT
 from summit.extensions import db
+from summit.models import Delegation
 from summit.services.accounts import tokens as api_tokens
 from tests.support import factories
 from tests.support.agenda import token_for
 from tests.support.api import assert_json_error, bearer
+from tests.support.pages import text
 
 
 def test_an_authenticated_summit_read_is_three_statements(client, summit, organiser,
@@ -108,6 +110,50 @@ def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
     assert len(searched) == 7, searched
     assert page.count('name="ids"') == 3 and found.count('name="ids"') == 1
     assert "代表2" in page and "代表2" not in found
+
+
+def test_the_registration_list_draws_its_rows_from_a_few_columns(
+        client, event, signed_in_organiser, count_queries):
+    """The page's rows are plain columns of ``registrations`` (no entity with its category and
+    delegation joined, no e-mail, ID number or address read), drawn with every column the
+    page showed before: link, accessible checkbox label, native name, the desk's marks,
+    pinyin, organisation, category with its colour, delegation, masked phone, status, every
+    text escaped."""
+    delegation = Delegation(summit_id=event.id, name="丹巴县代表团", quota=5)
+    db.session.add(delegation)
+    first = factories.make_registration(event, "安娜", phone="13812345678")
+    first.name_native, first.walk_in, first.delegation = "ཨ་ནཱ", True, delegation
+    aide = factories.make_registration(event, "白雪", category="expert")
+    aide.principal_id, aide.position = first.id, '<script>alert("x")</script> & co'
+    db.session.commit()
+    url = f"/summits/{event.slug}/registrations"
+    assert client.get(url).status_code == 200  # warm-up
+
+    with count_queries(db.engine) as two:
+        page = text(client.get(url))
+    rows = [s for s in two if "FROM registrations" in s and "LIMIT" in s]
+    assert len(rows) == 1, two
+    assert "JOIN" not in rows[0] and "attendee_categories" not in rows[0]
+    for unused in ("email", "id_number", "sealed", "hotel", "diet"):
+        assert f"registrations.{unused}" not in rows[0], unused
+    assert f'<a href="/registrations/{first.id}">安娜</a> <span lang="bo">ཨ་ནཱ</span> ' \
+        '<span class="tag">walk-in</span>' in page
+    assert f'<a href="/registrations/{aide.id}">白雪</a> <span class="tag">aide</span>' in page
+    assert f'value="{first.id}" aria-label="Select 安娜"' in page
+    assert "138****5678" in page and "13812345678" not in page
+    assert "<td>丹巴县代表团</td>" in page
+    # Cells are escaped in the view (the rows print with autoescaping off): markup stays text.
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in page
+    assert '<span class="status status-pending">Pending review</span>' in page
+    colour = event.categories[0].colour
+    assert f'<span class="swatch" style="background: {colour}"></span>' in page
+
+    for number in range(48):
+        factories.make_registration(event, f"代表{number}")
+    with count_queries(db.engine) as fifty:
+        assert text(client.get(url)).count('name="ids"') == 50
+    assert len(fifty) == len(two), fifty
 
 
 def ping_counter(monkeypatch) -> list[int]:

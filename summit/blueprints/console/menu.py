@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import url_for
-from flask_babel import lazy_gettext as _l, lazy_pgettext
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 
-from summit.permissions import Permission, can
+from summit.permissions import Permission, permissions_at
 
 if TYPE_CHECKING:
     from summit.models import Summit, User
@@ -92,16 +92,45 @@ class Link:
     endpoint: str
 
 
-def menu_for(user: User | None, summit: Summit | None) -> list[tuple[Group, list[Link]]]:
-    """The groups this person may use at this summit, each with only its usable entries."""
+@dataclass(frozen=True)
+class Shown:
+    """A group as drawn: its key and its label in the page's language."""
+    key: str
+    label: str
+
+
+WHENS = tuple(sorted({entry.when for group in GROUPS for entry in group.entries
+                      if entry.when}))
+_DRAWN_MAX = 512  # menus kept per app (see menu_for)
+
+
+def menu_for(user: User | None, summit: Summit | None) -> list[tuple[Shown, list[Link]]]:
+    """The groups this person may use at this summit, each with only its usable entries.
+
+    The person's permissions at the summit are computed once (not a ``can`` per entry); the
+    menu drawn from them (labels translated, URLs built) is kept in the app per language,
+    script root, summit slug, permission set and ``when`` flags: everything it depends on,
+    so nothing needs invalidating (emptied when it grows past _DRAWN_MAX)."""
     if summit is None or user is None or not getattr(user, "is_authenticated", False):
         return []
-    shown = []
-    for group in GROUPS:
-        links = [Link(entry.label, url_for(entry.endpoint, slug=summit.slug), entry.endpoint)
-                 for entry in group.entries
-                 if (not entry.when or getattr(summit, entry.when))
-                 and can(user, entry.permission, summit)]
-        if links:
-            shown.append((group, links))
+    held = permissions_at(user, summit)
+    flags = tuple(bool(getattr(summit, when)) for when in WHENS)
+    key = (str(get_locale()), request.script_root if has_request_context() else None,
+           summit.slug, held, flags)
+    drawn: dict[tuple, list] = current_app.extensions.setdefault("summit.menu", {})
+    shown = drawn.get(key)
+    if shown is None:
+        switched = dict(zip(WHENS, flags, strict=True))
+        shown = []
+        for group in GROUPS:
+            links = [Link(str(entry.label), url_for(entry.endpoint, slug=summit.slug),
+                          entry.endpoint)
+                     for entry in group.entries
+                     if (not entry.when or switched[entry.when]) and entry.permission in held]
+            if links:
+                shown.append((Shown(group.key, str(group.label)), links))
+        if key[1] is not None:
+            if len(drawn) >= _DRAWN_MAX:
+                drawn.clear()
+            drawn[key] = shown
     return shown

@@ -1,4 +1,5 @@
-from flask import render_template
+from flask import render_template, url_for
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required
 
 from summit.blueprints.console.blueprint import bp
@@ -22,5 +23,33 @@ def index(slug: str):
     authorize(Permission.CONSOLE_VIEW, summit)
     data = figures.console(current_user, summit, language())
     return render_template("console/index.html", summit=summit, console=data,
+                           todos=_todo_rows(summit, data.todos),
                            status_labels={status.value: label for status, label
                                           in registrations.STATUS_LABELS.items()})
+
+
+def _todo_rows(summit, todos: list[figures.Todo]) -> list[tuple[str, str, str, str]]:
+    """The to-do list ready to print, (kind, since, link, text) a row: each kind's sentence
+    translated and its link built once a page (the row's id appended), each minute's time
+    formatted once (the short format shows no seconds)."""
+    links = {"registration": url_for("registrations.detail", registration_id=0),
+             "press": url_for("press.detail", application_id=0),
+             "agreement": url_for("agreements.detail", agreement_id=0)}
+    sentences = {"registration": (_("Decide the registration of %(name)s"), "name"),
+                 "press": (_("Decide the press application of %(outlet)s"), "outlet"),
+                 "agreement": (_("Follow up the agreement %(title)s"), "title")}
+    times: dict = {}
+    rows = []
+    for todo in todos:
+        minute = todo.since.replace(second=0, microsecond=0)
+        since = times.get(minute) or times.setdefault(minute, format_datetime(todo.since,
+                                                                              "short"))
+        if todo.kind == "badge_job":
+            link = url_for("badges.batch", slug=summit.slug, key=todo.object_id)
+            words = _("A badge batch failed: run it again")
+        else:
+            link = f"{links[todo.kind].removesuffix('0')}{todo.object_id}"
+            sentence, name = sentences[todo.kind]
+            words = sentence % {name: todo.title}
+        rows.append((todo.kind, since, link, words))
+    return rows

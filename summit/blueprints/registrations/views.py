@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, time
+from html import escape
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -234,16 +235,49 @@ def moderate(slug: str):
     page, per_page = page_arg(), per_page_arg()
     counts = registration_lists.counts_by_status(summit)
     try:
-        result = registration_lists.list_registrations(current_user, summit, page=page,
-                                                  per_page=per_page, counts=counts, **filters)
+        result = registration_lists.list_rows(current_user, summit, page=page,
+                                              per_page=per_page, counts=counts, **filters)
     except DomainError as error:
         flash(str(error), "error")
         filters["status"] = ""
-        result = registration_lists.list_registrations(current_user, summit, page=page,
-                                                  per_page=per_page, counts=counts, **filters)
+        result = registration_lists.list_rows(current_user, summit, page=page,
+                                              per_page=per_page, counts=counts, **filters)
+    status_labels = {status.value: str(label)
+                     for status, label in registrations.STATUS_LABELS.items()}
     return render_template("registrations/list.html", summit=summit, result=result,
+                           rows=_list_rows(summit, result.items, status_labels),
                            filters=filters, bulk_form=BulkForm(), counts=counts,
-                           statuses=list(RegistrationStatus), mask_phone=mask_phone)
+                           statuses=list(RegistrationStatus), status_labels=status_labels)
+
+
+def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
+    """The list's rows ready to print: every label translated once per page, every link the
+    detail page's URL with the row's id (one ``url_for``), the phone masked, and every text
+    HTML-escaped here (``html.escape``: the template prints these tuples with autoescaping
+    off, which spares a Markup object per cell; tests/summits/test_request_cost.py proves a
+    name with markup stays text). A tuple a row: (id, url, select label, name, native name,
+    marks, pinyin, organisation, position, category colour, category label, delegation,
+    masked phone, status value, status label).
+    """
+    lang = language()
+    categories = {c.id: (escape(c.colour), escape(c.label(lang))) for c in summit.categories}
+    delegation_names = {d.id: escape(d.name) for d in summit.delegations}
+    detail = escape(url_for("registrations.detail", registration_id=0).removesuffix("0"))
+    select = _("Select %(name)s")
+    tags = tuple(escape(tag) for tag in (_("substitute"), _("walk-in"), _("aide")))
+    statuses = {value: escape(label) for value, label in status_labels.items()}
+    rows = []
+    for row in items:
+        colour, label = categories.get(row.category_id, ("", ""))
+        marks = [tag for tag, on in zip(tags, (row.substitute_for_id, row.walk_in,
+                                               row.principal_id), strict=True) if on]
+        rows.append((row.id, f"{detail}{row.id}", escape(select % {"name": row.name}),
+                     escape(row.name), escape(row.name_native or ""), marks,
+                     escape(row.name_pinyin or ""), escape(row.organisation_name or ""),
+                     escape(row.position or ""), colour, label,
+                     delegation_names.get(row.delegation_id, ""), escape(mask_phone(row.phone)),
+                     row.status.value, statuses[row.status.value]))
+    return rows
 
 
 @bp.post("/registrations/<int:registration_id>/approve")

@@ -1,15 +1,21 @@
 """The console's figures and to-do list, each section only for the roles that may see it.
 
 Every figure is an aggregate in SQL: the number of queries does not grow with registrations,
-delegations, salons or agreements (tests/console/test_console.py counts them).
+delegations, salons or agreements (tests/console/test_console.py counts them). The figures
+(not the to-do list, which is read afresh on every page) are kept for
+CONSOLE_FIGURES_SECONDS per summit, sections and language, as plain values, and the page says
+the time they were computed ("as of"): a console opened by several staff, or reloaded, costs
+the to-do list's few statements, not the figures' dozen.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time as clock
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import and_, case, func, select
 
 from summit.database import utcnow
@@ -57,6 +63,7 @@ class Console:
     arrivals: dict[str, int] = field(default_factory=dict)
     agreements: dict[str, Any] = field(default_factory=dict)
     todos: list[Todo] = field(default_factory=list)
+    as_of: datetime | None = None  # when the figures were computed (UTC)
 
 
 def sections_for(actor: User, summit: Summit) -> set[str]:
@@ -72,7 +79,7 @@ def sections_for(actor: User, summit: Summit) -> set[str]:
     return {name for name, permission in rules.items() if can(actor, permission, summit)}
 
 
-def _registrations(summit: Summit) -> dict[str, Any]:
+def _registrations(summit: Summit, language: str) -> dict[str, Any]:
     rows = db.session.execute(
         select(Registration.category_id, Registration.status, func.count(Registration.id))
         .where(Registration.summit_id == summit.id)
@@ -82,7 +89,7 @@ def _registrations(summit: Summit) -> dict[str, Any]:
     for category_id, status, count in rows:
         by_status[status.value] += count
         by_category.setdefault(category_id, {})[status.value] = count
-    categories = [{"category": c, "counts": by_category.get(c.id, {})}
+    categories = [{"id": c.id, "label": c.label(language), "counts": by_category.get(c.id, {})}
                   for c in summit.categories]
     return {"by_status": by_status, "by_category": categories,
             "total": sum(by_status.values())}
@@ -217,15 +224,40 @@ def _todos(summit: Summit, sections: set[str], now: datetime) -> list[Todo]:
     return sorted(todos, key=lambda todo: todo.since)
 
 
+KEPT_MAX = 256  # figures kept per app; emptied beyond
+
+
 def console(actor: User, summit: Summit, language: str = "zh_Hans",
             now: datetime | None = None) -> Console:
-    """Everything the console shows this person, in at most a dozen queries."""
+    """Everything the console shows this person: the figures (kept for
+    CONSOLE_FIGURES_SECONDS, see the module's docstring) and the to-do list (always afresh),
+    in at most a dozen queries."""
     require(actor, Permission.CONSOLE_VIEW, summit)
     now = now or utcnow()
     sections = sections_for(actor, summit)
-    result = Console(sections=sections)
+    keep = float(current_app.config.get("CONSOLE_FIGURES_SECONDS", 0) or 0)
+    kept: dict[tuple, tuple[float, Console]] = current_app.extensions.setdefault(
+        "summit.console_figures", {})
+    key = (summit.id, frozenset(sections), language)
+    found = kept.get(key) if keep > 0 else None
+    if found is not None and found[0] > clock.monotonic():
+        result = replace(found[1])
+    else:
+        result = _figures(summit, sections, language, now)
+        if keep > 0:
+            if len(kept) >= KEPT_MAX:
+                kept.clear()
+            kept[key] = (clock.monotonic() + keep, result)
+            result = replace(result)
+    result.todos = _todos(summit, sections, now)
+    return result
+
+
+def _figures(summit: Summit, sections: set[str], language: str, now: datetime) -> Console:
+    """The figures of ``sections``, as plain values (kept across requests: no ORM object)."""
+    result = Console(sections=sections, as_of=now)
     if "registrations" in sections:
-        result.registrations = _registrations(summit)
+        result.registrations = _registrations(summit, language)
         result.delegations = _delegations(summit)
     if "badges" in sections:
         result.badges = _badges(summit)
@@ -239,7 +271,6 @@ def console(actor: User, summit: Summit, language: str = "zh_Hans",
         result.arrivals = _arrivals(summit, expected, now)
     if "agreements" in sections:
         result.agreements = _agreements(summit, now)
-    result.todos = _todos(summit, sections, now)
     return result
 
 
