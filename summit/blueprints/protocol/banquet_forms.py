@@ -1,5 +1,5 @@
 """Forms for banquet tables and table cards: shape only (the services check the rules)."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -20,7 +20,7 @@ class TablesForm(BaseForm):
         SelectChoice(member.value, label) for member, label in CONVENTION_LABELS.items()])
     per_row = IntegerField(_l("Tables a row on the chart"),
                            validators=[InputRequired(), NumberRange(1, MAX_PER_ROW)], default=5)
-    room = StringField(_l("Room"), validators=[Optional(), Length(max=MAX_ROOM)])
+    room = StringField(_p("banquet room", "Room"), validators=[Optional(), Length(max=MAX_ROOM)])
     meal_id = SelectField(_l("Reception meal seated at these tables"), choices=[],
                           validate_choice=False)
 
@@ -28,7 +28,7 @@ class TablesForm(BaseForm):
 class TableForm(BaseForm):
     seats = IntegerField(_l("Seats"), validators=[InputRequired(),
                                                   NumberRange(1, MAX_TABLE_SEATS)])
-    room = StringField(_l("Room"), validators=[Optional(), Length(max=MAX_ROOM)])
+    room = StringField(_p("banquet room", "Room"), validators=[Optional(), Length(max=MAX_ROOM)])
 
 
 class TablePlaceForm(BaseForm):
