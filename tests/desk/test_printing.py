@@ -40,6 +40,18 @@ def test_desk_prints_to_the_pools_printer_and_the_qr_opens_the_gate(
     assert {"badge.print", "badge.printed"} <= actions
 
 
+@pytest.mark.sqlite_only  # the render processes, not the database, are what is new here
+@pytest.mark.app_config(BADGE_RENDER_PROCESSES=2)
+def test_a_desk_badge_drawn_in_the_render_processes_prints_and_opens_the_gate(
+        event, desk_staff, desk_a, guest, ipp_printers, tmp_path):
+    """As in production (one render process per core), so that ten desks printing at once
+    draw on every core."""
+    job = finished(printing.send(desk_staff, guest, desk_a))
+    assert job.status is PrintStatus.DONE, job.error
+    (token,) = decoded(ipp_printers["a"], job, tmp_path)
+    assert badges.check_token(event, token).result == "ok"
+
+
 def test_a_printer_that_is_off_fails_the_job_and_another_printer_prints_it(
         event, organiser, desk_staff, guest, ipp_printers, tmp_path):
     pool = desk_printers.save_pool(organiser, event, name="Desk B")

@@ -11,6 +11,7 @@ so the lost print answers ``revoked`` at the gate.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import time
 from datetime import datetime
@@ -258,6 +259,12 @@ def choose_printer(job: PrintJob) -> tuple[Printer | None, list[str]]:
     return fallback, problems
 
 
+def render_processes() -> int:
+    """Desk badges draw in the batches' render processes (one per core unless configured):
+    ten desks printing at once then use every core."""
+    return current_app.config.get("BADGE_RENDER_PROCESSES") or os.cpu_count() or 1
+
+
 def run(job_id: int) -> None:
     """The background job: never leaves the print "printing" when something unexpected goes
     wrong (a database busy with other desks, say): it fails, and staff send it again."""
@@ -298,7 +305,7 @@ def _run(job_id: int) -> None:
     badge = job.badge
     version = badge.version
     try:
-        document = badges.render_badge(badge, printer.paper)
+        document = badges.render_badge(badge, printer.paper, processes=render_processes())
     except Exception as error:  # a template that fails for this person: their words
         db.session.rollback()
         job.badge_version = version
