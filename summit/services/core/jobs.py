@@ -225,9 +225,11 @@ def work(app: Flask, burst: bool = False) -> None:
     with app.app_context():
         recover(app)
         db.session.remove()
-    jobs_queue = queue(app)
-    worker = SimpleWorker([jobs_queue], connection=jobs_queue.connection)
-    worker.work(burst=burst, logging_level="WARNING")
+        jobs_queue = queue(app)
+        worker = SimpleWorker([jobs_queue], connection=jobs_queue.connection)
+        # Jobs run in this process and this context (``perform``): one app and one pool of
+        # database connections for the worker's life, not a new app for every job.
+        worker.work(burst=burst, logging_level="WARNING")
 
 
 def wait_idle(app: Flask, timeout: float = 60) -> None:
