@@ -1,11 +1,14 @@
-"""Small request helpers shared by the views: safe redirects, page numbers, downloads."""
+"""Small request helpers shared by the views: safe redirects, page numbers, downloads, and a
+form's service call with its confirmation or refusal flashed."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import request, send_file
+from flask import flash, request, send_file
 
+from summit.services.core.errors import DomainError
 from summit.services.core.exports import CSV_MIMETYPE, XLSX_MIMETYPE
 from summit.services.core.validation import parse_id
 
@@ -51,3 +54,15 @@ def download(data: bytes, name: str):
     mimetype = CSV_MIMETYPE if name.endswith(".csv") else XLSX_MIMETYPE
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=name)
+
+
+def attempt(action: Callable[[], object], done: str) -> bool:
+    """A form's service call: flash ``done`` when it succeeds, or the rule's own words when
+    the service refuses it (a DomainError); True when it succeeded."""
+    try:
+        action()
+    except DomainError as error:
+        flash(str(error), "error")
+        return False
+    flash(done, "success")
+    return True

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.views import send_pdf
+from summit.blueprints.common import attempt
 from summit.blueprints.desk.blueprint import bp
 from summit.blueprints.desk.forms import (
     AideForm,
@@ -110,12 +111,9 @@ def add_printer(slug: str, pool_id: int):
     pool = _pool(summit, pool_id)
     form = PrinterForm()
     if form.validate_on_submit():
-        try:
-            desk_printers.add_printer(current_user, pool, name=form.name.data,
-                                      uri=form.uri.data, paper=BadgeSize(form.paper.data))
-            flash(_("Printer added."), "success")
-        except DomainError as error:
-            flash(str(error), "error")
+        attempt(lambda: desk_printers.add_printer(
+            current_user, pool, name=form.name.data, uri=form.uri.data,
+            paper=BadgeSize(form.paper.data)), _("Printer added."))
     else:
         flash(_("Give the printer a name and an address."), "error")
     return redirect(url_for("desk.desks", slug=slug))
@@ -269,11 +267,8 @@ def resend(slug: str, key: str):
     if form.validate_on_submit():
         printer = next((p for p in desk_printers.all_printers(summit)
                         if str(p.id) == form.printer.data), None)
-        try:
-            printing.resend(current_user, job, printer)
-            flash(_("Sent again."), "success")
-        except DomainError as error:
-            flash(str(error), "error")
+        attempt(lambda: printing.resend(current_user, job, printer),
+                _("Sent again."))
     return redirect(url_for("desk.desk", slug=slug, pool_id=job.pool_id or 0))
 
 
@@ -283,11 +278,8 @@ def unlock(registration_id: int):
     registration = db.get_or_404(Registration, registration_id)
     authorize(Permission.BADGES_MANAGE, registration.summit)
     if PrintForm().validate_on_submit():
-        try:
-            printing.unlock(current_user, registration)
-            flash(_("Unlocked: the desk may print this badge once more."), "success")
-        except DomainError as error:
-            flash(str(error), "error")
+        attempt(lambda: printing.unlock(current_user, registration),
+                _("Unlocked: the desk may print this badge once more."))
     return redirect(url_for("registrations.detail", registration_id=registration.id))
 
 
@@ -370,13 +362,9 @@ def aide_limits(slug: str):
     if form.validate_on_submit():
         category = next((c for c in summit.categories if str(c.id) == form.category.data),
                         None)
-        try:
-            aides.set_registrar_limits(current_user, summit,
-                                       per_principal=form.per_principal.data,
-                                       category=category)
-            flash(_("The limits for accompanying persons are saved."), "success")
-        except DomainError as error:
-            flash(str(error), "error")
+        attempt(lambda: aides.set_registrar_limits(
+            current_user, summit, per_principal=form.per_principal.data, category=category),
+            _("The limits for accompanying persons are saved."))
     else:
         flash(_("Give a number from 0 to 10."), "error")
     return redirect(url_for("desk.desks", slug=slug))
