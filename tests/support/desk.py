@@ -8,6 +8,7 @@ daemon, so a stub of the Avahi client (``avahi_stub.c``, compiled here with the 
 compiler) is loaded under it."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -81,10 +82,13 @@ class Printers:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="summit-ipp-"))
         compiler = shutil.which("cc") or shutil.which("gcc")
-        if shutil.which("ippeveprinter") is None and not Path("/usr/sbin/ippeveprinter").exists():
-            pytest.skip("ippeveprinter is not installed (scripts/system-packages.sh test)")
-        if compiler is None:
-            pytest.skip("no C compiler for the Avahi stub (scripts/system-packages.sh test)")
+        missing = (
+            "ippeveprinter is not installed" if shutil.which("ippeveprinter") is None and
+            not Path("/usr/sbin/ippeveprinter").exists() else
+            "no C compiler for the Avahi stub" if compiler is None else "")
+        if missing:  # CI must print to real printers: there a missing package fails the run
+            (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(
+                f"{missing} (scripts/system-packages.sh test)")
         self.stub = self.root / "avahi_stub.so"
         subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-o", str(self.stub),
                         str(HERE / "avahi_stub.c")], check=True, timeout=60)
