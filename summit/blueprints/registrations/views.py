@@ -233,7 +233,8 @@ def moderate(slug: str):
     authorize(Permission.REGISTRATIONS_MANAGE, summit)
     filters = list_filters()
     page, per_page = page_arg(), per_page_arg()
-    counts = registration_lists.counts_by_status(summit)
+    setup = registration_lists.list_setup(summit)
+    counts = setup.counts
     try:
         result = registration_lists.list_rows(current_user, summit, page=page,
                                               per_page=per_page, counts=counts, **filters)
@@ -245,12 +246,13 @@ def moderate(slug: str):
     status_labels = {status.value: str(label)
                      for status, label in registrations.STATUS_LABELS.items()}
     return render_template("registrations/list.html", summit=summit, result=result,
-                           rows=_list_rows(summit, result.items, status_labels),
+                           rows=_list_rows(setup, result.items, status_labels),
                            filters=filters, bulk_form=BulkForm(), counts=counts,
+                           categories=setup.categories, delegations=setup.delegations,
                            statuses=list(RegistrationStatus), status_labels=status_labels)
 
 
-def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
+def _list_rows(setup, items, status_labels: dict[str, str]) -> list[tuple]:
     """The list's rows ready to print: every label translated once per page, every link the
     detail page's URL with the row's id (one ``url_for``), the phone masked, and every text
     HTML-escaped here (``html.escape``: the template prints these tuples with autoescaping
@@ -260,8 +262,8 @@ def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
     masked phone, status value, status label).
     """
     lang = language()
-    categories = {c.id: (escape(c.colour), escape(c.label(lang))) for c in summit.categories}
-    delegation_names = {d.id: escape(d.name) for d in summit.delegations}
+    categories = {c.id: (escape(c.colour), escape(c.label(lang))) for c in setup.categories}
+    delegation_names = {d.id: escape(d.name) for d in setup.delegations}
     detail = escape(url_for("registrations.detail", registration_id=0).removesuffix("0"))
     select = _("Select %(name)s")
     tags = tuple(escape(tag) for tag in (_("substitute"), _("walk-in"), _("aide")))
