@@ -2,9 +2,19 @@ from datetime import UTC, datetime, time
 from html import escape
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.forms import RevokeForm
@@ -248,8 +258,24 @@ def moderate(slug: str):
     return render_template("registrations/list.html", summit=summit, result=result,
                            rows=_list_rows(setup, result.items, status_labels),
                            filters=filters, bulk_form=BulkForm(), counts=counts,
+                           bulk_fields=_bulk_fields(),
                            categories=setup.categories, delegations=setup.delegations,
                            statuses=list(RegistrationStatus), status_labels=status_labels)
+
+
+BULK_FIELDS = ('{% from "_macros/forms.html" import field %}'
+               '{{ field(form.decision) }}{{ field(form.reason) }}')
+
+
+def _bulk_fields() -> Markup:
+    """The list's bulk decision fields as a fresh form draws them (a GET never fills them),
+    drawn once per language and kept (two WTForms fields through the ``field`` macro)."""
+    kept = current_app.extensions.setdefault("summit.bulk_fields", {})
+    locale = str(get_locale())
+    drawn = kept.get(locale)
+    if drawn is None:
+        drawn = kept[locale] = Markup(render_template_string(BULK_FIELDS, form=BulkForm()))
+    return drawn
 
 
 def _list_rows(setup, items, status_labels: dict[str, str]) -> list[tuple]:
