@@ -11,6 +11,7 @@ import pytest
 from summit.extensions import db
 from summit.models import Delegation, Membership, Role
 from tests.support import factories
+from tests.summits.test_request_cost import isolation_levels
 from tests.support.pages import text
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -83,7 +84,7 @@ def test_the_list_shows_a_new_registration_delegation_and_count_at_once(
         client, event, signed_in_organiser, count_queries):
     """Nothing of the list is kept: a new registration shows with its count, a new delegation
     in the filter, on the very next page; four statements a page (user, summit, the set-up
-    of counts, categories and delegations, the rows), one row or fifty."""
+    of counts, categories and delegations, the rows), one row or fifty, autocommitted."""
     factories.make_registration(event, "卓玛")
     url = f"/summits/{event.slug}/registrations"
     page = text(client.get(url))
@@ -99,10 +100,11 @@ def test_the_list_shows_a_new_registration_delegation_and_count_at_once(
 
     for number in range(48):
         factories.make_registration(event, f"代表{number}")
-    with count_queries() as fifty:
+    with isolation_levels(db.engine) as levels, count_queries() as fifty:
         page = text(client.get(url))
     assert page.count('name="ids"') == 50 and "Pending review: 50<" in page
     assert len(one) == len(fifty) == 4, fifty
+    assert levels == ["AUTOCOMMIT"] * 4, levels  # no BEGIN and ROLLBACK round trips
 
 
 def test_the_console_is_three_statements_with_its_figures_kept(
@@ -117,7 +119,8 @@ def test_the_console_is_three_statements_with_its_figures_kept(
     assert page.count('data-todo="registration"') == 1
     for number in range(29):
         factories.make_registration(event, f"代表{number}")
-    with count_queries() as many:
+    with isolation_levels(db.engine) as levels, count_queries() as many:
         page = text(client.get(url))
     assert page.count('data-todo="registration"') == 20  # the oldest 20 of 30
     assert len(few) == len(many) == 3, many
+    assert levels == ["AUTOCOMMIT"] * 3, levels

@@ -3,6 +3,7 @@ from flask_babel import format_datetime, get_locale, gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from summit.blueprints.common import reads_only
 from summit.blueprints.console.blueprint import bp
 from summit.blueprints.console.menu import menu_for
 from summit.i18n import language
@@ -18,6 +19,7 @@ def console_menu() -> dict:
 
 
 @bp.get("/summits/<slug:slug>/console")
+@reads_only
 @login_required
 def index(slug: str):
     summit = summits.get_by_slug(slug)

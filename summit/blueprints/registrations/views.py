@@ -18,7 +18,7 @@ from markupsafe import Markup
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.forms import RevokeForm
-from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, reads_only, safe_next
 from summit.blueprints.desk.forms import SubstituteForm
 from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.forms import (
@@ -237,6 +237,7 @@ def list_filters() -> dict:
 
 
 @bp.get("/summits/<slug:slug>/registrations")
+@reads_only
 @login_required
 def moderate(slug: str):
     summit = summits.get_by_slug(slug)
