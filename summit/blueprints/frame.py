@@ -31,6 +31,7 @@ _KEPT_MAX = 512
 # template or in escaped text).
 _CSRF, _NEXT, _SPLIT = "\x00csrf\x00", "\x00next\x00", "\x00split\x00"
 _HOLES = re.compile("(\x00(?:csrf|next|split)\x00)")
+SPLIT = Markup(_SPLIT)  # where a kept drawing is cut in two (see ``kept_halves``)
 
 
 def _kept() -> dict:
@@ -67,6 +68,23 @@ def page_header(half: int) -> Markup:
             piece = escape(request.full_path if request.query_string else request.path)
         out.append(piece)
     return Markup("".join(out))
+
+
+def kept_halves(key: tuple, template: str, csrf_field: Markup, **context
+                ) -> tuple[Markup, Markup]:
+    """``template`` drawn once per ``key`` (which must hold everything the drawing shows) and
+    kept, cut in two where it prints ``frame_split`` (the page's own part goes between), with
+    ``frame_csrf_field`` (a form's ``hidden_tag()``: its CSRF token) put in per request."""
+    kept = _kept()
+    parts = kept.get(key)
+    if parts is None:
+        drawn = render_template(template, frame_split=SPLIT,
+                                frame_csrf_field=Markup(_CSRF), **context)
+        pieces = _HOLES.split(drawn)
+        cut = pieces.index(_SPLIT) if _SPLIT in pieces else len(pieces)
+        parts = kept[key] = (tuple(pieces[:cut]), tuple(pieces[cut + 1:]))
+    return tuple(Markup("".join(csrf_field if piece == _CSRF else piece for piece in half))
+                 for half in parts)  # type: ignore[return-value]
 
 
 def summit_nav(summit) -> Markup:

@@ -10,8 +10,8 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Delegation, Membership, Role
-from tests.support import factories
 from tests.summits.test_request_cost import isolation_levels
+from tests.support import factories
 from tests.support.pages import text
 
 pytestmark = pytest.mark.usefixtures("english")

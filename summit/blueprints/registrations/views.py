@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 from summit.blueprints.badges.forms import RevokeForm
 from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, reads_only, safe_next
 from summit.blueprints.desk.forms import SubstituteForm
+from summit.blueprints.frame import kept_halves
 from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.forms import (
     BulkForm,
@@ -256,12 +257,19 @@ def moderate(slug: str):
                                               per_page=per_page, counts=counts, **filters)
     status_labels = {status.value: str(label)
                      for status, label in registrations.STATUS_LABELS.items()}
-    return render_template("registrations/list.html", summit=summit, result=result,
-                           rows=_list_rows(setup, result.items, status_labels),
-                           filters=filters, bulk_form=BulkForm(), counts=counts,
-                           bulk_fields=_bulk_fields(),
-                           categories=setup.categories, delegations=setup.delegations,
-                           statuses=list(RegistrationStatus), status_labels=status_labels)
+    bulk_form = BulkForm()
+    # Everything but the rows, drawn once for all it shows (the key) and kept.
+    key = ("registration list", str(get_locale()), request.script_root, summit.slug,
+           tuple(filters.items()), tuple(setup.categories), tuple(setup.delegations),
+           tuple(counts.items()), result.page, result.per_page, result.total,
+           bool(result.items))
+    body = kept_halves(key, "registrations/_list_body.html", bulk_form.hidden_tag(),
+                       summit=summit, result=result, filters=filters, bulk_form=bulk_form,
+                       counts=counts, bulk_fields=_bulk_fields(), categories=setup.categories,
+                       delegations=setup.delegations, statuses=list(RegistrationStatus),
+                       status_labels=status_labels)
+    return render_template("registrations/list.html", summit=summit, list_body=body,
+                           rows=_list_rows(setup, result.items, status_labels))
 
 
 BULK_FIELDS = ('{% from "_macros/forms.html" import field %}'
