@@ -308,11 +308,15 @@ def _list_rows(setup, items, status_labels: dict[str, str]) -> list[tuple]:
         colour, label = categories.get(row.category_id, ("", ""))
         marks = [tag for tag, on in zip(tags, (row.substitute_for_id, row.walk_in,
                                                row.principal_id), strict=True) if on]
+        # One escape for the row's texts, NUL between them (escaping leaves it alone; no text
+        # holds one: forms refuse control characters, PostgreSQL cannot store it).
+        name, native, pinyin, organisation, position, phone = escape("\x00".join((
+            row.name, row.name_native or "", row.name_pinyin or "",
+            row.organisation_name or "", row.position or "", mask_phone(row.phone)
+        ))).split("\x00")
         rows.append((row.id, f"{detail}{row.id}", escape(select % {"name": row.name}),
-                     escape(row.name), escape(row.name_native or ""), marks,
-                     escape(row.name_pinyin or ""), escape(row.organisation_name or ""),
-                     escape(row.position or ""), colour, label,
-                     delegation_names.get(row.delegation_id, ""), escape(mask_phone(row.phone)),
+                     name, native, marks, pinyin, organisation, position, colour, label,
+                     delegation_names.get(row.delegation_id, ""), phone,
                      row.status.value, statuses[row.status.value]))
     return rows
 
