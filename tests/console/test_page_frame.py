@@ -10,9 +10,9 @@ import pytest
 
 from summit.extensions import db
 from summit.models import Delegation, Membership, Role
-from tests.summits.test_request_cost import isolation_levels
 from tests.support import factories
 from tests.support.pages import text
+from tests.support.queries import isolation_levels
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -4,11 +4,9 @@ summit holds, and the same answer as before."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import psycopg
 import pytest
-from sqlalchemy import event as sa_event
 
 from summit.blueprints.api.openapi import DOCUMENT
 from summit.extensions import db
@@ -18,6 +16,7 @@ from tests.support import factories
 from tests.support.agenda import token_for
 from tests.support.api import assert_json_error, bearer
 from tests.support.pages import text
+from tests.support.queries import isolation_levels
 
 
 def test_an_authenticated_summit_read_is_three_statements(client, summit, organiser,
@@ -53,21 +52,6 @@ def test_an_authenticated_summit_read_is_three_statements(client, summit, organi
                                                         ["MAIN", "VIP"], []]
     assert [c["public"] for c in body["categories"]] == [True, True, True, False, True]
     assert [z["code"] for z in body["zones"]] == ["MAIN", "VIP"]
-
-
-@contextmanager
-def isolation_levels(engine):
-    """The isolation level each statement run on ``engine`` meanwhile was run under."""
-    levels: list[str] = []
-
-    def executing(connection, cursor, statement, parameters, context, executemany):
-        levels.append(connection.get_execution_options().get("isolation_level", "default"))
-
-    sa_event.listen(engine, "before_cursor_execute", executing)
-    try:
-        yield levels
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", executing)
 
 
 def test_the_public_read_still_checks_the_token(client, summit, organiser, event):
