@@ -34,7 +34,10 @@ def load_bearer_user():
     if raw is None:
         return None
     if getattr(view, "answers_everyone", False):
-        token = api_tokens.token_state(raw)  # checked as everywhere; its user not loaded
+        # Checked as everywhere, its user not loaded; the summit in the URL read with it.
+        token = api_tokens.token_state(raw, wanted=(request.view_args or {}).get("slug"))
+        if token is not None and token.wanted is not None:
+            g.summit_version = token.wanted
     else:
         token = api_tokens.token_for(raw)
     if token is None:
