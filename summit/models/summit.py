@@ -6,8 +6,17 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint, false as sa_false
-from sqlalchemy import event
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    false as sa_false,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from summit.database import enum_column, utcnow
