@@ -20,7 +20,7 @@ from summit.models import ApiToken, Summit, TokenScope, User
 from summit.permissions import Permission, require
 from summit.services.accounts import users as accounts
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit, audit_words
+from summit.services.core import audit, audit_words, reads
 from summit.services.core.errors import NotFound
 
 # Writing last_used_at on every request would turn reads into writes.
@@ -143,8 +143,8 @@ def token_state(raw: str, now: datetime | None = None,
     if not raw or len(raw) > MAX_TOKEN:
         return None
     now = now or utcnow()
-    row = db.session.connection().execute(
-        token_state_query(), {"hash": digest(raw), "now": now, "wanted": wanted}).first()
+    row = reads.first_row(token_state_query(),
+                          {"hash": digest(raw), "now": now, "wanted": wanted})
     if row is None:
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:

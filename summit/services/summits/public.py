@@ -25,6 +25,7 @@ from summit.models import (
     Zone,
 )
 from summit.models.summit import category_zones
+from summit.services.core import reads
 from summit.services.core.errors import NotFound
 from summit.services.summits.settings import SLUG_PATTERN
 
@@ -41,7 +42,7 @@ def version_of(slug: str) -> tuple[int, int] | None:
     """(id, setup_version) of the summit at ``slug``, None when there is none."""
     if not SLUG_PATTERN.match(slug or ""):
         return None
-    row = db.session.connection().execute(version_query(), {"slug": slug}).first()
+    row = reads.read_connection().execute(version_query(), {"slug": slug}).first()
     return None if row is None else (row.id, row.setup_version)
 
 
@@ -78,7 +79,7 @@ def summits_query(by: str | None):
 def setups(by_slug: dict | None, by: str = "slug") -> list[dict]:
     # Plain rows through the session's connection: no ORM entity is loaded, so the ORM's
     # execution path (its events, loading context and result wrapping) has nothing to do.
-    connection = db.session.connection()
+    connection = reads.read_connection()
     summits = connection.execute(summits_query(by if by_slug is not None else None),
                                  by_slug).all()
     if not summits:
