@@ -13,6 +13,7 @@ from summit.blueprints.bookings import bp as bookings_bp
 from summit.blueprints.checkin import bp as checkin_bp
 from summit.blueprints.console import bp as console_bp
 from summit.blueprints.desk import bp as desk_bp
+from summit.blueprints.frame import page_header, summit_nav
 from summit.blueprints.main import bp as main_bp
 from summit.blueprints.ops import bp as ops_bp
 from summit.blueprints.press import bp as press_bp
@@ -58,4 +59,5 @@ def register(app: Flask) -> None:
     csrf.exempt(api_bp)
     checkin_wsgi.install(app)  # the gates' scans, answered before Flask's request handling
     app.jinja_env.globals.update(can=can, Permission=Permission, Role=Role,
-                                 ROLE_LABELS=ROLE_LABELS)
+                                 ROLE_LABELS=ROLE_LABELS, page_header=page_header,
+                                 summit_nav=summit_nav)

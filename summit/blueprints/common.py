@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import flash, request, send_file
 
+from summit.extensions import db
 from summit.services.core.errors import DomainError
 from summit.services.core.exports import CSV_MIMETYPE, XLSX_MIMETYPE
 from summit.services.core.validation import parse_id
 
 MAX_PAGE = 100_000
+
+
+def reads_only(view: Callable) -> Callable:
+    """For a page that only reads (put it above ``login_required``): its statements, the
+    login look-up included, run autocommitted, each its own snapshot as READ COMMITTED gives
+    each statement anyway, without the BEGIN and ROLLBACK round trips around them (as the
+    API's ``answers_everyone`` reads). A session already in a transaction keeps it."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not db.session().in_transaction():
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -73,6 +73,9 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("summit_id", "email"),
         Index("ix_registrations_summit_status", "summit_id", "status"),
+        # The console's to-do list: a summit's oldest pending registrations, read in order.
+        Index("ix_registrations_summit_status_created", "summit_id", "status", "created_at",
+              "id"),
         Index("ix_registrations_summit_sort", "summit_id", "sort_key"),
     )
 

@@ -21,3 +21,19 @@ def statements_run(engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+@contextmanager
+def isolation_levels(engine) -> Iterator[list[str]]:
+    """The isolation level each statement run on ``engine`` inside the block was run under
+    ("AUTOCOMMIT": no BEGIN and ROLLBACK round trips around it)."""
+    levels: list[str] = []
+
+    def executing(connection, cursor, statement, parameters, context, executemany):
+        levels.append(connection.get_execution_options().get("isolation_level", "default"))
+
+    event.listen(engine, "before_cursor_execute", executing)
+    try:
+        yield levels
+    finally:
+        event.remove(engine, "before_cursor_execute", executing)

@@ -1,5 +1,6 @@
 """The staff menu of a summit, defined as data: groups of entries, each shown only to the
-roles whose permission it names. summit/templates/_partials/summit_nav.html renders it.
+roles whose permission it names. summit/templates/_partials/summit_nav_drawn.html renders it
+(drawn once and kept by summit/blueprints/frame.py).
 
 Adding an area's pages: append ``Entry(label, endpoint, permission)`` to the group it belongs
 to in ``GROUPS`` below (or add a ``Group`` if none fits). ``endpoint`` is the Flask endpoint
@@ -7,7 +8,7 @@ of the page; it must take the summit's ``slug`` as its only URL argument. ``perm
 the summit permission (summit.permissions.Permission) the page's view checks; the menu shows
 the entry only to people who hold it. ``when`` optionally names a summit attribute that must
 be true (e.g. ``press_enabled``). Until an area is moved here, its links live in a block
-``{# area: <name> #} ... {# end area: <name> #}`` at the end of summit_nav.html.
+``{# area: <name> #} ... {# end area: <name> #}`` at the end of summit_nav_drawn.html.
 """
 from __future__ import annotations
 

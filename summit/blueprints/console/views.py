@@ -1,7 +1,9 @@
-from flask import render_template, url_for
-from flask_babel import format_datetime, gettext as _
+from flask import current_app, render_template, request, url_for
+from flask_babel import format_datetime, get_locale, gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from summit.blueprints.common import reads_only
 from summit.blueprints.console.blueprint import bp
 from summit.blueprints.console.menu import menu_for
 from summit.i18n import language
@@ -17,6 +19,7 @@ def console_menu() -> dict:
 
 
 @bp.get("/summits/<slug:slug>/console")
+@reads_only
 @login_required
 def index(slug: str):
     summit = summits.get_by_slug(slug)
@@ -24,8 +27,29 @@ def index(slug: str):
     data = figures.console(current_user, summit, language())
     return render_template("console/index.html", summit=summit, console=data,
                            todos=_todo_rows(summit, data.todos),
-                           status_labels={status.value: label for status, label
-                                          in registrations.STATUS_LABELS.items()})
+                           figures_html=_figures_html(summit, data))
+
+
+_DRAWN_MAX = 256
+
+
+def _figures_html(summit, data: figures.Console) -> Markup:
+    """console/_figures.html drawn once per set of kept figures (``figures.console`` keeps
+    them CONSOLE_FIGURES_SECONDS with the time they were computed, which is in the key) and
+    language and script root: a reload within those seconds draws none of the cards'
+    links and labels again."""
+    key = (summit.id, summit.slug, frozenset(data.sections), data.as_of, str(get_locale()),
+           request.script_root)
+    drawn = current_app.extensions.get("summit.console_drawn")
+    if drawn is None or len(drawn) >= _DRAWN_MAX:
+        drawn = current_app.extensions["summit.console_drawn"] = {}
+    html = drawn.get(key)
+    if html is None:
+        html = drawn[key] = Markup(render_template(
+            "console/_figures.html", summit=summit, console=data,
+            status_labels={status.value: label for status, label
+                           in registrations.STATUS_LABELS.items()}))
+    return html
 
 
 def _todo_rows(summit, todos: list[figures.Todo]) -> list[tuple[str, str, str, str]]:

@@ -2,14 +2,25 @@ from datetime import UTC, datetime, time
 from html import escape
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    render_template_string,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from summit.blueprints.badges.forms import RevokeForm
-from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, reads_only, safe_next
 from summit.blueprints.desk.forms import SubstituteForm
+from summit.blueprints.frame import kept_halves
 from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.forms import (
     BulkForm,
@@ -227,13 +238,15 @@ def list_filters() -> dict:
 
 
 @bp.get("/summits/<slug:slug>/registrations")
+@reads_only
 @login_required
 def moderate(slug: str):
     summit = summits.get_by_slug(slug)
     authorize(Permission.REGISTRATIONS_MANAGE, summit)
     filters = list_filters()
     page, per_page = page_arg(), per_page_arg()
-    counts = registration_lists.counts_by_status(summit)
+    setup = registration_lists.list_setup(summit)
+    counts = setup.counts
     try:
         result = registration_lists.list_rows(current_user, summit, page=page,
                                               per_page=per_page, counts=counts, **filters)
@@ -244,13 +257,37 @@ def moderate(slug: str):
                                               per_page=per_page, counts=counts, **filters)
     status_labels = {status.value: str(label)
                      for status, label in registrations.STATUS_LABELS.items()}
-    return render_template("registrations/list.html", summit=summit, result=result,
-                           rows=_list_rows(summit, result.items, status_labels),
-                           filters=filters, bulk_form=BulkForm(), counts=counts,
-                           statuses=list(RegistrationStatus), status_labels=status_labels)
+    bulk_form = BulkForm()
+    # Everything but the rows, drawn once for all it shows (the key) and kept.
+    key = ("registration list", str(get_locale()), request.script_root, summit.slug,
+           tuple(filters.items()), tuple(setup.categories), tuple(setup.delegations),
+           tuple(counts.items()), result.page, result.per_page, result.total,
+           bool(result.items))
+    body = kept_halves(key, "registrations/_list_body.html", bulk_form.hidden_tag(),
+                       summit=summit, result=result, filters=filters, bulk_form=bulk_form,
+                       counts=counts, bulk_fields=_bulk_fields(), categories=setup.categories,
+                       delegations=setup.delegations, statuses=list(RegistrationStatus),
+                       status_labels=status_labels)
+    return render_template("registrations/list.html", summit=summit, list_body=body,
+                           rows=_list_rows(setup, result.items, status_labels))
 
 
-def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
+BULK_FIELDS = ('{% from "_macros/forms.html" import field %}'
+               '{{ field(form.decision) }}{{ field(form.reason) }}')
+
+
+def _bulk_fields() -> Markup:
+    """The list's bulk decision fields as a fresh form draws them (a GET never fills them),
+    drawn once per language and kept (two WTForms fields through the ``field`` macro)."""
+    kept = current_app.extensions.setdefault("summit.bulk_fields", {})
+    locale = str(get_locale())
+    drawn = kept.get(locale)
+    if drawn is None:
+        drawn = kept[locale] = Markup(render_template_string(BULK_FIELDS, form=BulkForm()))
+    return drawn
+
+
+def _list_rows(setup, items, status_labels: dict[str, str]) -> list[tuple]:
     """The list's rows ready to print: every label translated once per page, every link the
     detail page's URL with the row's id (one ``url_for``), the phone masked, and every text
     HTML-escaped here (``html.escape``: the template prints these tuples with autoescaping
@@ -260,8 +297,8 @@ def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
     masked phone, status value, status label).
     """
     lang = language()
-    categories = {c.id: (escape(c.colour), escape(c.label(lang))) for c in summit.categories}
-    delegation_names = {d.id: escape(d.name) for d in summit.delegations}
+    categories = {c.id: (escape(c.colour), escape(c.label(lang))) for c in setup.categories}
+    delegation_names = {d.id: escape(d.name) for d in setup.delegations}
     detail = escape(url_for("registrations.detail", registration_id=0).removesuffix("0"))
     select = _("Select %(name)s")
     tags = tuple(escape(tag) for tag in (_("substitute"), _("walk-in"), _("aide")))
@@ -271,11 +308,15 @@ def _list_rows(summit, items, status_labels: dict[str, str]) -> list[tuple]:
         colour, label = categories.get(row.category_id, ("", ""))
         marks = [tag for tag, on in zip(tags, (row.substitute_for_id, row.walk_in,
                                                row.principal_id), strict=True) if on]
+        # One escape for the row's texts, NUL between them (escaping leaves it alone; no text
+        # holds one: forms refuse control characters, PostgreSQL cannot store it).
+        name, native, pinyin, organisation, position, phone = escape("\x00".join((
+            row.name, row.name_native or "", row.name_pinyin or "",
+            row.organisation_name or "", row.position or "", mask_phone(row.phone)
+        ))).split("\x00")
         rows.append((row.id, f"{detail}{row.id}", escape(select % {"name": row.name}),
-                     escape(row.name), escape(row.name_native or ""), marks,
-                     escape(row.name_pinyin or ""), escape(row.organisation_name or ""),
-                     escape(row.position or ""), colour, label,
-                     delegation_names.get(row.delegation_id, ""), escape(mask_phone(row.phone)),
+                     name, native, marks, pinyin, organisation, position, colour, label,
+                     delegation_names.get(row.delegation_id, ""), phone,
                      row.status.value, statuses[row.status.value]))
     return rows
 

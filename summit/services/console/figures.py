@@ -9,6 +9,7 @@ the to-do list's few statements, not the figures' dozen.
 """
 from __future__ import annotations
 
+import functools
 import time as clock
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, case, func, select
 
-from summit.database import utcnow
+from summit.database import UTCDateTime, utcnow
 from summit.extensions import db
 from summit.models import (
     AgendaItem,
@@ -36,6 +37,7 @@ from summit.models import (
 from summit.models.registration import HOLDS_PLACE
 from summit.permissions import ROLE_PERMISSIONS, Permission, can, require
 from summit.services.agreements import stats as agreement_stats
+from summit.services.agreements.signing import FINAL
 
 if TYPE_CHECKING:
     from summit.models import Summit, User
@@ -187,41 +189,71 @@ def _agreements(summit: Summit, now: datetime) -> dict[str, Any]:
             "stale_days": scope.stale_days}
 
 
+TODO_KINDS = ("registration", "press", "agreement", "badge_job")
+TODO_SECTIONS = ("registrations", "press", "agreements", "badges")  # each kind's section
+
+
 def _todos(summit: Summit, sections: set[str], now: datetime) -> list[Todo]:
-    todos: list[Todo] = []
-    if "registrations" in sections:
-        todos += [Todo("registration", created, name, id_) for id_, name, created in
-                  db.session.execute(
-                      select(Registration.id, Registration.name, Registration.created_at)
-                      .where(Registration.summit_id == summit.id,
-                             Registration.status == RegistrationStatus.PENDING)
-                      .order_by(Registration.created_at, Registration.id).limit(TODO_LIMIT))]
-    if "press" in sections:
-        todos += [Todo("press", submitted or created, outlet, id_)
-                  for id_, outlet, submitted, created in db.session.execute(
-                      select(PressApplication.id, PressApplication.outlet_name,
-                             PressApplication.submitted_at, PressApplication.created_at)
-                      .where(PressApplication.summit_id == summit.id,
-                             PressApplication.status.in_(PRESS_TO_DECIDE))
-                      .order_by(PressApplication.submitted_at, PressApplication.id)
-                      .limit(TODO_LIMIT))]
-    if "agreements" in sections:
-        scope = agreement_stats.scope_for([summit])
-        todos += [Todo("agreement", last, title, id_) for id_, title, last in
-                  db.session.execute(
-                      select(Agreement.id, Agreement.title, Agreement.last_activity_at)
-                      .where(*agreement_stats.bounds(scope), agreement_stats.counted(),
-                             agreement_stats.stale_condition(scope.stale_days, now))
-                      .order_by(Agreement.last_activity_at, Agreement.id).limit(TODO_LIMIT))]
-    if "badges" in sections:
-        todos += [Todo("badge_job", finished or created, error, key) for key, error, finished,
-                  created in db.session.execute(
-                      select(BadgeJob.key, BadgeJob.error, BadgeJob.finished_at,
-                             BadgeJob.created_at)
-                      .where(BadgeJob.summit_id == summit.id,
-                             BadgeJob.status == JobStatus.FAILED)
-                      .order_by(BadgeJob.created_at).limit(TODO_LIMIT))]
+    """The to-do list, read afresh: one statement (a part per visible kind), built once per
+    set of sections; rows come in each kind's order, kinds in ``TODO_KINDS``' order, then are
+    sorted by how long they have waited (a stable sort, as before)."""
+    shown = tuple(section for section in TODO_SECTIONS if section in sections)
+    if not shown:
+        return []
+    scope = agreement_stats.scope_for([summit])
+    rows = db.session.connection().execute(todos_query(shown), {
+        "summit_id": summit.id, "stale_before": now - timedelta(days=scope.stale_days)})
+    todos = [Todo(TODO_KINDS[kind], since, title, key if kind == 3 else number)
+             for kind, number, key, title, since in rows]
     return sorted(todos, key=lambda todo: todo.since)
+
+
+@functools.cache
+def todos_query(sections: tuple[str, ...]):
+    """Rows of (kind, id, key, title, since), each kind's first TODO_LIMIT in its order:
+    0 pending registrations, 1 press applications to decide, 2 agreements without follow-up
+    for the default stale days (as ``agreement_stats.stale_condition`` of the console's
+    scope), 3 failed badge batches (their key)."""
+    summit_id, stale_before = db.bindparam("summit_id"), db.bindparam("stale_before",
+                                                                      type_=UTCDateTime())
+    blank, zero = db.literal(""), db.literal(0)
+
+    def part(kind, number, key, title, since, where, order):
+        inner = (select(db.literal(kind).label("kind"), number.label("number"),
+                        db.type_coerce(key, db.String).label("key"),
+                        db.type_coerce(title, db.String).label("title"),
+                        db.type_coerce(since, UTCDateTime()).label("since"))
+                 .where(*where).order_by(*order).limit(TODO_LIMIT).subquery())
+        return select(inner)
+
+    parts = {
+        "registrations": part(
+            0, Registration.id, blank, Registration.name, Registration.created_at,
+            (Registration.summit_id == summit_id,
+             Registration.status == RegistrationStatus.PENDING),
+            (Registration.created_at, Registration.id)),
+        "press": part(
+            1, PressApplication.id, blank, PressApplication.outlet_name,
+            func.coalesce(PressApplication.submitted_at, PressApplication.created_at),
+            (PressApplication.summit_id == summit_id,
+             PressApplication.status.in_(PRESS_TO_DECIDE)),
+            (PressApplication.submitted_at, PressApplication.id)),
+        "agreements": part(
+            2, Agreement.id, blank, Agreement.title, Agreement.last_activity_at,
+            (Agreement.summit_id == summit_id, agreement_stats.counted(),
+             Agreement.status.not_in(FINAL),
+             Agreement.last_activity_at < stale_before),
+            (Agreement.last_activity_at, Agreement.id)),
+        "badges": part(
+            3, zero, BadgeJob.key, BadgeJob.error,
+            func.coalesce(BadgeJob.finished_at, BadgeJob.created_at),
+            (BadgeJob.summit_id == summit_id, BadgeJob.status == JobStatus.FAILED),
+            (BadgeJob.created_at,)),
+    }
+    chosen = [parts[section] for section in sections]
+    # UNION ALL gives each part's rows in its order, parts in this order (PostgreSQL's
+    # Append, SQLite's compound select).
+    return chosen[0] if len(chosen) == 1 else db.union_all(*chosen)
 
 
 KEPT_MAX = 256  # figures kept per app; emptied beyond

@@ -2,6 +2,9 @@
 own registrations and counts."""
 from __future__ import annotations
 
+from functools import cache
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
@@ -92,8 +95,12 @@ class RowPagination(Pagination):
 
     def _query_items(self) -> list:
         select = self._query_args["select"]
-        return list(db.session.execute(
-            select.limit(self.per_page).offset(self._query_offset)).all())
+        if isinstance(select, tuple):  # a statement built once and its parameters
+            statement, params = select
+            return list(db.session.connection().execute(
+                statement, dict(params, limit=self.per_page, offset=self._query_offset)))
+        return list(db.session.connection().execute(
+            select.limit(self.per_page).offset(self._query_offset)))
 
     def _query_count(self) -> int:
         known = self._query_args.get("total")
@@ -109,13 +116,97 @@ def list_rows(actor: User, summit: Summit, *, page: int = 1, per_page: int = 50,
     """``list_registrations`` as plain rows of ``ROW_COLUMNS`` for the organiser's page (the
     page draws category and delegation from the summit's own lists)."""
     require(actor, Permission.REGISTRATIONS_MANAGE, summit)
-    query = search_query(summit, **filters).with_only_columns(*ROW_COLUMNS,
-                                                              maintain_column_froms=True)
     unfiltered = not (names.search_terms(filters.get("q", "")) or filters.get("status")
                       or filters.get("category") or filters.get("delegation_id"))
-    total = sum(counts.values()) if counts is not None and unfiltered else None
+    if unfiltered and counts is not None:
+        # The usual page: a statement built once per sort (building one cost more than
+        # running it), its total the sum of the status counts the page shows anyway.
+        sort = filters.get("sort", "name")
+        query = (unfiltered_rows_query(sort if sort in SORTS else "name"),
+                 {"summit_id": summit.id})
+        total = sum(counts.values())
+    else:
+        query = search_query(summit, **filters).with_only_columns(*ROW_COLUMNS,
+                                                                  maintain_column_froms=True)
+        total = None
     return RowPagination(page=page, per_page=per_page, max_per_page=200, error_out=False,
                          select=query, total=total)
+
+
+@cache
+def unfiltered_rows_query(sort: str):
+    """``list_rows``' statement for a summit's whole list in one of ``SORTS``' orders."""
+    return (db.select(*ROW_COLUMNS)
+            .where(Registration.summit_id == db.bindparam("summit_id"))
+            .order_by(*SORTS.get(sort, SORTS["name"]))
+            .limit(db.bindparam("limit")).offset(db.bindparam("offset")))
+
+
+class CategoryOption(NamedTuple):
+    id: int
+    code: str
+    colour: str
+    label_zh: str
+    label_en: str
+
+    def label(self, language: str) -> str:
+        return self.label_en if language == "en" and self.label_en else self.label_zh
+
+
+class DelegationOption(NamedTuple):
+    id: int
+    name: str
+
+
+class ListSetup(NamedTuple):
+    """What the organiser's list shows besides its rows, read in one statement: the count
+    of each status, the categories (in ``Summit.categories``' order) and the delegations
+    (``Summit.delegations``' order, by name) as plain tuples."""
+    counts: dict[str, int]
+    categories: list[CategoryOption]
+    delegations: list[DelegationOption]
+
+
+def list_setup(summit: Summit) -> ListSetup:
+    """Counts, categories and delegations of the list page: one round trip, read afresh on
+    every page (a new registration, category or delegation shows at once)."""
+    counts: dict[str, int] = {}
+    categories: list[CategoryOption] = []
+    delegations: list[DelegationOption] = []
+    for part, _number, sort, key, a, b, c, d in db.session.connection().execute(
+            list_setup_query(), {"summit_id": summit.id}):
+        if part == 1:
+            counts[sort] = key
+        elif part == 2:
+            categories.append(CategoryOption(key, a, b, c, d))
+        else:
+            delegations.append(DelegationOption(key, sort))
+    return ListSetup(counts, categories, delegations)
+
+
+@cache
+def list_setup_query():
+    """Rows of (part, number, sort, key, a, b, c, d) in the relationships' orders: part 1 a
+    status and its count (read from the ``(summit_id, status)`` index alone), 2 a category
+    (position, -, id, code, colour, label_zh, label_en), 3 a delegation (-, name, id)."""
+    text, blank, zero, summit_id = db.String, db.literal(""), db.literal(0), \
+        db.bindparam("summit_id")
+
+    def row(part, number, sort, key, a, b, c, d):
+        return db.select(db.literal(part).label("part"), number.label("number"),
+                         db.type_coerce(sort, text).label("sort"), key.label("key"),
+                         a.label("a"), b.label("b"), c.label("c"), d.label("d"))
+
+    union = db.union_all(
+        row(1, zero, Registration.status, db.func.count(), blank, blank, blank, blank)
+        .where(Registration.summit_id == summit_id).group_by(Registration.status),
+        row(2, AttendeeCategory.position, blank, AttendeeCategory.id, AttendeeCategory.code,
+            AttendeeCategory.colour, AttendeeCategory.label_zh, AttendeeCategory.label_en)
+        .where(AttendeeCategory.summit_id == summit_id),
+        row(3, zero, Delegation.name, Delegation.id, blank, blank, blank, blank)
+        .where(Delegation.summit_id == summit_id),
+    ).subquery()
+    return db.select(union).order_by(union.c.part, union.c.number, union.c.sort, union.c.key)
 
 
 def delegation_members(actor: User, delegation: Delegation) -> list[Registration]:

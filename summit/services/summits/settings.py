@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -96,8 +97,15 @@ def timezone_choices() -> list[str]:
     return sorted(name for name in available_timezones() if "/" in name)
 
 
+@cache
+def summit_by_slug_query():
+    """Built once: nearly every page looks its summit up (building it cost as much as
+    running it)."""
+    return db.select(Summit).where(Summit.slug == db.bindparam("slug"))
+
+
 def get_by_slug(slug: str) -> Summit:
-    summit = db.session.scalar(db.select(Summit).where(Summit.slug == slug)) \
+    summit = db.session.scalar(summit_by_slug_query(), {"slug": slug}) \
         if SLUG_PATTERN.match(slug or "") else None
     if summit is None:
         raise NotFound(_l("There is no summit at this address."))
