@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from summit.blueprints.common import attempt, attempt_form
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.forms import (
     ActionForm,
@@ -83,10 +84,7 @@ def move(entry_id: int, direction: str):
     if direction not in ("up", "down"):
         abort(404)
     entry = _entry_for_write(entry_id)
-    try:
-        precedence.move(current_user, entry, -1 if direction == "up" else 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: precedence.move(current_user, entry, -1 if direction == "up" else 1), None)
     return redirect(url_for("protocol.precedence_list", slug=entry.summit.slug,
                             _anchor=f"entry-{entry.id}"))
 
@@ -112,12 +110,7 @@ def reorder(slug: str):
     ids = [parse_id(part) for part in form.order.data.split(",")]
     if None in ids:
         abort(400)
-    try:
-        precedence.reorder(current_user, summit, ids)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("The order is saved."), "success")
+    attempt(lambda: precedence.reorder(current_user, summit, ids), _("The order is saved."))
     return redirect(url_for("protocol.precedence_list", slug=summit.slug))
 
 
@@ -183,12 +176,9 @@ def configure_podium(slug: str, item_id: int):
     summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = PodiumForm()
     if form.validate_on_submit():
-        try:
-            seating.configure(current_user, item, form.rows.data, form.seats_per_row.data,
-                              Convention(form.convention.data))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: seating.configure(
+                current_user, item, form.rows.data, form.seats_per_row.data,
+                Convention(form.convention.data))):
             flash(_("The podium is saved."), "success")
             return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
     return _render_item(summit, item, podium_form=form, status=400)
@@ -201,12 +191,9 @@ def place(slug: str, item_id: int):
     form = PlaceForm()
     form.entry_id.choices = [SelectChoice(str(e.id), e.name) for e in precedence.ordered(summit)]
     if form.validate_on_submit():
-        try:
-            seating.place(current_user, item, int(form.entry_id.data), form.row.data - 1,
-                          form.seat.data - 1)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: seating.place(
+                current_user, item, int(form.entry_id.data), form.row.data - 1,
+                form.seat.data - 1)):
             flash(_("The seat is locked for this leader."), "success")
             return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
     return _render_item(summit, item, place_form=form, status=400)
@@ -218,10 +205,7 @@ def unlock(slug: str, item_id: int, row: int, seat: int):
     summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        seating.unlock(current_user, item, row - 1, seat - 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: seating.unlock(current_user, item, row - 1, seat - 1), None)
     return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.common import download
+from summit.blueprints.common import attempt, attempt_form, download
 from summit.blueprints.reception.blueprint import bp
 from summit.blueprints.reception.forms import (
     ChangeVehicleForm,
@@ -73,11 +73,8 @@ def person_trips(slug: str, registration_id: int):
     form = TripForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            trips.save_trip(current_user, registration, form.details())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        if not attempt_form(form, lambda: trips.save_trip(current_user, registration,
+                                                           form.details())):
             status = 422
         else:
             flash(_("Trip saved."), "success")
@@ -104,13 +101,8 @@ def room_wish(slug: str, registration_id: int):
         abort(403)
     form = RoomWishForm()
     if form.validate_on_submit():
-        try:
-            rooms.save_wish(current_user, registration, form.gender.data, form.room_wish.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("Saved."), "success")
+        attempt(lambda: rooms.save_wish(current_user, registration, form.gender.data,
+                                        form.room_wish.data), _("Saved."))
     else:
         flash(_("Choose from the lists."), "error")
     return redirect(url_for("reception.person_trips", slug=slug,
@@ -196,11 +188,8 @@ def vehicles(slug: str):
     form = VehicleForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            transport.save_vehicle(current_user, summit, form.details())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        if not attempt_form(form, lambda: transport.save_vehicle(current_user, summit,
+                                                                  form.details())):
             status = 422
         else:
             flash(_("Vehicle saved."), "success")
@@ -290,15 +279,10 @@ def create_transfer(slug: str):
     form.vehicle.choices = _vehicle_choices(summit)
     if not form.validate_on_submit():
         return _transfers_page(summit, 422, form=form)
-    try:
-        transport.create_transfer(current_user, summit,
-                                  direction=TripDirection(form.direction.data),
-                                  place=form.place.data, at=form.at.data,
-                                  vehicle_id=parse_id(form.vehicle.data),
-                                  minutes=form.minutes.data)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
+    if not attempt_form(form, lambda: transport.create_transfer(
+            current_user, summit, direction=TripDirection(form.direction.data),
+            place=form.place.data, at=form.at.data, vehicle_id=parse_id(form.vehicle.data),
+            minutes=form.minutes.data)):
         return _transfers_page(summit, 422, form=form)
     flash(_("Trip added."), "success")
     return redirect(url_for("reception.transfers", slug=slug))
@@ -307,14 +291,7 @@ def create_transfer(slug: str):
 def _act(slug: str, transfer_id: int, action) -> object:
     summit = summits.get_by_slug(slug)
     authorize(Permission.RECEPTION_MANAGE, summit)
-    try:
-        transfer = transport.get_transfer(summit, transfer_id)
-        action(summit, transfer)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("reception.transfers", slug=slug))
-    flash(_("Saved."), "success")
+    attempt(lambda: action(summit, transport.get_transfer(summit, transfer_id)), _("Saved."))
     return redirect(url_for("reception.transfers", slug=slug))
 
 
@@ -397,10 +374,7 @@ def driver_mark(slug: str, token: str, passenger_id: int):
                                message=str(vehicle)), 404
     if not BaseForm().validate_on_submit():
         abort(400)
-    try:
-        transport.mark_passenger(summit, vehicle, passenger_id, request.form.get("status", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    attempt(lambda: transport.mark_passenger(summit, vehicle, passenger_id,
+                                             request.form.get("status", "")), None)
     return redirect(url_for("reception.driver", slug=slug, token=token,
                             day=request.args.get("day")))
