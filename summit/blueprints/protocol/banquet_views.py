@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from summit.blueprints.common import attempt, attempt_form
 from summit.blueprints.protocol.banquet_forms import (
     CardsForm,
     ChangedCardsForm,
@@ -94,13 +95,10 @@ def configure_tables(slug: str, item_id: int):
     if form.meal_id.data and meal_id is None:
         form.meal_id.errors = [_("Choose a meal from the list.")]
     elif form.validate_on_submit():
-        try:
-            tables.configure(current_user, item, form.tables.data, form.seats.data,
-                             Convention(form.convention.data), form.per_row.data,
-                             form.room.data or "", meal_id)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: tables.configure(
+                current_user, item, form.tables.data, form.seats.data,
+                Convention(form.convention.data), form.per_row.data, form.room.data or "",
+                meal_id)):
             flash(_("The tables are saved."), "success")
             return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
     return render_tables(summit, item, tables_form=form, status=400)
@@ -115,12 +113,9 @@ def edit_table(slug: str, item_id: int, number: int):
         flash(_("Between 1 and %(count)s seats at a table.", count=tables.MAX_TABLE_SEATS),
               "error")
         return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
-    try:
-        tables.set_table(current_user, item, number, form.seats.data, form.room.data or "")
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Table %(number)s is saved.", number=number), "success")
+    attempt(lambda: tables.set_table(current_user, item, number, form.seats.data,
+                                     form.room.data or ""),
+            _("Table %(number)s is saved.", number=number))
     return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
 
 
@@ -131,12 +126,8 @@ def place_at_table(slug: str, item_id: int):
     form = TablePlaceForm()
     form.person.choices = _person_choices(summit, item)
     if form.validate_on_submit():
-        try:
-            tables.place(current_user, item, form.person.data, form.table.data,
-                         form.seat.data - 1)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: tables.place(current_user, item, form.person.data,
+                                                   form.table.data, form.seat.data - 1)):
             flash(_("The seat is locked for this guest."), "success")
             return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
     return render_tables(summit, item, place_form=form, status=400)
@@ -149,10 +140,7 @@ def unlock_table_seat(slug: str, item_id: int, number: int, seat: int):
     _summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        tables.unlock(current_user, item, number, seat - 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: tables.unlock(current_user, item, number, seat - 1), None)
     return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
 
 
@@ -250,8 +238,5 @@ def cards_retry(slug: str, key: str):
     _summit, job = _job(slug, key, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        cards.run_again(current_user, job)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: cards.run_again(current_user, job), None)
     return redirect(url_for("protocol.cards_job", slug=slug, key=job.key))
