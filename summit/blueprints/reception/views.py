@@ -60,16 +60,22 @@ def board(slug: str):
 
 # --- a person's trips ----------------------------------------------------------------------
 
-@bp.route("/summits/<slug:slug>/reception/people/<int:registration_id>/trips",
-          methods=["GET", "POST"])
-@login_required
-def person_trips(slug: str, registration_id: int):
+def _person_for_edit(slug: str, registration_id: int):
+    """The summit and one of its registrations whose trips the user may edit (404, 403)."""
     summit = summits.get_by_slug(slug)
     registration = db.get_or_404(Registration, registration_id)
     if registration.summit_id != summit.id:
         abort(404)
     if not trips.may_edit(current_user, registration):
         abort(403)
+    return summit, registration
+
+
+@bp.route("/summits/<slug:slug>/reception/people/<int:registration_id>/trips",
+          methods=["GET", "POST"])
+@login_required
+def person_trips(slug: str, registration_id: int):
+    summit, registration = _person_for_edit(slug, registration_id)
     form = TripForm()
     status = 200
     if form.validate_on_submit():
@@ -93,12 +99,7 @@ def person_trips(slug: str, registration_id: int):
 @bp.post("/summits/<slug:slug>/reception/people/<int:registration_id>/room-wish")
 @login_required
 def room_wish(slug: str, registration_id: int):
-    summit = summits.get_by_slug(slug)
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.summit_id != summit.id:
-        abort(404)
-    if not trips.may_edit(current_user, registration):
-        abort(403)
+    summit, registration = _person_for_edit(slug, registration_id)
     form = RoomWishForm()
     if form.validate_on_submit():
         attempt(lambda: rooms.save_wish(current_user, registration, form.gender.data,
