@@ -19,25 +19,16 @@ from summit.blueprints.protocol.banquet_forms import (
 )
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.forms import ActionForm
+from summit.blueprints.protocol.views import agenda_item
 from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import CardScope, CardSize, Convention
 from summit.permissions import Permission, authorize
-from summit.services.agenda import draft as agenda_draft
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
 from summit.services.protocol import banquet as tables, cards, changes, precedence
 from summit.services.reception import meals as reception_meals
 from summit.services.summits import settings as summits
-
-
-def _item(slug: str, item_id: int, permission: Permission):
-    summit = summits.get_by_slug(slug)
-    authorize(permission, summit)
-    try:
-        return summit, agenda_draft.get_item(summit, item_id)
-    except DomainError:
-        abort(404)
 
 
 def _meal_choices(summit) -> list[SelectChoice]:
@@ -81,14 +72,14 @@ def render_tables(summit, item, tables_form: TablesForm | None = None,
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/tables")
 @login_required
 def tables_page(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     return render_tables(summit, item)
 
 
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/tables")
 @login_required
 def configure_tables(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = TablesForm()
     form.meal_id.choices = _meal_choices(summit)
     meal_id = parse_id(form.meal_id.data) if form.meal_id.data else None
@@ -107,7 +98,7 @@ def configure_tables(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/tables/<int:number>")
 @login_required
 def edit_table(slug: str, item_id: int, number: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = TableForm()
     if not form.validate_on_submit():
         flash(_("Between 1 and %(count)s seats at a table.", count=tables.MAX_TABLE_SEATS),
@@ -122,7 +113,7 @@ def edit_table(slug: str, item_id: int, number: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/tables/place")
 @login_required
 def place_at_table(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = TablePlaceForm()
     form.person.choices = _person_choices(summit, item)
     if form.validate_on_submit():
@@ -137,7 +128,7 @@ def place_at_table(slug: str, item_id: int):
          "<int:seat>")
 @login_required
 def unlock_table_seat(slug: str, item_id: int, number: int, seat: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
     attempt(lambda: tables.unlock(current_user, item, number, seat - 1), None)
@@ -147,7 +138,7 @@ def unlock_table_seat(slug: str, item_id: int, number: int, seat: int):
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/tables.pdf")
 @login_required
 def tables_pdf(slug: str, item_id: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     banquet = tables.banquet_for(item)
     if banquet is None:
         abort(404)
@@ -159,7 +150,7 @@ def tables_pdf(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/cards")
 @login_required
 def print_cards(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = CardsForm()
     if form.validate_on_submit():
         try:
@@ -175,7 +166,7 @@ def print_cards(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/cards/changed")
 @login_required
 def print_changed_cards(slug: str, item_id: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = ChangedCardsForm()
     if not form.validate_on_submit():
         abort(400)

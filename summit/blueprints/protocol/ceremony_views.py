@@ -13,24 +13,18 @@ from summit.blueprints.common import attempt, attempt_form
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.ceremony_forms import CeremonyForm, ScriptForm, WitnessForm
 from summit.blueprints.protocol.forms import ActionForm
+from summit.blueprints.protocol.views import agenda_item
 from summit.i18n import language
 from summit.models import AgendaItemKind, Convention, SigningOrder
-from summit.permissions import Permission, authorize
-from summit.services.agenda import draft as agenda_draft
+from summit.permissions import Permission
 from summit.services.core import money
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
 from summit.services.protocol import ceremony, precedence, script as host_script
-from summit.services.summits import settings as summits
 
 
 def _ceremony_item(slug: str, item_id: int, permission: Permission):
-    summit = summits.get_by_slug(slug)
-    authorize(permission, summit)
-    try:
-        item = agenda_draft.get_item(summit, item_id)
-    except DomainError:
-        abort(404)
+    summit, item = agenda_item(slug, item_id, permission)
     if item.kind is not AgendaItemKind.SIGNING_CEREMONY:
         abort(404)
     return summit, item

@@ -114,7 +114,8 @@ def reorder(slug: str):
     return redirect(url_for("protocol.precedence_list", slug=summit.slug))
 
 
-def _item(slug: str, item_id: int, permission: Permission):
+def agenda_item(slug: str, item_id: int, permission: Permission):
+    """The summit and one of its agenda items, once the user holds `permission` (403, 404)."""
     summit = summits.get_by_slug(slug)
     authorize(permission, summit)
     try:
@@ -126,7 +127,7 @@ def _item(slug: str, item_id: int, permission: Permission):
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>")
 @login_required
 def item_page(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     return _render_item(summit, item)
 
 
@@ -153,7 +154,7 @@ def _render_item(summit, item, podium_form: PodiumForm | None = None,
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/attendance/<int:entry_id>")
 @login_required
 def attendance(slug: str, item_id: int, entry_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = AttendanceForm()
     if not form.validate_on_submit():
         abort(400)
@@ -173,7 +174,7 @@ def attendance(slug: str, item_id: int, entry_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/podium")
 @login_required
 def configure_podium(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = PodiumForm()
     if form.validate_on_submit():
         if attempt_form(form, lambda: seating.configure(
@@ -187,7 +188,7 @@ def configure_podium(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/place")
 @login_required
 def place(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = PlaceForm()
     form.entry_id.choices = [SelectChoice(str(e.id), e.name) for e in precedence.ordered(summit)]
     if form.validate_on_submit():
@@ -202,7 +203,7 @@ def place(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/unlock/<int:row>/<int:seat>")
 @login_required
 def unlock(slug: str, item_id: int, row: int, seat: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
     attempt(lambda: seating.unlock(current_user, item, row - 1, seat - 1), None)
@@ -212,7 +213,7 @@ def unlock(slug: str, item_id: int, row: int, seat: int):
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/seating.pdf")
 @login_required
 def seating_pdf(slug: str, item_id: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     podium = seating.podium_for(item)
     if podium is None:
         abort(404)
