@@ -32,6 +32,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -83,6 +84,34 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end
 """
+
+
+KINDS = ("nginx", "gunicorn", "postgres")
+
+
+def cpu_by_kind() -> dict[str, float]:
+    """CPU seconds so far of nginx, the app servers (gunicorn) and PostgreSQL (each process's
+    own ticks, from /proc), and of the load generator (wrk: our reaped children)."""
+    found = dict.fromkeys(KINDS, 0.0)
+    tick = os.sysconf("SC_CLK_TCK")
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (folder / "cmdline").read_bytes()
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = next((k for k in KINDS if k.encode() in command), None)
+        if kind:
+            found[kind] += (int(fields[11]) + int(fields[12])) / tick
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    found["wrk"] = children.ru_utime + children.ru_stime
+    return found
+
+
+def per_request(before: dict[str, float], after: dict[str, float], requests: float) -> str:
+    """Microseconds of CPU per request by kind of process, between two ``cpu_by_kind``."""
+    return ", ".join(f"{k} {max(0.0, after[k] - before[k]) / requests * 1e6:.0f}"
+                     for k in after) + " µs"
 
 
 def photo(i: int) -> bytes:
@@ -147,8 +176,12 @@ def main() -> int:
         runs = iter(range(1, 10_000))
 
         def scans(base: str) -> float:
-            return wrk(f"{base}/api/v1/summits/bench/checkins", folder / "scan.lua",
+            before = cpu_by_kind()
+            rate = wrk(f"{base}/api/v1/summits/bench/checkins", folder / "scan.lua",
                        {**env, "BENCH_RUN": f"r{next(runs)}"}, CONNECTIONS, SECONDS)["rps"]
+            print(f"      {base}: {rate:.0f} scans/s; CPU per scan: "
+                  f"{per_request(before, cpu_by_kind(), rate * SECONDS)}", flush=True)
+            return rate
 
         def programme(base: str) -> float:
             return wrk(f"{base}{PROGRAMME}", folder / "plain.lua", {}, CONNECTIONS,
@@ -163,14 +196,22 @@ def main() -> int:
         figures: dict[str, list[tuple[float, float]]] = {"check-in": [], "programme": []}
 
         def ratio(name: str, measure) -> float:
-            one = measure(direct)
-            two = measure(proxied)
+            # Every other round the other way round, so a drift of the machine between the
+            # two measures does not always favour the same side.
+            if len(figures[name]) % 2:
+                two, one = measure(proxied), measure(direct)
+            else:
+                one, two = measure(direct), measure(proxied)
             figures[name].append((one, two))
             print(f"    {name}: one node {one:.0f}/s, nginx + two nodes {two:.0f}/s",
                   flush=True)
             return two / one
 
         verdict = Verdict()
+        plain = f"http://127.0.0.1:{plain_port}"
+        plain_scans = repeated("check-in, nginx without TLS + two nodes / one node", "",
+                               ROUNDS, lambda: scans(plain) / scans(direct), machine,
+                               show=lambda v: f"{v:.0%}")
         checkin = repeated("check-in, nginx + two nodes / one node", "", ROUNDS,
                            lambda: ratio("check-in", scans), machine,
                            show=lambda v: f"{v:.0%}")
@@ -225,6 +266,9 @@ def main() -> int:
             print(f"{name}: one node median {ones[len(ones) // 2]:.0f}/s, nginx + two nodes "
                   f"{twos[len(twos) // 2]:.0f}/s, ratio median {series.median:.0%} "
                   f"(runs {', '.join(f'{v:.0%}' for v in series.values)})")
+        plain_runs = ", ".join(f"{v:.0%}" for v in plain_scans.values)
+        print(f"check-in through nginx without TLS (where TLS's share shows): ratio median "
+              f"{plain_scans.median:.0%} (runs {plain_runs})")
         print(f"public registrations, one node: median {registering.median:.1f}/s")
         print(f"check-in through nginx >= 85% of one node: "
               f"{verdict.check('check-in', checkin.median >= 0.85, checkin)}; "

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import flash, request, send_file
 
 from summit.extensions import db
+from summit.forms import BaseForm, show_domain_error
 from summit.services.core.errors import DomainError
 from summit.services.core.exports import CSV_MIMETYPE, XLSX_MIMETYPE
 from summit.services.core.validation import parse_id
@@ -72,13 +73,29 @@ def download(data: bytes, name: str):
                      download_name=name)
 
 
-def attempt(action: Callable[[], object], done: str) -> bool:
-    """A form's service call: flash ``done`` when it succeeds, or the rule's own words when
-    the service refuses it (a DomainError); True when it succeeded."""
+def attempt(action: Callable[[], object], done: str | None) -> bool:
+    """A service call from a view: flash ``done`` (when given) if it succeeds; if the service
+    refuses (a DomainError), drop what it may have half-done and flash the rule's own words.
+    True when it succeeded."""
     try:
         action()
     except DomainError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return False
-    flash(done, "success")
+    if done:
+        flash(done, "success")
+    return True
+
+
+def attempt_form(form: BaseForm, action: Callable[[], object]) -> bool:
+    """A form's service call: on a refusal, drop what it may have half-done and show the
+    rule's words next to the field it names (flashed when it names none); True when it
+    succeeded, so the view confirms and redirects, or re-renders the form."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return False
     return True

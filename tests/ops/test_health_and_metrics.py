@@ -9,6 +9,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from summit import create_app, logs
+from summit.extensions import db
 from summit.services.core import mail, storage
 from tests.support.checkin import post, token_of
 
@@ -114,6 +115,7 @@ def test_one_logging_set_up_gives_masked_json_lines_with_the_request_id(app_conf
     applies to the message and to the fields a record carries."""
     root = logging.getLogger()
     kept = root.handlers[:], root.level
+    json_app = None
     try:
         json_app = create_app({**app_config, "LOG_JSON": True})
         handlers = [h for h in root.handlers if isinstance(h.formatter, logs.JsonFormatter)]
@@ -128,6 +130,9 @@ def test_one_logging_set_up_gives_masked_json_lines_with_the_request_id(app_conf
                                               headers={"X-Request-ID": "nginx-req-67890"})
     finally:
         root.handlers[:], root.level = kept
+        if json_app is not None:  # its pooled connections close now, not in a later test
+            with json_app.app_context():
+                db.engine.dispose()
     assert response.status_code == 200
     line = json.loads(next(line for line in lines if '"summit.test"' in line))
     assert line["request_id"] == "nginx-req-67890"

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from summit.blueprints.agenda.blueprint import bp
 from summit.blueprints.agenda.forms import ItemForm, MoveForm, ParticipantForm, RoomForm
 from summit.blueprints.agenda.grid import day_grid
+from summit.blueprints.common import attempt, attempt_form
 from summit.extensions import db
 from summit.forms import show_domain_error
 from summit.i18n import language
@@ -84,11 +85,8 @@ def edit_room(slug: str, room_id: int):
     room = _summit_room(summit, room_id)
     form = RoomForm(obj=room)
     if form.validate_on_submit():
-        try:
-            agenda.update_room(current_user, room, _room_details(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: agenda.update_room(current_user, room,
+                                                         _room_details(form))):
             flash(_("Room %(name)s saved.", name=room.name_zh), "success")
             return redirect(url_for("agenda.rooms", slug=slug))
     return render_template("agenda/room_form.html", summit=summit, form=form, room=room)
@@ -100,12 +98,8 @@ def delete_room(slug: str, room_id: int):
     summit = organiser_summit(slug)
     room = _summit_room(summit, room_id)
     name = room.name_zh
-    try:
-        agenda.delete_room(current_user, room)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Room %(name)s deleted.", name=name), "success")
+    attempt(lambda: agenda.delete_room(current_user, room),
+            _("Room %(name)s deleted.", name=name))
     return redirect(url_for("agenda.rooms", slug=slug))
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.common import download, id_arg, page_arg, per_page_arg, safe_next
+from summit.blueprints.common import attempt, download, id_arg, page_arg, per_page_arg, safe_next
 from summit.blueprints.press.blueprint import bp
 from summit.blueprints.press.forms import (
     CREW_ROWS,
@@ -235,12 +235,8 @@ def detail(application_id: int):
 @login_required
 def withdraw(application_id: int):
     application = _load(application_id)
-    try:
-        press.withdraw(current_user, application)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("The application has been withdrawn."), "success")
+    attempt(lambda: press.withdraw(current_user, application),
+            _("The application has been withdrawn."))
     return redirect(url_for("press.detail", application_id=application.id))
 
 

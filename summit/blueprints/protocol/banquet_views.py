@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from summit.blueprints.common import attempt, attempt_form
 from summit.blueprints.protocol.banquet_forms import (
     CardsForm,
     ChangedCardsForm,
@@ -18,25 +19,16 @@ from summit.blueprints.protocol.banquet_forms import (
 )
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.forms import ActionForm
+from summit.blueprints.protocol.views import agenda_item
 from summit.forms import show_domain_error
 from summit.i18n import language
 from summit.models import CardScope, CardSize, Convention
 from summit.permissions import Permission, authorize
-from summit.services.agenda import draft as agenda_draft
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
 from summit.services.protocol import banquet as tables, cards, changes, precedence
 from summit.services.reception import meals as reception_meals
 from summit.services.summits import settings as summits
-
-
-def _item(slug: str, item_id: int, permission: Permission):
-    summit = summits.get_by_slug(slug)
-    authorize(permission, summit)
-    try:
-        return summit, agenda_draft.get_item(summit, item_id)
-    except DomainError:
-        abort(404)
 
 
 def _meal_choices(summit) -> list[SelectChoice]:
@@ -80,27 +72,24 @@ def render_tables(summit, item, tables_form: TablesForm | None = None,
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/tables")
 @login_required
 def tables_page(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     return render_tables(summit, item)
 
 
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/tables")
 @login_required
 def configure_tables(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = TablesForm()
     form.meal_id.choices = _meal_choices(summit)
     meal_id = parse_id(form.meal_id.data) if form.meal_id.data else None
     if form.meal_id.data and meal_id is None:
         form.meal_id.errors = [_("Choose a meal from the list.")]
     elif form.validate_on_submit():
-        try:
-            tables.configure(current_user, item, form.tables.data, form.seats.data,
-                             Convention(form.convention.data), form.per_row.data,
-                             form.room.data or "", meal_id)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: tables.configure(
+                current_user, item, form.tables.data, form.seats.data,
+                Convention(form.convention.data), form.per_row.data, form.room.data or "",
+                meal_id)):
             flash(_("The tables are saved."), "success")
             return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
     return render_tables(summit, item, tables_form=form, status=400)
@@ -109,34 +98,27 @@ def configure_tables(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/tables/<int:number>")
 @login_required
 def edit_table(slug: str, item_id: int, number: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = TableForm()
     if not form.validate_on_submit():
         flash(_("Between 1 and %(count)s seats at a table.", count=tables.MAX_TABLE_SEATS),
               "error")
         return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
-    try:
-        tables.set_table(current_user, item, number, form.seats.data, form.room.data or "")
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Table %(number)s is saved.", number=number), "success")
+    attempt(lambda: tables.set_table(current_user, item, number, form.seats.data,
+                                     form.room.data or ""),
+            _("Table %(number)s is saved.", number=number))
     return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
 
 
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/tables/place")
 @login_required
 def place_at_table(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = TablePlaceForm()
     form.person.choices = _person_choices(summit, item)
     if form.validate_on_submit():
-        try:
-            tables.place(current_user, item, form.person.data, form.table.data,
-                         form.seat.data - 1)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: tables.place(current_user, item, form.person.data,
+                                                   form.table.data, form.seat.data - 1)):
             flash(_("The seat is locked for this guest."), "success")
             return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
     return render_tables(summit, item, place_form=form, status=400)
@@ -146,20 +128,17 @@ def place_at_table(slug: str, item_id: int):
          "<int:seat>")
 @login_required
 def unlock_table_seat(slug: str, item_id: int, number: int, seat: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        tables.unlock(current_user, item, number, seat - 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: tables.unlock(current_user, item, number, seat - 1), None)
     return redirect(url_for("protocol.tables_page", slug=slug, item_id=item.id))
 
 
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/tables.pdf")
 @login_required
 def tables_pdf(slug: str, item_id: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     banquet = tables.banquet_for(item)
     if banquet is None:
         abort(404)
@@ -171,7 +150,7 @@ def tables_pdf(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/cards")
 @login_required
 def print_cards(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = CardsForm()
     if form.validate_on_submit():
         try:
@@ -187,7 +166,7 @@ def print_cards(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/cards/changed")
 @login_required
 def print_changed_cards(slug: str, item_id: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = ChangedCardsForm()
     if not form.validate_on_submit():
         abort(400)
@@ -250,8 +229,5 @@ def cards_retry(slug: str, key: str):
     _summit, job = _job(slug, key, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        cards.run_again(current_user, job)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: cards.run_again(current_user, job), None)
     return redirect(url_for("protocol.cards_job", slug=slug, key=job.key))

@@ -9,28 +9,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from summit.blueprints.common import attempt, attempt_form
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.ceremony_forms import CeremonyForm, ScriptForm, WitnessForm
 from summit.blueprints.protocol.forms import ActionForm
-from summit.forms import show_domain_error
+from summit.blueprints.protocol.views import agenda_item
 from summit.i18n import language
 from summit.models import AgendaItemKind, Convention, SigningOrder
-from summit.permissions import Permission, authorize
-from summit.services.agenda import draft as agenda_draft
+from summit.permissions import Permission
 from summit.services.core import money
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import parse_id
 from summit.services.protocol import ceremony, precedence, script as host_script
-from summit.services.summits import settings as summits
 
 
 def _ceremony_item(slug: str, item_id: int, permission: Permission):
-    summit = summits.get_by_slug(slug)
-    authorize(permission, summit)
-    try:
-        item = agenda_draft.get_item(summit, item_id)
-    except DomainError:
-        abort(404)
+    summit, item = agenda_item(slug, item_id, permission)
     if item.kind is not AgendaItemKind.SIGNING_CEREMONY:
         abort(404)
     return summit, item
@@ -92,10 +86,8 @@ def ceremony_move(slug: str, item_id: int, agreement_id: int, direction: str):
     summit, item = _ceremony_item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        ceremony.move(current_user, item, agreement_id, -1 if direction == "up" else 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: ceremony.move(current_user, item, agreement_id,
+                                  -1 if direction == "up" else 1), None)
     return _back(summit, item)
 
 
@@ -136,11 +128,7 @@ def script_save(slug: str, item_id: int):
     summit, item = _ceremony_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = ScriptForm()
     if form.validate_on_submit():
-        try:
-            host_script.save(current_user, item, form.text.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: host_script.save(current_user, item, form.text.data)):
             flash(_("The host's script is saved."), "success")
             return redirect(url_for("protocol.ceremony_page", slug=summit.slug,
                                     item_id=item.id, _anchor="script"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from summit.blueprints.common import attempt, attempt_form
 from summit.blueprints.protocol.blueprint import bp
 from summit.blueprints.protocol.forms import (
     ActionForm,
@@ -83,10 +84,7 @@ def move(entry_id: int, direction: str):
     if direction not in ("up", "down"):
         abort(404)
     entry = _entry_for_write(entry_id)
-    try:
-        precedence.move(current_user, entry, -1 if direction == "up" else 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: precedence.move(current_user, entry, -1 if direction == "up" else 1), None)
     return redirect(url_for("protocol.precedence_list", slug=entry.summit.slug,
                             _anchor=f"entry-{entry.id}"))
 
@@ -112,16 +110,12 @@ def reorder(slug: str):
     ids = [parse_id(part) for part in form.order.data.split(",")]
     if None in ids:
         abort(400)
-    try:
-        precedence.reorder(current_user, summit, ids)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("The order is saved."), "success")
+    attempt(lambda: precedence.reorder(current_user, summit, ids), _("The order is saved."))
     return redirect(url_for("protocol.precedence_list", slug=summit.slug))
 
 
-def _item(slug: str, item_id: int, permission: Permission):
+def agenda_item(slug: str, item_id: int, permission: Permission):
+    """The summit and one of its agenda items, once the user holds `permission` (403, 404)."""
     summit = summits.get_by_slug(slug)
     authorize(permission, summit)
     try:
@@ -133,7 +127,7 @@ def _item(slug: str, item_id: int, permission: Permission):
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>")
 @login_required
 def item_page(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     return _render_item(summit, item)
 
 
@@ -160,7 +154,7 @@ def _render_item(summit, item, podium_form: PodiumForm | None = None,
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/attendance/<int:entry_id>")
 @login_required
 def attendance(slug: str, item_id: int, entry_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = AttendanceForm()
     if not form.validate_on_submit():
         abort(400)
@@ -180,15 +174,12 @@ def attendance(slug: str, item_id: int, entry_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/podium")
 @login_required
 def configure_podium(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = PodiumForm()
     if form.validate_on_submit():
-        try:
-            seating.configure(current_user, item, form.rows.data, form.seats_per_row.data,
-                              Convention(form.convention.data))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: seating.configure(
+                current_user, item, form.rows.data, form.seats_per_row.data,
+                Convention(form.convention.data))):
             flash(_("The podium is saved."), "success")
             return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
     return _render_item(summit, item, podium_form=form, status=400)
@@ -197,16 +188,13 @@ def configure_podium(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/place")
 @login_required
 def place(slug: str, item_id: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     form = PlaceForm()
     form.entry_id.choices = [SelectChoice(str(e.id), e.name) for e in precedence.ordered(summit)]
     if form.validate_on_submit():
-        try:
-            seating.place(current_user, item, int(form.entry_id.data), form.row.data - 1,
-                          form.seat.data - 1)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: seating.place(
+                current_user, item, int(form.entry_id.data), form.row.data - 1,
+                form.seat.data - 1)):
             flash(_("The seat is locked for this leader."), "success")
             return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
     return _render_item(summit, item, place_form=form, status=400)
@@ -215,20 +203,17 @@ def place(slug: str, item_id: int):
 @bp.post("/summits/<slug:slug>/protocol/items/<int:item_id>/unlock/<int:row>/<int:seat>")
 @login_required
 def unlock(slug: str, item_id: int, row: int, seat: int):
-    summit, item = _item(slug, item_id, Permission.PROTOCOL_WRITE)
+    summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_WRITE)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        seating.unlock(current_user, item, row - 1, seat - 1)
-    except DomainError as error:
-        flash(str(error), "error")
+    attempt(lambda: seating.unlock(current_user, item, row - 1, seat - 1), None)
     return redirect(url_for("protocol.item_page", slug=slug, item_id=item.id))
 
 
 @bp.get("/summits/<slug:slug>/protocol/items/<int:item_id>/seating.pdf")
 @login_required
 def seating_pdf(slug: str, item_id: int):
-    _summit, item = _item(slug, item_id, Permission.PROTOCOL_READ)
+    _summit, item = agenda_item(slug, item_id, Permission.PROTOCOL_READ)
     podium = seating.podium_for(item)
     if podium is None:
         abort(404)

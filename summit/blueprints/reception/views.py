@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.common import download
+from summit.blueprints.common import attempt, attempt_form, download
 from summit.blueprints.reception.blueprint import bp
 from summit.blueprints.reception.forms import (
     ChangeVehicleForm,
@@ -60,24 +60,27 @@ def board(slug: str):
 
 # --- a person's trips ----------------------------------------------------------------------
 
-@bp.route("/summits/<slug:slug>/reception/people/<int:registration_id>/trips",
-          methods=["GET", "POST"])
-@login_required
-def person_trips(slug: str, registration_id: int):
+def _person_for_edit(slug: str, registration_id: int):
+    """The summit and one of its registrations whose trips the user may edit (404, 403)."""
     summit = summits.get_by_slug(slug)
     registration = db.get_or_404(Registration, registration_id)
     if registration.summit_id != summit.id:
         abort(404)
     if not trips.may_edit(current_user, registration):
         abort(403)
+    return summit, registration
+
+
+@bp.route("/summits/<slug:slug>/reception/people/<int:registration_id>/trips",
+          methods=["GET", "POST"])
+@login_required
+def person_trips(slug: str, registration_id: int):
+    summit, registration = _person_for_edit(slug, registration_id)
     form = TripForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            trips.save_trip(current_user, registration, form.details())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        if not attempt_form(form, lambda: trips.save_trip(current_user, registration,
+                                                           form.details())):
             status = 422
         else:
             flash(_("Trip saved."), "success")
@@ -96,21 +99,11 @@ def person_trips(slug: str, registration_id: int):
 @bp.post("/summits/<slug:slug>/reception/people/<int:registration_id>/room-wish")
 @login_required
 def room_wish(slug: str, registration_id: int):
-    summit = summits.get_by_slug(slug)
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.summit_id != summit.id:
-        abort(404)
-    if not trips.may_edit(current_user, registration):
-        abort(403)
+    summit, registration = _person_for_edit(slug, registration_id)
     form = RoomWishForm()
     if form.validate_on_submit():
-        try:
-            rooms.save_wish(current_user, registration, form.gender.data, form.room_wish.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("Saved."), "success")
+        attempt(lambda: rooms.save_wish(current_user, registration, form.gender.data,
+                                        form.room_wish.data), _("Saved."))
     else:
         flash(_("Choose from the lists."), "error")
     return redirect(url_for("reception.person_trips", slug=slug,
@@ -196,11 +189,8 @@ def vehicles(slug: str):
     form = VehicleForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            transport.save_vehicle(current_user, summit, form.details())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        if not attempt_form(form, lambda: transport.save_vehicle(current_user, summit,
+                                                                  form.details())):
             status = 422
         else:
             flash(_("Vehicle saved."), "success")
@@ -290,15 +280,10 @@ def create_transfer(slug: str):
     form.vehicle.choices = _vehicle_choices(summit)
     if not form.validate_on_submit():
         return _transfers_page(summit, 422, form=form)
-    try:
-        transport.create_transfer(current_user, summit,
-                                  direction=TripDirection(form.direction.data),
-                                  place=form.place.data, at=form.at.data,
-                                  vehicle_id=parse_id(form.vehicle.data),
-                                  minutes=form.minutes.data)
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
+    if not attempt_form(form, lambda: transport.create_transfer(
+            current_user, summit, direction=TripDirection(form.direction.data),
+            place=form.place.data, at=form.at.data, vehicle_id=parse_id(form.vehicle.data),
+            minutes=form.minutes.data)):
         return _transfers_page(summit, 422, form=form)
     flash(_("Trip added."), "success")
     return redirect(url_for("reception.transfers", slug=slug))
@@ -307,14 +292,7 @@ def create_transfer(slug: str):
 def _act(slug: str, transfer_id: int, action) -> object:
     summit = summits.get_by_slug(slug)
     authorize(Permission.RECEPTION_MANAGE, summit)
-    try:
-        transfer = transport.get_transfer(summit, transfer_id)
-        action(summit, transfer)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("reception.transfers", slug=slug))
-    flash(_("Saved."), "success")
+    attempt(lambda: action(summit, transport.get_transfer(summit, transfer_id)), _("Saved."))
     return redirect(url_for("reception.transfers", slug=slug))
 
 
@@ -397,10 +375,7 @@ def driver_mark(slug: str, token: str, passenger_id: int):
                                message=str(vehicle)), 404
     if not BaseForm().validate_on_submit():
         abort(400)
-    try:
-        transport.mark_passenger(summit, vehicle, passenger_id, request.form.get("status", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    attempt(lambda: transport.mark_passenger(summit, vehicle, passenger_id,
+                                             request.form.get("status", "")), None)
     return redirect(url_for("reception.driver", slug=slug, token=token,
                             day=request.args.get("day")))

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from summit.blueprints.common import page_arg
+from summit.blueprints.common import attempt, attempt_form, page_arg
 from summit.blueprints.summits.blueprint import bp
 from summit.blueprints.summits.forms import CategoryForm, GrantRoleForm, SummitForm, ZoneForm
 from summit.extensions import db
@@ -127,11 +127,8 @@ def edit_category(slug: str, category_id: int):
     form = _category_form(summit, data=summits.category_details(category).__dict__ | {
         "zones": [zone.code for zone in category.zones]})
     if form.validate_on_submit():
-        try:
-            summits.update_category(current_user, category, _category_details(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
+        if attempt_form(form, lambda: summits.update_category(current_user, category,
+                                                               _category_details(form))):
             flash(_("Category %(code)s saved.", code=category.code), "success")
             return redirect(url_for("summits.categories", slug=slug))
     return render_template("summits/category_form.html", summit=summit, form=form,
@@ -205,12 +202,8 @@ def revoke_role(slug: str, membership_id: int):
     summit = summits.get_by_slug(slug)
     authorize(Permission.ROLES_MANAGE, summit)
     membership = _child(Membership, summit, membership_id)
-    try:
-        roles.revoke_role(current_user, membership)
-    except DomainError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("The role has been removed."), "success")
+    attempt(lambda: roles.revoke_role(current_user, membership),
+            _("The role has been removed."))
     return redirect(url_for("summits.people", slug=slug))
 
 
