@@ -19,7 +19,7 @@ SQL statements per request are printed too (each must stay constant).
 ``BENCH_CODE=/path/to/checkout`` measures another checkout's ``summit`` package (a git
 worktree of main, for the "before" figures) with this file. Exit code 1 when a target is
 missed (no verdict on a busy machine, see _helpers.Verdict). ``BENCH_ONLY=pages`` measures
-the HTML pages alone (with the trivial endpoint).
+the HTML pages alone (with the trivial endpoint), ``BENCH_ONLY=api`` the API read alone.
 """
 from __future__ import annotations
 
@@ -188,6 +188,9 @@ def measure(folder: Path, url: str, cluster, code: str | None) -> int:
     repeats = {"trivial": 400, "api read": 200, "registration list": 30, "console": 30}
     if os.environ.get("BENCH_ONLY") == "pages":  # the organiser's pages alone
         del endpoints["api read"], targets["api read"]
+    if os.environ.get("BENCH_ONLY") == "api":  # the API read alone
+        for name in set(endpoints) - {"trivial", "api read"}:
+            del endpoints[name], targets[name]
 
     database = "PostgreSQL" if cluster is not None else "SQLite"
     print(f"{REGISTRATIONS:,} registrations on {database}; the WSGI app called in this "

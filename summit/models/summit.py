@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false as sa_false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    false as sa_false,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from summit.database import enum_column, utcnow
 from summit.extensions import db
@@ -83,6 +94,11 @@ class Summit(db.Model):
                                                               server_default="")
     # Bumped to take a write lock on the summit row before capacity checks (both databases).
     lock_counter: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A new random number whenever anything the API's summit read shows changes (the summit,
+    # its organisations and their links, zones, categories and their zones): that read's
+    # JSON is kept per (summit id, setup_version). Set by ``new_setup_versions`` below.
+    setup_version: Mapped[int] = mapped_column(BigInteger, default=lambda: new_version(),
+                                               server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -204,3 +220,44 @@ class Delegation(db.Model):
 
     summit: Mapped[Summit] = relationship(back_populates="delegations")
     registrar: Mapped[User | None] = relationship(lazy="joined")
+
+
+def new_version() -> int:
+    """A fresh ``Summit.setup_version``: random rather than counted, so a summit created
+    again under a reused id (SQLite reuses the highest) never meets an old kept answer."""
+    return secrets.randbits(62) + 1
+
+
+@event.listens_for(Session, "before_flush")
+def new_setup_versions(session: Session, flush_context, instances) -> None:
+    """Give each summit whose public set-up this flush changes a new ``setup_version``, in
+    the same transaction as the change (one UPDATE; nothing when the flush touches none of
+    these models). A Core UPDATE or DELETE of these tables bypasses this: call
+    ``touch_setups`` next to it (none exists today)."""
+    summit_ids: set[int] = set()
+    organisation_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Summit):
+            if obj.id is not None:
+                summit_ids.add(obj.id)
+        elif isinstance(obj, (Zone, AttendeeCategory, SummitOrganisation)):
+            summit_id = obj.summit_id if obj.summit_id is not None else \
+                (obj.summit.id if obj.summit is not None else None)
+            if summit_id is not None:
+                summit_ids.add(summit_id)
+        elif isinstance(obj, Organisation) and obj.id is not None:
+            organisation_ids.add(obj.id)
+    if summit_ids or organisation_ids:
+        touch_setups(session, summit_ids, organisation_ids)
+
+
+def touch_setups(session: Session, summit_ids, organisation_ids=()) -> None:
+    """A new ``setup_version`` for the summits ``summit_ids`` and those linked to the
+    organisations ``organisation_ids``."""
+    summits = Summit.__table__
+    linked = db.select(SummitOrganisation.summit_id).where(
+        SummitOrganisation.organisation_id.in_(list(organisation_ids)))
+    session.connection().execute(
+        db.update(summits).where(db.or_(summits.c.id.in_(list(summit_ids)),
+                                        summits.c.id.in_(linked)))
+        .values(setup_version=new_version()))

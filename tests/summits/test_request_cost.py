@@ -22,10 +22,11 @@ from tests.support.queries import isolation_levels
 def test_an_authenticated_summit_read_is_three_statements(client, summit, organiser,
                                                           count_queries):
     """The token (live, its user active: scope and summit only, neither the user nor their
-    roles, which this read never uses), the summit, and its organisations, zones, categories
-    and the categories' zones together: three statements for a summit with one category and
-    for one with five (before issue 23: eight, one more per category), and no BEGIN or
-    ROLLBACK around them."""
+    roles, which this read never uses) with the summit's id and setup version, the summit,
+    and its organisations, zones, categories and the categories' zones together: three
+    statements for a summit with one category and for one with five (before issue 23: eight,
+    one more per category), and no BEGIN or ROLLBACK around them. Once read, the answer is
+    kept until the summit's set-up changes: a warm read is the token's one statement."""
     headers = token_for(organiser)
     main = factories.make_zone(summit, "MAIN", "主会场")
     vip = factories.make_zone(summit, "VIP", "贵宾区")
@@ -42,8 +43,13 @@ def test_an_authenticated_summit_read_is_three_statements(client, summit, organi
         with count_queries(db.engine) as large:
             body = client.get(url, headers=headers).get_json()
 
-    assert len(small) == len(large) == 3, (small, large)
+    with count_queries(db.engine) as warm:
+        assert client.get(url, headers=headers).get_json() == body
+
+    assert len(small) == len(warm) == 1, (small, warm)  # kept: the token's statement alone
+    assert len(large) == 3, large  # the categories added: read again
     assert "api_tokens" in large[0] and "memberships" not in large[0]
+    assert "setup_version" in warm[0]
     assert "users.email" not in large[0] and "users.active" in large[0]
     assert levels == ["AUTOCOMMIT"] * 3, levels  # no BEGIN and ROLLBACK round trips
     assert [c["code"] for c in body["categories"]] == ["delegate", "guest0", "guest1",

@@ -13,7 +13,6 @@ from werkzeug.exceptions import BadRequest
 
 from summit.blueprints.api.blueprint import bp
 from summit.errors import json_error
-from summit.extensions import db
 from summit.services.accounts import tokens as api_tokens
 from summit.services.core.validation import has_bad_characters
 
@@ -25,16 +24,14 @@ def load_bearer_user():
     summit; anywhere else it is refused, so it never lends its user's other rights."""
     g.api_user = g.api_token = None
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "answers_everyone", False) and not db.session().in_transaction():
-        # Reads only, each statement its own snapshot as under READ COMMITTED: no BEGIN
-        # and ROLLBACK round trips around them (a session already in a transaction, as a
-        # test's may be, keeps it).
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     raw = api_tokens.bearer_token(request.headers.get("Authorization", ""))
     if raw is None:
         return None
     if getattr(view, "answers_everyone", False):
-        token = api_tokens.token_state(raw)  # checked as everywhere; its user not loaded
+        # Checked as everywhere, its user not loaded; the summit in the URL read with it.
+        token = api_tokens.token_state(raw, wanted=(request.view_args or {}).get("slug"))
+        if token is not None and token.wanted is not None:
+            g.summit_version = token.wanted
     else:
         token = api_tokens.token_for(raw)
     if token is None:

@@ -20,7 +20,7 @@ from summit.models import ApiToken, Summit, TokenScope, User
 from summit.permissions import Permission, require
 from summit.services.accounts import users as accounts
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit, audit_words
+from summit.services.core import audit, audit_words, reads
 from summit.services.core.errors import NotFound
 
 # Writing last_used_at on every request would turn reads into writes.
@@ -112,6 +112,9 @@ class TokenState:
 
     scope: TokenScope
     summit_slug: str | None
+    # (id, setup_version) of the summit asked for (``token_state``'s ``wanted``), read in
+    # the same statement; None when not asked or there is no such summit.
+    wanted: tuple[int, int] | None = None
 
 
 @cache
@@ -119,31 +122,37 @@ def token_state_query():
     """Built once: the live token's scope and summit, its user active, as plain columns (no
     user, roles or ORM objects loaded), and whether its last use needs writing."""
     tokens, users, summits = ApiToken.__table__, User.__table__, Summit.__table__
+    wanted = summits.alias("wanted")
     now = db.bindparam("now", type_=ApiToken.expires_at.type)
-    return (db.select(tokens.c.id, tokens.c.scope, summits.c.slug, tokens.c.last_used_at)
+    return (db.select(tokens.c.id, tokens.c.scope, summits.c.slug, tokens.c.last_used_at,
+                      wanted.c.id.label("wanted_id"),
+                      wanted.c.setup_version.label("wanted_version"))
             .select_from(tokens.join(users, users.c.id == tokens.c.user_id)
-                         .outerjoin(summits, summits.c.id == tokens.c.summit_id))
+                         .outerjoin(summits, summits.c.id == tokens.c.summit_id)
+                         .outerjoin(wanted, wanted.c.slug == db.bindparam("wanted")))
             .where(tokens.c.token_hash == db.bindparam("hash"), tokens.c.revoked_at.is_(None),
                    db.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > now),
                    users.c.active.is_(True)))
 
 
-def token_state(raw: str, now: datetime | None = None) -> TokenState | None:
+def token_state(raw: str, now: datetime | None = None,
+                wanted: str | None = None) -> TokenState | None:
     """``token_for`` for a public read: the same token is live (and its use is noted the
-    same way), in one statement of four columns instead of the token, user, roles and
-    summit as objects."""
+    same way), in one statement of a few columns instead of the token, user, roles and
+    summit as objects; with the id and setup version of the summit at slug ``wanted``."""
     if not raw or len(raw) > MAX_TOKEN:
         return None
     now = now or utcnow()
-    row = db.session.connection().execute(token_state_query(),
-                                          {"hash": digest(raw), "now": now}).first()
+    row = reads.first_row(token_state_query(),
+                          {"hash": digest(raw), "now": now, "wanted": wanted})
     if row is None:
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         db.session.execute(db.update(ApiToken).where(ApiToken.id == row.id)
                            .values(last_used_at=now))
         db.session.commit()
-    return TokenState(row.scope, row.slug)
+    return TokenState(row.scope, row.slug, None if row.wanted_id is None
+                      else (row.wanted_id, row.wanted_version))
 
 
 def permits(token: ApiToken | TokenState, checkin_at: str | None) -> bool:

@@ -4,7 +4,9 @@ categories), read with four plain statements whatever the number of summits or r
 The API's summit reads were the costliest ordinary requests (issue 23): loading the ORM
 objects of every organisation, zone and category, and each category's zones one query at a
 time, cost 40 times the trivial endpoint's CPU. Columns straight into dictionaries cost a
-fraction of that; nothing is cached, so an edit shows at once.
+fraction of that. The API keeps one summit's answer by (summit id, ``setup_version``): the
+version changes in the same transaction as any edit of what is shown (models/summit.py,
+``new_setup_versions``), so an edit shows at once.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from summit.models import (
     Zone,
 )
 from summit.models.summit import category_zones
+from summit.services.core import reads
 from summit.services.core.errors import NotFound
 from summit.services.summits.settings import SLUG_PATTERN
 
@@ -35,28 +38,50 @@ def setup_of(slug: str) -> dict:
     return found[0]
 
 
+def version_of(slug: str) -> tuple[int, int] | None:
+    """(id, setup_version) of the summit at ``slug``, None when there is none."""
+    if not SLUG_PATTERN.match(slug or ""):
+        return None
+    row = reads.read_connection().execute(version_query(), {"slug": slug}).first()
+    return None if row is None else (row.id, row.setup_version)
+
+
+@cache
+def version_query():
+    return db.select(Summit.id, Summit.setup_version).where(Summit.slug == db.bindparam("slug"))
+
+
+def setup_by_id(summit_id: int) -> dict:
+    """The public set-up of the summit ``summit_id``; NotFound when there is none."""
+    found = setups({"id": summit_id}, by="id")
+    if not found:
+        raise NotFound(_l("There is no summit at this address."))
+    return found[0]
+
+
 def all_setups() -> list[dict]:
     """Every summit's public set-up, the latest first."""
     return setups(None)
 
 
 @cache
-def summits_query(by_slug: bool):
+def summits_query(by: str | None):
     """Built once: building a statement costs more than running it (and a statement used
     again keeps its cache key)."""
     query = db.select(Summit.id, Summit.slug, Summit.title_zh, Summit.title_en,
                       Summit.theme_zh, Summit.theme_en, Summit.city, Summit.venue,
                       Summit.timezone, Summit.starts_on, Summit.ends_on)
-    if by_slug:
-        query = query.where(Summit.slug == db.bindparam("slug"))
+    if by is not None:
+        query = query.where(getattr(Summit, by) == db.bindparam(by))
     return query.order_by(Summit.starts_on.desc(), Summit.id)
 
 
-def setups(by_slug: dict | None) -> list[dict]:
+def setups(by_slug: dict | None, by: str = "slug") -> list[dict]:
     # Plain rows through the session's connection: no ORM entity is loaded, so the ORM's
     # execution path (its events, loading context and result wrapping) has nothing to do.
-    connection = db.session.connection()
-    summits = connection.execute(summits_query(by_slug is not None), by_slug).all()
+    connection = reads.read_connection()
+    summits = connection.execute(summits_query(by if by_slug is not None else None),
+                                 by_slug).all()
     if not summits:
         return []
     organisations, zones, categories = defaultdict(list), defaultdict(list), defaultdict(list)
