@@ -83,7 +83,7 @@ def test_every_recorded_action_has_a_label():
     assert {"press.submit", "checkin.manual", "registration.approve", "booking.offer",
             "press.needs_info", "agreement.update.funds", "user.set_active"} <= actions
     missing = sorted(actions - set(audit_words.ACTION_LABELS))
-    assert not missing, f"audit actions without words in audit_words.ACTION_LABELS: {missing}"
+    assert not missing, f"audit actions without words in audit_labels.ACTION_LABELS: {missing}"
     assert not set(audit_words.ACTION_LABELS) - actions, "labels for actions nobody records"
 
 

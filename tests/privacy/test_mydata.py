@@ -74,7 +74,7 @@ def test_every_field_and_code_of_the_download_has_words(app):
             for member in getattr(column.type, "enum_class", None) or ():
                 if member not in audit_words.ENUM_LABELS.get(type(member), {}):
                     unworded.add(f"{table.name}.{column.key}={member.value}")
-    assert not unnamed, f"add labels to audit_words.FIELD_LABELS: {sorted(unnamed)}"
+    assert not unnamed, f"add labels to audit_labels.FIELD_LABELS: {sorted(unnamed)}"
     assert not unworded, f"name these codes with audit_words.name_enums: {sorted(unworded)}"
 
 
