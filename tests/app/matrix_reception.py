@@ -24,7 +24,7 @@ from summit.models import (
     VehicleKind,
 )
 from summit.services.core import uploads
-from summit.services.reception import transport
+from summit.services.reception import drivers
 
 RECEPTION = frozenset({Role.RECEPTION_STAFF.value, Role.ORGANISER.value, "admin"})
 CHECKIN = frozenset({Role.CHECKIN_STAFF.value, Role.ORGANISER.value, "admin"})
@@ -84,7 +84,7 @@ def reception_world(w) -> ReceptionWorld:
         db.session.add_all([meal, block])
         db.session.commit()
         found = w._reception = ReceptionWorld(vehicle, transfers, riders[0].id, riders[1].id,
-                                              transport.driver_token(w.summit, vehicle),
+                                              drivers.driver_token(w.summit, vehicle),
                                               meal.id, hotel.id, block.rooms[0].id)
     return found
 

@@ -10,7 +10,7 @@ import pytest
 from summit.extensions import db
 from summit.models import PassengerStatus, Transfer, TransferPassenger, TripDirection
 from summit.services.core.errors import Conflict, ValidationFailed
-from summit.services.reception import transport, trips
+from summit.services.reception import drivers, transport, trips
 from summit.services.registration import review
 from tests.support import factories
 from tests.support.pages import field_errors, flashes, text
@@ -144,9 +144,9 @@ def test_the_driver_marks_a_passenger_picked_up_and_staff_see_it(
     transfer = transport.create_transfer(reception, event, direction=A, place="康定机场",
                                          at=datetime(2027, 8, 2, 10, 30), vehicle_id=van.id)
     passenger = transport.add_passenger(reception, event, transfer, person.id)
-    token = transport.driver_token(event, van)
+    token = drivers.driver_token(event, van)
     other = factories.make_summit("other-summit")
-    foreign = transport.driver_token(other, van)
+    foreign = drivers.driver_token(other, van)
     url = f"/summits/{event.slug}/driver/{token}"
 
     page = text(client.get(url))
@@ -169,10 +169,10 @@ def test_the_driver_marks_a_passenger_picked_up_and_staff_see_it(
 
 def test_an_expired_driver_link_says_so(app, event, reception):
     van = vehicle(event, reception, "川A00001", 4)
-    token = transport.driver_token(event, van)
+    token = drivers.driver_token(event, van)
 
     with pytest.raises(Exception) as expired:
-        transport.driver_from_token(event, token, max_age_days=-1)
+        drivers.driver_from_token(event, token, max_age_days=-1)
 
     assert str(expired.value) == "This driver's link has expired. Ask reception for a new one."
 

@@ -27,7 +27,7 @@ from summit.permissions import Permission, authorize
 from summit.services.core import spreadsheets
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_phone, parse_id
-from summit.services.reception import handover, rooms, transport, trip_import, trips
+from summit.services.reception import drivers, handover, rooms, transport, trip_import, trips
 from summit.services.registration import export as registration_export, imports as staging
 from summit.services.summits import settings as summits
 
@@ -199,7 +199,7 @@ def vehicles(slug: str):
         status = 422
     fleet = transport.vehicles(summit)
     links = {v.id: url_for("reception.driver", slug=slug, _external=True,
-                           token=transport.driver_link_token(current_user, summit, v))
+                           token=drivers.driver_link_token(current_user, summit, v))
              for v in fleet}
     return render_template("reception/vehicles.html", summit=summit, form=form,
                            vehicles=fleet, links=links), status
@@ -344,7 +344,7 @@ def delete_transfer(slug: str, transfer_id: int):
 def _driver(slug: str, token: str):
     summit = summits.get_by_slug(slug)
     try:
-        return summit, transport.driver_from_token(summit, token)
+        return summit, drivers.driver_from_token(summit, token)
     except DomainError as error:
         return summit, error
 
@@ -355,7 +355,7 @@ def driver(slug: str, token: str):
     if isinstance(vehicle, DomainError):
         return render_template("reception/driver_refused.html", summit=summit,
                                message=str(vehicle)), 404
-    ids = transport.driver_vehicle_ids(summit, vehicle)
+    ids = drivers.driver_vehicle_ids(summit, vehicle)
     days = transport.days_with_transfers(summit, ids)
     day = _day_arg() or (date.today() if date.today() in days else (days[0] if days else None))
     rows = transport.transfers_on(summit, day, ids) if day else []
@@ -375,7 +375,7 @@ def driver_mark(slug: str, token: str, passenger_id: int):
                                message=str(vehicle)), 404
     if not BaseForm().validate_on_submit():
         abort(400)
-    attempt(lambda: transport.mark_passenger(summit, vehicle, passenger_id,
+    attempt(lambda: drivers.mark_passenger(summit, vehicle, passenger_id,
                                              request.form.get("status", "")), None)
     return redirect(url_for("reception.driver", slug=slug, token=token,
                             day=request.args.get("day")))
