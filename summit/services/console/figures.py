@@ -189,37 +189,41 @@ def _agreements(summit: Summit, now: datetime) -> dict[str, Any]:
             "stale_days": scope.stale_days}
 
 
-TODO_KINDS = ("registration", "press", "agreement", "badge_job")
-TODO_SECTIONS = ("registrations", "press", "agreements", "badges")  # each kind's section
+# Each kind of to-do and the console section that shows it; in the statement a kind is
+# numbered by its place here.
+TODO_KINDS = {"registration": "registrations", "press": "press", "agreement": "agreements",
+              "badge_job": "badges"}
+KIND_NUMBERS = {kind: number for number, kind in enumerate(TODO_KINDS)}
 
 
 def _todos(summit: Summit, sections: set[str], now: datetime) -> list[Todo]:
     """The to-do list, read afresh: one statement (a part per visible kind), built once per
     set of sections; rows come in each kind's order, kinds in ``TODO_KINDS``' order, then are
     sorted by how long they have waited (a stable sort, as before)."""
-    shown = tuple(section for section in TODO_SECTIONS if section in sections)
+    shown = tuple(kind for kind, section in TODO_KINDS.items() if section in sections)
     if not shown:
         return []
     scope = agreement_stats.scope_for([summit])
     rows = db.session.connection().execute(todos_query(shown), {
         "summit_id": summit.id, "stale_before": now - timedelta(days=scope.stale_days)})
-    todos = [Todo(TODO_KINDS[kind], since, title, key if kind == 3 else number)
+    names = tuple(TODO_KINDS)
+    todos = [Todo(names[kind], since, title, key if names[kind] == "badge_job" else number)
              for kind, number, key, title, since in rows]
     return sorted(todos, key=lambda todo: todo.since)
 
 
 @functools.cache
-def todos_query(sections: tuple[str, ...]):
-    """Rows of (kind, id, key, title, since), each kind's first TODO_LIMIT in its order:
-    0 pending registrations, 1 press applications to decide, 2 agreements without follow-up
+def todos_query(kinds: tuple[str, ...]):
+    """Rows of (kind's number, id, key, title, since), each kind's first TODO_LIMIT in its
+    order: pending registrations, press applications to decide, agreements without follow-up
     for the default stale days (as ``agreement_stats.stale_condition`` of the console's
-    scope), 3 failed badge batches (their key)."""
+    scope), failed badge batches (their key)."""
     summit_id, stale_before = db.bindparam("summit_id"), db.bindparam("stale_before",
                                                                       type_=UTCDateTime())
     blank, zero = db.literal(""), db.literal(0)
 
     def part(kind, number, key, title, since, where, order):
-        inner = (select(db.literal(kind).label("kind"), number.label("number"),
+        inner = (select(db.literal(KIND_NUMBERS[kind]).label("kind"), number.label("number"),
                         db.type_coerce(key, db.String).label("key"),
                         db.type_coerce(title, db.String).label("title"),
                         db.type_coerce(since, UTCDateTime()).label("since"))
@@ -227,30 +231,30 @@ def todos_query(sections: tuple[str, ...]):
         return select(inner)
 
     parts = {
-        "registrations": part(
-            0, Registration.id, blank, Registration.name, Registration.created_at,
+        "registration": part(
+            "registration", Registration.id, blank, Registration.name, Registration.created_at,
             (Registration.summit_id == summit_id,
              Registration.status == RegistrationStatus.PENDING),
             (Registration.created_at, Registration.id)),
         "press": part(
-            1, PressApplication.id, blank, PressApplication.outlet_name,
+            "press", PressApplication.id, blank, PressApplication.outlet_name,
             func.coalesce(PressApplication.submitted_at, PressApplication.created_at),
             (PressApplication.summit_id == summit_id,
              PressApplication.status.in_(PRESS_TO_DECIDE)),
             (PressApplication.submitted_at, PressApplication.id)),
-        "agreements": part(
-            2, Agreement.id, blank, Agreement.title, Agreement.last_activity_at,
+        "agreement": part(
+            "agreement", Agreement.id, blank, Agreement.title, Agreement.last_activity_at,
             (Agreement.summit_id == summit_id, agreement_stats.counted(),
              Agreement.status.not_in(FINAL),
              Agreement.last_activity_at < stale_before),
             (Agreement.last_activity_at, Agreement.id)),
-        "badges": part(
-            3, zero, BadgeJob.key, BadgeJob.error,
+        "badge_job": part(
+            "badge_job", zero, BadgeJob.key, BadgeJob.error,
             func.coalesce(BadgeJob.finished_at, BadgeJob.created_at),
             (BadgeJob.summit_id == summit_id, BadgeJob.status == JobStatus.FAILED),
             (BadgeJob.created_at,)),
     }
-    chosen = [parts[section] for section in sections]
+    chosen = [parts[kind] for kind in kinds]
     # UNION ALL gives each part's rows in its order, parts in this order (PostgreSQL's
     # Append, SQLite's compound select).
     return chosen[0] if len(chosen) == 1 else db.union_all(*chosen)
