@@ -42,6 +42,9 @@ def test_desk_staff_find_by_pinyin_and_print_with_one_key(
     search.fill("wang fang")
     search.press("Enter")
     expect(page.locator("#people")).to_contain_text("王芳")
+    # The browser moves the focus at its next rendering step, which may come
+    # just after the text is there: wait for it, as a person's eyes would.
+    expect(page.locator("#people").get_by_role("button", name="Print badge").first).to_be_focused()
     page.keyboard.press("Enter")  # the first person's print button has the focus
     expect(page.get_by_text("is on its way to the printer")).to_be_visible()
     job = printed_job()
