@@ -60,11 +60,21 @@ class World:
     summit_id: int
     category_id: int
     counter: Callable[[], int] = field(default_factory=lambda: itertools.count(1).__next__)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def summit(self) -> Summit:
         db.session.expire_all()
         return db.session.get(Summit, self.summit_id)
+
+    def token(self, email: str = "admin@example.com") -> str:
+        """A bearer token of ``email``, issued through its password once a test: every
+        example of a property calls as the same person (a sign-in an example cost more than
+        most requests it sent)."""
+        if email not in self.tokens:
+            self.tokens[email] = api_tokens.issue_token(email, factories.PASSWORD,
+                                                        "127.0.0.1")[0]
+        return self.tokens[email]
 
     def approved_registration(self) -> Registration:
         """A fresh approved registration in the world's category: a badge to act on."""
@@ -848,7 +858,7 @@ PRESS_JSON_FIELDS = ["outlet_name", "media_type", "region", "website", "press_ca
 
 
 def _press_token(form_world) -> str:
-    return api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
+    return form_world.token()
 
 
 @settings(max_examples=EXAMPLES * 3, **SETTINGS)
@@ -971,10 +981,11 @@ amount_text = st.one_of(st.text(max_size=30), st.decimals(allow_nan=True).map(st
 
 
 def _officer_token(form_world: World) -> str:
-    user = db.session.scalar(db.select(User).where(User.email == "zhao@example.com"))
-    if not any(m.role is Role.AGREEMENTS_OFFICER for m in user.memberships):
-        factories.grant(user, form_world.summit, Role.AGREEMENTS_OFFICER)
-    return api_tokens.issue_token(user.email, factories.PASSWORD, "127.0.0.1")[0]
+    if "zhao@example.com" not in form_world.tokens:  # the role is granted once a test
+        user = db.session.scalar(db.select(User).where(User.email == "zhao@example.com"))
+        if not any(m.role is Role.AGREEMENTS_OFFICER for m in user.memberships):
+            factories.grant(user, form_world.summit, Role.AGREEMENTS_OFFICER)
+    return form_world.token("zhao@example.com")
 
 
 @settings(max_examples=EXAMPLES * 3, **SETTINGS)
@@ -1042,7 +1053,7 @@ agenda_values = st.one_of(tagged("missing", st.none()), bad_text,
        value=agenda_values)
 def test_a_bad_value_in_an_agenda_item_is_a_json_error(form_world, name, value):
     client = in_english(form_world.app.test_client())
-    token = api_tokens.issue_token("admin@example.com", factories.PASSWORD, "127.0.0.1")[0]
+    token = form_world.token()
     payload = dict(AGENDA_ITEM)
     tag, raw = value
     if tag == "missing":
@@ -1071,8 +1082,10 @@ def test_a_bad_value_in_an_agenda_item_is_a_json_error(form_world, name, value):
 # --- check-in: scans, the desk, the look-up ------------------------------------------------
 
 def scanner_headers(form_world: World) -> dict:
-    admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
-    return {"Authorization": f"Bearer {api_tokens.issue_token_for(admin)[0]}"}
+    if "scanner" not in form_world.tokens:  # one token a test, as a scanner keeps its own
+        admin = db.session.scalar(db.select(User).where(User.email == "admin@example.com"))
+        form_world.tokens["scanner"] = api_tokens.issue_token_for(admin)[0]
+    return {"Authorization": f"Bearer {form_world.tokens['scanner']}"}
 
 
 scan_values = st.one_of(wrong_json_types, bad_text, st.text(max_size=80),

@@ -303,7 +303,10 @@ PDF_CSS = """
 html { font-family: %(family)s; font-size: 9.5pt; color: #1d2433; line-height: 1.4; }
 h1 { font-size: 18pt; margin: 0 0 4mm; }
 h2 { font-size: 12pt; border-bottom: 1.5pt solid #9b1c1c; margin: 6mm 0 2mm; }
-table { width: 100%%; border-collapse: collapse; margin-bottom: 3mm; }
+/* Fixed layout: the columns' widths come from the first row (38%% for the names), not from
+   measuring every word of every cell (with break-all, every character): a long audit log
+   took seconds to lay out. */
+table { width: 100%%; border-collapse: collapse; margin-bottom: 3mm; table-layout: fixed; }
 th { text-align: left; width: 38%%; color: #555; font-weight: normal; }
 td, th { border-bottom: 0.4pt solid #ccc; padding: 1mm; vertical-align: top;
   word-break: break-all; }
