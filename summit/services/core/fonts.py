@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
+from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 from summit.services.core.names import to_traditional
 
@@ -180,6 +182,7 @@ def _build_one(source: Path, target: Path, weight_name: str, chars: set[int]) ->
     _save(font, target)
 
 
+TIBETAN_PART = re.compile(r"0F[0-9A-F]{2}")
 # Spaces and joiners within Tibetan text are set in its font (text keeps the font it is in
 # for a character that font has), and shaping may insert a dotted circle.
 TIBETAN_COMPANIONS = {0x20, 0xA0, *range(0x2000, 0x2010), 0x202F, 0x25CC, 0xFEFF}
@@ -206,7 +209,26 @@ def _build_tibetan(source: Path, target: Path) -> None:
     for record in font["name"].names:
         if record.nameID in names:
             record.string = names[record.nameID]
+    reorderGlyphs(font, _common_first(font))
     _save(font, target)
+
+
+def _common_first(font: TTFont) -> list[str]:
+    """Glyph order with the characters first, then stacks of two parts, three parts and so
+    on (their names spell their parts: uni0F400FB2). WeasyPrint keeps every glyph number up
+    to the highest one a document uses, so common glyphs numbered low make each document's
+    font smaller."""
+    order = font.getGlyphOrder()
+    cmap = font.getBestCmap()
+    first = {name: code for code, name in sorted(cmap.items(), reverse=True)}
+    rank = {name: index for index, name in enumerate(order)}
+
+    def key(name: str) -> tuple[int, int]:
+        if name in first:
+            return (0, first[name])
+        return (len(TIBETAN_PART.findall(name)) or 99, rank[name])
+
+    return [order[0], *sorted(order[1:], key=key)]
 
 
 def ensure_fast_fonts(cache_dir: Path, dirs: tuple[str, ...] = SYSTEM_FONT_DIRS
