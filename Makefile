@@ -22,11 +22,12 @@ run: install system translations instance db demo
 test: lint system-test translations test-fonts
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The fast CJK badge font the tests print with (tests/support/plugin.py), cut once per checkout
-# as `make run` cuts the app's: a set-up step, not every test run's.
+# The fast CJK and Tibetan badge fonts the tests print with (tests/support/plugin.py), cut once
+# per checkout as `make run` cuts the app's: a set-up step, not every test run's.
 test-fonts: install
 	$(BIN)/python -c "from pathlib import Path; from summit.services.core.fonts import \
-	ensure_fast_fonts; ensure_fast_fonts(Path('.cache/fonts'))"
+	ensure_fast_fonts, ensure_tibetan_cut; ensure_fast_fonts(Path('.cache/fonts')); \
+	ensure_tibetan_cut(Path('.cache/fonts'))"
 
 # ruff (settings in pyproject.toml): pyflakes, pycodestyle, import order, bugbear, pyupgrade.
 lint: install-dev

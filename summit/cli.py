@@ -108,7 +108,8 @@ badges_cli = click.Group("badges", help="Badge printing.")
 
 @badges_cli.command("fonts")
 def badge_fonts() -> None:
-    """Check the fonts badges need and build the fast CJK font (about 10 s, once)."""
+    """Check the fonts badges need and build the fast CJK and Tibetan fonts (about 15 s,
+    once)."""
     dirs = tuple(current_app.config.get("FONT_DIRS") or fonts.SYSTEM_FONT_DIRS)
     for script in fonts.status(dirs):
         state = "ok" if script.ok else f"MISSING: install {script.need.package}"
@@ -116,6 +117,9 @@ def badge_fonts() -> None:
     built = fonts.ensure_fast_fonts(Path(pdf.configured_cache_dir()), dirs)
     click.echo("Fast badge font: " + (", ".join(p.name for p in built.values()) or "not built "
                                       "(Noto Sans CJK is missing)"))
+    tibetan = fonts.ensure_tibetan_cut(Path(pdf.configured_cache_dir()), dirs)
+    click.echo("Tibetan badge font: " + (tibetan.name if tibetan else "not built (Tibetan "
+                                         "Machine Uni is missing)"))
 
 
 bookings_cli = click.Group("bookings", help="Salon seat bookings.")

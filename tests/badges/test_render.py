@@ -21,12 +21,14 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PIL import Image
+import weasyprint
+from PIL import Image, ImageChops
 
 from summit.models import BadgeSize
 from summit.services.badges import (
     design as bd,
     limits as template_limits,
+    qr as bq,
     render as br,
     tokens as bt,
 )
@@ -81,7 +83,7 @@ def test_chinese_and_tibetan_names_print_with_embedded_fonts(tmp_path):
     assert used and all(emb == "yes" for _name, emb in used), used
     names = " | ".join(name for name, _emb in used)
     assert "Summit Sans CJK" in names
-    assert "Tibetan Machine Uni" in names
+    assert "Summit Tibetan" in names  # the cut (issue 23), not the 4.5 MB full font
     assert page_count(path) == 3
     assert squash(pdf_text(path, 1)) == "趙波"
     assert squash(pdf_text(path, 2)) == "赵波"
@@ -115,6 +117,75 @@ def test_a_rare_character_falls_back_to_the_full_noto_font(tmp_path):
     names = [n for n, _emb in used]
     assert any(n.startswith("Summit Sans CJK") for n in names), names
     assert any(n.startswith("Noto Sans CJK") for n in names), names
+
+
+def differing_pixels(first: Path, second: Path) -> int:
+    """Pixels of two same-sized renders more than a quarter of the grey scale apart."""
+    one, two = Image.open(first).convert("L"), Image.open(second).convert("L")
+    assert one.size == two.size
+    return sum(ImageChops.difference(one, two).histogram()[64:])
+
+
+def test_the_tibetan_cut_shapes_stacks_as_the_full_font(tmp_path):
+    """Summit Tibetan (issue 23: cheaper to subset per document) makes the same stacks as
+    Tibetan Machine Uni: badge text in the badges' font stack with and without the cut,
+    drawn at 200 dpi, matches (line height from the stack's first font, as on badges)."""
+    stack = fonts.family_css()
+    pages = []
+    for family in (stack, stack.replace('"Summit Tibetan", ', "")):
+        html = f'<p class="a">{TIBETAN} 扎西</p><p class="b">སྒྲོལ་མ བསོད་ནམས་རྒྱལ་པོ</p>'
+        css = (f"@page {{ size: 200mm 120mm; margin: 5mm }} p {{ font-family: {family} }}"
+               ".a { font-size: 40pt; font-weight: 700 } .b { font-size: 60pt }")
+        path = save(pdf.render_document(html, css), tmp_path, f"{len(family)}.pdf")
+        assert page_count(path) == 1
+        pages.append(to_png(path))
+        used = {name.removesuffix(" Bold") for name, _ in pdf_fonts(path)}
+        assert used == {"Summit Sans CJK", "Summit Tibetan" if len(pages) == 1
+                        else "Tibetan Machine Uni"}
+
+    assert differing_pixels(*pages) == 0
+
+
+def full_stylesheet_pdf(faces, designs, size) -> bytes:
+    """``render_pdf`` with WeasyPrint's whole user-agent stylesheet."""
+    font_config, fetcher = pdf.weasy()
+    sheet = pdf.stylesheet(bd.build_css(designs, size, pdf.font_css()))
+    document = weasyprint.HTML(string=bd.build_body(faces, designs, size), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[sheet], font_config=font_config)
+
+
+LISTS = bd.Design(html='<ol><li>{{ b.name }}</li></ol><p style="display: list-item; '
+                       'list-style: decimal inside">{{ b.position }}</p>')
+
+
+@pytest.mark.parametrize(("designs", "size"), [
+    (DESIGNS, BadgeSize.A6), (DESIGNS, BadgeSize.A4_SHEET), (DESIGNS, BadgeSize.CR80),
+    ({"delegate": LISTS}, BadgeSize.A6)], ids=["a6", "a4-sheet", "cr80", "lists"])
+def test_the_lean_user_agent_stylesheet_draws_badges_the_same(tmp_path, designs, size):
+    """Badges render with a lean copy of WeasyPrint's user-agent stylesheet (no footnotes,
+    notes or page margin boxes; markers for list items) unless a design mentions lists:
+    either way every page looks as with the whole stylesheet."""
+    assert pdf.lean_ua_text() is not None  # a WeasyPrint upgrade that breaks it fails here
+    faces = [face("扎西德勒", name_native=TIBETAN, position="局长", title="嘉宾",
+                  zones=(("MAIN", "主会场"),)), face("趙波", organisation="四川大学"),
+             face("Anna Schmidt", title_en="Guest"), face("赵波")]
+
+    lean = save(br.render_pdf(faces, designs, size), tmp_path, "lean.pdf")
+    full = save(full_stylesheet_pdf(faces, designs, size), tmp_path, "full.pdf")
+
+    assert page_count(lean) == page_count(full)
+    for page in range(1, page_count(lean) + 1):
+        assert differing_pixels(to_png(lean, page, dpi=100), to_png(full, page, dpi=100)) == 0
+        assert pdf_text(lean, page) == pdf_text(full, page)
+
+
+def test_the_qr_code_is_a_greyscale_png_of_black_and_white():
+    """8-bit grey (issue 23): WeasyPrint takes it as it is, where a 1-bit PNG is turned into
+    RGB and encoded twice more per badge."""
+    image = Image.open(io.BytesIO(bq.png(bq.matrix(token()))))
+
+    assert image.mode == "L"
+    assert sum(image.histogram()[1:255]) == 0
 
 
 def test_names_are_escaped_in_the_html():

@@ -243,20 +243,25 @@ def run(job_id: int) -> None:
 
 
 class Phases:
-    """Wall time of a batch's phases, for the log (and bench/badges.py): where the time
-    goes when more render processes do not make a batch faster."""
+    """Wall and CPU time (of the thread running the job) of a batch's phases, for the log
+    and bench/badges.py: where the time goes when more render processes do not make a batch
+    faster, measured in a way a busy machine does not distort (CPU)."""
 
     def __init__(self) -> None:
         self.started = self.last = time.perf_counter()
+        self.last_cpu = time.thread_time()
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, now_cpu = time.perf_counter(), time.thread_time()
         self.seconds[name] = self.seconds.get(name, 0.0) + now - self.last
-        self.last = now
+        self.cpu[name] = self.cpu.get(name, 0.0) + now_cpu - self.last_cpu
+        self.last, self.last_cpu = now, now_cpu
 
     def __str__(self) -> str:
-        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
+        return ", ".join(f"{name} {seconds:.2f} s (CPU {self.cpu[name]:.2f} s)"
+                         for name, seconds in self.seconds.items())
 
 
 def _finish(job_id: int, token: str, size: int, versions: dict[int, int]) -> None:

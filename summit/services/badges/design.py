@@ -117,9 +117,16 @@ def _length_class(text: str, limits: tuple[int, int, int]) -> str:
     return "longest"
 
 
+# Line breaks and indentation after a tag or a Jinja tag of the built-in design: text nodes
+# between blocks that WeasyPrint would only drop again (a deliberate inline space is never a
+# line break in that file).
+LAYOUT_WHITESPACE = re.compile(r"([>}])[ \t]*\n\s*")
+
+
 @lru_cache(maxsize=1)
 def _builtin() -> tuple[str, str]:
-    return ((PRINT_DIR / "badge.html").read_text(encoding="utf-8"),
+    html = (PRINT_DIR / "badge.html").read_text(encoding="utf-8")
+    return (LAYOUT_WHITESPACE.sub(r"\1", html),
             (PRINT_DIR / "badge.css").read_text(encoding="utf-8"))
 
 

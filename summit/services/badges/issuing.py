@@ -263,9 +263,10 @@ def sample_face(category: AttendeeCategory, template: BadgeTemplate, sample: str
 
 
 def render_badge(badge: Badge, size: BadgeSize = BadgeSize.A6, processes: int = 1) -> bytes:
-    face = face_of(badge)
-    return render_faces([face], {face.design: design_of(badge.registration.category)}, size,
-                        processes)
+    category = badge.registration.category
+    template = template_of(category)
+    face = face_of(badge, template)
+    return render_faces([face], {face.design: design_of(category, template)}, size, processes)
 
 
 def render_faces(faces: list[BadgeFace], designs: dict[str, Design], size: BadgeSize,

@@ -1,6 +1,8 @@
 """The badge's QR code: python-qrcode (the package the project's brief names) builds the
-matrix, written here as a 1-bit PNG with one pixel per module. The badge's CSS scales it up
-with crisp edges, so the PDF holds a few hundred bytes per code. Error correction M and a
+matrix, written here as an 8-bit greyscale PNG (black and white only) with one pixel per
+module. The badge's CSS scales it up with crisp edges, so the PDF holds a few hundred bytes
+per code. Greyscale because WeasyPrint turns a 1-bit image into RGB and encodes it twice
+more; a greyscale PNG it takes as it is (issue 23: 0.5 ms of a badge). Error correction M and a
 fixed mask (no search over the eight masks) keep it as fast as segno was: see
 bench/badges.py and README.md."""
 from __future__ import annotations
@@ -30,14 +32,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def png(modules: list[list[bool]]) -> bytes:
-    """A 1-bit greyscale PNG, one pixel per module (dark modules black)."""
+    """An 8-bit greyscale PNG, one pixel per module (dark modules black, others white)."""
     size = len(modules)
     raw = bytearray()
     for row in modules:
         raw.append(0)  # filter type: none
-        bits = "".join("0" if dark else "1" for dark in row).ljust(-(-size // 8) * 8, "1")
-        raw += int(bits, 2).to_bytes(len(bits) // 8, "big")
-    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
+        raw += bytes(0 if dark else 255 for dark in row)
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
             + _chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + _chunk(b"IEND", b""))
 

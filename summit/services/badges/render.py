@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import weasyprint
 from pypdf import PdfReader, PdfWriter
 
 from summit.models import BadgeSize
@@ -32,7 +31,8 @@ def render_pdf(faces: Sequence[BadgeFace], designs: dict[str, Design],
 
     font_config, fetcher = pdf.weasy()
     sheet = pdf.stylesheet(build_css(designs, size, pdf.font_css()))
-    document = weasyprint.HTML(string=build_body(faces, designs, size), url_fetcher=fetcher)
+    document = pdf.lean_html(build_body(faces, designs, size), fetcher,
+                             "".join(d.html + d.css for d in designs.values()))
     return document.write_pdf(stylesheets=[sheet], font_config=font_config)
 
 
