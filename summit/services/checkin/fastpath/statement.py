@@ -66,6 +66,10 @@ MAX_BATCH = 32
 # tokens signed with this summit's key; they keep the statement right on its own. Nothing is
 # written for a repeated scan id, or when the first arrival came from an offline scan (the
 # portable path settles the conflict). Times are naive UTC like every stored time.
+# Every row is read through a LATERAL (or scalar) subquery on its key, never a plain join:
+# the connection keeps one generic plan, often made while the day's tables are empty, and a
+# join could then walk a whole index (as a merge join's ordered input) for each batch; the
+# subqueries leave the planner nothing but the look-up (tests/checkin/test_fastpath_statement).
 SCAN = f"""
 WITH i AS (
     SELECT * FROM json_to_recordset(%(scans)s::json) AS i(
@@ -73,17 +77,21 @@ WITH i AS (
         gate text, device text, scanned timestamp, received timestamp, press_code text)),
 tok AS (
     SELECT i.n, t.id AS token_id, t.user_id, u.is_admin, i.summit_id FROM i
-    JOIN api_tokens t ON t.token_hash = i.token_hash AND t.revoked_at IS NULL
+    CROSS JOIN LATERAL (
+        SELECT t.id, t.user_id FROM api_tokens t
+        WHERE t.token_hash = i.token_hash AND t.revoked_at IS NULL
         AND (t.expires_at IS NULL OR t.expires_at > %(now)s)
-        AND (t.scope = '{TokenScope.FULL.value}' OR t.summit_id = i.summit_id)
-    JOIN users u ON u.id = t.user_id AND u.active),
+        AND (t.scope = '{TokenScope.FULL.value}' OR t.summit_id = i.summit_id) LIMIT 1) t
+    CROSS JOIN LATERAL (
+        SELECT u.is_admin FROM users u WHERE u.id = t.user_id AND u.active LIMIT 1) u),
 operator AS (
-    SELECT tok.n, tok.user_id FROM tok WHERE tok.is_admin OR EXISTS (
-        SELECT 1 FROM memberships m WHERE m.user_id = tok.user_id
-        AND m.summit_id = tok.summit_id AND m.role IN ({SCAN_ROLES_SQL}))),
+    SELECT tok.n, tok.user_id FROM tok WHERE tok.is_admin OR (
+        SELECT true FROM memberships m WHERE m.user_id = tok.user_id
+        AND m.summit_id = tok.summit_id AND m.role IN ({SCAN_ROLES_SQL}) LIMIT 1)),
 touch AS (
     UPDATE api_tokens SET last_used_at = %(now)s
-    WHERE id IN (SELECT token_id FROM tok) AND (last_used_at IS NULL OR last_used_at < %(stale)s)),
+    WHERE id = ANY (ARRAY(SELECT token_id FROM tok))
+    AND (last_used_at IS NULL OR last_used_at < %(stale)s)),
 b AS (
     SELECT i.n, b.id, b.press_person_id, r.category_id, pa.id AS application_id,
            CASE WHEN b.summit_id <> i.summit_id THEN 'wrong_summit'
@@ -99,20 +107,33 @@ b AS (
            COALESCE(r.name_pinyin, p.name_pinyin) AS pinyin,
            COALESCE(r.organisation_name, pa.outlet_name) AS organisation,
            p.photo_token
-    FROM i JOIN badges b ON b.ref = i.ref
-    LEFT JOIN registrations r ON r.id = b.registration_id
-    LEFT JOIN press_people p ON p.id = b.press_person_id
-    LEFT JOIN press_applications pa ON pa.id = p.application_id),
+    FROM i CROSS JOIN LATERAL (
+        SELECT b.id, b.summit_id, b.registration_id, b.press_person_id, b.revoked_at, b.version
+        FROM badges b WHERE b.ref = i.ref LIMIT 1) b
+    LEFT JOIN LATERAL (
+        SELECT r.id, r.category_id, r.status, r.name, r.name_native, r.name_pinyin,
+               r.organisation_name
+        FROM registrations r WHERE r.id = b.registration_id LIMIT 1) r ON true
+    LEFT JOIN LATERAL (
+        SELECT p.id, p.application_id, p.status, p.name, p.name_native, p.name_pinyin,
+               p.photo_token
+        FROM press_people p WHERE p.id = b.press_person_id LIMIT 1) p ON true
+    LEFT JOIN LATERAL (
+        SELECT pa.id, pa.status, pa.outlet_name
+        FROM press_applications pa WHERE pa.id = p.application_id LIMIT 1) pa ON true),
 first AS (
-    SELECT b.n, ar.arrived_at, ar.gate, COALESCE(fc.offline, false) AS offline
-    FROM b JOIN arrivals ar ON ar.badge_id = b.id LEFT JOIN checkins fc ON fc.id = ar.checkin_id
+    SELECT b.n, ar.arrived_at, ar.gate, COALESCE((
+        SELECT fc.offline FROM checkins fc WHERE fc.id = ar.checkin_id), false) AS offline
+    FROM b CROSS JOIN LATERAL (
+        SELECT ar.arrived_at, ar.gate, ar.checkin_id FROM arrivals ar
+        WHERE ar.badge_id = b.id LIMIT 1) ar
     WHERE b.result = 'ok'),
 go AS (
     SELECT i.n, nextval('checkins_id_seq') AS id, operator.user_id, b.id AS badge_id,
            COALESCE(b.result, 'invalid') AS result, first.n IS NOT NULL AS arrived
     FROM i JOIN operator ON operator.n = i.n LEFT JOIN b ON b.n = i.n
     LEFT JOIN first ON first.n = i.n
-    WHERE NOT EXISTS (SELECT 1 FROM checkins WHERE scan_id = i.scan_id)
+    WHERE (SELECT true FROM checkins WHERE scan_id = i.scan_id LIMIT 1) IS NULL
       AND first.offline IS NOT TRUE),
 a AS (
     INSERT INTO arrivals (summit_id, badge_id, checkin_id, gate, arrived_at)
@@ -144,12 +165,13 @@ LEFT JOIN attendee_categories k ON k.id = CASE WHEN b.press_person_id IS NULL TH
 LEFT JOIN LATERAL (
     SELECT array_agg(z.code ORDER BY z.code) AS codes,
            array_agg(z.label_zh ORDER BY z.code) AS labels
-    FROM zones z WHERE z.id IN (
-        SELECT cz.zone_id FROM category_zones cz
-        WHERE b.press_person_id IS NULL AND cz.category_id = k.id
-        UNION ALL
-        SELECT pz.zone_id FROM press_approved_zones pz
-        WHERE b.press_person_id IS NOT NULL AND pz.application_id = b.application_id)) zs ON true
+    FROM (SELECT cz.zone_id FROM category_zones cz
+          WHERE b.press_person_id IS NULL AND cz.category_id = k.id
+          UNION ALL
+          SELECT pz.zone_id FROM press_approved_zones pz
+          WHERE b.press_person_id IS NOT NULL AND pz.application_id = b.application_id) held
+    CROSS JOIN LATERAL (
+        SELECT z.code, z.label_zh FROM zones z WHERE z.id = held.zone_id LIMIT 1) z) zs ON true
 """
 
 
