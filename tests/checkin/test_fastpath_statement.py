@@ -199,3 +199,50 @@ def test_the_statement_looks_each_row_up_by_index_even_planned_on_empty_tables(
     walked = [(node["Node Type"], node["Relation Name"]) for node in reads
               if "Index Cond" not in node]
     assert walked == []
+
+
+def test_more_threads_than_a_batch_each_get_their_own_answer(app, event, organiser, token):
+    """40 threads (more than a batch holds), each sending three scans one after the other as
+    a server's threads do: each thread is woken by its own batch or to send the next one, and
+    every scan gets its own holder's answer; a scan id two threads send is recorded once."""
+    people = [holder(event, organiser, f"张{chr(0x4e00 + i)}", f"m{i}@example.com")
+              for i in range(40)]
+    plans = [[scan_of(event, token, person, f"m-{i}-{k}") for k in range(3)]
+             for i, person in enumerate(people)]
+    plans[1][2] = dict(plans[0][2])  # thread 1's last scan repeats thread 0's id
+    names = [person.name for person in people]
+    db.session.remove()
+    start = threading.Barrier(len(plans))
+    answers: dict[tuple[int, int], object] = {}
+    statements = []
+    execute = checkin_sql.execute
+
+    def counted(scans, key=None):
+        statements.append(len(scans))
+        return execute(scans, key)
+
+    def gate(index: int) -> None:
+        with app.app_context():
+            start.wait()
+            for k, scan in enumerate(plans[index]):
+                answers[index, k] = checkin_sql.send(scan)
+
+    checkin_sql.execute = counted
+    try:
+        threads = [threading.Thread(target=gate, args=(i,)) for i in range(len(plans))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        checkin_sql.execute = execute
+
+    assert len(answers) == 120
+    for (index, k), row in answers.items():
+        if (index, k) in {(0, 2), (1, 2)} and (row is None or row.checkin_id is None):
+            continue  # the repeated id: one of the two is refused, the other recorded
+        assert row.name == names[index]
+        assert row.result == ("ok" if k == 0 else "duplicate")
+    assert len(recorded()) == 119
+    assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 40
+    assert max(statements) > 1 and sum(statements) >= 119  # batched

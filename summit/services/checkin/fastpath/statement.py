@@ -37,9 +37,7 @@ import threading
 from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from time import monotonic
 
 import psycopg
 from psycopg import pq
@@ -325,12 +323,19 @@ class BatchFailed(Exception):
     """The batch carrying this scan could not be sent (the cause is chained)."""
 
 
-@dataclass
 class _Slot:
-    scan: dict
-    done: bool = False
-    row: Row | None = None
-    error: BaseException | None = None
+    """A scan waiting for its batch. ``wake`` is held from the start and released once: when
+    the scan's batch is done, or when this scan's thread is to send the next batch."""
+
+    __slots__ = ("scan", "done", "leads", "row", "error", "wake")
+
+    def __init__(self, scan: dict) -> None:
+        self.scan = scan
+        self.done = self.leads = False
+        self.row: Row | None = None
+        self.error: BaseException | None = None
+        self.wake = threading.Lock()
+        self.wake.acquire()
 
     def answer(self) -> Row | None:
         if self.error is not None:
@@ -340,32 +345,47 @@ class _Slot:
 
 
 class _Batcher:
-    """Scans of one process waiting for a sender (see the module's docstring)."""
+    """Scans of one process waiting for a sender (see the module's docstring). One thread
+    sends at a time; when its batch is done it wakes that batch's threads, each its own, and
+    hands the sending on to the first scan still waiting: every thread is woken once, by the
+    event it waits for (a notify_all woke all eight threads of a worker for each batch)."""
 
     def __init__(self, key: tuple[int, str]) -> None:
         self.key = key
-        self.ready = threading.Condition()
+        self.lock = threading.Lock()
         self.waiting: list[_Slot] = []
         self.sending = False
 
     def send(self, scan: dict) -> Row | None:
         slot = _Slot(scan)
-        deadline = monotonic() + WAIT_LIMIT
-        with self.ready:
+        with self.lock:
             self.waiting.append(slot)
-        while True:
-            with self.ready:
-                while self.sending and not slot.done:
-                    left = deadline - monotonic()
-                    if left <= 0 and slot in self.waiting:
-                        self.waiting.remove(slot)
-                        return None  # never sent, nothing written: the portable path
-                    self.ready.wait(left if left > 0 else 0.5)
-                if slot.done:
-                    return slot.answer()
-                self.sending = True
+            leads = not self.sending
+            self.sending = True
+        if not leads and not self._wait(slot):
+            return None  # never sent, nothing written: the portable path
+        while not slot.done:  # this thread sends (again, if its scan id had to wait)
+            with self.lock:
                 batch = self._take()
-            self._send(batch)
+            self._send(batch, slot)
+        return slot.answer()
+
+    def _wait(self, slot: _Slot) -> bool:
+        """Wait until the scan's batch is done or this thread is to send; False when no
+        sender took the scan in time (it is no longer waiting then)."""
+        if slot.wake.acquire(timeout=WAIT_LIMIT):
+            return True
+        with self.lock:
+            if not (slot.done or slot.leads):
+                if slot in self.waiting:
+                    self.waiting.remove(slot)
+                    return False
+                taken = True  # in a batch being sent: its answer comes
+            else:
+                taken = False
+        if taken:
+            slot.wake.acquire()
+        return True
 
     def _take(self) -> list[_Slot]:
         """Up to MAX_BATCH waiting scans, first come first, no scan id twice."""
@@ -379,7 +399,8 @@ class _Batcher:
         self.waiting = left
         return batch
 
-    def _send(self, batch: list[_Slot]) -> None:
+    def _send(self, batch: list[_Slot], own: _Slot) -> None:
+        stopping = False
         try:
             rows = {row.n: row for row in execute([slot.scan for slot in batch], self.key)
                     or ()}
@@ -389,13 +410,21 @@ class _Batcher:
             for slot in batch:
                 slot.error = error
             if not isinstance(error, Exception):
+                stopping = True
                 raise  # the worker is stopping: so is this thread
         finally:
-            with self.ready:
+            with self.lock:
                 for slot in batch:
                     slot.done = True
-                self.sending = False
-                self.ready.notify_all()
+                    if slot is not own:
+                        slot.wake.release()
+                if (own.done or stopping) and self.waiting:
+                    follower = self.waiting[0]
+                    follower.leads = True
+                    follower.wake.release()
+                elif own.done or stopping:
+                    self.sending = False
+                # else this thread sends again: its scan id waited for the next batch
 
 
 _batchers: dict[tuple[int, str], _Batcher] = {}
