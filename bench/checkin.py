@@ -403,6 +403,7 @@ def main() -> int:
             cpu_health = (before_cpu + after_cpu) / 2
             tail = full["requests"] - full["ok"]
             cpu_scan = ((used_app - tail * cpu_health) + used_database) / full["ok"]
+            cpu_database = used_database / full["ok"]
             check(app, name, full, stored, problems)
             forget_arrivals(app)
             sent = sorted(full["per_thread"].values())
@@ -414,7 +415,8 @@ def main() -> int:
             r = rounds[-1]
             print(f"    {r['rps']:.0f} scans/s, trivial {health_rps:.0f} req/s (before "
                   f"{before_rps:.0f}, after {after_rps:.0f}); server CPU per request: scan "
-                  f"{cpu_scan * 1000:.2f} ms, trivial {cpu_health * 1000:.2f} ms = "
+                  f"{cpu_scan * 1000:.2f} ms (PostgreSQL {cpu_database * 1000:.2f} ms), trivial "
+                  f"{cpu_health * 1000:.2f} ms = "
                   f"{r['cpu_ratio']:.1f}x; workers' CPU shares "
                   f"{' '.join(f'{x:.0%}' for x in shares)}; wrk threads sent "
                   f"{' / '.join(map(str, sent))}", flush=True)
