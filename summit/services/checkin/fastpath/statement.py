@@ -38,6 +38,7 @@ from collections import namedtuple
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from time import monotonic
 
 import psycopg
 from psycopg import pq
@@ -189,11 +190,12 @@ def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
 SCAN_SQL, SCAN_PARAMS = numbered(SCAN)
 assert SCAN_PARAMS == ("scans", "now", "stale")  # the order execute() sends them in
 STATEMENT = b"summit_scan"  # the prepared statement's name on each scan connection
-# The connection runs nothing else: a generic plan, and index nested loops for a few rows.
+# The connection runs nothing else: a generic plan, and index nested loops for a few rows
+# (no memoize: its cache costs more to set up for each statement than a look-up it saves).
 # A scan waits at most a second for a row another transaction is writing and two seconds in
 # all; then the batch is refused and each of its scans takes the portable path.
 SESSION = ("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; "
-           "SET enable_hashjoin = off; SET enable_mergejoin = off; "
+           "SET enable_hashjoin = off; SET enable_mergejoin = off; SET enable_memoize = off; "
            "SET lock_timeout = '1s'; SET statement_timeout = '2s'")
 # A connection whose peer went silent fails after this many milliseconds (TCP only).
 TCP_USER_TIMEOUT_MS = 5000
@@ -319,6 +321,38 @@ def _row(item: list) -> Row:
 
 # --- batching ----------------------------------------------------------------------------
 
+# Scans on their way to a batch: counted from the moment the WSGI fast path takes a request
+# (``coming``) until its scan joins the waiting list or the request goes on to Flask. A sender
+# waits for them, GATHER_LIMIT at most, so that the scans a process's threads are reading at
+# the same moment share one statement: a statement's fixed cost (executor start, transaction)
+# is most of a batch of one's. An idle gate's scan finds none on its way and goes at once.
+GATHER_LIMIT = 0.002
+_coming = 0
+_coming_lock = threading.Lock()
+_local = threading.local()
+
+
+@contextmanager
+def coming() -> Iterator[None]:
+    """Count this thread's scan as on its way to a batch while the block runs."""
+    global _coming
+    with _coming_lock:
+        _coming += 1
+    _local.coming = True
+    try:
+        yield
+    finally:
+        if _local.coming:  # it never joined a batch
+            _arrived()
+
+
+def _arrived() -> None:
+    global _coming
+    _local.coming = False
+    with _coming_lock:
+        _coming -= 1
+
+
 class BatchFailed(Exception):
     """The batch carrying this scan could not be sent (the cause is chained)."""
 
@@ -355,20 +389,39 @@ class _Batcher:
         self.lock = threading.Lock()
         self.waiting: list[_Slot] = []
         self.sending = False
+        self.gathering = False
+        self.gathered = threading.Condition(self.lock)
 
     def send(self, scan: dict) -> Row | None:
         slot = _Slot(scan)
         with self.lock:
+            if getattr(_local, "coming", False):
+                _arrived()
             self.waiting.append(slot)
             leads = not self.sending
             self.sending = True
+            if self.gathering and (_coming == 0 or len(self.waiting) >= MAX_BATCH):
+                self.gathered.notify()
         if not leads and not self._wait(slot):
             return None  # never sent, nothing written: the portable path
         while not slot.done:  # this thread sends (again, if its scan id had to wait)
-            with self.lock:
-                batch = self._take()
-            self._send(batch, slot)
+            self._send(self._gather(), slot)
         return slot.answer()
+
+    def _gather(self) -> list[_Slot]:
+        """The next batch, once the scans this process's other threads are reading and
+        checking have joined (GATHER_LIMIT at most): at once when none is on its way."""
+        with self.lock:
+            if _coming > 0 and len(self.waiting) < MAX_BATCH:
+                deadline = monotonic() + GATHER_LIMIT
+                self.gathering = True
+                while _coming > 0 and len(self.waiting) < MAX_BATCH:
+                    left = deadline - monotonic()
+                    if left <= 0:
+                        break
+                    self.gathered.wait(left)
+                self.gathering = False
+            return self._take()
 
     def _wait(self, slot: _Slot) -> bool:
         """Wait until the scan's batch is done or this thread is to send; False when no
