@@ -203,6 +203,12 @@ def execute(statement: Prepared, values: list[bytes | None],
     raise psycopg.OperationalError("the database connection was lost twice")
 
 
+def row_texts(result: pq.PGresult, row: int = 0) -> list[str | None]:
+    """A row of a result as text (None for NULL)."""
+    return [None if (value := result.get_value(row, column)) is None else value.decode()
+            for column in range(result.nfields)]
+
+
 def sqlstate(result: pq.PGresult) -> str:
     return (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
 
