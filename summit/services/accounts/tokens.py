@@ -178,11 +178,12 @@ def live_state(token_hash: str, now: datetime, wanted: str | None) -> StateRow |
     connection in autocommit; either way the statement runs on every read, so a revoked or
     expired token is refused at once."""
     parameters = {"hash": token_hash, "now": now, "wanted": wanted}
-    if direct.available():
+    key = direct.target()
+    if key is not None:
         statement = token_state_statement()
         texts = {"hash": token_hash.encode(), "now": direct.naive_utc(now).encode(),
                  "wanted": None if wanted is None else wanted.encode()}
-        result = direct.execute(statement, [texts[name] for name in statement.params])
+        result = direct.execute(statement, [texts[name] for name in statement.params], key)
         if result.status == pq.ExecStatus.TUPLES_OK:
             if not result.ntuples:
                 return None

@@ -24,13 +24,14 @@ import atexit
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import psycopg
 from psycopg import pq
+from sqlalchemy import Engine
 
 from summit.database import stored_utc
 from summit.extensions import db
@@ -86,16 +87,33 @@ def naive_utc(moment: datetime) -> str:
     return stored_utc(moment).isoformat()
 
 
-def available() -> bool:
-    """Is the app's database one these statements can be sent to (PostgreSQL, psycopg)?"""
-    dialect = db.engine.dialect
-    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+def target() -> tuple[int, str] | None:
+    """``database_key()`` when the app's database takes direct statements (PostgreSQL
+    through psycopg), else None."""
+    key, usable = _target()
+    return key if usable else None
 
 
 def database_key() -> tuple[int, str]:
     """This process and the app's database: what connections (and check-in batches) belong
     to."""
-    return os.getpid(), str(db.engine.url)
+    return _target()[0]
+
+
+# By engine: this process's key and whether its database takes direct statements. Found once
+# per engine and process: rendering the URL cost more than the rest of a statement's Python.
+_targets: weakref.WeakKeyDictionary[Engine, tuple[tuple[int, str], bool]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _target() -> tuple[tuple[int, str], bool]:
+    engine = db.engine
+    known = _targets.get(engine)
+    if known is None or known[0][0] != os.getpid():
+        dialect = engine.dialect
+        known = _targets[engine] = ((os.getpid(), str(engine.url)),
+                                    dialect.name == "postgresql" and dialect.driver == "psycopg")
+    return known
 
 
 # --- connections -------------------------------------------------------------------------
@@ -124,10 +142,9 @@ def _connect() -> Connection:
     return connection
 
 
-@contextmanager
-def borrowed(key: tuple[int, str], fresh: bool = False) -> Iterator[Connection]:
-    """An idle connection of this process to the database (``fresh``: a new one), given
-    back afterwards unless it was closed; closed when the block raises."""
+def _take(key: tuple[int, str], fresh: bool = False) -> Connection:
+    """An idle connection of this process to the database (``fresh``: a new one); the
+    caller gives it back (``_give_back``) or closes it."""
     idle = _idle.setdefault(key, [])
     connection = None
     with _idle_lock:
@@ -135,16 +152,12 @@ def borrowed(key: tuple[int, str], fresh: bool = False) -> Iterator[Connection]:
             connection = idle.pop()
             if connection.closed:
                 connection = None
-    connection = connection or _connect()
-    try:
-        yield connection
-    except BaseException:
-        connection.close()
-        raise
-    finally:
-        if not connection.closed:
-            with _idle_lock:
-                idle.append(connection)
+    return connection or _connect()
+
+
+def _give_back(key: tuple[int, str], connection: Connection) -> None:
+    with _idle_lock:
+        _idle.setdefault(key, []).append(connection)
 
 
 def idle_backends() -> list[int]:
@@ -187,19 +200,25 @@ def execute(statement: Prepared, values: list[bytes | None],
     for observer in observers:
         observer(key[1], statement.sql.decode())
     for attempt in (1, 2):
-        with borrowed(key, fresh=attempt == 2) as connection:
-            try:
-                result = _run(connection, statement, values)
-            except psycopg.OperationalError:
-                result = None  # the connection was closed under us
-            if result is not None and result.status in ANSWERED:
-                return result
-            if result is None or connection.pgconn.status != pq.ConnStatus.OK:
-                connection.close()
-                continue
-            if not sqlstate(result).startswith(KEEP_CONNECTION):
-                connection.close()
+        connection = _take(key, fresh=attempt == 2)
+        try:
+            result = _run(connection, statement, values)
+        except psycopg.OperationalError:
+            result = None  # the connection was closed under us
+        except BaseException:
+            connection.close()
+            raise
+        if result is not None and result.status in ANSWERED:
+            _give_back(key, connection)
             return result
+        if result is None or connection.pgconn.status != pq.ConnStatus.OK:
+            connection.close()
+            continue
+        if sqlstate(result).startswith(KEEP_CONNECTION):
+            _give_back(key, connection)
+        else:
+            connection.close()
+        return result
     raise psycopg.OperationalError("the database connection was lost twice")
 
 
