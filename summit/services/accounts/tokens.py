@@ -160,6 +160,7 @@ def token_state(raw: str, now: datetime | None = None,
                       else (row.wanted_id, row.wanted_version))
 
 
+SCOPES = {scope.value: scope for scope in TokenScope}
 StateRow = namedtuple("StateRow", "id scope slug last_used_at wanted_id wanted_version")
 
 
@@ -177,7 +178,6 @@ def live_state(token_hash: str, now: datetime, wanted: str | None) -> StateRow |
     read), elsewhere, or when the database refuses the prepared statement, on a pooled
     connection in autocommit; either way the statement runs on every read, so a revoked or
     expired token is refused at once."""
-    parameters = {"hash": token_hash, "now": now, "wanted": wanted}
     key = direct.target()
     if key is not None:
         statement = token_state_statement()
@@ -187,14 +187,15 @@ def live_state(token_hash: str, now: datetime, wanted: str | None) -> StateRow |
         if result.status == pq.ExecStatus.TUPLES_OK:
             if not result.ntuples:
                 return None
-            key, scope, slug, used, wanted_id, version = direct.row_texts(result)
-            return StateRow(int(key), TokenScope(scope), slug,
+            token_id, scope, slug, used, wanted_id, version = direct.row_texts(result)
+            return StateRow(int(token_id), SCOPES[scope], slug,
                             None if used is None else read_utc(datetime.fromisoformat(used)),
                             None if wanted_id is None else int(wanted_id),
                             None if version is None else int(version))
         logger.warning("token statement failed (%s): %s", direct.sqlstate(result),
                        direct.error_text(result))
-    return reads.first_row(token_state_query(), parameters)
+    return reads.first_row(token_state_query(),
+                           {"hash": token_hash, "now": now, "wanted": wanted})
 
 
 def permits(token: ApiToken | TokenState, checkin_at: str | None) -> bool:
