@@ -202,3 +202,20 @@ def test_the_api_document_is_encoded_once_and_served_as_is(client, count_queries
     assert first.status_code == again.status_code == 200
     assert again.mimetype == "application/json" and again.get_json() == DOCUMENT
     assert again.get_data() == first.get_data() and statements == []
+
+
+def test_the_api_read_headers_are_the_same_in_the_same_order(client, summit, organiser):
+    """The security headers are added without ``Headers.setdefault``'s searches (issue 23):
+    the same headers, in the same order, after the view's own (HSTS over HTTPS only)."""
+    headers = token_for(organiser)
+    url = f"/api/v1/summits/{summit.slug}"
+    expected = ["Content-Type", "Content-Length", "Content-Security-Policy", "X-Frame-Options",
+                "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"]
+    for base_url, more in (("http://localhost", []),
+                           ("https://localhost", ["Strict-Transport-Security"])):
+        for _warm in range(2):
+            response = client.get(url, headers=headers, base_url=base_url)
+            names = [name for name, _value in response.headers.to_wsgi_list()]
+            assert names == [*expected, *more, "Vary", "X-Request-ID"], names
+            assert response.headers["Referrer-Policy"] == "same-origin"
+            assert response.headers["Content-Type"] == "application/json"
