@@ -21,6 +21,7 @@ from summit.blueprints.badges.forms import RevokeForm
 from summit.blueprints.common import back_or, id_arg, page_arg, per_page_arg, reads_only, safe_next
 from summit.blueprints.desk.forms import SubstituteForm
 from summit.blueprints.frame import kept_halves
+from summit.blueprints.kept import kept_page
 from summit.blueprints.registrations.blueprint import bp
 from summit.blueprints.registrations.forms import (
     BulkForm,
@@ -238,6 +239,7 @@ def list_filters() -> dict:
 
 
 @bp.get("/summits/<slug:slug>/registrations")
+@kept_page()
 @reads_only
 @login_required
 def moderate(slug: str):
