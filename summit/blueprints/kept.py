@@ -32,7 +32,7 @@ from summit.permissions import Permission, permissions_held
 from summit.services.accounts import logins
 from summit.services.accounts.logins import PageState
 
-KEPT_MAX = 256
+KEPT_MAX = 128  # pages of 50-300 KB: at most some tens of MB a process
 STORE = "summit.kept_pages"
 
 
