@@ -53,6 +53,7 @@ from summit.services.reception import (
 )
 from summit.services.registration import (
     delegations,
+    editing as registration_editing,
     lists as registration_lists,
     review as registration_review,
     submission as registrations,
@@ -164,7 +165,7 @@ def mine():
 
 
 def _owner_or_staff(registration: Registration) -> None:
-    if not registrations.may_manage(current_user, registration):
+    if not registration_editing.may_manage(current_user, registration):
         abort(403)
 
 
@@ -187,7 +188,7 @@ def edit(registration_id: int):
         if not staff:
             new.category, new.email = registration.category.code, registration.email
         try:
-            registrations.update_registration(current_user, registration, new)
+            registration_editing.update_registration(current_user, registration, new)
         except DomainError as error:
             show_domain_error(form, error)
         else:
