@@ -105,9 +105,14 @@ def seed() -> str:
     return raw
 
 
+# As the browser that logged in: Flask-Login's session protection compares the address and
+# User-Agent with the login's (a mismatch marks the session and writes its cookie again).
+BROWSER = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": "Werkzeug/bench"}
+
+
 def wsgi_caller(app, path: str, headers: dict[str, str]):
     """A function that hands one GET of ``path`` to the WSGI app and reads the body."""
-    environ = EnvironBuilder(path=path, headers=headers).get_environ()
+    environ = EnvironBuilder(path=path, headers=headers, environ_base=BROWSER).get_environ()
     statuses = []
 
     def start_response(status, response_headers, exc_info=None):
@@ -169,8 +174,12 @@ def measure(folder: Path, url: str, cluster, code: str | None) -> int:
                             "WHERE relname = 'registrations'")).scalar():
                         break
     client = app.test_client()
+    client.environ_base.update(BROWSER)
     client.post("/auth/login", data={"email": "organiser@example.com",
                                      "password": "bench-password"})
+    # The browser's next page shows the welcome message and gets its CSRF secret: the cookie
+    # it holds from then on is the one every later page sends.
+    client.get("/summits/bench/registrations")
     cookie = client.get_cookie("session")
     session = {"Cookie": f"session={cookie.value}"}
     endpoints = {

@@ -78,10 +78,11 @@ def test_the_public_read_still_checks_the_token(client, summit, organiser, event
 
 
 def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
-        client, event, signed_in_organiser, count_queries):
+        client, event, signed_in_organiser, count_queries, monkeypatch):
     """Logged in: the user with their roles in one statement (no separate roles query); the
     status counts, categories and delegations in one; the unfiltered list's total comes from
     those counts (no count query); a search still counts its matches."""
+    monkeypatch.setitem(client.application.config, "KEPT_PAGES", False)  # drawn each time
     for number in range(3):
         factories.make_registration(event, f"代表{number}")
     url = f"/summits/{event.slug}/registrations"
@@ -104,7 +105,7 @@ def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
 
 
 def test_the_registration_list_draws_its_rows_from_a_few_columns(
-        client, event, signed_in_organiser, count_queries):
+        client, event, signed_in_organiser, count_queries, monkeypatch):
     """The page's rows are plain columns of ``registrations`` (no entity with its category and
     delegation joined, no e-mail, ID number or address read), drawn with every column the
     page showed before: link, accessible checkbox label, native name, the desk's marks,
@@ -117,6 +118,7 @@ def test_the_registration_list_draws_its_rows_from_a_few_columns(
     aide = factories.make_registration(event, "白雪", category="expert")
     aide.principal_id, aide.position = first.id, '<script>alert("x")</script> & co'
     db.session.commit()
+    monkeypatch.setitem(client.application.config, "KEPT_PAGES", False)  # drawn each time
     url = f"/summits/{event.slug}/registrations"
     assert client.get(url).status_code == 200  # warm-up
 
