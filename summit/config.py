@@ -27,6 +27,9 @@ class Defaults:
     # The console's figures are kept this long (seconds) per summit, sections and language,
     # and shown "as of" their time; 0 computes them on every page (services/console).
     CONSOLE_FIGURES_SECONDS = 10.0
+    # The registration list and the console are kept per app process, drawn again when
+    # anything they show changes (blueprints/kept.py); False draws them on every request.
+    KEPT_PAGES = True
     REDIS_URL: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -148,6 +151,7 @@ ENVIRONMENT: dict[str, tuple[str, type | object]] = {
     "DATA_KEY_CHECK": ("DATA_KEY_CHECK", _bool),
     "DATABASE_PING_AFTER_IDLE": ("DATABASE_PING_AFTER_IDLE", float),
     "CONSOLE_FIGURES_SECONDS": ("CONSOLE_FIGURES_SECONDS", float),
+    "KEPT_PAGES": ("KEPT_PAGES", _bool),
 }
 
 

@@ -68,6 +68,8 @@ class SummitRequest(Request):
 
 def reject_nul_in_query() -> None:
     """PostgreSQL text cannot hold NUL (a search would end in a 500), and no link needs one."""
+    if not request.query_string:
+        return  # no arguments to parse
     if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
         abort(400, _("The address contains a NUL character. Remove it and try again."))
 
@@ -88,8 +90,14 @@ def security_headers(secure: bool) -> list[tuple[str, str]]:
 
 
 def add_security_headers(response: Response) -> Response:
+    """Each security header the view did not set, after the response's own, in order (as
+    ``Headers.setdefault`` would, without its two searches of the list per header: a sixth
+    of the trivial endpoint's CPU)."""
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}
     for name, value in security_headers(request.is_secure):
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext as _l
@@ -20,11 +21,19 @@ def select_locale() -> str:
     """Explicit choice (session, then account), then the browser's, then zh_Hans."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return locale_for(lambda: current_user.locale if current_user and
+                      current_user.is_authenticated else None)
+
+
+def locale_for(account_locale: Callable[[], str | None]) -> str:
+    """``select_locale`` with the account's language from ``account_locale`` (asked only
+    when the session holds no choice)."""
     choice = session.get("lang")
     if choice in supported():
         return choice
-    if current_user and current_user.is_authenticated and current_user.locale in supported():
-        return current_user.locale
+    chosen = account_locale()
+    if chosen in supported():
+        return chosen
     return from_accept_language() or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

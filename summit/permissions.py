@@ -6,7 +6,7 @@ answer 403 before doing any work. Templates use ``can``.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -118,13 +118,20 @@ def permissions_at(user: User | None, summit: Summit | None) -> frozenset[Permis
     user = getattr(user, "_get_current_object", lambda: user)()  # current_user: unwrap once
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    if user.is_admin:
+    return permissions_held(user.is_admin, ((m.summit_id, m.role) for m in user.memberships),
+                            summit.id if summit is not None else None)
+
+
+def permissions_held(is_admin: bool, memberships: Iterable[tuple[int, Role]],
+                     summit_id: int | None) -> frozenset[Permission]:
+    """``permissions_at`` from plain values: (summit id, role) per membership."""
+    if is_admin:
         return frozenset(Permission)
     held: set[Permission] = set()
-    for membership in user.memberships:
-        granted = ROLE_PERMISSIONS[membership.role]
+    for member_at, role in memberships:
+        granted = ROLE_PERMISSIONS[role]
         held |= granted & GLOBAL_PERMISSIONS
-        if summit is not None and membership.summit_id == summit.id:
+        if summit_id is not None and member_at == summit_id:
             held |= granted
     return frozenset(held)
 

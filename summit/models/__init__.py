@@ -38,6 +38,7 @@ from summit.models.banquet import (
 )
 from summit.models.ceremony import CeremonySigning, SigningCeremony, SigningOrder
 from summit.models.checkin import Arrival, CheckIn, Gate, SalonAttendance
+from summit.models.data_version import SummitDataVersion
 from summit.models.desk import Printer, PrinterPool, PrintJob, PrintReason, PrintStatus
 from summit.models.membership import Membership, Role
 from summit.models.press import (
@@ -124,7 +125,7 @@ __all__ = [
     "HOLDS_PLACE", "Diet", "IdDocumentType", "Invitation", "Registration", "RegistrationStatus",
     "ApiToken", "AttendeeCategory", "AuditEntry", "Delegation", "Login", "LoginThrottle",
     "Membership", "Organisation", "OrganisationKind", "OrganisationRole", "Role", "Summit",
-    "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
+    "SummitDataVersion", "SummitOrganisation", "TokenScope", "User", "Zone", "category_zones",
     "SigningKey", "StoredFile", "StoredFileChunk",
     "MealKind", "MealScan", "MealSession", "PassengerStatus", "Transfer", "TransferPassenger",
     "TravelMode", "Trip", "TripDirection", "Vehicle", "VehicleKind", "Hotel", "HotelRoom",

@@ -16,6 +16,7 @@ from summit.models import Arrival, CheckIn, Registration, Role
 from summit.services.accounts import tokens as api_tokens
 from summit.services.badges import issuing as badges, tokens as badge_tokens
 from summit.services.checkin.fastpath import scan as checkin_fast, statement as checkin_sql
+from summit.services.core import direct
 from summit.services.registration import review as registration_review
 from tests.support import factories
 
@@ -178,8 +179,10 @@ def test_the_statement_looks_each_row_up_by_index_even_planned_on_empty_tables(
     zhao = holder(event, organiser, "赵波", "zhao@example.com")
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(db.text("ANALYZE " + ", ".join(sorted(LOOKED_UP))))
-    connection = checkin_sql._connect()
+    connection = direct._connect()
     try:
+        statement = checkin_sql.SCAN_STATEMENT
+        connection.pgconn.prepare(statement.name, statement.sql)
         with psycopg.ClientCursor(connection) as cursor:  # the values inline, as EXECUTE wants
             cursor.execute(
                 "EXPLAIN (FORMAT JSON) EXECUTE summit_scan(%s, %s, %s)",
@@ -277,7 +280,7 @@ def test_a_sender_waits_for_the_scans_on_their_way_and_a_lone_scan_goes_at_once(
         thread.start()
         batcher = None
         for _ in range(2000):
-            batcher = checkin_sql._batchers.get(checkin_sql.database_key())
+            batcher = checkin_sql._batchers.get(direct.database_key())
             if batcher is not None and batcher.gathering:
                 break
             threading.Event().wait(0.005)

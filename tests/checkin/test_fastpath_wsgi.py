@@ -16,7 +16,7 @@ from sqlalchemy import event as sa_event
 from summit.extensions import db
 from summit.models import CheckIn
 from summit.services.badges import issuing as badges
-from summit.services.checkin.fastpath import statement as checkin_sql
+from summit.services.core import direct
 from tests.support.checkin import enrol, post, token_of
 
 
@@ -135,8 +135,7 @@ def test_what_the_fast_path_does_not_answer_gets_the_views_error(client, auth, e
 def test_a_lost_scan_connection_is_reopened_and_the_scan_counted_once(app, client, auth, event,
                                                                        holder, organiser):
     post(client, auth, event, token=token_of(holder), gate="东门", scan_id="before-loss")
-    pids = [connection.info.backend_pid for idle in checkin_sql._idle.values()
-            for connection in idle if not connection.closed]
+    pids = direct.idle_backends()
     assert pids
     db.session.execute(db.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"),
                        {"pids": pids})

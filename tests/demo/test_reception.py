@@ -6,7 +6,7 @@ from summit.extensions import db
 from summit.models import MealSession, Role, Trip, Vehicle
 from summit.services.accounts import users as accounts
 from summit.services.demo import seed as demo
-from summit.services.reception import rooms, transport
+from summit.services.reception import proposal, rooms, transport
 
 
 def test_the_demo_has_arrivals_vehicles_and_the_welcome_banquet(app):
@@ -15,7 +15,7 @@ def test_the_demo_has_arrivals_vehicles_and_the_welcome_banquet(app):
 
     places = sorted({t.place for t in db.session.scalars(db.select(Trip))})
     staff = accounts.find_user("reception@example.com")
-    result = transport.propose(staff, summit, transport.D.ARRIVAL)
+    result = proposal.propose(staff, summit, transport.D.ARRIVAL)
 
     assert places == ["康定机场", "康定汽车站"]
     assert db.session.scalar(db.select(db.func.count(Vehicle.id))) == 2

@@ -10,7 +10,7 @@ import pytest
 from summit.extensions import db
 from summit.models import PassengerStatus, Transfer, TransferPassenger, TripDirection
 from summit.services.core.errors import Conflict, ValidationFailed
-from summit.services.reception import drivers, transport, trips
+from summit.services.reception import drivers, proposal, transport, trips
 from summit.services.registration import review
 from tests.support import factories
 from tests.support.pages import field_errors, flashes, text
@@ -38,7 +38,7 @@ def test_the_proposal_groups_arrivals_within_the_window_into_free_vehicles_by_se
     vehicle(event, reception, "川B00004", 4, "李师傅")
     vehicle(event, reception, "川C00004", 4, "张师傅")
 
-    result = transport.propose(reception, event, A)
+    result = proposal.propose(reception, event, A)
 
     assert (result.transfers, result.placed, result.unplaced) == (3, 10, 0)
     assert layout(event) == [
@@ -50,7 +50,7 @@ def test_the_proposal_groups_arrivals_within_the_window_into_free_vehicles_by_se
         ("康定机场", "08-02 12:10", "川B00004", ["己", "庚"]),
     ]
     # Proposing again places nobody twice.
-    again = transport.propose(reception, event, A)
+    again = proposal.propose(reception, event, A)
     assert (again.transfers, again.placed) == (0, 0)
 
 
@@ -182,7 +182,7 @@ def test_the_staff_page_lists_trips_in_constant_queries(client, sign_in, event, 
     sign_in(reception.email)
     vehicle(event, reception, "川A00001", 40)
     arriving(event, reception, "卓玛", "2027-08-02 10:00")
-    transport.propose(reception, event, A)
+    proposal.propose(reception, event, A)
     url = f"/summits/{event.slug}/reception/transfers"
     client.get(url)
     with count_queries() as one:
@@ -190,7 +190,7 @@ def test_the_staff_page_lists_trips_in_constant_queries(client, sign_in, event, 
     for index in range(20):
         vehicle(event, reception, f"川B{index:05d}", 4, f"司机{index}")
         arriving(event, reception, f"代表{index}", f"2027-08-02 {8 + index % 10:02d}:{index:02d}")
-    transport.propose(reception, event, A)
+    proposal.propose(reception, event, A)
     with count_queries() as many:
         page = text(client.get(url))
 

@@ -22,6 +22,7 @@ from summit.models import (
 from summit.services.core.errors import Conflict, DomainError, NotAllowed, ValidationFailed
 from summit.services.registration import (
     delegations,
+    editing,
     lists as registration_lists,
     review as registration_review,
     submission as registrations,
@@ -817,7 +818,7 @@ def test_the_owner_edits_allowed_fields_before_the_deadline(event, owner, own_re
         registrations.details_of(own_registration), position="副县长", phone="+86 139 0000 0000",
         hotel="康定情歌大酒店", category="expert", email="elsewhere@example.com")
 
-    registrations.update_registration(owner, own_registration, changes, now=NOW)
+    editing.update_registration(owner, own_registration, changes, now=NOW)
 
     stored = reload(own_registration)
     assert (stored.position, stored.phone, stored.hotel) == ("副县长", "13900000000",
@@ -834,7 +835,7 @@ def test_the_owner_edits_allowed_fields_before_the_deadline(event, owner, own_re
 def test_changing_the_name_derives_the_pinyin_again(event, owner, own_registration):
     changes = dataclasses.replace(registrations.details_of(own_registration), name="钱波")
 
-    registrations.update_registration(owner, own_registration, changes, now=NOW)
+    editing.update_registration(owner, own_registration, changes, now=NOW)
 
     stored = reload(own_registration)
     assert (stored.name_pinyin, stored.pinyin_overridden) == ("QIAN Bo", False)
@@ -844,10 +845,10 @@ def test_changing_the_name_derives_the_pinyin_again(event, owner, own_registrati
 
 
 def test_an_overridden_pinyin_survives_an_edit(event, owner, own_registration):
-    registrations.update_registration(owner, own_registration, dataclasses.replace(
+    editing.update_registration(owner, own_registration, dataclasses.replace(
         registrations.details_of(own_registration), name_pinyin="CHAO Po"), now=NOW)
 
-    registrations.update_registration(owner, own_registration, dataclasses.replace(
+    editing.update_registration(owner, own_registration, dataclasses.replace(
         registrations.details_of(own_registration), position="主任"), now=NOW)
 
     stored = reload(own_registration)
@@ -859,7 +860,7 @@ def test_the_owner_cannot_edit_after_the_deadline(event, owner, own_registration
     changes = dataclasses.replace(registrations.details_of(own_registration), position="主任")
 
     with pytest.raises(DomainError) as caught:
-        registrations.update_registration(owner, own_registration, changes,
+        editing.update_registration(owner, own_registration, changes,
                                           now=NOW + timedelta(days=2))
 
     assert "deadline" in str(caught.value)
@@ -871,7 +872,7 @@ def test_staff_change_category_and_email_even_after_the_deadline(event, organise
     changes = dataclasses.replace(registrations.details_of(own_registration),
                                   category="guest", email="New.Address@Example.com")
 
-    registrations.update_registration(organiser, own_registration, changes,
+    editing.update_registration(organiser, own_registration, changes,
                                       now=NOW + timedelta(days=2))
 
     stored = reload(own_registration)
@@ -887,7 +888,7 @@ def test_staff_cannot_move_someone_onto_a_taken_email(event, organiser, own_regi
                                   category="guest", email="taken@example.com")
 
     with pytest.raises(Conflict) as caught:
-        registrations.update_registration(organiser, own_registration, changes, now=NOW)
+        editing.update_registration(organiser, own_registration, changes, now=NOW)
     assert caught.value.field == "email"
     db.session.commit()  # whatever the caller commits next must not carry half an edit
 
@@ -898,7 +899,7 @@ def test_staff_cannot_move_someone_onto_a_taken_email(event, organiser, own_regi
 def test_a_stranger_cannot_edit(event, own_registration):
     stranger = factories.make_user("stranger@example.com")
     with pytest.raises(NotAllowed):
-        registrations.update_registration(stranger, own_registration,
+        editing.update_registration(stranger, own_registration,
                                           registrations.details_of(own_registration), now=NOW)
 
 
@@ -906,13 +907,13 @@ def test_a_closed_registration_cannot_be_edited(event, owner, own_registration):
     registration_review.cancel_registration(owner, own_registration, now=NOW)
 
     with pytest.raises(Conflict):
-        registrations.update_registration(owner, own_registration, dataclasses.replace(
+        editing.update_registration(owner, own_registration, dataclasses.replace(
             registrations.details_of(own_registration), position="主任"), now=NOW)
 
 
 def test_bad_data_in_an_edit_is_refused(event, owner, own_registration):
     with pytest.raises(ValidationFailed) as caught:
-        registrations.update_registration(owner, own_registration, dataclasses.replace(
+        editing.update_registration(owner, own_registration, dataclasses.replace(
             registrations.details_of(own_registration), phone="abc"), now=NOW)
     assert caught.value.field == "phone"
     assert reload(own_registration).phone == "13812345678"

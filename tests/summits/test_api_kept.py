@@ -4,16 +4,23 @@ Each edit here goes through the organiser's own pages and shows in the very next
 byte for byte what the read would build afresh; the token is still checked on every read."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from flask import jsonify
+from sqlalchemy import event
 
 from summit.extensions import db
 from summit.models import AttendeeCategory, Organisation, Zone
 from summit.services.accounts import tokens as api_tokens
+from summit.services.core import direct
 from summit.services.summits import public
 from tests.support import factories
 from tests.support.agenda import token_for
 from tests.support.api import assert_json_error, bearer
 from tests.support.pages import location
+from tests.support.queries import statements_run
 
 NEW_SUMMIT = {
     "slug": "kangding-test", "title_zh": "康定电商扶贫大会", "title_en": "Kangding Summit",
@@ -115,3 +122,106 @@ def test_the_token_is_checked_on_every_kept_read(client, summit, organiser, even
     db.session.commit()
     assert client.get(url, headers=bearer(raw)).status_code == 200  # no token: public
     assert client.get(url, headers=headers).status_code == 200
+
+
+def refused(client, url, raw, slug):
+    """The device token is refused here (``slug``: its own summit's)."""
+    assert_json_error(client.get(url, headers=bearer(raw)), 403, "forbidden",
+                      message=f"This token only checks people in at {slug}.")
+
+
+def test_a_revoked_or_expired_token_is_no_token_at_the_very_next_read(client, summit,
+                                                                      organiser, event):
+    """Revoking or expiring a device token shows in the next read, the answer kept or not:
+    the token is read afresh each time (on PostgreSQL, through the direct statement)."""
+    url = f"/api/v1/summits/{summit.slug}"
+    revoked, revoked_token = api_tokens.issue_device_token(organiser, event)
+    expired, expired_token = api_tokens.issue_device_token(organiser, event)
+    assert client.get(url, headers=token_for(organiser)).status_code == 200  # kept
+    refused(client, url, revoked, event.slug)
+    refused(client, url, expired, event.slug)
+
+    api_tokens.revoke_token(organiser, revoked_token)
+    assert client.get(url, headers=bearer(revoked)).status_code == 200  # public: no token
+    refused(client, url, expired, event.slug)
+    expired_token.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get(url, headers=bearer(expired)).status_code == 200
+
+
+@contextmanager
+def engine_work():
+    """What the app's engine does inside the block: statements it runs, connections its
+    pool hands out (the direct statements are neither)."""
+    seen = {"statements": 0, "checkouts": 0}
+
+    def statement(*args):
+        seen["statements"] += 1
+
+    def checkout(*args):
+        seen["checkouts"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "checkout", checkout)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(db.engine, "checkout", checkout)
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_a_warm_read_is_one_direct_statement(client, summit, organiser, event):
+    """The token statement goes through a direct connection (prepared once, no pool
+    check-out, no SQLAlchemy execution); the tests' statement count still sees it."""
+    url = f"/api/v1/summits/{summit.slug}"
+    headers = token_for(organiser)
+    body = client.get(url, headers=headers).get_data()  # kept, its use noted
+
+    with engine_work() as seen, statements_run(db.engine) as statements:
+        assert client.get(url, headers=headers).get_data() == body
+
+    assert seen == {"statements": 0, "checkouts": 0}
+    assert len(statements) == 1 and "api_tokens.token_hash = $2" in statements[0]
+
+
+@pytest.mark.postgres_only
+def test_a_lost_direct_connection_is_reopened_for_the_next_read(client, summit, organiser,
+                                                                event):
+    url, slug = f"/api/v1/summits/{summit.slug}", event.slug
+    raw, _token = api_tokens.issue_device_token(organiser, event)
+    refused(client, url, raw, slug)
+    backends = direct.idle_backends()
+    assert backends
+    db.session.execute(db.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"),
+                       {"pids": backends})
+    db.session.commit()
+
+    with engine_work() as seen:
+        refused(client, url, raw, slug)
+
+    assert seen == {"statements": 0, "checkouts": 0}  # sent again on a new direct connection
+    assert not set(direct.idle_backends()) & set(backends)
+
+
+@pytest.mark.postgres_only
+def test_a_refused_direct_statement_is_read_on_a_pooled_connection(client, summit, organiser,
+                                                                  event):
+    """When the database no longer knows the prepared statement (dropped under us), the
+    read takes the pooled path, checks the token all the same, and the next read prepares
+    it again on a new connection."""
+    url, slug = f"/api/v1/summits/{summit.slug}", event.slug
+    raw, _token = api_tokens.issue_device_token(organiser, event)
+    refused(client, url, raw, slug)
+    name = api_tokens.token_state_statement().name
+    for connection in direct._idle[direct.database_key()]:
+        if name in connection.prepared:
+            connection.execute(f"DEALLOCATE {name.decode()}")
+
+    with engine_work() as pooled:
+        refused(client, url, raw, slug)
+    with engine_work() as again:
+        refused(client, url, raw, slug)
+
+    assert pooled["statements"] == 1 and pooled["checkouts"] == 1
+    assert again == {"statements": 0, "checkouts": 0}

@@ -78,10 +78,11 @@ def test_the_public_read_still_checks_the_token(client, summit, organiser, event
 
 
 def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
-        client, event, signed_in_organiser, count_queries):
+        client, event, signed_in_organiser, count_queries, monkeypatch):
     """Logged in: the user with their roles in one statement (no separate roles query); the
     status counts, categories and delegations in one; the unfiltered list's total comes from
     those counts (no count query); a search still counts its matches."""
+    monkeypatch.setitem(client.application.config, "KEPT_PAGES", False)  # drawn each time
     for number in range(3):
         factories.make_registration(event, f"代表{number}")
     url = f"/summits/{event.slug}/registrations"
@@ -104,7 +105,7 @@ def test_the_registration_list_loads_the_user_with_roles_and_counts_once(
 
 
 def test_the_registration_list_draws_its_rows_from_a_few_columns(
-        client, event, signed_in_organiser, count_queries):
+        client, event, signed_in_organiser, count_queries, monkeypatch):
     """The page's rows are plain columns of ``registrations`` (no entity with its category and
     delegation joined, no e-mail, ID number or address read), drawn with every column the
     page showed before: link, accessible checkbox label, native name, the desk's marks,
@@ -117,6 +118,7 @@ def test_the_registration_list_draws_its_rows_from_a_few_columns(
     aide = factories.make_registration(event, "白雪", category="expert")
     aide.principal_id, aide.position = first.id, '<script>alert("x")</script> & co'
     db.session.commit()
+    monkeypatch.setitem(client.application.config, "KEPT_PAGES", False)  # drawn each time
     url = f"/summits/{event.slug}/registrations"
     assert client.get(url).status_code == 200  # warm-up
 
@@ -202,3 +204,20 @@ def test_the_api_document_is_encoded_once_and_served_as_is(client, count_queries
     assert first.status_code == again.status_code == 200
     assert again.mimetype == "application/json" and again.get_json() == DOCUMENT
     assert again.get_data() == first.get_data() and statements == []
+
+
+def test_the_api_read_headers_are_the_same_in_the_same_order(client, summit, organiser):
+    """The security headers are added without ``Headers.setdefault``'s searches (issue 23):
+    the same headers, in the same order, after the view's own (HSTS over HTTPS only)."""
+    headers = token_for(organiser)
+    url = f"/api/v1/summits/{summit.slug}"
+    expected = ["Content-Type", "Content-Length", "Content-Security-Policy", "X-Frame-Options",
+                "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"]
+    for base_url, more in (("http://localhost", []),
+                           ("https://localhost", ["Strict-Transport-Security"])):
+        for _warm in range(2):
+            response = client.get(url, headers=headers, base_url=base_url)
+            names = [name for name, _value in response.headers.to_wsgi_list()]
+            assert names == [*expected, *more, "Vary", "X-Request-ID"], names
+            assert response.headers["Referrer-Policy"] == "same-origin"
+            assert response.headers["Content-Type"] == "application/json"

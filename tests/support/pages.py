@@ -23,6 +23,15 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
+
+
+def without_tokens(page: str) -> str:
+    """The page with every CSRF token blanked: a token is signed with the second it was
+    made, so two drawings of one page a second apart differ there only."""
+    return CSRF_VALUE.sub(r"\1-\2", page)
+
+
 def flashes(page: str) -> list[tuple[str, str]]:
     """(category, message) of every flashed message on a page, in order."""
     return [(category, html_lib.unescape(message).strip())

@@ -3,9 +3,11 @@ from flask_babel import format_datetime, get_locale, gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from summit.blueprints import kept
 from summit.blueprints.common import reads_only
 from summit.blueprints.console.blueprint import bp
 from summit.blueprints.console.menu import menu_for
+from summit.blueprints.kept import kept_page
 from summit.i18n import language
 from summit.permissions import Permission, authorize
 from summit.services.console import figures
@@ -18,7 +20,17 @@ def console_menu() -> dict:
     return {"console_menu": lambda summit: menu_for(current_user, summit)}
 
 
+def _kept_figures(state, locale: str):
+    """The console is kept while the figures it shows are (figures.kept_as_of)."""
+    held = kept.permissions(state)
+    if held is None or Permission.CONSOLE_VIEW not in held:
+        return None
+    return figures.kept_as_of(state.summit_id, figures.sections_held(held),
+                              "en" if locale == "en" else "zh")
+
+
 @bp.get("/summits/<slug:slug>/console")
+@kept_page(_kept_figures)
 @reads_only
 @login_required
 def index(slug: str):

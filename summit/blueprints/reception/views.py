@@ -27,7 +27,15 @@ from summit.permissions import Permission, authorize
 from summit.services.core import spreadsheets
 from summit.services.core.errors import DomainError
 from summit.services.core.validation import mask_phone, parse_id
-from summit.services.reception import drivers, handover, rooms, transport, trip_import, trips
+from summit.services.reception import (
+    drivers,
+    handover,
+    proposal,
+    rooms,
+    transport,
+    trip_import,
+    trips,
+)
 from summit.services.registration import export as registration_export, imports as staging
 from summit.services.summits import settings as summits
 
@@ -259,7 +267,7 @@ def propose(slug: str):
     if not form.validate_on_submit():
         return _transfers_page(summit, 422, propose_form=form)
     try:
-        result = transport.propose(current_user, summit, TripDirection(form.direction.data),
+        result = proposal.propose(current_user, summit, TripDirection(form.direction.data),
                                    window_minutes=form.window.data)
     except DomainError as error:
         db.session.rollback()

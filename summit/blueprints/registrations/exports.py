@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from summit.blueprints.common import download
 from summit.blueprints.registrations.blueprint import bp
-from summit.blueprints.registrations.views import list_filters
+from summit.blueprints.registrations.moderation import list_filters
 from summit.permissions import Permission, can
 from summit.services.core.errors import DomainError
 from summit.services.registration import export as registration_export

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from flask import current_app
 
 from summit.database import utcnow
 from summit.extensions import db
-from summit.models import ApiToken, Login, User
+from summit.models import ApiToken, Login, Membership, Summit, SummitDataVersion, User
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit
+from summit.services.core import audit, reads
 
 MAX_KEY = 100
 
@@ -60,6 +61,57 @@ def user_for_login(raw: str, now: datetime | None = None) -> User | None:
     if user is not None:
         user.login_key = raw
     return user
+
+
+class PageState(NamedTuple):
+    """What a kept organiser page depends on (blueprints/kept.py), read in one statement: the
+    login's active user, everything of theirs a page shows or decides by (name, language,
+    administrator or not, every membership as "summit id:role"), and the summit at the page's
+    slug with its setup and data versions (None when there is no such summit)."""
+
+    user_id: int
+    name: str
+    is_admin: bool
+    locale: str | None
+    memberships: tuple[str, ...]
+    summit_id: int | None
+    setup_version: int | None
+    data_version: int
+
+
+@cache
+def page_state_query():
+    logins, users, summits = Login.__table__, User.__table__, Summit.__table__
+    members, versions = Membership.__table__, SummitDataVersion.__table__
+    held = (db.select(db.func.aggregate_strings(
+        db.cast(members.c.summit_id, db.String) + ":" + db.type_coerce(members.c.role, db.String),
+        ",")).where(members.c.user_id == users.c.id).scalar_subquery())
+    return (db.select(users.c.id, users.c.name, users.c.is_admin, users.c.locale,
+                      held.label("memberships"), summits.c.id.label("summit_id"),
+                      summits.c.setup_version,
+                      db.func.coalesce(versions.c.version, 0).label("data_version"))
+            .select_from(logins.join(users, users.c.id == logins.c.user_id)
+                         .outerjoin(summits, summits.c.slug == db.bindparam("slug"))
+                         .outerjoin(versions, versions.c.summit_id == summits.c.id))
+            .where(logins.c.key_hash == db.bindparam("hash"), logins.c.ended_at.is_(None),
+                   logins.c.expires_at > db.bindparam("now", type_=Login.expires_at.type),
+                   users.c.active.is_(True)))
+
+
+def page_state(raw: str, slug: str, now: datetime | None = None) -> PageState | None:
+    """``user_for_login``'s check (the login has not ended or expired, its user is active)
+    with the summit at ``slug``, as plain values in one statement outside any transaction;
+    None when the login does not hold."""
+    if not raw or len(raw) > MAX_KEY:
+        return None
+    row = reads.first_row(page_state_query(),
+                          {"hash": digest(raw), "now": now or utcnow(), "slug": slug})
+    if row is None:
+        return None
+    return PageState(row.id, row.name, row.is_admin, row.locale,
+                     tuple(sorted((row.memberships or "").split(",")))
+                     if row.memberships else (), row.summit_id, row.setup_version,
+                     row.data_version)
 
 
 def end_login(raw: str | None, now: datetime | None = None) -> None:

@@ -7,21 +7,27 @@ password or logging out everywhere revokes them all (``logins.end_everything``).
 """
 from __future__ import annotations
 
+import logging
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from psycopg import pq
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 
-from summit.database import utcnow
+from summit.database import read_utc, utcnow
 from summit.extensions import db
 from summit.models import ApiToken, Summit, TokenScope, User
 from summit.permissions import Permission, require
 from summit.services.accounts import users as accounts
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit, audit_words, reads
+from summit.services.core import audit, audit_words, direct, reads
 from summit.services.core.errors import NotFound
+
+logger = logging.getLogger(__name__)
 
 # Writing last_used_at on every request would turn reads into writes.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -143,8 +149,7 @@ def token_state(raw: str, now: datetime | None = None,
     if not raw or len(raw) > MAX_TOKEN:
         return None
     now = now or utcnow()
-    row = reads.first_row(token_state_query(),
-                          {"hash": digest(raw), "now": now, "wanted": wanted})
+    row = live_state(digest(raw), now, wanted)
     if row is None:
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
@@ -153,6 +158,44 @@ def token_state(raw: str, now: datetime | None = None,
         db.session.commit()
     return TokenState(row.scope, row.slug, None if row.wanted_id is None
                       else (row.wanted_id, row.wanted_version))
+
+
+SCOPES = {scope.value: scope for scope in TokenScope}
+StateRow = namedtuple("StateRow", "id scope slug last_used_at wanted_id wanted_version")
+
+
+@cache
+def token_state_statement() -> direct.Prepared:
+    """``token_state_query`` as PostgreSQL runs it, for the direct connections: one
+    statement, written once (SQLAlchemy's compiler), whichever way it is sent."""
+    return direct.prepared("summit_token_state", str(
+        token_state_query().compile(dialect=postgresql_psycopg.dialect())))
+
+
+def live_state(token_hash: str, now: datetime, wanted: str | None) -> StateRow | None:
+    """``token_state_query``'s row. On PostgreSQL through a direct connection (issue 23:
+    SQLAlchemy's execution and the pool's check-out and check-in were most of a warm API
+    read), elsewhere, or when the database refuses the prepared statement, on a pooled
+    connection in autocommit; either way the statement runs on every read, so a revoked or
+    expired token is refused at once."""
+    key = direct.target()
+    if key is not None:
+        statement = token_state_statement()
+        texts = {"hash": token_hash.encode(), "now": direct.naive_utc(now).encode(),
+                 "wanted": None if wanted is None else wanted.encode()}
+        result = direct.execute(statement, [texts[name] for name in statement.params], key)
+        if result.status == pq.ExecStatus.TUPLES_OK:
+            if not result.ntuples:
+                return None
+            token_id, scope, slug, used, wanted_id, version = direct.row_texts(result)
+            return StateRow(int(token_id), SCOPES[scope], slug,
+                            None if used is None else read_utc(datetime.fromisoformat(used)),
+                            None if wanted_id is None else int(wanted_id),
+                            None if version is None else int(version))
+        logger.warning("token statement failed (%s): %s", direct.sqlstate(result),
+                       direct.error_text(result))
+    return reads.first_row(token_state_query(),
+                           {"hash": token_hash, "now": now, "wanted": wanted})
 
 
 def permits(token: ApiToken | TokenState, checkin_at: str | None) -> bool:

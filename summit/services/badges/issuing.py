@@ -38,7 +38,8 @@ from summit.services.badges.design import BadgeFace, Design, DesignError, TooCos
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, NotAllowed, ValidationFailed
 from summit.services.core.names import has_han
-from summit.services.registration.submission import STATUS_LABELS, may_manage
+from summit.services.registration.editing import may_manage
+from summit.services.registration.submission import STATUS_LABELS
 
 # --- keys and tokens ----------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ from summit.services.bookings.seats import (
 from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from summit.services.core.validation import valid_id
-from summit.services.registration import submission as registrations
+from summit.services.registration import editing
 
 B = BookingStatus
 
@@ -76,7 +76,7 @@ def _require_for(actor: User | None, item: AgendaItem, registration: Registratio
         raise NotAllowed(_l("Please log in first."))
     if registration.summit_id != item.summit_id:
         raise NotFound(_l("There is no such registration at this summit."), "registration_id")
-    if not (registrations.may_manage(actor, registration)
+    if not (editing.may_manage(actor, registration)
             or can(actor, Permission.BOOKINGS_MANAGE, item.summit)):
         raise NotAllowed(_l("You can only book seats for yourself."))
 

@@ -68,17 +68,33 @@ class Console:
     as_of: datetime | None = None  # when the figures were computed (UTC)
 
 
+# Each section and the permission that shows it.
+SECTIONS = {
+    "registrations": Permission.REGISTRATIONS_MANAGE,
+    "badges": Permission.BADGES_MANAGE,
+    "salons": Permission.BOOKINGS_MANAGE,
+    "press": Permission.PRESS_REVIEW,
+    "arrivals": Permission.ATTENDANCE_READ,
+    "agreements": Permission.AGREEMENTS_READ,
+}
+
+
 def sections_for(actor: User, summit: Summit) -> set[str]:
     """The console's sections this person may see."""
-    rules = {
-        "registrations": Permission.REGISTRATIONS_MANAGE,
-        "badges": Permission.BADGES_MANAGE,
-        "salons": Permission.BOOKINGS_MANAGE,
-        "press": Permission.PRESS_REVIEW,
-        "arrivals": Permission.ATTENDANCE_READ,
-        "agreements": Permission.AGREEMENTS_READ,
-    }
-    return {name for name, permission in rules.items() if can(actor, permission, summit)}
+    return {name for name, permission in SECTIONS.items() if can(actor, permission, summit)}
+
+
+def sections_held(held: frozenset[Permission]) -> set[str]:
+    """``sections_for`` from the person's permissions at the summit."""
+    return {name for name, permission in SECTIONS.items() if permission in held}
+
+
+def kept_as_of(summit_id: int, sections: set[str], language: str) -> datetime | None:
+    """When the figures ``console`` would show now were computed, if they are kept and
+    still current; None when the next console computes them afresh."""
+    kept = current_app.extensions.get("summit.console_figures", {})
+    found = kept.get((summit_id, frozenset(sections), language))
+    return found[1].as_of if found is not None and found[0] > clock.monotonic() else None
 
 
 def _registrations(summit: Summit, language: str) -> dict[str, Any]:

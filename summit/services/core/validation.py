@@ -45,6 +45,17 @@ def has_bad_characters(value: str, multiline: bool) -> bool:
     return any(unicodedata.category(ch) == "Cs" for ch in value)
 
 
+def required_line(value: str | None, field: str, limit: int = 100) -> str:
+    """A required one-line text of at most ``limit`` characters, stripped; no control
+    characters or lone surrogates."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(_l("This field is required."), field)
+    if len(value) > limit or has_bad_characters(value, multiline=False):
+        raise ValidationFailed(_l("At most %(n)d characters.", n=limit), field)
+    return value
+
+
 def normalise_phone(raw: str, field: str = "phone") -> str:
     """A Chinese mobile number (11 digits, +86 allowed) or an international +number."""
     phone = _PHONE_NOISE.sub("", raw or "")

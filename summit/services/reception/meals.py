@@ -34,7 +34,7 @@ from summit.services.checkin import holders
 from summit.services.checkin.scans import MAX_TOKEN, ScanAnswer, scan_input
 from summit.services.core import audit
 from summit.services.core.errors import NotAllowed, NotFound, ValidationFailed
-from summit.services.core.validation import has_bad_characters
+from summit.services.core.validation import required_line
 from summit.services.summits.settings import local_to_utc
 
 KIND_LABELS = {MealKind.BREAKFAST: _l("Breakfast"), MealKind.LUNCH: _l("Lunch"),
@@ -57,15 +57,6 @@ class MealDetails:
     categories: tuple[str, ...] = ()
 
 
-def _text(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(_l("This field is required."), field)
-    if len(value) > 100 or has_bad_characters(value, multiline=False):
-        raise ValidationFailed(_l("At most %(n)d characters.", n=100), field)
-    return value
-
-
 def save_meal(actor: User, summit: Summit, details: MealDetails,
               meal: MealSession | None = None) -> MealSession:
     require(actor, Permission.RECEPTION_MANAGE, summit)
@@ -83,8 +74,8 @@ def save_meal(actor: User, summit: Summit, details: MealDetails,
     elif details.capacity < meal.served:
         raise ValidationFailed(_l("%(n)d people have been served already.", n=meal.served),
                                "capacity")
-    meal.kind, meal.title = details.kind, _text(details.title, "title")
-    meal.venue = _text(details.venue, "venue")
+    meal.kind, meal.title = details.kind, required_line(details.title, "title")
+    meal.venue = required_line(details.venue, "venue")
     meal.starts_at = local_to_utc(details.starts_at, summit.timezone)
     meal.capacity, meal.seated = details.capacity, details.seated
     meal.categories = " ".join(sorted(set(details.categories)))

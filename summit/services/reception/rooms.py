@@ -32,25 +32,16 @@ from summit.permissions import Permission, require
 from summit.services.core import audit, exports, fonts
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
 from summit.services.core.pdf import render_document
-from summit.services.core.validation import has_bad_characters
+from summit.services.core.validation import required_line
 from summit.services.reception import trips
 from summit.services.summits.settings import lock_summit
 
 APPROVED = Registration.status == RegistrationStatus.APPROVED
 
 
-def _text(value: str, field: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(_l("This field is required."), field)
-    if len(value) > limit or has_bad_characters(value, multiline=False):
-        raise ValidationFailed(_l("At most %(n)d characters.", n=limit), field)
-    return value
-
-
 def add_hotel(actor: User, summit: Summit, name: str, address: str = "") -> Hotel:
     require(actor, Permission.RECEPTION_MANAGE, summit)
-    hotel = Hotel(summit_id=summit.id, name=_text(name, "name", 100),
+    hotel = Hotel(summit_id=summit.id, name=required_line(name, "name", 100),
                   address=(address or "").strip()[:200])
     db.session.add(hotel)
     db.session.flush()
@@ -78,7 +69,7 @@ def add_block(actor: User, summit: Summit, hotel: Hotel, *, room_type: str, beds
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_l("Write the price in yuan, e.g. 380.00."), "price") from None
-    block = RoomBlock(hotel=hotel, room_type=_text(room_type, "room_type", 50), beds=beds,
+    block = RoomBlock(hotel=hotel, room_type=required_line(room_type, "room_type", 50), beds=beds,
                       count=count, first_night=first_night, nights=nights, price=amount)
     block.rooms = [HotelRoom(number=str(first_number + n)) for n in range(count)]
     db.session.add(block)

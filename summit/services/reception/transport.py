@@ -34,7 +34,7 @@ from summit.models import (
 from summit.permissions import Permission, require
 from summit.services.core import audit, audit_words
 from summit.services.core.errors import Conflict, NotFound, ValidationFailed
-from summit.services.core.validation import has_bad_characters
+from summit.services.core.validation import required_line
 from summit.services.reception import notices
 from summit.services.summits.settings import local_to_utc, lock_summit, utc_to_local
 
@@ -66,23 +66,14 @@ class VehicleDetails:
     driver_phone: str
 
 
-def _text(value: str, field: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(_l("This field is required."), field)
-    if len(value) > limit or has_bad_characters(value, multiline=False):
-        raise ValidationFailed(_l("At most %(n)d characters.", n=limit), field)
-    return value
-
-
 def save_vehicle(actor: User, summit: Summit, details: VehicleDetails,
                  vehicle: Vehicle | None = None) -> Vehicle:
     require(actor, Permission.RECEPTION_MANAGE, summit)
-    plate = _text(details.plate, "plate", 16).upper()
+    plate = required_line(details.plate, "plate", 16).upper()
     if not isinstance(details.seats, int) or details.seats < 1 or details.seats > 100:
         raise ValidationFailed(_l("A vehicle has 1 to 100 seats."), "seats")
-    name = _text(details.driver_name, "driver_name", 100)
-    phone = _text(details.driver_phone, "driver_phone", 32).replace(" ", "")
+    name = required_line(details.driver_name, "driver_name", 100)
+    phone = required_line(details.driver_phone, "driver_phone", 32).replace(" ", "")
     lock_summit(summit)
     taken = db.session.scalar(db.select(Vehicle.id).where(
         Vehicle.summit_id == summit.id, Vehicle.plate == plate,
@@ -183,7 +174,7 @@ def create_transfer(actor: User, summit: Summit, *, direction: TripDirection, pl
                     now: datetime | None = None) -> Transfer:
     """A trip by hand; ``at`` is the wall-clock time at the summit."""
     require(actor, Permission.RECEPTION_MANAGE, summit)
-    place = _text(place, "place", 100)
+    place = required_line(place, "place", 100)
     vehicle = get_vehicle(summit, vehicle_id)
     if not 10 <= minutes <= 600:
         raise ValidationFailed(_l("A trip lasts 10 to 600 minutes."), "minutes")
@@ -314,93 +305,9 @@ def follow_trip(actor: User, trip: Trip, now: datetime | None = None) -> bool:
     return True
 
 
-# --- the proposal --------------------------------------------------------------------------
-
-@dataclass
-class Proposal:
-    transfers: int = 0
-    placed: int = 0
-    unplaced: int = 0
-
-
-def _day_bounds(summit: Summit, day: date) -> tuple[datetime, datetime]:
+def day_bounds(summit: Summit, day: date) -> tuple[datetime, datetime]:
     start = local_to_utc(datetime.combine(day, datetime.min.time()), summit.timezone)
     return start, start + timedelta(days=1)
-
-
-def propose(actor: User, summit: Summit, direction: TripDirection, day: date | None = None,
-            window_minutes: int = 45, now: datetime | None = None) -> Proposal:
-    """Group the people who arrive (leave) at the same place within the window and who have
-    no transfer yet into vehicles free at that time, by seat count: the smallest vehicle
-    that takes the whole group, else the largest free one, again for the rest."""
-    require(actor, Permission.RECEPTION_MANAGE, summit)
-    if not 5 <= window_minutes <= 240:
-        raise ValidationFailed(_l("The window is 5 to 240 minutes."), "window")
-    window = timedelta(minutes=window_minutes)
-    lock_summit(summit)
-    placed_ids = db.select(TransferPassenger.registration_id).where(
-        TransferPassenger.direction == direction)
-    query = (db.select(Trip.registration_id, Trip.place, Trip.at)
-             .join(Registration, Registration.id == Trip.registration_id)
-             .where(Trip.summit_id == summit.id, Trip.direction == direction, LIVE,
-                    Trip.registration_id.not_in(placed_ids))
-             .order_by(Trip.place, Trip.at))
-    if day is not None:
-        start, end = _day_bounds(summit, day)
-        query = query.where(Trip.at >= start, Trip.at < end)
-    by_place: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
-    for registration_id, place, at in db.session.execute(query):
-        by_place[place].append((registration_id, at))
-    fleet = vehicles(summit)
-    busy: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for phone, at, ends_at in db.session.execute(
-            db.select(Vehicle.driver_phone, Transfer.at, Transfer.ends_at)
-            .join(Transfer, Transfer.vehicle_id == Vehicle.id)
-            .where(Transfer.summit_id == summit.id)):
-        busy[phone].append((at, ends_at))
-
-    def free(vehicle: Vehicle, start: datetime, end: datetime) -> bool:
-        return all(not (a < end and b > start) for a, b in busy[vehicle.driver_phone])
-
-    result = Proposal()
-    made: list[Transfer] = []
-    for place, people in sorted(by_place.items()):
-        index = 0
-        while index < len(people):
-            first = people[index][1]
-            group = [p for p in people[index:] if p[1] <= first + window]
-            index += len(group)
-            if direction is D.ARRIVAL:
-                start = max(at for _, at in group)
-            else:
-                start = min(at for _, at in group) - LEAD
-            end = start + DRIVE
-            while group:
-                available = [v for v in fleet if free(v, start, end)]
-                if not available:
-                    result.unplaced += len(group)
-                    break
-                fitting = [v for v in available if v.seats >= len(group)]
-                vehicle = min(fitting, key=lambda v: (v.seats, v.plate)) if fitting else \
-                    max(available, key=lambda v: (v.seats, v.plate))
-                riders, group = group[:vehicle.seats], group[vehicle.seats:]
-                busy[vehicle.driver_phone].append((start, end))
-                transfer = Transfer(summit_id=summit.id, direction=direction, place=place,
-                                    at=start, ends_at=end, vehicle_id=vehicle.id)
-                transfer.passengers = [
-                    TransferPassenger(registration_id=registration_id, direction=direction)
-                    for registration_id, _ in riders]
-                made.append(transfer)
-                result.placed += len(riders)
-    db.session.add_all(made)
-    db.session.flush()
-    result.transfers = len(made)
-    for transfer in made:
-        audit.record(actor, "transfer.propose", transfer, summit=summit, now=now,
-                     after=audit.snapshot(transfer, TRANSFER_AUDITED)
-                     | {"passengers": len(transfer.passengers)})
-    db.session.commit()
-    return result
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -415,7 +322,7 @@ def transfers_on(summit: Summit, day: date | None = None, vehicle_ids: list[int]
                       .joinedload(TransferPassenger.registration))
              .order_by(Transfer.at, Transfer.id))
     if day is not None:
-        start, end = _day_bounds(summit, day)
+        start, end = day_bounds(summit, day)
         query = query.where(Transfer.at >= start, Transfer.at < end)
     if vehicle_ids is not None:
         query = query.where(Transfer.vehicle_id.in_(vehicle_ids))

@@ -18,7 +18,7 @@ from summit.services.core import audit, audit_words
 from summit.services.core.errors import NotAllowed, NotFound, ValidationFailed
 from summit.services.core.validation import has_bad_characters
 from summit.services.reception import notices, transport
-from summit.services.registration.submission import may_manage
+from summit.services.registration.editing import may_manage
 from summit.services.summits.settings import local_to_utc, utc_to_local
 
 D = TripDirection

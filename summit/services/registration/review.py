@@ -18,7 +18,11 @@ from summit.permissions import Permission, require
 from summit.services.bookings import booking as bookings
 from summit.services.core import audit
 from summit.services.core.errors import Conflict, DomainError, ValidationFailed
-from summit.services.registration import mail as registration_mail, submission as registrations
+from summit.services.registration import (
+    editing,
+    mail as registration_mail,
+    submission as registrations,
+)
 from summit.services.summits import settings as summits
 
 S = RegistrationStatus
@@ -92,7 +96,7 @@ def cancel_registration(actor: User | None, registration: Registration,
                         now: datetime | None = None) -> Registration:
     """The registrant (or their registrar, or an organiser) withdraws or cancels."""
     summit = registration.summit
-    registrations.require_owner_or_staff(actor, registration)
+    editing.require_owner_or_staff(actor, registration)
     if registration.status is S.APPROVED:
         new, action = S.CANCELLED, "registration.cancel"
     else:

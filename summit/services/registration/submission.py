@@ -1,7 +1,8 @@
-"""Registration of delegates: submission, capacity and waiting list, self-service editing.
+"""Registration of delegates: submission, capacity and waiting list.
 
-The decisions that move a registration along its states (approve, reject, cancel, promote from
-the waiting list) are in ``registration.review``.
+Who may see and change a registration, and the changes themselves, are in
+``registration.editing``; the decisions that move a registration along its states (approve,
+reject, cancel, promote from the waiting list) are in ``registration.review``.
 """
 from __future__ import annotations
 
@@ -154,7 +155,7 @@ def clean_details(details: RegistrationDetails) -> RegistrationDetails:
     return details
 
 
-def _category(summit: Summit, code: str) -> AttendeeCategory:
+def category_by_code(summit: Summit, code: str) -> AttendeeCategory:
     for category in summit.categories:
         if category.code == code:
             return category
@@ -358,7 +359,7 @@ def register_delegate(
         raise DomainError(_l("Registration for this summit is closed."))
     _check_consent(details)
     details = clean_details(details)
-    category = _category(summit, details.category)
+    category = category_by_code(summit, details.category)
     invitation = find_invitation(summit, invitation_code, now) if invitation_code else None
     if invitation is not None:
         if invitation.category_id is not None and invitation.category_id != category.id:
@@ -412,68 +413,4 @@ def register_delegate(
     db.session.commit()
     if notify:
         registration_mail.send_received(registration)
-    return registration
-
-
-# --- self-service and editing ------------------------------------------------------------
-
-def may_manage(actor: User | None, registration: Registration) -> bool:
-    """Staff, the registrant (by account, or by a verified account with the same email) and
-    the registrant's delegation registrar may see, edit and cancel a registration."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if can(actor, Permission.REGISTRATIONS_MANAGE, registration.summit):
-        return True
-    if registration.user_id == actor.id or (
-            registration.email == actor.email and actor.email_verified):
-        return True
-    return (registration.delegation is not None
-            and registration.delegation.registrar_id == actor.id)
-
-
-def require_owner_or_staff(actor: User | None, registration: Registration) -> None:
-    if actor is None:
-        raise NotAllowed(_l("Please log in first."))
-    if not may_manage(actor, registration):
-        raise NotAllowed(_l("You do not have permission to do this."))
-    if registration.user_id is None and registration.email == actor.email:
-        # Registered before having an account: link it to the account now proving the email.
-        registration.user_id = actor.id
-
-
-def update_registration(actor: User, registration: Registration, details: RegistrationDetails,
-                        now: datetime | None = None) -> Registration:
-    now = now or utcnow()
-    require_owner_or_staff(actor, registration)
-    summit = registration.summit
-    staff = can(actor, Permission.REGISTRATIONS_MANAGE, summit)
-    if not staff and summit.edit_deadline is not None and now > summit.edit_deadline:
-        raise DomainError(_l("The deadline for changes has passed. Contact the organisers."))
-    if registration.status in (S.REJECTED, S.CANCELLED, S.WITHDRAWN):
-        raise Conflict(_l("A registration that is %(status)s cannot be changed.",
-                          status=STATUS_LABELS[registration.status]))
-    details = clean_details(details)
-    before = audit.snapshot(registration, AUDITED)
-    if staff:
-        new_category = _category(summit, details.category)
-        email = details.email.strip().lower()
-        # Checked before any change, so a refusal leaves nothing half-edited in the session.
-        if email != registration.email and db.session.scalar(db.select(Registration.id).where(
-                Registration.summit_id == summit.id, Registration.email == email)):
-            raise Conflict(_l("This email address is already registered for this summit."),
-                           "email")
-        if new_category.id != registration.category_id:
-            registration.category = new_category
-        apply_details(registration, details)
-    else:
-        apply_details(registration, details, names_only=SELF_EDITABLE)
-    registration.updated_at = now
-    db.session.flush()
-    after = audit.snapshot(registration, AUDITED)
-    changed = [k for k in after if after[k] != before[k]]
-    if changed:
-        audit.record(actor, "registration.update", registration, summit=summit, now=now,
-                     before={k: before[k] for k in changed},
-                     after={k: after[k] for k in changed})
-    db.session.commit()
     return registration

@@ -1,4 +1,4 @@
-"""The gates' statement on PostgreSQL, its connections, and the batching of scans.
+"""The gates' statement on PostgreSQL and the batching of scans.
 
 One statement records a batch of online scans (usually one; under load, the scans this
 process's threads received while the previous batch was in the database). For each scan it
@@ -15,12 +15,14 @@ idle gate's scan is sent at once; at full load one round trip, one transaction a
 executor start serve many scans, which is most of what a scan costs PostgreSQL. A batch never
 holds the same scan id twice (the second waits for the next batch, which finds it recorded).
 
-**Connections.** A connection of its own per process, in autocommit, with the statement
-prepared once and executed through libpq directly (``PGconn.exec_prepared``, text
-parameters, the answer as one JSON value): no pool check-out, no ping, no BEGIN or COMMIT, no
-per-column loaders. The batch arrives as JSON, so the planner cannot know its size: the
-connection is set to a generic plan of index nested loops, which is right for a handful of
-rows. A lost connection is reopened and the batch sent again: the scan ids make that safe.
+**Connections.** The statement goes through ``services/core/direct``: this process's own
+connections in autocommit, the statement prepared once on each and executed through libpq
+directly (``PGconn.exec_prepared``, text parameters, the answer as one JSON value): no pool
+check-out, no ping, no BEGIN or COMMIT, no per-column loaders. The batch arrives as JSON, so
+the planner cannot know its size: those connections use a generic plan of index nested
+loops, which is right for a handful of rows, and a scan waits at most a second for a row
+another transaction is writing (two seconds in all; then the batch is refused). A lost
+connection is reopened and the batch sent again: the scan ids make that safe.
 
 A batch the database refuses as a whole (a scan id recorded at the same moment by another
 process, a value a column cannot hold) writes nothing, and each of its scans takes the
@@ -28,11 +30,8 @@ portable path.
 """
 from __future__ import annotations
 
-import atexit
 import json
 import logging
-import os
-import re
 import threading
 from collections import namedtuple
 from collections.abc import Iterator
@@ -40,14 +39,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from time import monotonic
 
-import psycopg
 from psycopg import pq
 
-from summit.database import stored_utc, utcnow
-from summit.extensions import db
+from summit.database import utcnow
 from summit.models import PersonStatus, PressStatus, RegistrationStatus, TokenScope
 from summit.permissions import ROLE_PERMISSIONS, Permission
 from summit.services.accounts import tokens as api_tokens
+from summit.services.core import direct
+from summit.services.core.direct import naive_utc
 
 logger = logging.getLogger(__name__)
 
@@ -174,107 +173,13 @@ LEFT JOIN LATERAL (
 """
 
 
-def numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
-    """``sql`` with ``%(name)s`` placeholders as libpq's ``$1, $2, ...`` and the names in
-    that order (a name used twice is one parameter)."""
-    names: list[str] = []
-
-    def number(match: re.Match) -> str:
-        if match.group(1) not in names:
-            names.append(match.group(1))
-        return f"${names.index(match.group(1)) + 1}"
-
-    return re.sub(r"%\((\w+)\)s", number, " ".join(sql.split())).encode(), tuple(names)
-
-
-SCAN_SQL, SCAN_PARAMS = numbered(SCAN)
-assert SCAN_PARAMS == ("scans", "now", "stale")  # the order execute() sends them in
-STATEMENT = b"summit_scan"  # the prepared statement's name on each scan connection
-# The connection runs nothing else: a generic plan, and index nested loops for a few rows
-# (no memoize: its cache costs more to set up for each statement than a look-up it saves).
-# A scan waits at most a second for a row another transaction is writing and two seconds in
-# all; then the batch is refused and each of its scans takes the portable path.
-SESSION = ("SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; "
-           "SET enable_hashjoin = off; SET enable_mergejoin = off; SET enable_memoize = off; "
-           "SET lock_timeout = '1s'; SET statement_timeout = '2s'")
-# A connection whose peer went silent fails after this many milliseconds (TCP only).
-TCP_USER_TIMEOUT_MS = 5000
+SCAN_STATEMENT = direct.prepared("summit_scan", SCAN)
+assert SCAN_STATEMENT.params == ("scans", "now", "stale")  # the order execute() sends them in
 # A scan still waiting for a sender after this many seconds takes the portable path.
 WAIT_LIMIT = 5.0
-# Errors about the batch's data or its moment, not about the connection or the statement:
-# data exception, integrity, deadlock or serialisation, lock not available, cancelled.
-KEEP_CONNECTION = ("22", "23", "40", "55", "57")
 Row = namedtuple("Row", "n operator_id checkin_id result badge_id first_at first_gate name "
                         "native pinyin organisation photo_token press_person_id code label_zh "
                         "label_en colour zone_codes zone_labels")
-
-
-def naive_utc(moment: datetime) -> str:
-    """As ``UTCDateTime`` stores it, in ISO 8601 (the batch is JSON, so no column type
-    converts)."""
-    return stored_utc(moment).isoformat()
-
-
-# --- connections -------------------------------------------------------------------------
-
-# This process's idle scan connections, by database: a sender borrows one and gives it back,
-# so none is left open by a thread that ended.
-_idle: dict[tuple[int, str], list[psycopg.Connection]] = {}
-_idle_lock = threading.Lock()
-
-
-def _connect() -> psycopg.Connection:
-    """A connection to the app's database with the engine's own connection arguments, set up
-    and with the statement prepared."""
-    engine = db.engine
-    args, kwargs = engine.dialect.create_connect_args(engine.url)
-    kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain rows
-    kwargs.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
-    connection = psycopg.connect(*args, **kwargs, autocommit=True)
-    connection.execute(SESSION)
-    prepared = connection.pgconn.prepare(STATEMENT, SCAN_SQL)
-    if prepared.status != pq.ExecStatus.COMMAND_OK:
-        connection.close()
-        raise psycopg.OperationalError(prepared.error_message.decode(errors="replace"))
-    return connection
-
-
-def database_key() -> tuple[int, str]:
-    """This process and the app's database: what scan connections and batches belong to."""
-    return os.getpid(), str(db.engine.url)
-
-
-@contextmanager
-def _borrowed(key: tuple[int, str], fresh: bool = False) -> Iterator[psycopg.Connection]:
-    idle = _idle.setdefault(key, [])
-    connection = None
-    with _idle_lock:
-        while idle and not fresh and connection is None:
-            connection = idle.pop()
-            if connection.closed:
-                connection = None
-    connection = connection or _connect()
-    try:
-        yield connection
-    except BaseException:
-        connection.close()
-        raise
-    finally:
-        if not connection.closed:
-            with _idle_lock:
-                idle.append(connection)
-
-
-def close_connections() -> None:
-    """Close this process's idle scan connections (at exit). A forked child leaves its
-    parent's alone: closing them would end the parent's sessions."""
-    with _idle_lock:
-        for key in [key for key in _idle if key[0] == os.getpid()]:
-            for connection in _idle.pop(key):
-                connection.close()
-
-
-atexit.register(close_connections)
 
 
 # --- one statement -----------------------------------------------------------------------
@@ -283,32 +188,16 @@ def execute(scans: list[dict], key: tuple[int, str] | None = None) -> list[Row] 
     """Record a batch of scans (``SCAN``'s fields of ``i`` but ``n``) in one statement: their
     rows in order. Sent again once on a new connection when the connection was lost. None
     when the database refused the batch: nothing was written."""
-    key = key or database_key()
     now = utcnow()
     values = [json.dumps([dict(scan, n=n) for n, scan in enumerate(scans)]).encode(),
               naive_utc(now).encode(),
               naive_utc(now - api_tokens.LAST_USED_RESOLUTION).encode()]
-    for attempt in (1, 2):
-        with _borrowed(key, fresh=attempt == 2) as connection:
-            try:
-                result = connection.pgconn.exec_prepared(STATEMENT, values)
-            except psycopg.OperationalError:
-                result = None  # the connection was closed under us
-            if result is not None and result.status == pq.ExecStatus.TUPLES_OK:
-                return [_row(item) for item in json.loads(result.get_value(0, 0))]
-            if result is None or connection.pgconn.status != pq.ConnStatus.OK:
-                connection.close()
-                if attempt == 2:
-                    raise psycopg.OperationalError("the scan connection was lost twice")
-                continue
-            state = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
-            if not state.startswith("23"):  # not a scan id recorded at the same moment
-                logger.warning("check-in statement failed (%s): %s", state,
-                               result.error_message.decode(errors="replace").strip())
-            if not state.startswith(KEEP_CONNECTION):
-                # Start afresh next time: the schema may have changed under the statement.
-                connection.close()
-            return None
+    result = direct.execute(SCAN_STATEMENT, values, key)
+    if result.status == pq.ExecStatus.TUPLES_OK:
+        return [_row(item) for item in json.loads(result.get_value(0, 0))]
+    state = direct.sqlstate(result)
+    if not state.startswith("23"):  # not a scan id recorded at the same moment
+        logger.warning("check-in statement failed (%s): %s", state, direct.error_text(result))
     return None
 
 
@@ -487,7 +376,7 @@ _batchers_lock = threading.Lock()
 def send(scan: dict) -> Row | None:
     """Record one scan, batched with whatever this process's other threads are sending: its
     row, or None when the database refused the batch (nothing was written)."""
-    key = database_key()
+    key = direct.database_key()
     batcher = _batchers.get(key)
     if batcher is None:
         with _batchers_lock:
