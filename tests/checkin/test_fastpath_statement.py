@@ -244,53 +244,9 @@ def test_more_threads_than_a_batch_each_get_their_own_answer(app, event, organis
     for (index, k), row in answers.items():
         if (index, k) in {(0, 2), (1, 2)} and (row is None or row.checkin_id is None):
             continue  # the repeated id: one of the two is refused, the other recorded
-        assert row.name == names[index]
+        assert row.name == names[0 if (index, k) == (1, 2) else index]  # the repeat: 0's scan
         assert row.result == ("ok" if k == 0 else "duplicate")
     assert len(recorded()) == 119
     assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 40
     assert max(statements) > 1 and sum(statements) >= 119  # batched
 
-
-def test_a_sender_waits_for_the_scans_on_their_way_and_a_lone_scan_goes_at_once(
-        app, event, organiser, token, monkeypatch):
-    """A scan another thread is still reading (``coming``) joins the sender's statement;
-    with none on its way, the sender does not wait."""
-    zhao, qian, sun = (holder(event, organiser, name, f"g{i}@example.com")
-                       for i, name in enumerate(["赵波", "钱伟", "孙芳"]))
-    first, second, alone = (scan_of(event, token, person, f"g-{i}")
-                            for i, person in enumerate([zhao, qian, sun]))
-    db.session.remove()
-    monkeypatch.setattr(checkin_sql, "GATHER_LIMIT", 30.0)
-    statements = []
-    execute = checkin_sql.execute
-
-    def counted(scans, key=None):
-        statements.append([scan["scan_id"] for scan in scans])
-        return execute(scans, key)
-
-    monkeypatch.setattr(checkin_sql, "execute", counted)
-    rows = {}
-
-    def sender() -> None:
-        with app.app_context():
-            rows["first"] = checkin_sql.send(first)
-
-    with checkin_sql.coming():  # this thread is reading its scan
-        thread = threading.Thread(target=sender)
-        thread.start()
-        batcher = None
-        for _ in range(2000):
-            batcher = checkin_sql._batchers.get(direct.database_key())
-            if batcher is not None and batcher.gathering:
-                break
-            threading.Event().wait(0.005)
-        assert batcher.gathering  # the sender waits for this thread's scan
-        rows["second"] = checkin_sql.send(second)
-    thread.join(timeout=10)
-    started = datetime.now(UTC)
-    rows["alone"] = checkin_sql.send(alone)
-
-    assert (datetime.now(UTC) - started).total_seconds() < 5  # not GATHER_LIMIT
-    assert statements == [["g-0", "g-1"], ["g-2"]]
-    assert [rows[name].result for name in ("first", "second", "alone")] == ["ok"] * 3
-    assert [rows[name].name for name in ("first", "second", "alone")] == ["赵波", "钱伟", "孙芳"]

@@ -34,10 +34,7 @@ import json
 import logging
 import threading
 from collections import namedtuple
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from time import monotonic
 
 from psycopg import pq
 
@@ -210,38 +207,6 @@ def _row(item: list) -> Row:
 
 # --- batching ----------------------------------------------------------------------------
 
-# Scans on their way to a batch: counted from the moment the WSGI fast path takes a request
-# (``coming``) until its scan joins the waiting list or the request goes on to Flask. A sender
-# waits for them, GATHER_LIMIT at most, so that the scans a process's threads are reading at
-# the same moment share one statement: a statement's fixed cost (executor start, transaction)
-# is most of a batch of one's. An idle gate's scan finds none on its way and goes at once.
-GATHER_LIMIT = 0.002
-_coming = 0
-_coming_lock = threading.Lock()
-_local = threading.local()
-
-
-@contextmanager
-def coming() -> Iterator[None]:
-    """Count this thread's scan as on its way to a batch while the block runs."""
-    global _coming
-    with _coming_lock:
-        _coming += 1
-    _local.coming = True
-    try:
-        yield
-    finally:
-        if _local.coming:  # it never joined a batch
-            _arrived()
-
-
-def _arrived() -> None:
-    global _coming
-    _local.coming = False
-    with _coming_lock:
-        _coming -= 1
-
-
 class BatchFailed(Exception):
     """The batch carrying this scan could not be sent (the cause is chained)."""
 
@@ -278,39 +243,20 @@ class _Batcher:
         self.lock = threading.Lock()
         self.waiting: list[_Slot] = []
         self.sending = False
-        self.gathering = False
-        self.gathered = threading.Condition(self.lock)
 
     def send(self, scan: dict) -> Row | None:
         slot = _Slot(scan)
         with self.lock:
-            if getattr(_local, "coming", False):
-                _arrived()
             self.waiting.append(slot)
             leads = not self.sending
             self.sending = True
-            if self.gathering and (_coming == 0 or len(self.waiting) >= MAX_BATCH):
-                self.gathered.notify()
         if not leads and not self._wait(slot):
             return None  # never sent, nothing written: the portable path
         while not slot.done:  # this thread sends (again, if its scan id had to wait)
-            self._send(self._gather(), slot)
+            with self.lock:
+                batch = self._take()
+            self._send(batch, slot)
         return slot.answer()
-
-    def _gather(self) -> list[_Slot]:
-        """The next batch, once the scans this process's other threads are reading and
-        checking have joined (GATHER_LIMIT at most): at once when none is on its way."""
-        with self.lock:
-            if _coming > 0 and len(self.waiting) < MAX_BATCH:
-                deadline = monotonic() + GATHER_LIMIT
-                self.gathering = True
-                while _coming > 0 and len(self.waiting) < MAX_BATCH:
-                    left = deadline - monotonic()
-                    if left <= 0:
-                        break
-                    self.gathered.wait(left)
-                self.gathering = False
-            return self._take()
 
     def _wait(self, slot: _Slot) -> bool:
         """Wait until the scan's batch is done or this thread is to send; False when no

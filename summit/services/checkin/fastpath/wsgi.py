@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 from summit.http import SlugConverter, security_headers
 from summit.services.accounts import tokens as api_tokens
 from summit.services.checkin import scans
-from summit.services.checkin.fastpath import scan as fast_scan, statement
+from summit.services.checkin.fastpath import scan as fast_scan
 from summit.services.core import metrics
 from summit.services.core.errors import ValidationFailed
 
@@ -81,10 +81,7 @@ class ScanFastPath:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST" and not environ.get("QUERY_STRING"):
             found = self.path.match(environ.get("PATH_INFO", ""))
-            body = None
-            if found:
-                with statement.coming():  # a sender may wait for this scan (statement.py)
-                    body = self.answer(environ, found.group(1))
+            body = self.answer(environ, found.group(1)) if found else None
             if body is not None:
                 environ[metrics.ENDPOINT_KEY] = ENDPOINT
                 secure = environ.get("wsgi.url_scheme") == "https"
