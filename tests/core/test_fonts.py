@@ -123,7 +123,7 @@ def test_the_fast_fonts_draw_the_same_shapes_as_noto(fast_fonts):
 @pytest.fixture(scope="module")
 def tibetan_cut():
     path = fonts.ensure_tibetan_cut(FONT_CACHE)
-    assert path is not None and path.name == f"summit-tibetan-v{fonts.FAST_VERSION}.ttf"
+    assert path is not None and path.name == f"summit-tibetan-v{fonts.TIBETAN_VERSION}.ttf"
     return path
 
 

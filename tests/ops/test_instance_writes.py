@@ -26,6 +26,7 @@ ALLOWED = {
     "summit/services/core/mail.py:outbox_path": "development outbox (no MAIL_SERVER)",
     "summit/services/core/mail.py:send_email": "development outbox (no MAIL_SERVER)",
     "summit/services/core/fonts.py:ensure_fast_fonts": "font cache: derived, on any node",
+    "summit/services/core/fonts.py:ensure_tibetan_cut": "font cache: derived, on any node",
     "summit/services/badges/keys.py:legacy_key_path": "reads keys older versions kept there",
     "summit/services/badges/render.py:png_preview": "a temporary folder, then deleted",
     # Issue 21's data key file: each node needs the same one (DATA_KEY in the environment

@@ -7,6 +7,7 @@ login gets new cookie values, and ending the row ends every copy of both cookies
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from functools import cache
 from typing import NamedTuple
@@ -17,7 +18,9 @@ from summit.database import utcnow
 from summit.extensions import db
 from summit.models import ApiToken, Login, Membership, Summit, SummitDataVersion, User
 from summit.services.accounts.keys import digest, new_key
-from summit.services.core import audit, reads
+from summit.services.core import audit, direct, reads
+
+logger = logging.getLogger(__name__)
 
 MAX_KEY = 100
 
@@ -83,13 +86,17 @@ class PageState(NamedTuple):
 def page_state_query():
     logins, users, summits = Login.__table__, User.__table__, Summit.__table__
     members, versions = Membership.__table__, SummitDataVersion.__table__
+    # Literal separators, not parameters: the statement's only parameters are its own three.
+    colon, comma = db.literal_column("':'", db.String), db.literal_column("','", db.String)
     held = (db.select(db.func.aggregate_strings(
-        db.cast(members.c.summit_id, db.String) + ":" + db.type_coerce(members.c.role, db.String),
-        ",")).where(members.c.user_id == users.c.id).scalar_subquery())
+        db.cast(members.c.summit_id, db.String) + colon
+        + db.type_coerce(members.c.role, db.String), comma))
+        .where(members.c.user_id == users.c.id).scalar_subquery())
     return (db.select(users.c.id, users.c.name, users.c.is_admin, users.c.locale,
                       held.label("memberships"), summits.c.id.label("summit_id"),
                       summits.c.setup_version,
-                      db.func.coalesce(versions.c.version, 0).label("data_version"))
+                      db.func.coalesce(versions.c.version, db.literal_column("0"))
+                      .label("data_version"))
             .select_from(logins.join(users, users.c.id == logins.c.user_id)
                          .outerjoin(summits, summits.c.slug == db.bindparam("slug"))
                          .outerjoin(versions, versions.c.summit_id == summits.c.id))
@@ -98,20 +105,46 @@ def page_state_query():
                    users.c.active.is_(True)))
 
 
+@cache
+def page_state_statement():
+    return direct.compiled("summit_page_state", page_state_query())
+
+
 def page_state(raw: str, slug: str, now: datetime | None = None) -> PageState | None:
     """``user_for_login``'s check (the login has not ended or expired, its user is active)
-    with the summit at ``slug``, as plain values in one statement outside any transaction;
-    None when the login does not hold."""
+    with the summit at ``slug``, as plain values in one statement outside any transaction
+    (on PostgreSQL through a direct connection, as the API's token check); None when the
+    login does not hold."""
     if not raw or len(raw) > MAX_KEY:
         return None
-    row = reads.first_row(page_state_query(),
-                          {"hash": digest(raw), "now": now or utcnow(), "slug": slug})
+    now = now or utcnow()
+    key = direct.target()
+    if key is not None:
+        try:
+            row = direct.first_row(page_state_statement(), {
+                "hash": digest(raw), "now": direct.naive_utc(now), "slug": slug}, key)
+        except direct.Refused as refusal:
+            logger.warning("page state statement failed (%s)", refusal)
+        else:
+            if row is None:
+                return None
+            user_id, name, is_admin, locale, held, summit_id, setup, data = row
+            return _page_state(int(user_id), name, is_admin == "t", locale, held,
+                               None if summit_id is None else int(summit_id),
+                               None if setup is None else int(setup), int(data))
+    row = reads.first_row(page_state_query(), {"hash": digest(raw), "now": now, "slug": slug})
     if row is None:
         return None
-    return PageState(row.id, row.name, row.is_admin, row.locale,
-                     tuple(sorted((row.memberships or "").split(",")))
-                     if row.memberships else (), row.summit_id, row.setup_version,
-                     row.data_version)
+    return _page_state(row.id, row.name, row.is_admin, row.locale, row.memberships,
+                       row.summit_id, row.setup_version, row.data_version)
+
+
+def _page_state(user_id: int, name: str, is_admin: bool, locale: str | None,
+                held: str | None, summit_id: int | None, setup_version: int | None,
+                data_version: int) -> PageState:
+    return PageState(user_id, name, is_admin, locale,
+                     tuple(sorted(held.split(","))) if held else (), summit_id, setup_version,
+                     data_version)
 
 
 def end_login(raw: str | None, now: datetime | None = None) -> None:

@@ -15,8 +15,6 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from psycopg import pq
-from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 
 from summit.database import read_utc, utcnow
 from summit.extensions import db
@@ -166,10 +164,8 @@ StateRow = namedtuple("StateRow", "id scope slug last_used_at wanted_id wanted_v
 
 @cache
 def token_state_statement() -> direct.Prepared:
-    """``token_state_query`` as PostgreSQL runs it, for the direct connections: one
-    statement, written once (SQLAlchemy's compiler), whichever way it is sent."""
-    return direct.prepared("summit_token_state", str(
-        token_state_query().compile(dialect=postgresql_psycopg.dialect())))
+    """``token_state_query`` as PostgreSQL runs it, for the direct connections."""
+    return direct.compiled("summit_token_state", token_state_query())
 
 
 def live_state(token_hash: str, now: datetime, wanted: str | None) -> StateRow | None:
@@ -180,20 +176,19 @@ def live_state(token_hash: str, now: datetime, wanted: str | None) -> StateRow |
     expired token is refused at once."""
     key = direct.target()
     if key is not None:
-        statement = token_state_statement()
-        texts = {"hash": token_hash.encode(), "now": direct.naive_utc(now).encode(),
-                 "wanted": None if wanted is None else wanted.encode()}
-        result = direct.execute(statement, [texts[name] for name in statement.params], key)
-        if result.status == pq.ExecStatus.TUPLES_OK:
-            if not result.ntuples:
+        try:
+            row = direct.first_row(token_state_statement(), {
+                "hash": token_hash, "now": direct.naive_utc(now), "wanted": wanted}, key)
+        except direct.Refused as refusal:
+            logger.warning("token statement failed (%s)", refusal)
+        else:
+            if row is None:
                 return None
-            token_id, scope, slug, used, wanted_id, version = direct.row_texts(result)
+            token_id, scope, slug, used, wanted_id, version = row
             return StateRow(int(token_id), SCOPES[scope], slug,
                             None if used is None else read_utc(datetime.fromisoformat(used)),
                             None if wanted_id is None else int(wanted_id),
                             None if version is None else int(version))
-        logger.warning("token statement failed (%s): %s", direct.sqlstate(result),
-                       direct.error_text(result))
     return reads.first_row(token_state_query(),
                            {"hash": token_hash, "now": now, "wanted": wanted})
 

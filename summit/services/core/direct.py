@@ -32,6 +32,7 @@ from datetime import datetime
 import psycopg
 from psycopg import pq
 from sqlalchemy import Engine
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 
 from summit.database import stored_utc
 from summit.extensions import db
@@ -222,6 +223,27 @@ def execute(statement: Prepared, values: list[bytes | None],
             connection.close()
         return result
     raise psycopg.OperationalError("the database connection was lost twice")
+
+
+class Refused(Exception):
+    """The database refused a statement (its SQLSTATE and message are in the text)."""
+
+
+def compiled(name: str, query) -> Prepared:
+    """A SQLAlchemy ``query`` as PostgreSQL runs it, prepared as ``name``: one statement,
+    written once, whichever way it is sent."""
+    return prepared(name, str(query.compile(dialect=postgresql_psycopg.dialect())))
+
+
+def first_row(statement: Prepared, values: dict[str, str | None],
+              key: tuple[int, str]) -> list[str | None] | None:
+    """The first row of ``statement`` as text (None when it has none), its parameters by
+    name; ``Refused`` when the database refused it."""
+    result = execute(statement, [None if values[name] is None else values[name].encode()
+                                 for name in statement.params], key)
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        raise Refused(f"{sqlstate(result)}: {error_text(result)}")
+    return row_texts(result) if result.ntuples else None
 
 
 def row_texts(result: pq.PGresult, row: int = 0) -> list[str | None]:

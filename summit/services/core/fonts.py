@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +24,6 @@ from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
-from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 from summit.services.core.names import to_traditional
 
@@ -37,6 +35,8 @@ TIBETAN_FAMILY = "Summit Tibetan"
 TIBETAN_SOURCE = "TibetanMachineUni.ttf"
 # Bump when the glyph set or the build changes: old cached files are then ignored.
 FAST_VERSION = 3
+# The Tibetan cut's own: 3 renumbered glyphs, which broke some stacks (ཚེ, རི).
+TIBETAN_VERSION = 4
 WEIGHTS = {"Regular": 400, "Bold": 700}
 
 
@@ -126,7 +126,7 @@ def fast_font_paths(cache_dir: Path) -> dict[int, Path]:
 
 
 def tibetan_cut_path(cache_dir: Path) -> Path:
-    return cache_dir / f"summit-tibetan-v{FAST_VERSION}.ttf"
+    return cache_dir / f"summit-tibetan-v{TIBETAN_VERSION}.ttf"
 
 
 def _to_truetype(font: TTFont) -> None:
@@ -182,7 +182,6 @@ def _build_one(source: Path, target: Path, weight_name: str, chars: set[int]) ->
     _save(font, target)
 
 
-TIBETAN_PART = re.compile(r"0F[0-9A-F]{2}")
 # Spaces and joiners within Tibetan text are set in its font (text keeps the font it is in
 # for a character that font has), and shaping may insert a dotted circle.
 TIBETAN_COMPANIONS = {0x20, 0xA0, *range(0x2000, 0x2010), 0x202F, 0x25CC, 0xFEFF}
@@ -205,30 +204,11 @@ def _build_tibetan(source: Path, target: Path) -> None:
                                  or c in TIBETAN_COMPANIONS])
     subsetter.subset(font)
     names = {1: TIBETAN_FAMILY, 16: TIBETAN_FAMILY, 4: TIBETAN_FAMILY,
-             3: f"SummitTibetan-v{FAST_VERSION}", 6: "SummitTibetan"}
+             3: f"SummitTibetan-v{TIBETAN_VERSION}", 6: "SummitTibetan"}
     for record in font["name"].names:
         if record.nameID in names:
             record.string = names[record.nameID]
-    reorderGlyphs(font, _common_first(font))
     _save(font, target)
-
-
-def _common_first(font: TTFont) -> list[str]:
-    """Glyph order with the characters first, then stacks of two parts, three parts and so
-    on (their names spell their parts: uni0F400FB2). WeasyPrint keeps every glyph number up
-    to the highest one a document uses, so common glyphs numbered low make each document's
-    font smaller."""
-    order = font.getGlyphOrder()
-    cmap = font.getBestCmap()
-    first = {name: code for code, name in sorted(cmap.items(), reverse=True)}
-    rank = {name: index for index, name in enumerate(order)}
-
-    def key(name: str) -> tuple[int, int]:
-        if name in first:
-            return (0, first[name])
-        return (len(TIBETAN_PART.findall(name)) or 99, rank[name])
-
-    return [order[0], *sorted(order[1:], key=key)]
 
 
 def ensure_fast_fonts(cache_dir: Path, dirs: tuple[str, ...] = SYSTEM_FONT_DIRS
