@@ -199,8 +199,10 @@ def test_the_statement_looks_each_row_up_by_index_even_planned_on_empty_tables(
              and node["Node Type"] != "ModifyTable"]
     assert {node["Relation Name"] for node in reads} >= {"arrivals", "checkins", "api_tokens",
                                                          "badges", "registrations"}
+    # A bitmap heap scan reads the rows its bitmap index scan found by condition: a look-up
+    # too (the planner takes one or the other from the statistics).
     walked = [(node["Node Type"], node["Relation Name"]) for node in reads
-              if "Index Cond" not in node]
+              if "Index Cond" not in node and "Recheck Cond" not in node]
     assert walked == []
 
 
