@@ -92,6 +92,7 @@ def test_each_change_the_list_shows_draws_it_again(client, event, signed_in_orga
     assert client.get(url).status_code == 302
 
 
+@pytest.mark.app_config(CONSOLE_FIGURES_SECONDS=600)  # kept through the test, however slow
 def test_a_kept_page_is_the_page_drawn_afresh(app, client, event, admin, organiser, sign_in,
                                               other_client, count_queries):
     """The kept list and console equal the pages drawn without keeping, byte for byte but the

@@ -111,6 +111,7 @@ def test_the_list_shows_a_new_registration_delegation_and_count_at_once(
     assert len(again) == 1 and levels == ["AUTOCOMMIT"], again
 
 
+@pytest.mark.app_config(CONSOLE_FIGURES_SECONDS=600)  # kept through the test, however slow
 def test_the_console_is_three_statements_with_its_figures_kept(
         client, event, signed_in_organiser, count_queries):
     """Warm figures: the console drawn afresh is the kept page's state, the user, the summit
