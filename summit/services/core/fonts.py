@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from fontTools import subset
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
+from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 from summit.services.core.names import to_traditional
 
@@ -35,8 +37,9 @@ TIBETAN_FAMILY = "Summit Tibetan"
 TIBETAN_SOURCE = "TibetanMachineUni.ttf"
 # Bump when the glyph set or the build changes: old cached files are then ignored.
 FAST_VERSION = 3
-# The Tibetan cut's own: 3 renumbered glyphs, which broke some stacks (ཚེ, རི).
-TIBETAN_VERSION = 4
+# The Tibetan cut's own: 3 was renumbered in a way that broke some stacks (ཚེ, རི), 4 was
+# not renumbered.
+TIBETAN_VERSION = 5
 WEIGHTS = {"Regular": 400, "Bold": 700}
 
 
@@ -208,7 +211,36 @@ def _build_tibetan(source: Path, target: Path) -> None:
     for record in font["name"].names:
         if record.nameID in names:
             record.string = names[record.nameID]
+    # Common glyphs numbered low: WeasyPrint keeps every glyph number up to the highest one a
+    # document uses, so each document's font is smaller and cheaper to subset. The order is
+    # worked out while the glyphs' names (uni0F400FB2: a stack's parts) are known, and
+    # applied to the font as saved: renumbering the subsetter's font in memory left some
+    # stacking rules pointing at the wrong glyphs (ཚེ, རི printed as other stacks).
+    position = {name: index for index, name in enumerate(font.getGlyphOrder())}
+    ranked = [position[name] for name in _common_first(font)]
     _save(font, target)
+    saved = TTFont(str(target))
+    numbered = saved.getGlyphOrder()
+    reorderGlyphs(saved, [numbered[index] for index in ranked])
+    _save(saved, target)
+
+
+TIBETAN_PART = re.compile(r"0F[0-9A-F]{2}")
+
+
+def _common_first(font: TTFont) -> list[str]:
+    """Glyph order with the characters first, then stacks of two parts, three parts and so
+    on (their names spell their parts: uni0F400FB2)."""
+    order = font.getGlyphOrder()
+    first = {name: code for code, name in sorted(font.getBestCmap().items(), reverse=True)}
+    rank = {name: index for index, name in enumerate(order)}
+
+    def key(name: str) -> tuple[int, int]:
+        if name in first:
+            return (0, first[name])
+        return (len(TIBETAN_PART.findall(name)) or 99, rank[name])
+
+    return [order[0], *sorted(order[1:], key=key)]
 
 
 def ensure_fast_fonts(cache_dir: Path, dirs: tuple[str, ...] = SYSTEM_FONT_DIRS
