@@ -6,8 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from summit.blueprints.desk.blueprint import bp
 from summit.blueprints.desk.forms import KioskExitForm, KioskForm, KioskStartForm
-from summit.blueprints.desk.views import pool_at
-from summit.permissions import Permission, authorize
+from summit.blueprints.desk.views import desk_at, pool_at
 from summit.services.accounts import logins
 from summit.services.core.errors import DomainError
 from summit.services.desk import kiosk as desk_kiosk, printing
@@ -36,9 +35,7 @@ def keep_kiosk_on_its_page():
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/kiosk/start")
 @login_required
 def kiosk_start(slug: str, pool_id: int):
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool = pool_at(summit, pool_id)
+    summit, pool = desk_at(slug, pool_id)
     if KioskStartForm().validate_on_submit():
         session[KIOSK] = [summit.slug, pool.id]
     return redirect(url_for("desk.kiosk", slug=slug, pool_id=pool.id))
@@ -47,9 +44,7 @@ def kiosk_start(slug: str, pool_id: int):
 @bp.get("/summits/<slug:slug>/kiosk/<int:pool_id>")
 @login_required
 def kiosk(slug: str, pool_id: int):
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool = pool_at(summit, pool_id)
+    summit, pool = desk_at(slug, pool_id)
     return render_template("desk/kiosk.html", summit=summit, pool=pool, form=KioskForm(),
                            job_key=request.args.get("job", "")[:32])
 
@@ -57,9 +52,7 @@ def kiosk(slug: str, pool_id: int):
 @bp.post("/summits/<slug:slug>/kiosk/<int:pool_id>")
 @login_required
 def kiosk_scan(slug: str, pool_id: int):
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool = pool_at(summit, pool_id)
+    summit, pool = desk_at(slug, pool_id)
     form = KioskForm()
     wants_json = request.accept_mimetypes.best == "application/json"
     if not form.validate_on_submit():

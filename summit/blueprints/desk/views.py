@@ -20,7 +20,7 @@ from summit.blueprints.desk.forms import (
 )
 from summit.extensions import db
 from summit.forms import show_domain_error
-from summit.models import BadgeSize, Printer, PrinterPool, Registration
+from summit.models import BadgeSize, Printer, PrinterPool, Registration, Summit
 from summit.permissions import Permission, authorize, can
 from summit.services.core.errors import DomainError
 from summit.services.desk import (
@@ -39,6 +39,13 @@ def pool_at(summit, pool_id: int) -> PrinterPool:
     if pool.summit_id != summit.id:
         abort(404)
     return pool
+
+
+def desk_at(slug: str, pool_id: int) -> tuple[Summit, PrinterPool]:
+    """The summit and its desk (printer pool) a desk page works on, for desk staff only."""
+    summit = summits.get_by_slug(slug)
+    authorize(Permission.DESK_PRINT, summit)
+    return summit, pool_at(summit, pool_id)
 
 
 def _categories(summit):
@@ -114,9 +121,7 @@ def remove_printer(slug: str, printer_id: int):
 @bp.get("/summits/<slug:slug>/desks/<int:pool_id>")
 @login_required
 def desk(slug: str, pool_id: int):
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool = pool_at(summit, pool_id)
+    summit, pool = desk_at(slug, pool_id)
     query = (request.args.get("q") or "")[:2000]
     people, error = [], None
     if query.strip():
@@ -146,9 +151,7 @@ def _desk_page(summit, pool, *, query="", people=(), error=None, walk_in_form=No
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/walk-ins")
 @login_required
 def walk_in(slug: str, pool_id: int):
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool = pool_at(summit, pool_id)
+    summit, pool = desk_at(slug, pool_id)
     form = _walk_in_form(summit, pool)
     if form.validate_on_submit():
         category = next((c for c in summit.categories if str(c.id) == form.category.data),
@@ -178,9 +181,7 @@ def walk_in(slug: str, pool_id: int):
 @bp.post("/summits/<slug:slug>/desks/<int:pool_id>/print/<int:registration_id>")
 @login_required
 def print_badge(slug: str, pool_id: int, registration_id: int):
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool = pool_at(summit, pool_id)
+    summit, pool = desk_at(slug, pool_id)
     registration = db.get_or_404(Registration, registration_id)
     if registration.summit_id != summit.id:
         abort(404)
@@ -202,9 +203,7 @@ def print_badge(slug: str, pool_id: int, registration_id: int):
 @login_required
 def badge_pdf(slug: str, pool_id: int, registration_id: int):
     """Without a printer: the badge as PDF, printed by hand (not marked printed)."""
-    summit = summits.get_by_slug(slug)
-    authorize(Permission.DESK_PRINT, summit)
-    pool_at(summit, pool_id)
+    summit, _pool = desk_at(slug, pool_id)
     registration = db.get_or_404(Registration, registration_id)
     if registration.summit_id != summit.id:
         abort(404)
