@@ -42,6 +42,7 @@ from summit.services.agreements.signing import FINAL
 if TYPE_CHECKING:
     from summit.models import Summit, User
 
+KEPT = "summit.console_figures"  # app.extensions: (expiry, figures) per summit, sections, language
 TODO_LIMIT = 20  # per kind; the list links on to the full queue
 PRESS_TO_DECIDE = (PressStatus.SUBMITTED,)
 
@@ -92,7 +93,7 @@ def sections_held(held: frozenset[Permission]) -> set[str]:
 def kept_as_of(summit_id: int, sections: set[str], language: str) -> datetime | None:
     """When the figures ``console`` would show now were computed, if they are kept and
     still current; None when the next console computes them afresh."""
-    kept = current_app.extensions.get("summit.console_figures", {})
+    kept = current_app.extensions.get(KEPT, {})
     found = kept.get((summit_id, frozenset(sections), language))
     return found[1].as_of if found is not None and found[0] > clock.monotonic() else None
 
@@ -288,8 +289,7 @@ def console(actor: User, summit: Summit, language: str = "zh_Hans",
     now = now or utcnow()
     sections = sections_for(actor, summit)
     keep = float(current_app.config.get("CONSOLE_FIGURES_SECONDS", 0) or 0)
-    kept: dict[tuple, tuple[float, Console]] = current_app.extensions.setdefault(
-        "summit.console_figures", {})
+    kept: dict[tuple, tuple[float, Console]] = current_app.extensions.setdefault(KEPT, {})
     key = (summit.id, frozenset(sections), language)
     found = kept.get(key) if keep > 0 else None
     if found is not None and found[0] > clock.monotonic():
