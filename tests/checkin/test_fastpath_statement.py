@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -121,7 +122,7 @@ def test_threads_scans_are_batched_and_each_counted_once(app, event, organiser, 
     def send(index: int) -> None:
         with app.app_context():
             start.wait()
-            rows[index] = checkin_sql.send(scans[index])
+            rows[index] = checkin_sql.send(direct.database_key(), scans[index])
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(len(scans))]
     for thread in threads:
@@ -179,7 +180,7 @@ def test_the_statement_looks_each_row_up_by_index_even_planned_on_empty_tables(
     zhao = holder(event, organiser, "赵波", "zhao@example.com")
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(db.text("ANALYZE " + ", ".join(sorted(LOOKED_UP))))
-    connection = direct._connect()
+    connection = direct._connect(direct.database_key())
     try:
         statement = checkin_sql.SCAN_STATEMENT
         connection.pgconn.prepare(statement.name, statement.sql)
@@ -230,7 +231,7 @@ def test_more_threads_than_a_batch_each_get_their_own_answer(app, event, organis
         with app.app_context():
             start.wait()
             for k, scan in enumerate(plans[index]):
-                answers[index, k] = checkin_sql.send(scan)
+                answers[index, k] = checkin_sql.send(direct.database_key(), scan)
 
     checkin_sql.execute = counted
     try:
@@ -252,3 +253,87 @@ def test_more_threads_than_a_batch_each_get_their_own_answer(app, event, organis
     assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 40
     assert max(statements) > 1 and sum(statements) >= 119  # batched
 
+
+
+def test_a_sender_gathers_the_scans_announced_in_its_process(app, event, organiser, token,
+                                                              monkeypatch):
+    """Four gates' scans are announced together and reach the batcher one after another: the
+    first to send waits for the other three and sends one statement of four. A scan announced
+    and then withdrawn (it takes the portable path) is not waited for."""
+    people = [holder(event, organiser, f"王{chr(0x4e00 + i)}", f"g{i}@example.com")
+              for i in range(4)]
+    scans = [scan_of(event, token, person, f"g-{i}") for i, person in enumerate(people)]
+    db.session.remove()
+    monkeypatch.setattr(checkin_sql, "GATHER_LIMIT", 30.0)  # only the scans end the wait
+    statements = []
+    execute = checkin_sql.execute
+    monkeypatch.setattr(checkin_sql, "execute",
+                        lambda batch, key=None: statements.append(len(batch)) or
+                        execute(batch, key))
+    announced = threading.Barrier(len(scans) + 1)
+    answers: dict[int, object] = {}
+
+    def gate(index: int) -> None:
+        with app.app_context():
+            key = direct.database_key()
+            with checkin_sql.arriving(key):
+                announced.wait()
+                time.sleep(0.05 * index)  # the others are still on their way
+                answers[index] = checkin_sql.send(key, scans[index])
+
+    def withdrawn() -> None:
+        with app.app_context(), checkin_sql.arriving(direct.database_key()):
+            announced.wait()
+            time.sleep(0.3)
+
+    threads = [threading.Thread(target=gate, args=(i,)) for i in range(len(scans))]
+    threads.append(threading.Thread(target=withdrawn))
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statements == [4]
+    assert time.monotonic() - started < 10  # the withdrawn scan ended the wait
+    assert [answers[i].result for i in range(4)] == ["ok"] * 4
+    assert sorted(recorded()) == ["g-0", "g-1", "g-2", "g-3"]
+
+
+def test_under_load_a_sender_lingers_for_a_fuller_batch(app, event, organiser, token,
+                                                         monkeypatch):
+    """A scan arriving while the gates are quiet is sent at once, however long the linger;
+    a scan arriving just after a batch came back waits for the batch to fill."""
+    people = [holder(event, organiser, f"李{chr(0x4e00 + i)}", f"l{i}@example.com")
+              for i in range(4)]
+    scans = [scan_of(event, token, person, f"l-{i}") for i, person in enumerate(people)]
+    db.session.remove()
+    monkeypatch.setattr(checkin_sql, "LINGER", 30.0)
+    monkeypatch.setattr(checkin_sql, "BUSY_GAP", 30.0)  # "just after" is generous here
+    monkeypatch.setattr(checkin_sql, "FULL", 3)
+    statements = []
+    execute = checkin_sql.execute
+    monkeypatch.setattr(checkin_sql, "execute",
+                        lambda batch, key=None: statements.append(len(batch)) or
+                        execute(batch, key))
+    key = direct.database_key()
+    monkeypatch.setattr(checkin_sql.batcher_for(key), "ended", float("-inf"))  # quiet
+
+    started = time.monotonic()
+    assert checkin_sql.send(key, scans[0]).result == "ok"  # quiet: no linger
+    assert time.monotonic() - started < 10 and statements == [1]
+
+    answers: dict[int, object] = {}
+
+    def gate(index: int) -> None:
+        with app.app_context():
+            time.sleep(0.05 * index)
+            answers[index] = checkin_sql.send(key, scans[index])
+
+    threads = [threading.Thread(target=gate, args=(i,)) for i in (1, 2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statements == [1, 3]  # the first of the three waited for the other two
+    assert [answers[i].result for i in (1, 2, 3)] == ["ok"] * 3

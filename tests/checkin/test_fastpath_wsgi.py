@@ -182,3 +182,28 @@ def test_a_scan_held_up_by_another_transaction_is_answered_by_the_view(app, clie
     assert answers["body"]["result"] == "duplicate"
     assert answers["body"]["first_gate"] == "西门"
     assert answers["seen"]["flask"] == 1
+
+
+def test_the_fast_path_needs_no_application_context(app, client, auth, event, holder):
+    """A server's thread has no application context when the fast path runs: the scan is
+    answered there too, on a connection opened there (the summit, its doors and the
+    database are read once, in contexts of their own)."""
+    token = token_of(holder)
+    if on_postgresql():
+        direct.close_connections()
+    app.extensions.pop("summit.checkin_summits", None)
+    answers = []
+
+    def gate() -> None:  # a new thread starts without the test's application context
+        with app.test_client() as bare:
+            answers.append(post(bare, auth, event, token=token, gate="东门", scan_id="bare-1"))
+
+    with watched(app) as seen:
+        thread = threading.Thread(target=gate)
+        thread.start()
+        thread.join(timeout=30)
+
+    assert answers[0].status_code == 200
+    assert answers[0].get_json()["result"] == "ok"
+    if on_postgresql():
+        assert seen["flask"] == 0

@@ -44,12 +44,20 @@ def doors_of(summit: Summit) -> dict[str, int]:
     return doors_of_id(summit.id, summit.created_at)
 
 
+def kept_doors(summit_id: int, created_at: object) -> dict[str, int] | None:
+    """``doors_of_id`` when it is kept and fresh, else None (nothing is read)."""
+    cached = _doors.get((summit_id, created_at))
+    if cached is not None and monotonic() - cached[0] < DOORS_TTL:
+        return cached[1]
+    return None
+
+
 def doors_of_id(summit_id: int, created_at: object) -> dict[str, int]:
     """``doors_of`` by the summit's id (and creation time: ids are reused in tests)."""
     key = (summit_id, created_at)
-    cached = _doors.get(key)
-    if cached is not None and monotonic() - cached[0] < DOORS_TTL:
-        return cached[1]
+    kept = kept_doors(summit_id, created_at)
+    if kept is not None:
+        return kept
     doors = dict(db.session.execute(select(Gate.name, Gate.agenda_item_id).where(
         Gate.summit_id == summit_id, Gate.agenda_item_id.is_not(None))).all())
     _doors[key] = (monotonic(), doors)

@@ -109,6 +109,10 @@ _targets: weakref.WeakKeyDictionary[Engine, tuple[tuple[int, str], bool]] = \
     weakref.WeakKeyDictionary()
 
 
+# The engine by key: what a connection is opened with, without an application context.
+_engines: weakref.WeakValueDictionary[tuple[int, str], Engine] = weakref.WeakValueDictionary()
+
+
 def _target() -> tuple[tuple[int, str], bool]:
     engine = db.engine
     known = _targets.get(engine)
@@ -116,6 +120,7 @@ def _target() -> tuple[tuple[int, str], bool]:
         dialect = engine.dialect
         known = _targets[engine] = ((os.getpid(), str(engine.url)),
                                     dialect.name == "postgresql" and dialect.driver == "psycopg")
+        _engines[known[0]] = engine
     return known
 
 
@@ -132,10 +137,10 @@ _idle: dict[tuple[int, str], list[Connection]] = {}
 _idle_lock = threading.Lock()
 
 
-def _connect() -> Connection:
-    """A connection to the app's database with the engine's own connection arguments, set
-    up for short statements."""
-    engine = db.engine
+def _connect(key: tuple[int, str]) -> Connection:
+    """A connection to the database ``key`` names, with its engine's own connection
+    arguments, set up for short statements."""
+    engine = _engines.get(key) or db.engine
     args, kwargs = engine.dialect.create_connect_args(engine.url)
     kwargs.pop("context", None)  # SQLAlchemy's type adapters: this path reads plain text
     kwargs.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
@@ -155,7 +160,7 @@ def _take(key: tuple[int, str], fresh: bool = False) -> Connection:
             connection = idle.pop()
             if connection.closed:
                 connection = None
-    return connection or _connect()
+    return connection or _connect(key)
 
 
 def _give_back(key: tuple[int, str], connection: Connection) -> None:

@@ -26,7 +26,7 @@ from datetime import datetime
 from time import monotonic
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import current_app
+from flask import Flask
 
 from summit.database import read_utc, utcnow
 from summit.extensions import db
@@ -52,24 +52,46 @@ class SummitKey:
     loaded: float
 
 
-def _summit_cache() -> dict[str, SummitKey]:
-    return current_app.extensions.setdefault("summit.checkin_summits", {})
-
-
-def summit_key(slug: str) -> SummitKey | None:
-    summits = _summit_cache()
+def summit_key(app: Flask, slug: str) -> SummitKey | None:
+    """The summit's key by slug, kept SUMMIT_TTL; read in an application context of its own
+    when it is not kept (the fast path runs outside one)."""
+    summits = app.extensions.setdefault("summit.checkin_summits", {})
     cached = summits.get(slug)
     if cached is not None and monotonic() - cached.loaded < SUMMIT_TTL:
         return cached
-    summit = db.session.scalar(db.select(Summit).where(Summit.slug == slug))
-    if summit is None:
-        summits.pop(slug, None)
-        return None
-    private = badges.private_key(summit)
-    cached = SummitKey(summit.id, summit.created_at, summit.press_category_code,
-                       badge_tokens.key_id(private.public_key()), private, monotonic())
+    with app.app_context():
+        summit = db.session.scalar(db.select(Summit).where(Summit.slug == slug))
+        if summit is None:
+            summits.pop(slug, None)
+            return None
+        private = badges.private_key(summit)
+        cached = SummitKey(summit.id, summit.created_at, summit.press_category_code,
+                           badge_tokens.key_id(private.public_key()), private, monotonic())
     summits[slug] = cached
     return cached
+
+
+def salon_door(app: Flask, key: SummitKey, gate: str) -> bool:
+    doors = salons.kept_doors(key.id, key.created_at)
+    if doors is None:
+        with app.app_context():
+            doors = salons.doors_of_id(key.id, key.created_at)
+    return gate in doors
+
+
+# The digests of the API tokens this process's gates sent last (a gate sends the same token
+# with every scan): a digest is worked out once, not for each scan.
+_digests: dict[str, str] = {}
+DIGESTS_KEPT = 256
+
+
+def token_digest(raw_token: str) -> str:
+    found = _digests.get(raw_token)
+    if found is None:
+        if len(_digests) >= DIGESTS_KEPT:
+            _digests.clear()
+        found = _digests[raw_token] = api_tokens.digest(raw_token)
+    return found
 
 
 def storable(text: str) -> bool:
@@ -81,10 +103,12 @@ def storable(text: str) -> bool:
     return "\x00" not in text
 
 
-def scan(slug: str, raw_token: str, token: object, given: ScanInput,
-         photo_url: Callable[[int], str], now: datetime | None = None) -> ScanAnswer | None:
+def scan(app: Flask, database: tuple[int, str], slug: str, raw_token: str, token: object,
+         given: ScanInput, photo_url: Callable[[int], str],
+         now: datetime | None = None) -> ScanAnswer | None:
     """The answer to an online scan, recorded; None when the caller must take the portable
-    path (nothing has been written then)."""
+    path (nothing has been written then). Runs outside an application context (``database``
+    is ``direct.database_key()``): what is not kept is read in one of its own."""
     if given.offline:
         return None
     if not raw_token or len(raw_token) > 200:
@@ -93,8 +117,8 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
         return None
     if not storable(given.gate + given.device):
         return None  # one scan's bad text would refuse its whole batch: the portable path
-    key = summit_key(slug)
-    if key is None or salons.doors_of_id(key.id, key.created_at).get(given.gate):
+    key = summit_key(app, slug)
+    if key is None or salon_door(app, key, given.gate):
         return None
     try:
         claims, header, signature = badge_tokens.decode(token)
@@ -104,12 +128,14 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
                                                                signature):
         return None  # another summit's badge, or a forgery: the portable path tells
     now = now or utcnow()
-    row = statement.send({
-        "token_hash": api_tokens.digest(raw_token), "summit_id": key.id,
+    received = statement.naive_utc(now)
+    row = statement.send(database, {
+        "token_hash": token_digest(raw_token), "summit_id": key.id,
         "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": given.scan_id,
         "gate": given.gate, "device": given.device,
-        "scanned": statement.naive_utc(given.scanned_at or now),
-        "received": statement.naive_utc(now), "press_code": key.press_category_code})
+        "scanned": received if given.scanned_at is None else
+        statement.naive_utc(given.scanned_at),
+        "received": received, "press_code": key.press_category_code})
     if row is None or row.checkin_id is None:
         # No valid token, no role here, a repeated scan id or an offline first scan:
         # nothing was written.
@@ -122,7 +148,8 @@ def scan(slug: str, raw_token: str, token: object, given: ScanInput,
         return ScanAnswer("duplicate", read_utc(row.first_at), row.first_gate, holder)
     # The holder arrived through a scan made at the same moment (not in this statement's
     # snapshot): finish as the portable path does, which reads that scan.
-    return _settle_duplicate(row, holder, now)
+    with app.app_context():
+        return _settle_duplicate(row, holder, now)
 
 
 def _settle_duplicate(row: statement.Row, holder: dict | None, now: datetime) -> ScanAnswer:

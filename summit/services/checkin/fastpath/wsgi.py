@@ -18,22 +18,25 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.engine import make_url
 
 from summit.http import SlugConverter, security_headers
 from summit.services.accounts import tokens as api_tokens
 from summit.services.checkin import scans
-from summit.services.checkin.fastpath import scan as fast_scan
-from summit.services.core import metrics
+from summit.services.checkin.fastpath import scan as fast_scan, statement
+from summit.services.core import direct, metrics
 from summit.services.core.errors import ValidationFailed
 
 logger = logging.getLogger(__name__)
 
 ENDPOINT = "api.create_checkin"
+JSON_WRITER = "summit.checkin_json"  # app.extensions: the answers' JSON encoder
 
 
 def path_pattern(app: Flask) -> re.Pattern:
@@ -65,10 +68,26 @@ def scan_body(environ: dict) -> dict | None:
 
 def json_bytes(app: Flask, body: dict) -> bytes:
     """``body`` as ``jsonify`` writes it (compact, or indented in debug mode)."""
-    compact = getattr(app.json, "compact", None)
+    return (_writer(app)(body) + "\n").encode()
+
+
+def _writer(app: Flask) -> Callable[[dict], str]:
+    """A function writing JSON as ``jsonify`` does in ``app`` now. With Flask's own
+    provider, one encoder made once: making one per answer, as ``json.dumps`` with options
+    does, cost more than the encoding."""
+    provider = app.json
+    compact = getattr(provider, "compact", None)
     pretty = (compact is None and app.debug) or compact is False
-    options = {"indent": 2} if pretty else {"separators": (",", ":")}
-    return (app.json.dumps(body, **options) + "\n").encode()
+    options: dict = {"indent": 2} if pretty else {"separators": (",", ":")}
+    if not isinstance(provider, DefaultJSONProvider):
+        return lambda body: provider.dumps(body, **options)
+    settings = (provider.default, provider.ensure_ascii, provider.sort_keys, pretty)
+    kept = app.extensions.get(JSON_WRITER)
+    if kept is None or kept[0] != settings:
+        encoder = json.JSONEncoder(default=provider.default, ensure_ascii=provider.ensure_ascii,
+                                   sort_keys=provider.sort_keys, **options)
+        kept = app.extensions[JSON_WRITER] = (settings, encoder.encode)
+    return kept[1]
 
 
 class ScanFastPath:
@@ -77,6 +96,15 @@ class ScanFastPath:
     def __init__(self, app: Flask, wsgi_app: Callable) -> None:
         self.app, self.wsgi_app = app, wsgi_app
         self.path = path_pattern(app)
+        self.database: tuple[int, str] | None = None
+
+    def database_key(self) -> tuple[int, str]:
+        """``direct.database_key()``, found once per process (it needs an application
+        context, which the fast path does without)."""
+        if self.database is None or self.database[0] != os.getpid():
+            with self.app.app_context():
+                self.database = direct.database_key()
+        return self.database
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST" and not environ.get("QUERY_STRING"):
@@ -95,6 +123,11 @@ class ScanFastPath:
         """The answer's JSON, the scan recorded; None when Flask must answer (nothing has
         been written then, or, after a failure past the statement, the view finds the scan
         by its id and gives the recorded answer)."""
+        database = self.database_key()
+        with statement.arriving(database):  # the batch being gathered may wait for it
+            return self.recorded(environ, slug, database)
+
+    def recorded(self, environ: dict, slug: str, database: tuple[int, str]) -> bytes | None:
         raw = api_tokens.bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
         payload = scan_body(environ) if raw is not None else None
         if payload is None or not set(payload) <= set(scans.SCAN_FIELDS):
@@ -110,17 +143,17 @@ class ScanFastPath:
             return self.app.url_map.bind_to_environ(environ).build(
                 "checkin.holder_photo", {"slug": slug, "badge_id": badge_id})
 
-        with self.app.app_context():
-            try:
-                answer = fast_scan.scan(slug, raw, payload.get("token"), given, photo_url)
-            except Exception:
-                # The view answers; had the scan been recorded, the view finds it by its id
-                # and gives the recorded answer.
-                logger.exception("check-in fast path failed; the view answers")
-                return None
-            if answer is None:
-                return None
-            return json_bytes(self.app, answer.as_json())
+        try:
+            answer = fast_scan.scan(self.app, database, slug, raw, payload.get("token"), given,
+                                    photo_url)
+        except Exception:
+            # The view answers; had the scan been recorded, the view finds it by its id and
+            # gives the recorded answer.
+            logger.exception("check-in fast path failed; the view answers")
+            return None
+        if answer is None:
+            return None
+        return json_bytes(self.app, answer.as_json())
 
 
 def install(app: Flask) -> None:
