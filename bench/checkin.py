@@ -179,6 +179,7 @@ def seed(app) -> tuple[str, list[str]]:
                                 label_en="Delegate", zones=zones)
     db.session.add_all([summit, category, *zones,
                         Membership(user=staff, summit=summit, role=Role.CHECKIN_STAFF)])
+    db.session.commit()  # as on a real summit, made before its badges (which it stamps)
     people = []
     for i in range(HOLDERS):
         name = person(i)

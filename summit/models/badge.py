@@ -46,6 +46,11 @@ class Badge(db.Model):
     # 8 random bytes as hex: the badge's public reference inside its token.
     ref: Mapped[str] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(default=1)
+    # SHA-256 (hex) of the token the server signed for this ref and version: the check-in
+    # statement takes a token whose digest matches as the server's own, without checking its
+    # signature again (``badges.issuing.stamp``). NULL, or stale after a new key, sends the
+    # scan the portable way, which checks the signature and stamps the badge.
+    token_digest: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str] = mapped_column(String(200), default="")
     printed_at: Mapped[datetime | None]

@@ -103,7 +103,10 @@ def answer(summit: Summit, token: str) -> str:
 
 def test_the_summit_key_is_created_once_in_the_database_encrypted(app, event):
     badge = approved_badge(event)
-    assert db.session.scalar(db.select(db.func.count()).select_from(SigningKey)) == 0
+    # On PostgreSQL the badge's stamp (its token's digest, for the check-in statement) needed
+    # the key already; on SQLite the first token makes it.
+    made = 1 if db.engine.dialect.name == "postgresql" else 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(SigningKey)) == made
 
     token = badges.token_for(badge)
     db.session.commit()

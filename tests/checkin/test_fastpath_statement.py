@@ -43,8 +43,10 @@ def scan_of(event, raw_token: str, registration: Registration, scan_id: str,
             gate: str = "东门") -> dict:
     badge = badges.ensure_badge(registration)
     db.session.commit()
-    claims, _header, _signature = badge_tokens.decode(badges.token_for(badge))
+    token = badges.token_for(badge)
+    claims, _header, _signature = badge_tokens.decode(token)
     return {"token_hash": api_tokens.digest(raw_token), "summit_id": event.id,
+            "stamp": badge_tokens.digest(token),
             "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": scan_id,
             "gate": gate, "device": "测试", "scanned": checkin_sql.naive_utc(NOW),
             "received": checkin_sql.naive_utc(NOW), "press_code": event.press_category_code}
@@ -62,12 +64,13 @@ def test_each_scan_of_a_batch_gets_its_own_answer(event, organiser, token):
              scan_of(event, token, qian, "b-2"),
              scan_of(event, token, zhao, "b-3", gate="西门"),          # zhao again
              scan_of(event, "not-a-token", qian, "b-4"),                # no such API token
-             {**scan_of(event, token, qian, "b-5"), "ref": "00" * 8}]   # no such badge
+             {**scan_of(event, token, qian, "b-5"), "ref": "00" * 8},   # no such badge
+             {**scan_of(event, token, qian, "b-6"), "stamp": "0" * 64}]  # not its token
 
     rows = checkin_sql.execute(scans)
 
-    assert [row.n for row in rows] == [0, 1, 2, 3, 4]
-    first, second, again, no_token, no_badge = rows
+    assert [row.n for row in rows] == [0, 1, 2, 3, 4, 5]
+    first, second, again, no_token, no_badge, forged = rows
     assert (first.result, first.name, first.code, first.zone_codes) == (
         "ok", "赵波", "delegate", ["MAIN"])
     assert (second.result, second.name) == ("ok", "钱伟")
@@ -75,8 +78,11 @@ def test_each_scan_of_a_batch_gets_its_own_answer(event, organiser, token):
     assert again.result == "duplicate" and again.first_gate == "东门"
     assert again.first_at == NOW.replace(tzinfo=None)
     assert no_token.checkin_id is None and no_token.operator_id is None
-    assert no_badge.result == "invalid" and no_badge.name is None
-    assert recorded() == {"b-1": "ok", "b-2": "ok", "b-3": "duplicate", "b-5": "invalid"}
+    # Neither a token naming no badge nor one that is not its badge's stamped token is
+    # written: the portable path checks their signature (and refuses them).
+    assert no_badge.checkin_id is None and no_badge.name is None
+    assert forged.checkin_id is None and forged.result is None
+    assert recorded() == {"b-1": "ok", "b-2": "ok", "b-3": "duplicate"}
     assert db.session.scalar(db.select(db.func.count()).select_from(Arrival)) == 2
 
 

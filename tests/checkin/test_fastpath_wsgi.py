@@ -14,8 +14,8 @@ from flask import request_started
 from sqlalchemy import event as sa_event
 
 from summit.extensions import db
-from summit.models import CheckIn
-from summit.services.badges import issuing as badges
+from summit.models import CheckIn, Registration, User
+from summit.services.badges import issuing as badges, tokens as badge_tokens
 from summit.services.core import direct
 from tests.support.checkin import enrol, post, token_of
 
@@ -207,3 +207,40 @@ def test_the_fast_path_needs_no_application_context(app, client, auth, event, ho
     assert answers[0].get_json()["result"] == "ok"
     if on_postgresql():
         assert seen["flask"] == 0
+
+
+def test_a_badge_without_its_stamp_is_scanned_the_portable_way_once(app, client, auth, event,
+                                                                     holder, organiser):
+    """A badge made before stamps (or before a new key) has no stamp its token matches: its
+    first scan is the view's, which checks the signature and stamps it; the next scan of it
+    goes the fast way. A reissued badge is stamped anew: its new token goes the fast way,
+    the old print is refused."""
+    post(client, auth, event, token=token_of(holder), gate="东门", scan_id="warm-s")
+    second = enrol(event, "钱伟", "qianwei@example.com", organiser)
+    token = token_of(second)
+    badge = badges.badge_of(second)
+    registration_id, organiser_id = second.id, organiser.id
+    assert badge.token_digest == (badge_tokens.digest(token) if on_postgresql() else None)
+    badge.token_digest = None
+    db.session.commit()
+
+    with watched(app) as seen:
+        first = post(client, auth, event, token=token, gate="东门", scan_id="s-1")
+    assert first.get_json()["result"] == "ok" and seen["flask"] == 1
+    db.session.remove()
+    second = db.session.get(Registration, registration_id)
+    assert badges.badge_of(second).token_digest == badge_tokens.digest(token)
+    with watched(app) as seen:
+        again = post(client, auth, event, token=token, gate="西门", scan_id="s-2")
+    assert again.get_json()["result"] == "duplicate"
+    assert seen["flask"] == (0 if on_postgresql() else 1)
+
+    badges.reissue(db.session.get(User, organiser_id), second)
+    new_token = token_of(second)
+    with watched(app) as seen:
+        new_print = post(client, auth, event, token=new_token, gate="西门", scan_id="s-3")
+    assert new_print.get_json()["result"] == "duplicate"  # arrived already, and let in
+    assert seen["flask"] == (0 if on_postgresql() else 1)
+    with watched(app) as seen:
+        old_print = post(client, auth, event, token=token, gate="西门", scan_id="s-4")
+    assert old_print.get_json()["result"] == "revoked" and seen["flask"] == 1

@@ -59,6 +59,11 @@ def sign(private_key: Ed25519PrivateKey, badge_ref: bytes, version: int) -> str:
     return base64.urlsafe_b64encode(header + signature).rstrip(b"=").decode()
 
 
+def digest(token: str) -> str:
+    """SHA-256 (hex) of a token as scanned: what ``badges.token_digest`` holds."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def made_by(private_key: Ed25519PrivateKey, header: bytes, signature: bytes) -> bool:
     """Whether ``signature`` is the one ``private_key`` gives ``header``: what the server, which
     holds the key, checks instead of verifying. Ed25519 signing is deterministic (RFC 8032), so

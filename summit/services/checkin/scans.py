@@ -177,8 +177,11 @@ def scan(actor: User, summit: Summit, token: object, gate: object, scan_id: obje
     given = scan_input(gate, scan_id, device, scanned_at, offline, now)
     if not isinstance(token, str) or len(token) > MAX_TOKEN:
         raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="token"), "token")
+    check = badges.check_token(summit, token)
+    if check.badge is not None and check.result != "invalid":  # its signature checked
+        badges.stamp_scanned(check.badge, token)  # the next scan can go the fast way
     # No look-up of the scan_id first: a retry is rare, and the unique scan_id tells.
-    return _record(actor, summit, badges.check_token(summit, token), given, "scan", now)
+    return _record(actor, summit, check, given, "scan", now)
 
 
 def check_in_person(actor: User, summit: Summit, registration_id: object, gate: object,

@@ -94,7 +94,7 @@ NOT_EXPORTED = {
                           "entries are in the protocol section",
 }
 # Never in a download: secrets, and the keyed hashes of sealed numbers.
-HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "id_number_hash",
+HIDDEN_COLUMNS = {"password_hash", "key_hash", "token_hash", "token_digest", "id_number_hash",
                   "press_card_hash", "search_key", "sort_key"}
 
 

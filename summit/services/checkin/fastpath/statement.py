@@ -76,10 +76,13 @@ GATHER_LIMIT = 0.002
 # order: the first of two scans of one holder in a batch counts and the second is a duplicate
 # naming it (mate), and two processes' batches take the badges' index entries in one order, so
 # they cannot deadlock. A duplicate's first scan is the earlier statement's (first) or the
-# batch's (mate). 'wrong_summit' and 'invalid' cannot come from ``scan``, which sends only
-# tokens signed with this summit's key; they keep the statement right on its own. Nothing is
-# written for a repeated scan id, or when the first arrival came from an offline scan (the
-# portable path settles the conflict). Times are naive UTC like every stored time.
+# batch's (mate). Only a genuine token is written: one whose digest (stamp) is its badge's
+# token_digest, the digest of the token the server signed for that badge. Nothing is written
+# for any other (no badge by that ref, a forgery, a badge not stamped yet: the portable path
+# checks the signature), so 'wrong_summit' and 'invalid' cannot come from ``scan``; they keep
+# the statement right on its own. Nothing is written for a repeated scan id, or when the first
+# arrival came from an offline scan (the portable path settles the conflict). Times are naive
+# UTC like every stored time.
 # Every row is read through a LATERAL (or scalar) subquery on its key, never a plain join:
 # the connection keeps one generic plan, often made while the day's tables are empty, and a
 # join could then walk a whole index (as a merge join's ordered input) for each batch; the
@@ -87,8 +90,9 @@ GATHER_LIMIT = 0.002
 SCAN = f"""
 WITH i AS (
     SELECT * FROM json_to_recordset(%(scans)s::json) AS i(
-        n int, token_hash text, summit_id int, ref text, version int, scan_id text,
-        gate text, device text, scanned timestamp, received timestamp, press_code text)),
+        n int, token_hash text, summit_id int, stamp text, ref text, version int,
+        scan_id text, gate text, device text, scanned timestamp, received timestamp,
+        press_code text)),
 tok AS (
     SELECT i.n, t.id AS token_id, t.user_id, u.is_admin OR COALESCE((
         SELECT true FROM memberships m WHERE m.user_id = t.user_id
@@ -108,6 +112,7 @@ touch AS (
     AND (last_used_at IS NULL OR last_used_at < %(stale)s)),
 b AS (
     SELECT i.n, b.id, b.press_person_id, r.category_id, pa.id AS application_id,
+           b.token_digest = i.stamp AS genuine,
            CASE WHEN b.summit_id <> i.summit_id THEN 'wrong_summit'
                 WHEN b.revoked_at IS NOT NULL OR b.version <> i.version THEN 'revoked'
                 WHEN r.id IS NOT NULL AND r.status <> '{RegistrationStatus.APPROVED.value}'
@@ -122,7 +127,8 @@ b AS (
            COALESCE(r.organisation_name, pa.outlet_name) AS organisation,
            p.photo_token
     FROM i CROSS JOIN LATERAL (
-        SELECT b.id, b.summit_id, b.registration_id, b.press_person_id, b.revoked_at, b.version
+        SELECT b.id, b.summit_id, b.registration_id, b.press_person_id, b.revoked_at, b.version,
+               b.token_digest
         FROM badges b WHERE b.ref = i.ref LIMIT 1) b
     LEFT JOIN LATERAL (
         SELECT r.id, r.category_id, r.status, r.name, r.name_native, r.name_pinyin,
@@ -145,7 +151,7 @@ first AS (
 go AS (
     SELECT i.n, nextval('checkins_id_seq') AS id, operator.user_id, b.id AS badge_id,
            COALESCE(b.result, 'invalid') AS result, first.n IS NOT NULL AS arrived
-    FROM i JOIN operator ON operator.n = i.n LEFT JOIN b ON b.n = i.n
+    FROM i JOIN operator ON operator.n = i.n JOIN b ON b.n = i.n AND b.genuine
     LEFT JOIN first ON first.n = i.n
     WHERE (SELECT true FROM checkins WHERE scan_id = i.scan_id LIMIT 1) IS NULL
       AND first.offline IS NOT TRUE),
