@@ -3,7 +3,7 @@
 2,000 approved delegates arriving over two days at 3 places (Kangding airport, the bus
 station, the railway station), 60 vehicles of 7 to 45 seats:
 
-1. proposing every pick-up (``transport.propose``: one plan for all 2,000), target ≤ 1 s;
+1. proposing every pick-up (``proposal.propose``: one plan for all 2,000), target ≤ 1 s;
 2. the arrivals board page for 2,000 arrivals, target ≤ 100 ms, and its SQL statements at
    100 and 2,000 arrivals (must be equal);
 3. the staff's pick-ups page for one day, and its statements at both sizes;
@@ -38,7 +38,7 @@ from summit.models import (
     Vehicle,
     VehicleKind,
 )
-from summit.services.reception import meals, rooms, transport
+from summit.services.reception import meals, proposal, rooms
 from tests.support import factories
 from tests.support.agenda_factories import bulk_delegates_with_tokens
 from tests.support.checkin import token_of
@@ -101,7 +101,7 @@ def main() -> int:
 
         # 1. every pick-up proposed
         started = time.perf_counter()
-        result = transport.propose(staff, summit, TripDirection.ARRIVAL)
+        result = proposal.propose(staff, summit, TripDirection.ARRIVAL)
         proposing = time.perf_counter() - started
         ok = proposing <= 1.0
         failed |= not ok
