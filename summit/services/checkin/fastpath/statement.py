@@ -19,9 +19,8 @@ holds the same scan id twice (the second waits for the next batch, which finds i
 (mostly the round trip's system calls) whatever its size, and each scan in it about 85 µs more
 (bench/README.md). So the thread about to send first waits a little for company:
 - under load (the previous batch ended less than ``BUSY_GAP`` ago), at most ``LINGER``, until
-  the batch holds ``FULL`` scans (six of a worker's eight threads: waiting for all eight made
-  the whole worker wait on each batch): at full load the next scans are a millisecond or two
-  away, and scans came in batches of one to eight, half of them alone;
+  the batch holds ``FULL`` scans (a worker's threads): at full load the next scans are a
+  millisecond or two away, and scans came in batches of one to eight, half of them alone;
 - and at most ``GATHER_LIMIT`` for the scans this process has announced (``arriving``: the
   fast path has their body and is checking their token) but not yet queued.
 A gate scanning alone (at 200 scans/s over four processes, a batch ends tens of milliseconds
@@ -69,7 +68,7 @@ MAX_BATCH = 32
 # Gathering (seconds; see the module's docstring).
 BUSY_GAP = 0.003
 LINGER = 0.003
-FULL = 6  # of a worker's 8 threads (deploy/gunicorn.conf.py): two keep answering meanwhile
+FULL = 8  # gunicorn's threads per worker (deploy/gunicorn.conf.py)
 GATHER_LIMIT = 0.002
 
 # i: the batch, one row per scan, numbered n. The scan's id is drawn (go) before the arrival is
