@@ -48,7 +48,7 @@ class Badge(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # SHA-256 (hex) of the token the server signed for this ref and version: the check-in
     # statement takes a token whose digest matches as the server's own, without checking its
-    # signature again (``badges.issuing.stamp``). NULL, or stale after a new key, sends the
+    # signature again (``badges.stamps``). NULL, or stale after a new key, sends the
     # scan the portable way, which checks the signature and stamps the badge.
     token_digest: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]

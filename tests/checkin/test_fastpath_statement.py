@@ -16,7 +16,11 @@ from summit.extensions import db
 from summit.models import Arrival, CheckIn, Registration, Role
 from summit.services.accounts import tokens as api_tokens
 from summit.services.badges import issuing as badges, tokens as badge_tokens
-from summit.services.checkin.fastpath import scan as checkin_fast, statement as checkin_sql
+from summit.services.checkin.fastpath import (
+    batches as checkin_batches,
+    scan as checkin_fast,
+    statement as checkin_sql,
+)
 from summit.services.core import direct
 from summit.services.registration import review as registration_review
 from tests.support import factories
@@ -128,7 +132,7 @@ def test_threads_scans_are_batched_and_each_counted_once(app, event, organiser, 
     def send(index: int) -> None:
         with app.app_context():
             start.wait()
-            rows[index] = checkin_sql.send(direct.database_key(), scans[index])
+            rows[index] = checkin_batches.send(direct.database_key(), scans[index])
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(len(scans))]
     for thread in threads:
@@ -237,7 +241,7 @@ def test_more_threads_than_a_batch_each_get_their_own_answer(app, event, organis
         with app.app_context():
             start.wait()
             for k, scan in enumerate(plans[index]):
-                answers[index, k] = checkin_sql.send(direct.database_key(), scan)
+                answers[index, k] = checkin_batches.send(direct.database_key(), scan)
 
     checkin_sql.execute = counted
     try:
@@ -270,7 +274,7 @@ def test_a_sender_gathers_the_scans_announced_in_its_process(app, event, organis
               for i in range(4)]
     scans = [scan_of(event, token, person, f"g-{i}") for i, person in enumerate(people)]
     db.session.remove()
-    monkeypatch.setattr(checkin_sql, "GATHER_LIMIT", 30.0)  # only the scans end the wait
+    monkeypatch.setattr(checkin_batches, "GATHER_LIMIT", 30.0)  # only the scans end the wait
     statements = []
     execute = checkin_sql.execute
     monkeypatch.setattr(checkin_sql, "execute",
@@ -282,13 +286,13 @@ def test_a_sender_gathers_the_scans_announced_in_its_process(app, event, organis
     def gate(index: int) -> None:
         with app.app_context():
             key = direct.database_key()
-            with checkin_sql.arriving(key):
+            with checkin_batches.arriving(key):
                 announced.wait()
                 time.sleep(0.05 * index)  # the others are still on their way
-                answers[index] = checkin_sql.send(key, scans[index])
+                answers[index] = checkin_batches.send(key, scans[index])
 
     def withdrawn() -> None:
-        with app.app_context(), checkin_sql.arriving(direct.database_key()):
+        with app.app_context(), checkin_batches.arriving(direct.database_key()):
             announced.wait()
             time.sleep(0.3)
 
@@ -314,19 +318,19 @@ def test_under_load_a_sender_lingers_for_a_fuller_batch(app, event, organiser, t
               for i in range(4)]
     scans = [scan_of(event, token, person, f"l-{i}") for i, person in enumerate(people)]
     db.session.remove()
-    monkeypatch.setattr(checkin_sql, "LINGER", 30.0)
-    monkeypatch.setattr(checkin_sql, "BUSY_GAP", 30.0)  # "just after" is generous here
-    monkeypatch.setattr(checkin_sql, "FULL", 3)
+    monkeypatch.setattr(checkin_batches, "LINGER", 30.0)
+    monkeypatch.setattr(checkin_batches, "BUSY_GAP", 30.0)  # "just after" is generous here
+    monkeypatch.setattr(checkin_batches, "FULL", 3)
     statements = []
     execute = checkin_sql.execute
     monkeypatch.setattr(checkin_sql, "execute",
                         lambda batch, key=None: statements.append(len(batch)) or
                         execute(batch, key))
     key = direct.database_key()
-    monkeypatch.setattr(checkin_sql.batcher_for(key), "ended", float("-inf"))  # quiet
+    monkeypatch.setattr(checkin_batches.batcher_for(key), "ended", float("-inf"))  # quiet
 
     started = time.monotonic()
-    assert checkin_sql.send(key, scans[0]).result == "ok"  # quiet: no linger
+    assert checkin_batches.send(key, scans[0]).result == "ok"  # quiet: no linger
     assert time.monotonic() - started < 10 and statements == [1]
 
     answers: dict[int, object] = {}
@@ -334,7 +338,7 @@ def test_under_load_a_sender_lingers_for_a_fuller_batch(app, event, organiser, t
     def gate(index: int) -> None:
         with app.app_context():
             time.sleep(0.05 * index)
-            answers[index] = checkin_sql.send(key, scans[index])
+            answers[index] = checkin_batches.send(key, scans[index])
 
     threads = [threading.Thread(target=gate, args=(i,)) for i in (1, 2, 3)]
     for thread in threads:

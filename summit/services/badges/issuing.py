@@ -9,8 +9,8 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import joinedload, object_session
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from summit.database import utcnow
 from summit.extensions import db
@@ -32,6 +32,7 @@ from summit.services.badges import (
     keys as signing_keys,
     limits as template_limits,
     render as badge_render,
+    stamps,
     tokens as badge_tokens,
 )
 from summit.services.badges.design import BadgeFace, Design, DesignError, TooCostly
@@ -53,42 +54,7 @@ def public_key_text(summit: Summit) -> str:
 
 
 def token_for(badge: Badge) -> str:
-    return badge_tokens.sign(private_key(badge.summit), bytes.fromhex(badge.ref), badge.version)
-
-
-# --- the token's stamp (the check-in statement's proof of a genuine token) ---------------
-
-@event.listens_for(Badge, "before_insert")
-@event.listens_for(Badge, "before_update")
-def stamp(mapper, connection, badge: Badge) -> None:
-    """Stamp a badge inserted, or whose ref or version changes, with its token's digest, on
-    PostgreSQL (the only database with the check-in statement). Runs in the flush, once the
-    summit has its id; the key is read (or made) as ``private_key`` does."""
-    if connection.dialect.name != "postgresql":
-        return
-    state = inspect(badge)
-    if state.persistent and not (state.attrs.version.history.has_changes()
-                                 or state.attrs.ref.history.has_changes()):
-        return
-    summit = badge.summit
-    if summit is None or summit in object_session(badge).new:
-        return  # the summit is this transaction's own: its first scan stamps the badge
-    summit_id = summit.id
-    if badge.version is None:
-        badge.version = 1  # the column's default, not yet given at this point of the flush
-    token = badge_tokens.sign(signing_keys.private_key(summit_id), bytes.fromhex(badge.ref),
-                              badge.version)
-    badge.token_digest = badge_tokens.digest(token)
-
-
-def stamp_scanned(badge: Badge, token: str) -> None:
-    """After the portable path checked ``token``'s signature: stamp its badge when the token
-    is the badge's current one and the stamp differs (a badge made before stamps, or before
-    a new key); the scan's transaction writes it."""
-    claims = badge_tokens.decode(token)[0]
-    digest = badge_tokens.digest(token)
-    if claims.version == badge.version and badge.token_digest != digest:
-        badge.token_digest = digest
+    return stamps.token_of(badge.summit, badge.ref, badge.version)
 
 
 @dataclass(frozen=True)

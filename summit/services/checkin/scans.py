@@ -33,7 +33,7 @@ from summit.models import (
 )
 from summit.models.checkin import Arrival, CheckIn
 from summit.permissions import Permission, require
-from summit.services.badges import issuing as badges
+from summit.services.badges import issuing as badges, stamps as badge_stamps
 from summit.services.badges.issuing import TokenCheck
 from summit.services.checkin import holders, salons as checkin_salons
 from summit.services.core import audit, metrics
@@ -179,7 +179,7 @@ def scan(actor: User, summit: Summit, token: object, gate: object, scan_id: obje
         raise ValidationFailed(_l("A scan needs a valid %(field)s.", field="token"), "token")
     check = badges.check_token(summit, token)
     if check.badge is not None and check.result != "invalid":  # its signature checked
-        badges.stamp_scanned(check.badge, token)  # the next scan can go the fast way
+        badge_stamps.stamp_scanned(check.badge, token)  # the next scan can go the fast way
     # No look-up of the scan_id first: a retry is rare, and the unique scan_id tells.
     return _record(actor, summit, check, given, "scan", now)
 

@@ -6,7 +6,7 @@ whose one statement (shared with the scans this process's other threads are send
 moment) does what ``scans.scan`` does in seven: it checks the API token and the operator's
 role at the summit, reads the badge with its holder, takes the token as genuine only when its
 digest is the badge's stamp (the digest of the token the server signed for that badge and
-version, ``badges.issuing.stamp``: a cheaper proof than checking the signature again, and as
+version, ``badges.stamps``: a cheaper proof than checking the signature again, and as
 strong), records the scan and the arrival, and answers duplicates with the first scan's time
 and gate.
 
@@ -37,7 +37,7 @@ from summit.models.checkin import CheckIn
 from summit.services.accounts import tokens as api_tokens
 from summit.services.badges import issuing as badges, tokens as badge_tokens
 from summit.services.checkin import holders, salons, scans
-from summit.services.checkin.fastpath import statement
+from summit.services.checkin.fastpath import batches, statement
 from summit.services.checkin.scans import HOLDER_RESULTS, MAX_TOKEN, ScanAnswer, ScanInput
 from summit.services.core import metrics
 
@@ -129,7 +129,7 @@ def scan(app: Flask, database: tuple[int, str], slug: str, raw_token: str, token
         return None  # another summit's badge, or an older key: the portable path tells
     now = now or utcnow()
     received = statement.naive_utc(now)
-    row = statement.send(database, {
+    row = batches.send(database, {
         "token_hash": token_digest(raw_token), "summit_id": key.id,
         "stamp": badge_tokens.digest(token),
         "ref": claims.badge_ref.hex(), "version": claims.version, "scan_id": given.scan_id,

@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from summit.http import SlugConverter, security_headers
 from summit.services.accounts import tokens as api_tokens
 from summit.services.checkin import scans
-from summit.services.checkin.fastpath import scan as fast_scan, statement
+from summit.services.checkin.fastpath import batches, scan as fast_scan
 from summit.services.core import direct, metrics
 from summit.services.core.errors import ValidationFailed
 
@@ -124,7 +124,7 @@ class ScanFastPath:
         been written then, or, after a failure past the statement, the view finds the scan
         by its id and gives the recorded answer)."""
         database = self.database_key()
-        with statement.arriving(database):  # the batch being gathered may wait for it
+        with batches.arriving(database):  # the batch being gathered may wait for it
             return self.recorded(environ, slug, database)
 
     def recorded(self, environ: dict, slug: str, database: tuple[int, str]) -> bytes | None:
